@@ -1,0 +1,3 @@
+"""handledare: introduction of hourly substitutes in municipal elder care."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,125 @@
+"""The fixed vocabularies of the domain, with their names for people."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from handledare.i18n import N_, _
+
+
+class Role(StrEnum):
+    SUPERVISOR = "supervisor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return _(_ROLE_LABELS[self])
+
+
+_ROLE_LABELS = {
+    Role.SUPERVISOR: N_("supervisor"),
+    Role.MANAGER: N_("unit manager"),
+    Role.ADMIN: N_("administrator"),
+}
+
+
+class Step(StrEnum):
+    """When an item is due, in the order of the step model (trappmodell)."""
+
+    BEFORE_FIRST_SHIFT = "before_first_shift"
+    SHADOWING = "shadowing"
+    BEFORE_ALONE = "before_alone"
+    WITHIN_3_MONTHS = "within_3_months"
+
+    @property
+    def label(self) -> str:
+        return _(_STEP_LABELS[self])
+
+    @property
+    def order(self) -> int:
+        return list(Step).index(self)
+
+
+_STEP_LABELS = {
+    Step.BEFORE_FIRST_SHIFT: N_("before the first shift"),
+    Step.SHADOWING: N_("during shadowing shifts"),
+    Step.BEFORE_ALONE: N_("before working alone"),
+    Step.WITHIN_3_MONTHS: N_("within three months"),
+}
+
+
+class Level(StrEnum):
+    """Knowledge level of an item, as in Yrkesresan."""
+
+    FAKTA = "fakta"
+    FORSTAELSE = "förståelse"
+    FARDIGHET = "färdighet"
+    FORTROGENHET = "förtrogenhet"
+
+    @property
+    def label(self) -> str:
+        return _(_LEVEL_LABELS[self])
+
+
+_LEVEL_LABELS = {
+    Level.FAKTA: N_("facts"),
+    Level.FORSTAELSE: N_("understanding"),
+    Level.FARDIGHET: N_("skill"),
+    Level.FORTROGENHET: N_("familiarity"),
+}
+
+
+class Mark(StrEnum):
+    """How far an item has come in a walkthrough before it is signed off."""
+
+    WALKED_THROUGH = "walked_through"
+    PRACTISED = "practised"
+    NOT_APPLICABLE = "not_applicable"
+
+    @property
+    def label(self) -> str:
+        return _(_MARK_LABELS[self])
+
+
+_MARK_LABELS = {
+    Mark.WALKED_THROUGH: N_("walked through"),
+    Mark.PRACTISED: N_("practised"),
+    Mark.NOT_APPLICABLE: N_("not applicable"),
+}
+
+
+class EmploymentType(StrEnum):
+    HOURLY = "hourly"
+    TEMPORARY = "temporary"
+    PERMANENT = "permanent"
+
+    @property
+    def label(self) -> str:
+        return _(_EMPLOYMENT_LABELS[self])
+
+
+_EMPLOYMENT_LABELS = {
+    EmploymentType.HOURLY: N_("hourly"),
+    EmploymentType.TEMPORARY: N_("temporary"),
+    EmploymentType.PERMANENT: N_("permanent"),
+}
+
+
+class OnboardingStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_APPROVAL = "waiting_for_approval"
+    APPROVED = "approved"
+
+    @property
+    def label(self) -> str:
+        return _(_STATUS_LABELS[self])
+
+
+_STATUS_LABELS = {
+    OnboardingStatus.NOT_STARTED: N_("not started"),
+    OnboardingStatus.IN_PROGRESS: N_("in progress"),
+    OnboardingStatus.WAITING_FOR_APPROVAL: N_("waiting for approval"),
+    OnboardingStatus.APPROVED: N_("approved"),
+}

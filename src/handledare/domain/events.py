@@ -1,0 +1,19 @@
+"""The kinds of event in the log. Their names are part of the sync format: never rename one."""
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    UNIT_CREATED = "unit.created"
+    USER_CREATED = "user.created"
+    USER_PIN_CHANGED = "user.pin_changed"
+    USER_LANGUAGE_CHANGED = "user.language_changed"
+    PERSON_CREATED = "person.created"
+    TEMPLATE_IMPORTED = "template.imported"
+    ONBOARDING_STARTED = "onboarding.started"
+    ITEM_MARKED = "item.marked"
+    NOTE_ADDED = "note.added"
+    ACKNOWLEDGED = "onboarding.acknowledged"
+    ITEMS_SIGNED_OFF = "items.signed_off"
+    SIGN_OFF_REVOKED = "item.sign_off_revoked"
+    APPROVED = "onboarding.approved"

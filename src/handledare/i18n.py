@@ -1,0 +1,78 @@
+"""Translation and locale-aware formatting.
+
+Message ids are English; Swedish is the default language. The active
+language is process-wide and can change at runtime (a new user signs in),
+so `_()` looks the catalog up on every call instead of binding it once.
+"""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date, datetime
+from pathlib import Path
+
+DOMAIN = "handledare"
+LANGUAGES = ("sv", "en")
+DEFAULT_LANGUAGE = "sv"
+
+_catalogs: dict[str, gettext.NullTranslations] = {}
+_active_language = DEFAULT_LANGUAGE
+
+
+def locales_dir() -> Path:
+    """Wheels carry the catalogs inside the package; a source tree keeps them at its top."""
+    packaged = Path(__file__).parent / "locales"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "locales"
+
+
+def _catalog(language: str) -> gettext.NullTranslations:
+    if language not in _catalogs:
+        _catalogs[language] = gettext.translation(
+            DOMAIN, localedir=locales_dir(), languages=[language], fallback=True
+        )
+    return _catalogs[language]
+
+
+def set_language(language: str | None) -> str:
+    """Switch the whole program's language; unknown languages fall back to Swedish."""
+    global _active_language
+    _active_language = language if language in LANGUAGES else DEFAULT_LANGUAGE
+    return _active_language
+
+
+def current_language() -> str:
+    return _active_language
+
+
+def _(message: str) -> str:
+    return _catalog(_active_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return _catalog(_active_language).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it must stay untranslated until shown."""
+    return message
+
+
+def format_date(value: date) -> str:
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format="medium", locale=_active_language)
+
+
+def format_datetime(value: datetime) -> str:
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value.astimezone(), format="short", locale=_active_language)
+
+
+def format_relative(value: datetime, now: datetime) -> str:
+    from babel.dates import format_timedelta
+
+    delta = value - now
+    return format_timedelta(delta, add_direction=True, locale=_active_language)

@@ -1,0 +1,75 @@
+"""PINs (salted scrypt hashes, constant-time compare) and the role rules every service applies."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Role
+from handledare.errors import PermissionRefused
+from handledare.i18n import _
+
+_PIN_PATTERN = re.compile(r"[0-9]{4,8}")
+# scrypt with n=2**14, r=8 costs about 16 MiB and tens of milliseconds: slow
+# enough to make guessing a stolen hash expensive, fast enough for a sign-in.
+_N, _R, _P = 2**14, 8, 1
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why a PIN cannot be used, or None when it can."""
+    if not _PIN_PATTERN.fullmatch(pin):
+        return _("The PIN must be 4 to 8 digits.")
+    return None
+
+
+def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def hash_pin(pin: str) -> str:
+    salt = os.urandom(16)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_derive(pin, salt, _N, _R, _P))}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        actual = _derive(pin, base64.b64decode(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def require_admin(actor: Actor | None) -> None:
+    if actor is None or not actor.is_admin:
+        raise PermissionRefused(_("Only an administrator may do this."))
+
+
+def require_unit(actor: Actor, unit_id: str) -> None:
+    """Supervisors and managers act only in their own units; admins everywhere."""
+    if not actor.covers_unit(unit_id):
+        raise PermissionRefused(_("You do not work in this unit, so you cannot do this here."))
+
+
+def require_role(actor: Actor, *roles: Role) -> None:
+    if actor.role not in roles:
+        raise PermissionRefused(
+            _("This needs the role: {roles}.").format(roles=", ".join(r.label for r in roles))
+        )
+
+
+def require_verified_user(actor: Actor) -> str:
+    """Signing needs a person, not the command line."""
+    if actor.user_id is None:
+        raise PermissionRefused(_("Only a signed-in user can sign with a PIN."))
+    return actor.user_id

@@ -1,0 +1,1 @@
+"""What people can do, as functions of (store, actor, ...). No Textual below this line."""

@@ -1,0 +1,265 @@
+"""A believable demo municipality, made through the same services as real work.
+
+The data is generated from a fixed seed, so every demo looks the same and
+screenshots and tests can rely on it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.services import onboarding, people, review, signoff, templates
+from handledare.store.eventlog import Store
+
+SEED = 20261122
+
+UNITS = ("Hemtjänst Norr", "Hemtjänst Söder", "Solgårdens vård- och omsorgsboende")
+
+# (name, role, unit indexes, PIN, language)
+USERS = (
+    ("Ingrid Admin", Role.ADMIN, (), "9999", "sv"),
+    ("Karin Berg", Role.MANAGER, (0, 1, 2), "3333", "sv"),
+    ("Anna Lindqvist", Role.SUPERVISOR, (0,), "1111", "sv"),
+    ("Mehmet Yilmaz", Role.SUPERVISOR, (1,), "2222", "sv"),
+    ("Sara Nilsson", Role.SUPERVISOR, (2,), "4444", "en"),
+)
+
+FIRST_NAMES = (
+    "Amina",
+    "Johan",
+    "Fatima",
+    "Erik",
+    "Leila",
+    "Oskar",
+    "Hanna",
+    "Yusuf",
+    "Elin",
+    "Dawit",
+    "Maja",
+    "Ali",
+    "Sofia",
+    "Nils",
+    "Zeynep",
+    "Linnea",
+    "Omar",
+    "Ebba",
+    "Tariq",
+    "Agnes",
+    "Hiwot",
+    "Viktor",
+    "Noor",
+    "Alva",
+    "Rasmus",
+    "Shirin",
+    "Ida",
+    "Ahmed",
+    "Klara",
+    "Juan",
+)
+LAST_NAMES = (
+    "Hassan",
+    "Andersson",
+    "Ali",
+    "Johansson",
+    "Karimi",
+    "Persson",
+    "Svensson",
+    "Abdi",
+    "Eriksson",
+    "Tesfaye",
+    "Larsson",
+    "Mohammed",
+    "Olsson",
+    "Nyström",
+    "Demir",
+    "Holm",
+    "Said",
+    "Lundgren",
+    "Khan",
+    "Bergström",
+    "Gebre",
+    "Wallin",
+    "Rahimi",
+    "Ek",
+    "Sandberg",
+    "Ahmadi",
+    "Lind",
+    "Osman",
+    "Forsberg",
+    "García",
+)
+TEMPLATE_BY_UNIT = ("hemtjanst-omsorg", "hemtjanst-omsorg", "sabo-omsorg")
+
+# How far each demo substitute has come: the share of items signed, and whether approved.
+STAGES = (
+    ("new", 0.0),
+    ("early", 0.15),
+    ("midway", 0.45),
+    ("late", 0.8),
+    ("required_done", 1.0),
+    ("approved", 1.0),
+)
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    role: Role
+    pin: str
+
+
+class _Timeline:
+    """Actions with their simulated times, run in time order on a store whose clock follows."""
+
+    def __init__(self) -> None:
+        self.actions: list[tuple[datetime, int, Callable[[], None]]] = []
+
+    def at(self, when: datetime, action: Callable[[], None]) -> None:
+        self.actions.append((when, len(self.actions), action))
+
+    def run(self, store: Store) -> None:
+        real_now = store.now
+        try:
+            for when, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
+                store.now = lambda when=when: when
+                action()
+        finally:
+            store.now = real_now
+
+
+def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
+    """Create units, users, both bundled templates and 30 substitutes at different stages."""
+    rng = random.Random(SEED)
+    today = today or datetime.now(UTC)
+    admin_cli = Actor.command_line()
+    origin = datetime.combine((today - timedelta(days=150)).date(), time(7, 0), tzinfo=UTC)
+    store.now = lambda: origin
+    try:
+        units = [people.add_unit(store, admin_cli, name) for name in UNITS]
+        templates.import_bundled(store, admin_cli)
+        signers: dict[str, tuple[Actor, str]] = {}
+        for name, role, unit_indexes, pin, language in USERS:
+            user = people.add_user(
+                store, admin_cli, name, role, pin, [units[i].id for i in unit_indexes], language
+            )
+            signers[name] = (people.authenticate(store, user.id, pin), pin)
+    finally:
+        store.now = lambda: datetime.now(UTC)
+
+    supervisors = [signers["Anna Lindqvist"], signers["Mehmet Yilmaz"], signers["Sara Nilsson"]]
+    manager = signers["Karin Berg"]
+    timeline = _Timeline()
+    for index in range(30):
+        unit_index = index % 3
+        stage, share = STAGES[index % len(STAGES)]
+        start = origin + timedelta(days=rng.randint(5, 140), hours=rng.randint(0, 8))
+        _plan_person(
+            timeline,
+            store,
+            rng,
+            name=f"{FIRST_NAMES[index]} {LAST_NAMES[(index * 7) % len(LAST_NAMES)]}",
+            unit_id=units[unit_index].id,
+            template_id=TEMPLATE_BY_UNIT[unit_index],
+            supervisor=supervisors[unit_index],
+            manager=manager,
+            start=min(start, today - timedelta(days=1)),
+            today=today,
+            stage=stage,
+            share=share,
+        )
+    timeline.run(store)
+    return [DemoLogin(name, role, pin) for name, role, _units, pin, _lang in USERS]
+
+
+def _plan_person(
+    timeline: _Timeline,
+    store: Store,
+    rng: random.Random,
+    *,
+    name: str,
+    unit_id: str,
+    template_id: str,
+    supervisor: tuple[Actor, str],
+    manager: tuple[Actor, str],
+    start: datetime,
+    today: datetime,
+    stage: str,
+    share: float,
+) -> None:
+    state: dict[str, str] = {}
+    template = templates.get_template(store, template_id)
+    items = sorted(template.items(), key=lambda item: item.step.order)
+    if stage == "required_done":
+        chosen = [item for item in items if item.required_before_alone]
+    else:
+        chosen = items[: round(len(items) * share)]
+    supervisor, pin = supervisor
+
+    def create() -> None:
+        person = people.add_person(
+            store,
+            supervisor,
+            name,
+            unit_id,
+            start.date(),
+            EmploymentType.HOURLY,
+            employee_number=f"V{rng.randint(10000, 99999)}",
+        )
+        state["person"] = person.id
+        if stage != "new" or rng.random() < 0.5:
+            state["onboarding"] = onboarding.start_onboarding(
+                store, supervisor, person.id, template_id
+            )
+
+    timeline.at(start, create)
+    session_size = 20
+    span = max((today - start).days - 1, 1)
+    sessions = [chosen[i : i + session_size] for i in range(0, len(chosen), session_size)]
+    for number, batch in enumerate(sessions):
+        when = start + timedelta(days=min(span, 1 + number * 3), hours=1 + number % 3)
+
+        def walk(batch=batch, number=number) -> None:
+            for item in batch:
+                mark = Mark.PRACTISED if item.needs_practical else Mark.WALKED_THROUGH
+                onboarding.mark_item(store, supervisor, state["onboarding"], item.key, mark)
+            if number == 0:
+                onboarding.add_note(
+                    store,
+                    supervisor,
+                    state["onboarding"],
+                    "Gick bra. Vill repetera larmrutinen nästa pass.",
+                    item_key=batch[-1].key,
+                )
+            signoff.sign_off(
+                store,
+                supervisor,
+                state["onboarding"],
+                [item.key for item in batch],
+                pin,
+                acknowledged_name=name,
+            )
+
+        timeline.at(when, walk)
+
+    last = start + timedelta(days=min(span, 3 * len(sessions) + 2))
+    if stage == "approved":
+        manager_actor, manager_pin = manager
+        timeline.at(
+            last, lambda: review.approve(store, manager_actor, state["onboarding"], manager_pin)
+        )
+    elif stage == "late" and chosen:
+        timeline.at(
+            last,
+            lambda: signoff.revoke(
+                store,
+                supervisor,
+                state["onboarding"],
+                chosen[0].key,
+                "Fel person kvitterade; gås igenom igen nästa pass.",
+            ),
+        )

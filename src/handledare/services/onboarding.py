@@ -1,0 +1,278 @@
+"""Onboardings: start one, mark items during a walkthrough, add notes, see progress."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark, OnboardingStatus, Role, Step
+from handledare.domain.events import EventType
+from handledare.domain.template import Item, Template
+from handledare.errors import InputError, NotFoundError, PermissionRefused
+from handledare.i18n import _, current_language
+from handledare.security import require_unit
+from handledare.services.common import checked_text, get_onboarding, get_person
+from handledare.store.eventlog import Store
+from handledare.store.projector import template_of
+from handledare.store.tables import EventRow, ItemStateRow, OnboardingRow, PersonRow, TemplateRow
+
+
+@dataclass(frozen=True)
+class ItemState:
+    key: str
+    mark: Mark | None
+    reason: str | None
+    signed_by: str | None
+    signed_at: datetime | None
+    signed_workstation: str | None
+    expires_on: str | None
+
+    @property
+    def signed(self) -> bool:
+        return self.signed_at is not None
+
+
+@dataclass(frozen=True)
+class StepProgress:
+    step: Step
+    total: int
+    signed: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    onboarding_id: str
+    person_id: str
+    person_name: str
+    template: Template
+    status: OnboardingStatus
+    states: dict[str, ItemState]
+    steps: tuple[StepProgress, ...]
+    required_open: tuple[Item, ...]
+    approved_at: datetime | None
+    approval_override: str | None
+
+    @property
+    def signed_count(self) -> int:
+        return sum(1 for state in self.states.values() if state.signed)
+
+    @property
+    def total(self) -> int:
+        return len(self.template.items())
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.signed_count / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    type: EventType
+    at: datetime
+    actor_id: str | None
+    workstation_id: str
+    data: dict
+
+
+def start_onboarding(
+    store: Store,
+    actor: Actor,
+    person_id: str,
+    template_id: str,
+    version: int | None = None,
+) -> str:
+    """Start one substitute on one template version (the newest by default)."""
+    with store.write(actor.user_id) as tx:
+        person = get_person(tx.session, person_id)
+        require_unit(actor, person.unit_id)
+        query = select(TemplateRow.version).where(TemplateRow.id == template_id)
+        if version is not None:
+            query = query.where(TemplateRow.version == version)
+        found = tx.session.exec(query.order_by(TemplateRow.version.desc())).first()
+        if found is None:
+            raise NotFoundError(_("There is no template {id}.").format(id=template_id))
+        running = tx.session.exec(
+            select(OnboardingRow).where(
+                OnboardingRow.person_id == person_id,
+                OnboardingRow.template_id == template_id,
+                OnboardingRow.status != OnboardingStatus.APPROVED.value,
+            )
+        ).first()
+        if running is not None:
+            raise InputError(
+                _(
+                    "{name} already has an onboarding on this checklist that is not finished."
+                ).format(name=person.name)
+            )
+        onboarding_id = str(uuid.uuid4())
+        supervisor = actor.user_id if actor.role is Role.SUPERVISOR else None
+        tx.emit(
+            EventType.ONBOARDING_STARTED,
+            onboarding_id,
+            {
+                "person_id": person_id,
+                "template_id": template_id,
+                "template_version": found,
+                "unit_id": person.unit_id,
+                "supervisor_id": supervisor,
+            },
+        )
+    return onboarding_id
+
+
+def item_or_refuse(template: Template, key: str) -> Item:
+    item = template.item(key)
+    if item is None:
+        raise NotFoundError(
+            _("The checklist {id} has no item {key}.").format(id=template.id, key=key)
+        )
+    return item
+
+
+def mark_item(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    item_key: str,
+    mark: Mark,
+    reason: str | None = None,
+) -> None:
+    """Record that an item was walked through, practised, or does not apply (with a reason)."""
+    if mark is Mark.NOT_APPLICABLE:
+        reason = checked_text(reason, _("The reason why the item does not apply"))
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        item = item_or_refuse(template, item_key)
+        state = tx.session.get(ItemStateRow, (onboarding_id, item_key))
+        if state is not None and state.signed_at:
+            raise PermissionRefused(
+                _("{item} is signed off and locked; it can only be revoked with a reason.").format(
+                    item=item.title.get(current_language())
+                )
+            )
+        payload = {"item_key": item_key, "mark": mark.value}
+        if reason:
+            payload["reason"] = reason
+        tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)
+
+
+def add_note(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    text: str,
+    item_key: str | None = None,
+    by_substitute: bool = False,
+) -> None:
+    """A note by the supervisor, or a comment the substitute dictates ("substitute's comment")."""
+    text = checked_text(text, _("The note"))
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        if item_key is not None:
+            template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+            item_or_refuse(template, item_key)
+        tx.emit(
+            EventType.NOTE_ADDED,
+            onboarding_id,
+            {"item_key": item_key, "text": text, "by_substitute": by_substitute},
+        )
+
+
+def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
+    rows = session.exec(select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding_id))
+    return {
+        row.item_key: ItemState(
+            key=row.item_key,
+            mark=Mark(row.mark) if row.mark else None,
+            reason=row.reason,
+            signed_by=row.signed_by,
+            signed_at=datetime.fromisoformat(row.signed_at) if row.signed_at else None,
+            signed_workstation=row.signed_workstation,
+            expires_on=row.expires_on,
+        )
+        for row in rows
+    }
+
+
+def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
+    with store.read() as session:
+        onboarding = get_onboarding(session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        person = session.get(PersonRow, onboarding.person_id)
+        template = template_of(session, onboarding.template_id, onboarding.template_version)
+        states = _states(session, onboarding_id)
+    signed = {key for key, state in states.items() if state.signed}
+    steps = tuple(
+        StepProgress(
+            step,
+            total=sum(1 for item in template.items() if item.step is step),
+            signed=sum(1 for item in template.items() if item.step is step and item.key in signed),
+        )
+        for step in Step
+    )
+    return Progress(
+        onboarding_id=onboarding_id,
+        person_id=onboarding.person_id,
+        person_name=person.name,
+        template=template,
+        status=OnboardingStatus(onboarding.status),
+        states=states,
+        steps=steps,
+        required_open=tuple(
+            item
+            for item in template.items()
+            if item.required_before_alone and item.key not in signed
+        ),
+        approved_at=datetime.fromisoformat(onboarding.approved_at)
+        if onboarding.approved_at
+        else None,
+        approval_override=onboarding.approval_override,
+    )
+
+
+def onboardings_of_person(store: Store, actor: Actor, person_id: str) -> list[str]:
+    with store.read() as session:
+        person = get_person(session, person_id)
+        require_unit(actor, person.unit_id)
+        rows = session.exec(
+            select(OnboardingRow.id)
+            .where(OnboardingRow.person_id == person_id)
+            .order_by(OnboardingRow.started_at)
+        )
+        return list(rows)
+
+
+def history(
+    store: Store, actor: Actor, onboarding_id: str, item_key: str | None = None
+) -> list[HistoryEntry]:
+    """Every event of an onboarding (or of one of its items), oldest first."""
+    with store.read() as session:
+        onboarding = get_onboarding(session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        rows = session.exec(
+            select(EventRow).where(EventRow.entity_id == onboarding_id).order_by(EventRow.hlc)
+        ).all()
+    entries = []
+    for row in rows:
+        data = json.loads(row.payload)
+        keys = data.get("item_keys") or [data.get("item_key")]
+        if item_key is not None and item_key not in keys:
+            continue
+        entries.append(
+            HistoryEntry(
+                EventType(row.type),
+                datetime.fromisoformat(row.wall_time),
+                row.actor_id,
+                row.workstation_id,
+                data,
+            )
+        )
+    return entries

@@ -1,0 +1,244 @@
+"""Units, users and substitutes: who exists, who may sign in, who works where."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import EmploymentType, Role
+from handledare.domain.events import EventType
+from handledare.errors import InputError, NotFoundError, WrongPinError
+from handledare.i18n import LANGUAGES, _
+from handledare.security import hash_pin, pin_problem, require_admin, require_unit, verify_pin
+from handledare.services.common import checked_name, get_person, get_unit, get_user
+from handledare.store.eventlog import Store
+from handledare.store.tables import PersonRow, UnitRow, UserRow, UserUnitRow
+from handledare.text import fold
+
+
+@dataclass(frozen=True)
+class Unit:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class User:
+    id: str
+    name: str
+    role: Role
+    language: str
+    unit_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    unit_id: str
+    unit_name: str
+    employment_type: EmploymentType
+    start_date: date
+    employee_number: str | None
+
+
+def add_unit(store: Store, actor: Actor, name: str) -> Unit:
+    require_admin(actor)
+    name = checked_name(name, _("The unit's name"))
+    with store.write(actor.user_id) as tx:
+        if any(fold(u.name) == fold(name) for u in tx.session.exec(select(UnitRow))):
+            raise InputError(_("A unit named {name} already exists.").format(name=name))
+        unit_id = str(uuid.uuid4())
+        tx.emit(EventType.UNIT_CREATED, unit_id, {"name": name})
+    return Unit(unit_id, name)
+
+
+def list_units(store: Store) -> list[Unit]:
+    with store.read() as session:
+        rows = session.exec(select(UnitRow).order_by(UnitRow.name)).all()
+        return [Unit(row.id, row.name) for row in rows]
+
+
+def find_unit(store: Store, name_or_id: str) -> Unit:
+    """Find a unit by id or by name, ignoring case and accents."""
+    for unit in list_units(store):
+        if unit.id == name_or_id or fold(unit.name) == fold(name_or_id):
+            return unit
+    raise NotFoundError(_("There is no unit called {name}.").format(name=name_or_id))
+
+
+def _unit_ids(session: Session, user_id: str) -> tuple[str, ...]:
+    rows = session.exec(select(UserUnitRow.unit_id).where(UserUnitRow.user_id == user_id))
+    return tuple(sorted(rows))
+
+
+def _user(session: Session, row: UserRow) -> User:
+    return User(row.id, row.name, Role(row.role), row.language, _unit_ids(session, row.id))
+
+
+def has_users(store: Store) -> bool:
+    with store.read() as session:
+        return session.exec(select(UserRow.id).limit(1)).first() is not None
+
+
+def add_user(
+    store: Store,
+    actor: Actor | None,
+    name: str,
+    role: Role,
+    pin: str,
+    unit_ids: list[str] = (),
+    language: str = "sv",
+) -> User:
+    """Create a user. With no users yet, the first one (an admin) may be created by anyone."""
+    name = checked_name(name, _("The user's name"))
+    problem = pin_problem(pin)
+    if problem:
+        raise InputError(problem)
+    if language not in LANGUAGES:
+        raise InputError(
+            _("Unknown language {lang}; expected one of: {choices}.").format(
+                lang=language, choices=", ".join(LANGUAGES)
+            )
+        )
+    bootstrap = not has_users(store)
+    if bootstrap and role is not Role.ADMIN:
+        raise InputError(_("The first user must be an administrator."))
+    if not bootstrap:
+        require_admin(actor)
+    if role is not Role.ADMIN and not unit_ids:
+        raise InputError(_("A supervisor or manager must belong to at least one unit."))
+    pin_hash = hash_pin(pin)
+    with store.write(actor.user_id if actor else None) as tx:
+        for unit_id in unit_ids:
+            get_unit(tx.session, unit_id)
+        if any(fold(u.name) == fold(name) for u in tx.session.exec(select(UserRow))):
+            raise InputError(
+                _(
+                    "A user named {name} already exists; add something that tells them apart."
+                ).format(name=name)
+            )
+        user_id = str(uuid.uuid4())
+        tx.emit(
+            EventType.USER_CREATED,
+            user_id,
+            {
+                "name": name,
+                "role": role.value,
+                "unit_ids": sorted(set(unit_ids)),
+                "pin_hash": pin_hash,
+                "language": language,
+            },
+        )
+    return User(user_id, name, role, language, tuple(sorted(set(unit_ids))))
+
+
+def list_users(store: Store) -> list[User]:
+    with store.read() as session:
+        rows = session.exec(select(UserRow).order_by(UserRow.name)).all()
+        return [_user(session, row) for row in rows]
+
+
+def authenticate(store: Store, user_id: str, pin: str) -> Actor:
+    """Check a PIN and return the user as an actor with their role and units."""
+    with store.read() as session:
+        row = get_user(session, user_id)
+        if not verify_pin(pin, row.pin_hash):
+            raise WrongPinError(_("Wrong PIN."))
+        return Actor(row.id, row.name, Role(row.role), frozenset(_unit_ids(session, row.id)))
+
+
+def set_language(store: Store, actor: Actor, language: str) -> None:
+    if language not in LANGUAGES:
+        raise InputError(
+            _("Unknown language {lang}; expected one of: {choices}.").format(
+                lang=language, choices=", ".join(LANGUAGES)
+            )
+        )
+    with store.write(actor.user_id) as tx:
+        get_user(tx.session, actor.user_id)
+        tx.emit(EventType.USER_LANGUAGE_CHANGED, actor.user_id, {"language": language})
+
+
+def add_person(
+    store: Store,
+    actor: Actor,
+    name: str,
+    unit_id: str,
+    start_date: date,
+    employment_type: EmploymentType = EmploymentType.HOURLY,
+    employee_number: str | None = None,
+) -> Person:
+    """Register a substitute: only what the work needs, never a personal identity number."""
+    name = checked_name(name, _("The substitute's name"))
+    require_unit(actor, unit_id)
+    if employee_number is not None:
+        employee_number = employee_number.strip() or None
+    if employee_number and (len(employee_number) > 20 or not employee_number.isalnum()):
+        raise InputError(_("The employee number may have at most 20 letters and digits."))
+    with store.write(actor.user_id) as tx:
+        unit = get_unit(tx.session, unit_id)
+        person_id = str(uuid.uuid4())
+        tx.emit(
+            EventType.PERSON_CREATED,
+            person_id,
+            {
+                "name": name,
+                "unit_id": unit_id,
+                "employment_type": employment_type.value,
+                "start_date": start_date.isoformat(),
+                "employee_number": employee_number,
+            },
+        )
+    return Person(person_id, name, unit_id, unit.name, employment_type, start_date, employee_number)
+
+
+def _person(session: Session, row: PersonRow) -> Person:
+    return Person(
+        row.id,
+        row.name,
+        row.unit_id,
+        get_unit(session, row.unit_id).name,
+        EmploymentType(row.employment_type),
+        date.fromisoformat(row.start_date),
+        row.employee_number,
+    )
+
+
+def list_people(store: Store, actor: Actor, unit_id: str | None = None) -> list[Person]:
+    """The substitutes of the actor's units (all units for an admin)."""
+    with store.read() as session:
+        query = select(PersonRow).order_by(PersonRow.name)
+        if unit_id is not None:
+            query = query.where(PersonRow.unit_id == unit_id)
+        rows = session.exec(query).all()
+        return [_person(session, row) for row in rows if actor.covers_unit(row.unit_id)]
+
+
+def find_person(store: Store, actor: Actor, name_or_id: str) -> Person:
+    """Find one substitute by id, employee number or exact name (ignoring case and accents)."""
+    people = list_people(store, actor)
+    matches = [p for p in people if name_or_id in (p.id, p.employee_number)]
+    if not matches:
+        matches = [p for p in people if fold(p.name) == fold(name_or_id)]
+    if not matches:
+        raise NotFoundError(_("There is no substitute called {name}.").format(name=name_or_id))
+    if len(matches) > 1:
+        ids = ", ".join(p.id for p in matches)
+        raise InputError(
+            _("Several substitutes are called {name}; use one of these ids: {ids}").format(
+                name=name_or_id, ids=ids
+            )
+        )
+    return matches[0]
+
+
+def get_person_view(store: Store, actor: Actor, person_id: str) -> Person:
+    with store.read() as session:
+        row = get_person(session, person_id)
+        require_unit(actor, row.unit_id)
+        return _person(session, row)

@@ -1,0 +1,62 @@
+"""The unit manager's decision that a substitute is ready to work alone."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import OnboardingStatus, Role
+from handledare.domain.events import EventType
+from handledare.errors import InputError
+from handledare.i18n import _, current_language, ngettext
+from handledare.security import require_role, require_unit
+from handledare.services.common import checked_text, get_onboarding
+from handledare.services.signoff import check_pin
+from handledare.store.eventlog import Store
+from handledare.store.projector import template_of
+from handledare.store.tables import ItemStateRow
+
+
+def approve(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    pin: str,
+    override_reason: str | None = None,
+) -> None:
+    """Approve "ready to work alone"; with required items open only with an override reason."""
+    require_role(actor, Role.MANAGER)
+    if override_reason is not None:
+        override_reason = checked_text(override_reason, _("The reason for the exception"))
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        check_pin(tx, actor, pin)
+        if onboarding.status == OnboardingStatus.APPROVED.value:
+            raise InputError(_("This substitute is already approved to work alone."))
+        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        signed = set(
+            tx.session.exec(
+                select(ItemStateRow.item_key).where(
+                    ItemStateRow.onboarding_id == onboarding_id,
+                    ItemStateRow.signed_at.is_not(None),
+                )
+            )
+        )
+        open_items = [
+            i for i in template.items() if i.required_before_alone and i.key not in signed
+        ]
+        if open_items and override_reason is None:
+            language = current_language()
+            listed = "; ".join(item.title.get(language) for item in open_items[:5])
+            raise InputError(
+                ngettext(
+                    "{count} required item is not signed off yet ({items}). "
+                    "Approve anyway only with a reason for the exception.",
+                    "{count} required items are not signed off yet ({items}). "
+                    "Approve anyway only with a reason for the exception.",
+                    len(open_items),
+                ).format(count=len(open_items), items=listed)
+            )
+        payload = {"override_reason": override_reason} if open_items else {}
+        tx.emit(EventType.APPROVED, onboarding_id, payload)

@@ -1,0 +1,138 @@
+"""Ending a walkthrough: the substitute acknowledges, the supervisor signs with a PIN.
+
+A signed item is locked; the only way back is a revocation with a reason,
+which is a new event, so the history always shows what happened.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark, Role
+from handledare.domain.events import EventType
+from handledare.errors import InputError, PermissionRefused, WrongPinError
+from handledare.i18n import _, current_language
+from handledare.security import require_role, require_unit, require_verified_user, verify_pin
+from handledare.services.common import checked_text, get_onboarding, get_person, get_user
+from handledare.services.onboarding import item_or_refuse
+from handledare.store.eventlog import Store, Transaction
+from handledare.store.projector import template_of
+from handledare.store.tables import ItemStateRow
+from handledare.text import fold
+
+SIGNING_ROLES = (Role.SUPERVISOR, Role.MANAGER)
+
+
+def check_pin(tx: Transaction, actor: Actor, pin: str) -> None:
+    """The acting user proves who they are in the same call that signs."""
+    user = get_user(tx.session, require_verified_user(actor))
+    if not verify_pin(pin, user.pin_hash):
+        raise WrongPinError(_("Wrong PIN. Nothing was signed."))
+
+
+def _emit_acknowledgement(
+    tx: Transaction,
+    onboarding_id: str,
+    person_name: str,
+    typed_name: str,
+    item_keys: list[str],
+    comment: str | None,
+) -> None:
+    if fold(typed_name) != fold(person_name):
+        raise InputError(
+            _(
+                "The typed name does not match the substitute's registered name. "
+                "The substitute types their full name as registered."
+            )
+        )
+    payload = {"typed_name": typed_name, "item_keys": sorted(item_keys)}
+    if comment and comment.strip():
+        payload["comment"] = checked_text(comment, _("The substitute's comment"))
+    tx.emit(EventType.ACKNOWLEDGED, onboarding_id, payload)
+
+
+def acknowledge(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    typed_name: str,
+    item_keys: list[str],
+    comment: str | None = None,
+) -> None:
+    """The substitute confirms, by typing their full name, what was gone through."""
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        person = get_person(tx.session, onboarding.person_id)
+        _emit_acknowledgement(tx, onboarding_id, person.name, typed_name, item_keys, comment)
+
+
+def sign_off(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    item_keys: list[str],
+    pin: str,
+    acknowledged_name: str | None = None,
+    comment: str | None = None,
+) -> None:
+    """Sign the marked items, with the acknowledgement if given, all in one transaction."""
+    require_role(actor, *SIGNING_ROLES)
+    if not item_keys:
+        raise InputError(_("There is nothing to sign off: no items were chosen."))
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        check_pin(tx, actor, pin)
+        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        states = {
+            row.item_key: row
+            for row in tx.session.exec(
+                select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding_id)
+            )
+        }
+        language = current_language()
+        for key in item_keys:
+            item = item_or_refuse(template, key)
+            state = states.get(key)
+            title = item.title.get(language)
+            if state is None or state.mark is None:
+                raise InputError(
+                    _("{item} has not been walked through yet, so it cannot be signed.").format(
+                        item=title
+                    )
+                )
+            if state.signed_at:
+                raise InputError(_("{item} is already signed off.").format(item=title))
+            if item.needs_practical and state.mark == Mark.WALKED_THROUGH.value:
+                raise InputError(
+                    _("{item} must be practised, not only explained, before it is signed.").format(
+                        item=title
+                    )
+                )
+        if acknowledged_name is not None:
+            person = get_person(tx.session, onboarding.person_id)
+            _emit_acknowledgement(
+                tx, onboarding_id, person.name, acknowledged_name, item_keys, comment
+            )
+        tx.emit(EventType.ITEMS_SIGNED_OFF, onboarding_id, {"item_keys": sorted(set(item_keys))})
+
+
+def revoke(store: Store, actor: Actor, onboarding_id: str, item_key: str, reason: str) -> None:
+    """Take back a sign-off; the reason is kept in the history."""
+    require_role(actor, *SIGNING_ROLES)
+    reason = checked_text(reason, _("The reason for revoking"))
+    with store.write(actor.user_id) as tx:
+        onboarding = get_onboarding(tx.session, onboarding_id)
+        require_unit(actor, onboarding.unit_id)
+        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        item = item_or_refuse(template, item_key)
+        state = tx.session.get(ItemStateRow, (onboarding_id, item_key))
+        if state is None or not state.signed_at:
+            raise PermissionRefused(
+                _("{item} is not signed off, so there is nothing to revoke.").format(
+                    item=item.title.get(current_language())
+                )
+            )
+        tx.emit(EventType.SIGN_OFF_REVOKED, onboarding_id, {"item_key": item_key, "reason": reason})

@@ -1,0 +1,128 @@
+"""The store: every change is an event, appended and projected in one transaction."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session, select
+
+from handledare.domain.clock import HybridClock
+from handledare.store import projector
+from handledare.store.database import (
+    DEFAULT_BUSY_TIMEOUT,
+    create_store_engine,
+    prepare_database,
+    translated_errors,
+)
+from handledare.store.tables import PROJECTION_TABLES, EventRow, MetaRow
+
+Now = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _get_meta(session: Session, key: str) -> str | None:
+    row = session.get(MetaRow, key)
+    return row.value if row else None
+
+
+def _set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(MetaRow, key)
+    if row:
+        row.value = value
+    else:
+        session.add(MetaRow(key=key, value=value))
+
+
+@dataclass
+class Transaction:
+    """One write: events emitted here are projected at once and committed together."""
+
+    session: Session
+    actor_id: str | None
+    workstation_id: str
+    clock: HybridClock
+    wall: datetime
+    emitted: list[EventRow] = field(default_factory=list)
+
+    def emit(self, event_type: str, entity_id: str, payload: dict) -> EventRow:
+        row = EventRow(
+            id=str(uuid.uuid4()),
+            hlc=self.clock.tick(int(self.wall.timestamp() * 1000)),
+            workstation_id=self.workstation_id,
+            actor_id=self.actor_id,
+            type=event_type,
+            entity_id=entity_id,
+            payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
+            wall_time=self.wall.isoformat(timespec="milliseconds"),
+        )
+        self.session.add(row)
+        projector.apply(self.session, row)
+        self.emitted.append(row)
+        return row
+
+
+class Store:
+    def __init__(self, engine: Engine, path: Path, now: Now = utc_now):
+        self.engine = engine
+        self.path = path
+        self.now = now
+        self._writer = engine.execution_options(immediate=True)
+        with self.write(None) as tx:
+            if _get_meta(tx.session, "workstation_id") is None:
+                _set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+        with self.read() as session:
+            self.workstation_id = _get_meta(session, "workstation_id")
+
+    @classmethod
+    def open(
+        cls, path: Path, *, timeout: float = DEFAULT_BUSY_TIMEOUT, now: Now = utc_now
+    ) -> Store:
+        """Prepare the file (upgrading it if needed) and open it."""
+        prepare_database(path, timeout)
+        return cls(create_store_engine(path, timeout), path, now)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with translated_errors(self.path), Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self, actor_id: str | None) -> Iterator[Transaction]:
+        with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
+            clock = HybridClock.from_stamp(_get_meta(session, "hlc"))
+            tx = Transaction(
+                session=session,
+                actor_id=actor_id,
+                workstation_id=_get_meta(session, "workstation_id") or "",
+                clock=clock,
+                wall=self.now(),
+            )
+            yield tx
+            if tx.emitted:
+                _set_meta(session, "hlc", tx.emitted[-1].hlc)
+            session.commit()
+
+    def rebuild(self) -> int:
+        """Throw away every projection and replay the event log; return the events replayed."""
+        with self.write(None) as tx:
+            for table in PROJECTION_TABLES:
+                tx.session.execute(text(f"DELETE FROM {table}"))
+            events = tx.session.exec(
+                select(EventRow).order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+            ).all()
+            for row in events:
+                projector.apply(tx.session, row)
+            return len(events)

@@ -1,0 +1,127 @@
+"""Ordered schema upgrade steps, tracked in PRAGMA user_version.
+
+Each step moves the schema one version forward. Steps are never edited
+once released; a change is a new step at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+_V1_INITIAL = """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE events (
+    id TEXT PRIMARY KEY,
+    hlc TEXT NOT NULL,
+    workstation_id TEXT NOT NULL,
+    actor_id TEXT,
+    type TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    wall_time TEXT NOT NULL
+);
+CREATE INDEX ix_events_hlc ON events (hlc);
+CREATE TABLE units (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    pin_hash TEXT NOT NULL,
+    language TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE user_units (
+    user_id TEXT NOT NULL REFERENCES users (id),
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    PRIMARY KEY (user_id, unit_id)
+);
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    employment_type TEXT NOT NULL,
+    start_date TEXT NOT NULL,
+    employee_number TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE templates (
+    id TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    title_sv TEXT NOT NULL,
+    content TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    PRIMARY KEY (id, version)
+);
+CREATE TABLE onboardings (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    template_id TEXT NOT NULL,
+    template_version INTEGER NOT NULL,
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    supervisor_id TEXT REFERENCES users (id),
+    status TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    last_activity TEXT NOT NULL,
+    approved_at TEXT,
+    approved_by TEXT,
+    approval_override TEXT,
+    FOREIGN KEY (template_id, template_version) REFERENCES templates (id, version)
+);
+CREATE TABLE item_states (
+    onboarding_id TEXT NOT NULL REFERENCES onboardings (id),
+    item_key TEXT NOT NULL,
+    mark TEXT,
+    reason TEXT,
+    marked_by TEXT,
+    marked_at TEXT,
+    signed_by TEXT,
+    signed_at TEXT,
+    signed_workstation TEXT,
+    expires_on TEXT,
+    note_count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (onboarding_id, item_key)
+);
+"""
+
+# Lookups that every screen makes: an item's history, the people and
+# onboardings of a unit, and what expires soon.
+_V2_LOOKUP_INDEXES = """
+CREATE INDEX ix_events_entity ON events (entity_id, hlc);
+CREATE INDEX ix_people_unit ON people (unit_id);
+CREATE INDEX ix_onboardings_unit ON onboardings (unit_id, status);
+CREATE INDEX ix_onboardings_person ON onboardings (person_id);
+CREATE INDEX ix_item_states_expiry ON item_states (expires_on) WHERE expires_on IS NOT NULL;
+"""
+
+STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES)
+CURRENT_VERSION = len(STEPS)
+
+
+def schema_version(connection: sqlite3.Connection) -> int:
+    return connection.execute("PRAGMA user_version").fetchone()[0]
+
+
+def upgrade(connection: sqlite3.Connection, target: int = CURRENT_VERSION) -> None:
+    """Run the missing steps up to `target` in one transaction: all or nothing."""
+    start = schema_version(connection)
+    if start >= target:
+        return
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for number in range(start, target):
+            for statement in STEPS[number].split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {int(target)}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise

@@ -1,0 +1,255 @@
+"""Projection of events into current-state tables.
+
+Everything here is a pure function of the event and the tables, with no
+clock and no randomness, so replaying the log rebuilds identical tables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from handledare.domain.enums import OnboardingStatus
+from handledare.domain.events import EventType
+from handledare.domain.template import Template
+from handledare.store.tables import (
+    EventRow,
+    ItemStateRow,
+    OnboardingRow,
+    PersonRow,
+    TemplateRow,
+    UnitRow,
+    UserRow,
+    UserUnitRow,
+)
+
+Handler = Callable[[Session, EventRow, dict], None]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def handles(event_type: EventType) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        _HANDLERS[event_type.value] = handler
+        return handler
+
+    return register
+
+
+def apply(session: Session, row: EventRow) -> None:
+    handler = _HANDLERS.get(row.type)
+    if handler is not None:
+        handler(session, row, json.loads(row.payload))
+
+
+_parsed: dict[tuple[str, int, str], Template] = {}
+
+
+def template_of(session: Session, template_id: str, version: int) -> Template:
+    """Templates never change once imported, so each is parsed once per process."""
+    digest = session.exec(
+        select(TemplateRow.content_hash).where(
+            TemplateRow.id == template_id, TemplateRow.version == version
+        )
+    ).first()
+    if digest is None:
+        raise LookupError(f"template {template_id} v{version} missing")
+    key = (template_id, version, digest)
+    if key not in _parsed:
+        row = session.get(TemplateRow, (template_id, version))
+        _parsed[key] = Template.from_dict(json.loads(row.content))
+    return _parsed[key]
+
+
+@handles(EventType.UNIT_CREATED)
+def _unit_created(session: Session, row: EventRow, data: dict) -> None:
+    session.add(UnitRow(id=row.entity_id, name=data["name"], created_at=row.wall_time))
+
+
+@handles(EventType.USER_CREATED)
+def _user_created(session: Session, row: EventRow, data: dict) -> None:
+    session.add(
+        UserRow(
+            id=row.entity_id,
+            name=data["name"],
+            role=data["role"],
+            pin_hash=data["pin_hash"],
+            language=data["language"],
+            created_at=row.wall_time,
+        )
+    )
+    session.flush()
+    for unit_id in data["unit_ids"]:
+        session.add(UserUnitRow(user_id=row.entity_id, unit_id=unit_id))
+
+
+@handles(EventType.USER_PIN_CHANGED)
+def _user_pin_changed(session: Session, row: EventRow, data: dict) -> None:
+    user = session.get(UserRow, row.entity_id)
+    user.pin_hash = data["pin_hash"]
+
+
+@handles(EventType.USER_LANGUAGE_CHANGED)
+def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
+    user = session.get(UserRow, row.entity_id)
+    user.language = data["language"]
+
+
+@handles(EventType.PERSON_CREATED)
+def _person_created(session: Session, row: EventRow, data: dict) -> None:
+    session.add(
+        PersonRow(
+            id=row.entity_id,
+            name=data["name"],
+            unit_id=data["unit_id"],
+            employment_type=data["employment_type"],
+            start_date=data["start_date"],
+            employee_number=data.get("employee_number"),
+            created_at=row.wall_time,
+        )
+    )
+
+
+@handles(EventType.TEMPLATE_IMPORTED)
+def _template_imported(session: Session, row: EventRow, data: dict) -> None:
+    template = data["template"]
+    session.add(
+        TemplateRow(
+            id=template["id"],
+            version=template["version"],
+            title_sv=template["title"]["sv"],
+            content=json.dumps(template, ensure_ascii=False, sort_keys=True),
+            content_hash=data["content_hash"],
+            imported_at=row.wall_time,
+        )
+    )
+
+
+@handles(EventType.ONBOARDING_STARTED)
+def _onboarding_started(session: Session, row: EventRow, data: dict) -> None:
+    session.add(
+        OnboardingRow(
+            id=row.entity_id,
+            person_id=data["person_id"],
+            template_id=data["template_id"],
+            template_version=data["template_version"],
+            unit_id=data["unit_id"],
+            supervisor_id=data["supervisor_id"],
+            status=OnboardingStatus.NOT_STARTED.value,
+            started_at=row.wall_time,
+            last_activity=row.wall_time,
+        )
+    )
+
+
+def _item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow:
+    state = session.get(ItemStateRow, (onboarding_id, key))
+    if state is None:
+        state = ItemStateRow(onboarding_id=onboarding_id, item_key=key)
+        session.add(state)
+    return state
+
+
+def _touch(session: Session, row: EventRow) -> OnboardingRow:
+    onboarding = session.get(OnboardingRow, row.entity_id)
+    onboarding.last_activity = row.wall_time
+    return onboarding
+
+
+def refresh_status(session: Session, onboarding: OnboardingRow) -> None:
+    """Derive the status from the item states and the approval."""
+    session.flush()
+    if onboarding.approved_at:
+        onboarding.status = OnboardingStatus.APPROVED.value
+        return
+    template = template_of(session, onboarding.template_id, onboarding.template_version)
+    states = {
+        s.item_key: s
+        for s in session.exec(
+            select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding.id)
+        )
+    }
+    required = [item.key for item in template.items() if item.required_before_alone]
+    if all(states.get(key) and states[key].signed_at for key in required):
+        status = OnboardingStatus.WAITING_FOR_APPROVAL
+    elif any(s.mark or s.signed_at for s in states.values()):
+        status = OnboardingStatus.IN_PROGRESS
+    else:
+        status = OnboardingStatus.NOT_STARTED
+    onboarding.status = status.value
+
+
+@handles(EventType.ITEM_MARKED)
+def _item_marked(session: Session, row: EventRow, data: dict) -> None:
+    onboarding = _touch(session, row)
+    state = _item_state(session, row.entity_id, data["item_key"])
+    state.mark = data["mark"]
+    state.reason = data.get("reason")
+    state.marked_by = row.actor_id
+    state.marked_at = row.wall_time
+    refresh_status(session, onboarding)
+
+
+@handles(EventType.NOTE_ADDED)
+def _note_added(session: Session, row: EventRow, data: dict) -> None:
+    _touch(session, row)
+    if data.get("item_key"):
+        state = _item_state(session, row.entity_id, data["item_key"])
+        state.note_count = (state.note_count or 0) + 1
+
+
+@handles(EventType.ACKNOWLEDGED)
+def _acknowledged(session: Session, row: EventRow, data: dict) -> None:
+    _touch(session, row)
+
+
+def _expiry(signed_at: str, valid_for_days: int | None) -> str | None:
+    if not valid_for_days:
+        return None
+    signed_day: date = datetime.fromisoformat(signed_at).date()
+    return (signed_day + timedelta(days=valid_for_days)).isoformat()
+
+
+@handles(EventType.ITEMS_SIGNED_OFF)
+def _items_signed_off(session: Session, row: EventRow, data: dict) -> None:
+    onboarding = _touch(session, row)
+    template = template_of(session, onboarding.template_id, onboarding.template_version)
+    for key in data["item_keys"]:
+        state = _item_state(session, row.entity_id, key)
+        state.signed_by = row.actor_id
+        state.signed_at = row.wall_time
+        state.signed_workstation = row.workstation_id
+        state.expires_on = _expiry(row.wall_time, template.item(key).valid_for_days)
+    refresh_status(session, onboarding)
+
+
+@handles(EventType.SIGN_OFF_REVOKED)
+def _sign_off_revoked(session: Session, row: EventRow, data: dict) -> None:
+    onboarding = _touch(session, row)
+    template = template_of(session, onboarding.template_id, onboarding.template_version)
+    state = _item_state(session, row.entity_id, data["item_key"])
+    state.mark = None
+    state.reason = None
+    state.marked_by = None
+    state.marked_at = None
+    state.signed_by = None
+    state.signed_at = None
+    state.signed_workstation = None
+    state.expires_on = None
+    if template.item(data["item_key"]).required_before_alone:
+        # Nobody stays approved to work alone without a required item.
+        onboarding.approved_at = None
+        onboarding.approved_by = None
+        onboarding.approval_override = None
+    refresh_status(session, onboarding)
+
+
+@handles(EventType.APPROVED)
+def _approved(session: Session, row: EventRow, data: dict) -> None:
+    onboarding = _touch(session, row)
+    onboarding.approved_at = row.wall_time
+    onboarding.approved_by = row.actor_id
+    onboarding.approval_override = data.get("override_reason")
+    refresh_status(session, onboarding)

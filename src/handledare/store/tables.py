@@ -1,0 +1,118 @@
+"""SQLModel tables. `events` is the truth; every other table is a projection of it."""
+
+from __future__ import annotations
+
+from sqlmodel import Field, SQLModel
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+
+    id: str = Field(primary_key=True)
+    hlc: str = Field(index=True)
+    workstation_id: str
+    actor_id: str | None = None
+    type: str
+    entity_id: str
+    payload: str
+    wall_time: str
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class UnitRow(SQLModel, table=True):
+    __tablename__ = "units"
+
+    id: str = Field(primary_key=True)
+    name: str
+    created_at: str
+
+
+class UserRow(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: str = Field(primary_key=True)
+    name: str
+    role: str
+    pin_hash: str
+    language: str
+    created_at: str
+
+
+class UserUnitRow(SQLModel, table=True):
+    __tablename__ = "user_units"
+
+    user_id: str = Field(primary_key=True, foreign_key="users.id")
+    unit_id: str = Field(primary_key=True, foreign_key="units.id")
+
+
+class PersonRow(SQLModel, table=True):
+    __tablename__ = "people"
+
+    id: str = Field(primary_key=True)
+    name: str
+    unit_id: str = Field(foreign_key="units.id")
+    employment_type: str
+    start_date: str
+    employee_number: str | None = None
+    created_at: str
+
+
+class TemplateRow(SQLModel, table=True):
+    __tablename__ = "templates"
+
+    id: str = Field(primary_key=True)
+    version: int = Field(primary_key=True)
+    title_sv: str
+    content: str
+    content_hash: str
+    imported_at: str
+
+
+class OnboardingRow(SQLModel, table=True):
+    __tablename__ = "onboardings"
+
+    id: str = Field(primary_key=True)
+    person_id: str = Field(foreign_key="people.id")
+    template_id: str
+    template_version: int
+    unit_id: str = Field(foreign_key="units.id")
+    supervisor_id: str | None = Field(default=None, foreign_key="users.id")
+    status: str
+    started_at: str
+    last_activity: str
+    approved_at: str | None = None
+    approved_by: str | None = None
+    approval_override: str | None = None
+
+
+class ItemStateRow(SQLModel, table=True):
+    __tablename__ = "item_states"
+
+    onboarding_id: str = Field(primary_key=True, foreign_key="onboardings.id")
+    item_key: str = Field(primary_key=True)
+    mark: str | None = None
+    reason: str | None = None
+    marked_by: str | None = None
+    marked_at: str | None = None
+    signed_by: str | None = None
+    signed_at: str | None = None
+    signed_workstation: str | None = None
+    expires_on: str | None = None
+    note_count: int = 0
+
+
+PROJECTION_TABLES = (
+    "item_states",
+    "onboardings",
+    "templates",
+    "people",
+    "user_units",
+    "users",
+    "units",
+)
