@@ -60,7 +60,8 @@ def _fill_english() -> None:
     with path.open("rb") as handle:
         catalog = read_po(handle, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        translated = message.string if isinstance(message.string, str) else all(message.string)
+        if message.id and not translated:
             message.string = message.id
     with path.open("wb") as handle:
         write_po(handle, catalog, sort_output=True, omit_header=False, ignore_obsolete=True)

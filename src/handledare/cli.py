@@ -129,7 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for problem in settings.problems:
         warn(str(problem))
 
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as done:  # --help, or a usage mistake already explained
+        return done.code if isinstance(done.code, int) else EXIT_OK
     if args.command is None:
         from handledare.tui.launch import run_app
 

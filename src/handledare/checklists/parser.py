@@ -20,6 +20,7 @@ from handledare.i18n import DEFAULT_LANGUAGE, _, ngettext
 FORMAT_VERSION = 1
 _KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
+_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -169,8 +170,15 @@ def parse_template(source_text: str, source: str) -> Template:
     try:
         raw = tomllib.loads(source_text)
     except tomllib.TOMLDecodeError as error:
+        position = _POSITION.search(str(error))
+        where = (
+            _("line {line}, column {column}").format(line=position[1], column=position[2])
+            if position
+            else _("syntax")
+        )
+        detail = _POSITION.sub("", str(error)).strip()
         raise TemplateInvalid(
-            source, [Problem(_("syntax"), _("not valid TOML: {error}").format(error=error))]
+            source, [Problem(where, _("not valid TOML: {error}").format(error=detail))]
         ) from error
 
     checker = _Checker()

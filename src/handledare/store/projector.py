@@ -39,9 +39,11 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
 
 
 def apply(session: Session, row: EventRow) -> None:
+    """Project one event; flushed at once so rows reach SQLite in event order."""
     handler = _HANDLERS.get(row.type)
     if handler is not None:
         handler(session, row, json.loads(row.payload))
+    session.flush()
 
 
 _parsed: dict[tuple[str, int, str], Template] = {}

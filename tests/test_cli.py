@@ -1,0 +1,154 @@
+"""The command line, run in-process against a real data folder."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from handledare.checklists import bundled_template_files
+from handledare.cli import main
+
+
+class Cli:
+    def __init__(self, data_dir: Path, capsys: pytest.CaptureFixture, monkeypatch):
+        self.data_dir = data_dir
+        self.capsys = capsys
+        self.monkeypatch = monkeypatch
+
+    def __call__(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        self.monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["--data-dir", str(self.data_dir), *args])
+        out, err = self.capsys.readouterr()
+        return code, out, err
+
+    def json(self, *args: str):
+        code, out, err = self(*args, "--json")
+        assert code == 0, err
+        return json.loads(out)
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys, monkeypatch) -> Cli:
+    return Cli(tmp_path / "data", capsys, monkeypatch)
+
+
+def test_round_trip_units_users_people_templates_status(cli: Cli):
+    assert cli("unit", "add", "Hemtjänst Norr")[0] == 0
+    assert [u["name"] for u in cli.json("unit", "list")] == ["Hemtjänst Norr"]
+
+    code, out, err = cli(
+        "user", "add", "--name", "Ingrid Admin", "--role", "admin", "--pin-stdin", stdin="9999\n"
+    )
+    assert code == 0, err
+    code, _out, err = cli(
+        "user",
+        "add",
+        "--name",
+        "Anna Lindqvist",
+        "--role",
+        "supervisor",
+        "--unit",
+        "hemtjänst norr",
+        "--pin-stdin",
+        stdin="1111\n",
+    )
+    assert code == 0, err
+    users = cli.json("user", "list")
+    assert [(u["name"], u["role"], u["units"]) for u in users] == [
+        ("Anna Lindqvist", "supervisor", ["Hemtjänst Norr"]),
+        ("Ingrid Admin", "admin", []),
+    ]
+    assert "1111" not in json.dumps(users)
+
+    for path in bundled_template_files():
+        code, out, _err = cli("template", "validate", str(path))
+        assert code == 0 and "giltig" in out
+        assert cli("template", "import", str(path))[0] == 0
+    assert "redan importerad" in cli("template", "import", str(bundled_template_files()[0]))[1]
+    listed = cli.json("template", "list")
+    assert {(t["id"], t["version"]) for t in listed} == {
+        ("hemtjanst-omsorg", 1),
+        ("sabo-omsorg", 1),
+    }
+    shown = cli.json("template", "show", "sabo-omsorg")
+    assert shown["sections"][0]["items"][0]["key"] == "anst-avtal"
+    assert "Anställningsavtal" in cli("template", "show", "sabo-omsorg")[1]
+
+    code, out, err = cli(
+        "person",
+        "add",
+        "--name",
+        "Amina Hassan",
+        "--unit",
+        "Hemtjänst Norr",
+        "--start",
+        "2026-11-02",
+        "--employee-number",
+        "V12345",
+    )
+    assert code == 0, err
+    [person] = cli.json("person", "list")
+    assert (person["name"], person["unit"], person["start_date"]) == (
+        "Amina Hassan",
+        "Hemtjänst Norr",
+        "2026-11-02",
+    )
+
+    code, out, _err = cli("status", "V12345")
+    assert code == 0 and "Ingen introduktion" in out
+    assert cli.json("status", "amina hassan")["onboardings"] == []
+
+
+def test_refused_input_exits_1_with_a_swedish_message(cli: Cli):
+    code, _out, err = cli("person", "add", "--name", "X", "--unit", "Finns inte")
+    assert code == 1 and "Det finns ingen enhet som heter Finns inte." in err
+    code, _out, err = cli(
+        "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", stdin="12\n"
+    )
+    assert code == 1 and "4 till 8 siffror" in err
+    code, _out, err = cli("person", "add", "--name", "X")
+    assert code == 1 and "följande argument krävs: --unit" in err
+    code, _out, err = cli("template", "validate", "/finns/inte.toml")
+    assert code == 1 and "kan inte läsas" in err
+
+
+def test_invalid_template_file_lists_its_problems(cli: Cli, tmp_path: Path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\nversion = 1\ntitle.sv = "X"\nrole.sv = "Y"\n', encoding="utf-8")
+    code, _out, err = cli("template", "validate", str(bad))
+    assert code == 1
+    assert f"{bad}: 1 fel" in err and "inga avsnitt" in err
+
+
+def test_names_with_markup_and_control_characters_are_stored_and_printed_literally(cli: Cli):
+    names = ["[bold]Stina[/] Ek", "Evil\x1b[2J Name", "سارا أحمد", "Kim 👩‍⚕️ Lee", "A\u202eB"]
+    cli("unit", "add", "Norr")
+    for name in names:
+        code, _out, err = cli("person", "add", "--name", name, "--unit", "Norr")
+        assert code == 0, err
+    assert sorted(p["name"] for p in cli.json("person", "list")) == sorted(names)
+
+    code, out, _err = cli("person", "list")
+    assert "[bold]Stina[/] Ek" in out
+    assert "Evil\\x1b[2J Name" in out and "\x1b" not in out
+    assert "سارا أحمد" in out and "Kim 👩‍⚕️ Lee" in out
+    assert "A\\u202eB" in out and "\u202e" not in out
+
+
+def test_help_is_swedish_by_default_and_english_on_request(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("användning: handledare") and "visa den här hjälptexten" in out
+    assert main(["--lang", "en", "person", "add", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("usage: handledare person add") and "full name" in out
+
+
+def test_rebuild_command(cli: Cli):
+    cli("unit", "add", "Norr")
+    code, out, _err = cli("rebuild")
+    assert code == 0 and "1 händelser" in out
+    assert [u["name"] for u in cli.json("unit", "list")] == ["Norr"]

@@ -1,0 +1,73 @@
+"""The catalogs cover every string in the source, and the compiled files match them."""
+
+from __future__ import annotations
+
+import gettext
+from datetime import date
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from handledare import i18n
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES = ROOT / "locales"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+def _source_messages() -> set:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT / "src"), method_map=[("**.py", "python")], keywords=KEYWORDS
+    ):
+        found.add(message if isinstance(message, str) else tuple(message))
+    return found
+
+
+def _catalog(language: str):
+    with (LOCALES / language / "LC_MESSAGES" / "handledare.po").open("rb") as handle:
+        return read_po(handle, locale=language)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_every_source_string_is_translated(language: str):
+    catalog = _catalog(language)
+    entries = {(m.id if isinstance(m.id, str) else tuple(m.id)): m for m in catalog if m.id}
+    missing = _source_messages() - set(entries)
+    assert not missing, f"not in the {language} catalog; run scripts/catalogs.py update: {missing}"
+    untranslated = [
+        key
+        for key, m in entries.items()
+        if not (m.string if isinstance(m.string, str) else all(m.string))
+    ]
+    fuzzy = [key for key, m in entries.items() if m.fuzzy]
+    assert not untranslated, f"untranslated in {language}: {untranslated}"
+    assert not fuzzy, f"fuzzy in {language}: {fuzzy}"
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_compiled_catalog_matches_the_po_file(language: str):
+    compiled = LOCALES / language / "LC_MESSAGES" / "handledare.mo"
+    with compiled.open("rb") as handle:
+        mo = gettext.GNUTranslations(handle)
+    for message in _catalog(language):
+        if message.id and isinstance(message.id, str):
+            assert mo.gettext(message.id) == message.string, (
+                f"{compiled} is stale; run scripts/catalogs.py compile"
+            )
+
+
+def test_language_switches_at_runtime():
+    i18n.set_language("en")
+    assert i18n._("Wrong PIN.") == "Wrong PIN."
+    i18n.set_language("sv")
+    assert i18n._("Wrong PIN.") == "Fel PIN-kod."
+    assert i18n.set_language("fi") == "sv"
+
+
+def test_dates_in_swedish_and_english():
+    assert i18n.format_date(date(2026, 11, 22)) == "22 nov. 2026"
+    i18n.set_language("en")
+    assert i18n.format_date(date(2026, 11, 22)) == "Nov 22, 2026"
