@@ -298,9 +298,11 @@ def _demo(args, settings: Settings) -> int:
     else:
         say(_("Creating the demo municipality in {folder} ...").format(folder=data_dir))
         logins = demo.fill_demo(store)
-        say(_("Demo users (name, role, PIN):"))
-        for login in logins:
-            say(f"  {login.name:<18} {login.role.label:<16} {login.pin}")
+        say(_("Demo users:"))
+        table(
+            [_("Name"), _("Role"), _("PIN")],
+            [[login.name, login.role.label, login.pin] for login in logins],
+        )
     store.close()
     if args.no_tui:
         return 0
