@@ -2,64 +2,73 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from typing import TypeVar
 
+from sqlmodel import Session, SQLModel
+
+from handledare.domain.actor import Actor
+from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError
-from handledare.i18n import _
-from handledare.store.tables import OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.i18n import N_, _
+from handledare.security import require_unit
+from handledare.store.projector import template_of
+from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, UnitRow, UserRow
 
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 4000
 
+_MISSING = {
+    UnitRow: N_("There is no unit with id {id}."),
+    UserRow: N_("There is no user with id {id}."),
+    PersonRow: N_("There is no substitute with id {id}."),
+    OnboardingRow: N_("There is no onboarding with id {id}."),
+}
+
+
+def checked_text(value: str | None, what: str, limit: int = MAX_TEXT_LENGTH) -> str:
+    """Text is kept exactly as typed; it only has to be there and not absurdly long."""
+    if not value or not value.strip():
+        raise InputError(_("{what} is missing.").format(what=what))
+    if len(value) > limit:
+        raise InputError(
+            _("{what} is too long ({length} characters, at most {limit}).").format(
+                what=what, length=len(value), limit=limit
+            )
+        )
+    return value
+
 
 def checked_name(value: str, what: str) -> str:
-    """A name is kept exactly as typed; it only has to be there and not absurdly long."""
-    if not value or not value.strip():
-        raise InputError(_("{what} is missing.").format(what=what))
-    if len(value) > MAX_NAME_LENGTH:
-        raise InputError(
-            _("{what} is too long ({length} characters, at most {limit}).").format(
-                what=what, length=len(value), limit=MAX_NAME_LENGTH
-            )
+    return checked_text(value, what, MAX_NAME_LENGTH)
+
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def get_row(session: Session, row_type: type[Row], row_id: str) -> Row:
+    row = session.get(row_type, row_id)
+    if row is None:
+        raise NotFoundError(_(_MISSING[row_type]).format(id=row_id))
+    return row
+
+
+def open_onboarding(
+    session: Session, actor: Actor, onboarding_id: str
+) -> tuple[OnboardingRow, Template]:
+    """An onboarding the actor may work on, with the template version it started with."""
+    onboarding = get_row(session, OnboardingRow, onboarding_id)
+    require_unit(actor, onboarding.unit_id)
+    return onboarding, template_of(session, onboarding.template_id, onboarding.template_version)
+
+
+def item_or_refuse(template: Template, key: str) -> Item:
+    item = template.item(key)
+    if item is None:
+        raise NotFoundError(
+            _("The checklist {id} has no item {key}.").format(id=template.id, key=key)
         )
-    return value
+    return item
 
 
-def checked_text(value: str | None, what: str) -> str:
-    if not value or not value.strip():
-        raise InputError(_("{what} is missing.").format(what=what))
-    if len(value) > MAX_TEXT_LENGTH:
-        raise InputError(
-            _("{what} is too long ({length} characters, at most {limit}).").format(
-                what=what, length=len(value), limit=MAX_TEXT_LENGTH
-            )
-        )
-    return value
-
-
-def get_unit(session: Session, unit_id: str) -> UnitRow:
-    unit = session.get(UnitRow, unit_id)
-    if unit is None:
-        raise NotFoundError(_("There is no unit with id {id}.").format(id=unit_id))
-    return unit
-
-
-def get_user(session: Session, user_id: str) -> UserRow:
-    user = session.get(UserRow, user_id)
-    if user is None:
-        raise NotFoundError(_("There is no user with id {id}.").format(id=user_id))
-    return user
-
-
-def get_person(session: Session, person_id: str) -> PersonRow:
-    person = session.get(PersonRow, person_id)
-    if person is None:
-        raise NotFoundError(_("There is no substitute with id {id}.").format(id=person_id))
-    return person
-
-
-def get_onboarding(session: Session, onboarding_id: str) -> OnboardingRow:
-    onboarding = session.get(OnboardingRow, onboarding_id)
-    if onboarding is None:
-        raise NotFoundError(_("There is no onboarding with id {id}.").format(id=onboarding_id))
-    return onboarding
+def item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow | None:
+    return session.get(ItemStateRow, (onboarding_id, key))

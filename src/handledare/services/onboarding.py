@@ -16,9 +16,14 @@ from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError, PermissionRefused
 from handledare.i18n import _, current_language
 from handledare.security import require_unit
-from handledare.services.common import checked_text, get_onboarding, get_person
+from handledare.services.common import (
+    checked_text,
+    get_row,
+    item_or_refuse,
+    item_state,
+    open_onboarding,
+)
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import EventRow, ItemStateRow, OnboardingRow, PersonRow, TemplateRow
 
 
@@ -88,7 +93,7 @@ def start_onboarding(
 ) -> str:
     """Start one substitute on one template version (the newest by default)."""
     with store.write(actor.user_id) as tx:
-        person = get_person(tx.session, person_id)
+        person = get_row(tx.session, PersonRow, person_id)
         require_unit(actor, person.unit_id)
         query = select(TemplateRow.version).where(TemplateRow.id == template_id)
         if version is not None:
@@ -125,15 +130,6 @@ def start_onboarding(
     return onboarding_id
 
 
-def item_or_refuse(template: Template, key: str) -> Item:
-    item = template.item(key)
-    if item is None:
-        raise NotFoundError(
-            _("The checklist {id} has no item {key}.").format(id=template.id, key=key)
-        )
-    return item
-
-
 def mark_item(
     store: Store,
     actor: Actor,
@@ -146,11 +142,9 @@ def mark_item(
     if mark is Mark.NOT_APPLICABLE:
         reason = checked_text(reason, _("The reason why the item does not apply"))
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
-        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        _onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         item = item_or_refuse(template, item_key)
-        state = tx.session.get(ItemStateRow, (onboarding_id, item_key))
+        state = item_state(tx.session, onboarding_id, item_key)
         if state is not None and state.signed_at:
             raise PermissionRefused(
                 _("{item} is signed off and locked; it can only be revoked with a reason.").format(
@@ -174,10 +168,8 @@ def add_note(
     """A note by the supervisor, or a comment the substitute dictates ("substitute's comment")."""
     text = checked_text(text, _("The note"))
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
+        _onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         if item_key is not None:
-            template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
             item_or_refuse(template, item_key)
         tx.emit(
             EventType.NOTE_ADDED,
@@ -204,10 +196,8 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
 
 def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
     with store.read() as session:
-        onboarding = get_onboarding(session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
+        onboarding, template = open_onboarding(session, actor, onboarding_id)
         person = session.get(PersonRow, onboarding.person_id)
-        template = template_of(session, onboarding.template_id, onboarding.template_version)
         states = _states(session, onboarding_id)
     signed = {key for key, state in states.items() if state.signed}
     steps = tuple(
@@ -240,7 +230,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
 
 def onboardings_of_person(store: Store, actor: Actor, person_id: str) -> list[str]:
     with store.read() as session:
-        person = get_person(session, person_id)
+        person = get_row(session, PersonRow, person_id)
         require_unit(actor, person.unit_id)
         rows = session.exec(
             select(OnboardingRow.id)
@@ -255,8 +245,7 @@ def history(
 ) -> list[HistoryEntry]:
     """Every event of an onboarding (or of one of its items), oldest first."""
     with store.read() as session:
-        onboarding = get_onboarding(session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
+        open_onboarding(session, actor, onboarding_id)
         rows = session.exec(
             select(EventRow).where(EventRow.entity_id == onboarding_id).order_by(EventRow.hlc)
         ).all()

@@ -14,7 +14,7 @@ from handledare.domain.events import EventType
 from handledare.errors import InputError, NotFoundError, WrongPinError
 from handledare.i18n import LANGUAGES, _
 from handledare.security import hash_pin, pin_problem, require_admin, require_unit, verify_pin
-from handledare.services.common import checked_name, get_person, get_unit, get_user
+from handledare.services.common import checked_name, get_row
 from handledare.store.eventlog import Store
 from handledare.store.tables import PersonRow, UnitRow, UserRow, UserUnitRow
 from handledare.text import fold
@@ -115,7 +115,7 @@ def add_user(
     pin_hash = hash_pin(pin)
     with store.write(actor.user_id if actor else None) as tx:
         for unit_id in unit_ids:
-            get_unit(tx.session, unit_id)
+            get_row(tx.session, UnitRow, unit_id)
         if any(fold(u.name) == fold(name) for u in tx.session.exec(select(UserRow))):
             raise InputError(
                 _(
@@ -146,7 +146,7 @@ def list_users(store: Store) -> list[User]:
 def authenticate(store: Store, user_id: str, pin: str) -> Actor:
     """Check a PIN and return the user as an actor with their role and units."""
     with store.read() as session:
-        row = get_user(session, user_id)
+        row = get_row(session, UserRow, user_id)
         if not verify_pin(pin, row.pin_hash):
             raise WrongPinError(_("Wrong PIN."))
         return Actor(row.id, row.name, Role(row.role), frozenset(_unit_ids(session, row.id)))
@@ -160,7 +160,7 @@ def set_language(store: Store, actor: Actor, language: str) -> None:
             )
         )
     with store.write(actor.user_id) as tx:
-        get_user(tx.session, actor.user_id)
+        get_row(tx.session, UserRow, actor.user_id)
         tx.emit(EventType.USER_LANGUAGE_CHANGED, actor.user_id, {"language": language})
 
 
@@ -181,7 +181,7 @@ def add_person(
     if employee_number and (len(employee_number) > 20 or not employee_number.isalnum()):
         raise InputError(_("The employee number may have at most 20 letters and digits."))
     with store.write(actor.user_id) as tx:
-        unit = get_unit(tx.session, unit_id)
+        unit = get_row(tx.session, UnitRow, unit_id)
         person_id = str(uuid.uuid4())
         tx.emit(
             EventType.PERSON_CREATED,
@@ -202,7 +202,7 @@ def _person(session: Session, row: PersonRow) -> Person:
         row.id,
         row.name,
         row.unit_id,
-        get_unit(session, row.unit_id).name,
+        get_row(session, UnitRow, row.unit_id).name,
         EmploymentType(row.employment_type),
         date.fromisoformat(row.start_date),
         row.employee_number,
@@ -236,9 +236,3 @@ def find_person(store: Store, actor: Actor, name_or_id: str) -> Person:
         )
     return matches[0]
 
-
-def get_person_view(store: Store, actor: Actor, person_id: str) -> Person:
-    with store.read() as session:
-        row = get_person(session, person_id)
-        require_unit(actor, row.unit_id)
-        return _person(session, row)

@@ -9,11 +9,10 @@ from handledare.domain.enums import OnboardingStatus, Role
 from handledare.domain.events import EventType
 from handledare.errors import InputError
 from handledare.i18n import _, current_language, ngettext
-from handledare.security import require_role, require_unit
-from handledare.services.common import checked_text, get_onboarding
+from handledare.security import require_role
+from handledare.services.common import checked_text, open_onboarding
 from handledare.services.signoff import check_pin
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import ItemStateRow
 
 
@@ -29,12 +28,10 @@ def approve(
     if override_reason is not None:
         override_reason = checked_text(override_reason, _("The reason for the exception"))
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
+        onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         check_pin(tx, actor, pin)
         if onboarding.status == OnboardingStatus.APPROVED.value:
             raise InputError(_("This substitute is already approved to work alone."))
-        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
         signed = set(
             tx.session.exec(
                 select(ItemStateRow.item_key).where(

@@ -13,12 +13,16 @@ from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
 from handledare.errors import InputError, PermissionRefused, WrongPinError
 from handledare.i18n import _, current_language
-from handledare.security import require_role, require_unit, require_verified_user, verify_pin
-from handledare.services.common import checked_text, get_onboarding, get_person, get_user
-from handledare.services.onboarding import item_or_refuse
+from handledare.security import require_role, require_verified_user, verify_pin
+from handledare.services.common import (
+    checked_text,
+    get_row,
+    item_or_refuse,
+    item_state,
+    open_onboarding,
+)
 from handledare.store.eventlog import Store, Transaction
-from handledare.store.projector import template_of
-from handledare.store.tables import ItemStateRow
+from handledare.store.tables import ItemStateRow, PersonRow, UserRow
 from handledare.text import fold
 
 SIGNING_ROLES = (Role.SUPERVISOR, Role.MANAGER)
@@ -26,7 +30,7 @@ SIGNING_ROLES = (Role.SUPERVISOR, Role.MANAGER)
 
 def check_pin(tx: Transaction, actor: Actor, pin: str) -> None:
     """The acting user proves who they are in the same call that signs."""
-    user = get_user(tx.session, require_verified_user(actor))
+    user = get_row(tx.session, UserRow, require_verified_user(actor))
     if not verify_pin(pin, user.pin_hash):
         raise WrongPinError(_("Wrong PIN. Nothing was signed."))
 
@@ -62,9 +66,8 @@ def acknowledge(
 ) -> None:
     """The substitute confirms, by typing their full name, what was gone through."""
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
-        person = get_person(tx.session, onboarding.person_id)
+        onboarding, _template = open_onboarding(tx.session, actor, onboarding_id)
+        person = get_row(tx.session, PersonRow, onboarding.person_id)
         _emit_acknowledgement(tx, onboarding_id, person.name, typed_name, item_keys, comment)
 
 
@@ -82,10 +85,8 @@ def sign_off(
     if not item_keys:
         raise InputError(_("There is nothing to sign off: no items were chosen."))
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
+        onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         check_pin(tx, actor, pin)
-        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
         states = {
             row.item_key: row
             for row in tx.session.exec(
@@ -112,7 +113,7 @@ def sign_off(
                     )
                 )
         if acknowledged_name is not None:
-            person = get_person(tx.session, onboarding.person_id)
+            person = get_row(tx.session, PersonRow, onboarding.person_id)
             _emit_acknowledgement(
                 tx, onboarding_id, person.name, acknowledged_name, item_keys, comment
             )
@@ -124,11 +125,9 @@ def revoke(store: Store, actor: Actor, onboarding_id: str, item_key: str, reason
     require_role(actor, *SIGNING_ROLES)
     reason = checked_text(reason, _("The reason for revoking"))
     with store.write(actor.user_id) as tx:
-        onboarding = get_onboarding(tx.session, onboarding_id)
-        require_unit(actor, onboarding.unit_id)
-        template = template_of(tx.session, onboarding.template_id, onboarding.template_version)
+        _onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         item = item_or_refuse(template, item_key)
-        state = tx.session.get(ItemStateRow, (onboarding_id, item_key))
+        state = item_state(tx.session, onboarding_id, item_key)
         if state is None or not state.signed_at:
             raise PermissionRefused(
                 _("{item} is not signed off, so there is nothing to revoke.").format(
