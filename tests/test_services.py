@@ -6,11 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
 from handledare.domain.enums import Mark, OnboardingStatus
 from handledare.errors import InputError, PermissionRefused, WrongPinError
 from handledare.services import onboarding, review, signoff, templates
 from handledare.store.tables import ItemStateRow, OnboardingRow
+
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
 
 HOME_CARE = "hemtjanst-omsorg"
 

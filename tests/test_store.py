@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, review, signoff
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
+
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
 
 
 def dump_projections(path: Path) -> dict[str, list[tuple]]:

@@ -1,24 +1,234 @@
-"""The app opens on a real data folder and shows what the store holds."""
+"""The supervisor's app, driven through Pilot on a real data folder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from textual.widgets import Static
+from textual.widgets import Input
 
-from handledare.cli import main
 from handledare.config import load_settings
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Role
+from handledare.i18n import format_date
+from handledare.services import onboarding, people, templates
+from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
+from handledare.tui.screens.forms import PersonForm, UserForm
+from handledare.tui.screens.gate import LockScreen, SignInScreen
+from handledare.tui.screens.home import HomeScreen
+from handledare.tui.screens.sign_off import SignOffScreen
+from handledare.tui.screens.walkthrough import WalkthroughScreen
+
+from tui_helpers import settle, sign_in, type_into, visible_text, widget_text
+
+SIZE = (120, 40)
 
 
-async def test_app_starts_and_shows_the_store_summary(tmp_path: Path):
+def _app(data_dir: Path, **overrides) -> HandledareApp:
+    return HandledareApp(replace(load_settings(data_dir), **overrides))
+
+
+def _seed(data_dir: Path) -> str:
+    """A unit, a supervisor (PIN 1111), a manager (3333) and one substitute on a checklist."""
+    store = Store.open(data_dir / "handledare.db")
+    cli = Actor.command_line()
+    unit = people.add_unit(store, cli, "Hemtjänst Norr")
+    templates.import_bundled(store, cli)
+    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
+    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
+    person = people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
+    onboarding_id = onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
+    store.close()
+    return onboarding_id
+
+
+async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     data_dir = tmp_path / "data"
-    assert main(["--data-dir", str(data_dir), "unit", "add", "Norr"]) == 0
-    app = HandledareApp(load_settings(data_dir))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        summary = str(app.query_one("#summary", Static).render())
-        assert "1 enheter" in summary
-        await pilot.press("q")
-    assert app.return_code == 0
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Välkommen till handledare" in visible_text(app)
+        await type_into(pilot, "#name", "Ingrid Admin")
+        await type_into(pilot, "#pin", "9999")
+        await type_into(pilot, "#pin2", "9999")
+        await type_into(pilot, "#unit", "Hemtjänst Norr")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+
+        await sign_in(pilot, "Ingrid", "9999")
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, UserForm)
+        await type_into(pilot, "#name", "Anna Lindqvist")
+        app.screen.query_one("#units").select_all()
+        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin2", "1111")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+
+        await sign_in(pilot, "Anna", "1111")
+        assert "Anna Lindqvist" in visible_text(app)
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonForm)
+        await type_into(pilot, "#name", "Amina Hassan")
+        app.screen.query_one("#template").value = "hemtjanst-omsorg"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+        assert "Amina Hassan" in visible_text(app)
+
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkthroughScreen)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("down", "p")
+        await settle(pilot)
+        assert "2 markerade" in visible_text(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SignOffScreen)
+        await type_into(pilot, "#acknowledgement", "Amina Hassan")
+        await type_into(pilot, "#pin", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkthroughScreen)
+        assert "2 signerade" in visible_text(app)
+        await pilot.press("ctrl+q")
+
+    again = _app(data_dir)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = visible_text(again)
+        assert "✓ Anställningsavtal och arbetstider" in text
+        assert "✓ Schema, passbokning" in text
+        assert widget_text(again, "#item-state").startswith(
+            f"✓ Signerat av Anna Lindqvist, {format_date(date.today())}"
+        )
+
+
+async def test_wrong_pin_then_lockout_with_countdown(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Amina" not in visible_text(app)
+        await sign_in(pilot, "Anna", "0000")
+        assert widget_text(app, "#message") == "Fel PIN-kod. 4 försök kvar."
+        for _ in range(4):
+            await sign_in(pilot, "Anna", "0000")
+        assert "Försök igen om 60 sekunder." in widget_text(app, "#message")
+        assert app.screen.query_one("#pin", Input).disabled
+        assert isinstance(app.screen, SignInScreen)
+        await sign_in(pilot, "Anna", "1111")
+        assert isinstance(app.screen, SignInScreen), "the right PIN must wait out the lockout"
+
+
+async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    app = _app(data_dir, idle_lock_minutes=0.02)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        where = app.screen.current_item().key
+        assert where == "anst-lon" and "Amina Hassan" in visible_text(app)
+        await pilot.pause(2.5)
+        assert isinstance(app.screen, LockScreen)
+        text = visible_text(app)
+        assert "Amina" not in text and "Anna Lindqvist har låst skärmen" in text
+        await type_into(pilot, "#pin", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WalkthroughScreen)
+        assert app.screen.current_item().key == where
+
+
+async def test_another_user_never_sees_the_first_users_draft(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("a")
+        await settle(pilot)
+        await type_into(pilot, "#name", "Hemlig Utkastsson")
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "Hemlig" not in visible_text(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await sign_in(pilot, "Bo Ek", "2222")
+        assert isinstance(app.screen, HomeScreen)
+        text = visible_text(app)
+        assert "Hemlig" not in text and "My substitutes" in text
+        assert all("Hemlig" not in getattr(w, "value", "") for w in app.screen.query(Input))
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+
+        await sign_in(pilot, "Anna", "1111")
+        assert isinstance(app.screen, PersonForm)
+        assert app.screen.query_one("#name", Input).value == "Hemlig Utkastsson"
+
+
+async def test_revocation_with_reason_shows_in_the_history(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await type_into(pilot, "#acknowledgement", "amina hassan")
+        await type_into(pilot, "#pin", "1111")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "✓ Anställningsavtal" in visible_text(app)
+
+        await pilot.press("r")
+        await settle(pilot)
+        await type_into(pilot, "#text", "Fel avtal visades")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "signering återkallad: Fel avtal visades" in widget_text(app, "#item-history")
+        assert "· Anställningsavtal" in visible_text(app)
+
+
+async def test_names_with_markup_and_control_characters_are_shown_literally(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    store = Store.open(data_dir / "handledare.db")
+    unit = people.list_units(store)[0]
+    for name in ("[bold]Stina[/] Ek", "[link=https://x.example]Klicka[/link]", "Evil\x1b[2J"):
+        people.add_person(store, Actor.command_line(), name, unit.id, date(2026, 11, 1))
+    store.close()
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        text = visible_text(app)
+        assert "[bold]Stina[/] Ek" in text
+        assert "[link=https://x.example]Klicka[/link]" in text
+        assert "Evil\\x1b[2J" in text

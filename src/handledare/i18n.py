@@ -66,9 +66,12 @@ def format_date(value: date) -> str:
 
 
 def format_datetime(value: datetime) -> str:
-    from babel.dates import format_datetime as babel_format_datetime
+    """Local date and time, e.g. `22 nov. 2026 14:03` (the 24-hour clock in Swedish)."""
+    from babel.dates import format_time
 
-    return babel_format_datetime(value.astimezone(), format="short", locale=_active_language)
+    local = value.astimezone()
+    time_text = format_time(local, format="short", locale=_active_language)
+    return f"{format_date(local.date())} {time_text}"
 
 
 def format_relative(value: datetime, now: datetime) -> str:

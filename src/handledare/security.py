@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import math
 import os
 import re
 
@@ -73,3 +74,36 @@ def require_verified_user(actor: Actor) -> str:
     if actor.user_id is None:
         raise PermissionRefused(_("Only a signed-in user can sign with a PIN."))
     return actor.user_id
+
+
+class SignInGuard:
+    """Counts wrong PINs per user; after too many, that user waits a while.
+
+    Kept in memory on purpose: the shared workstation runs one app, and a
+    restart is a deliberate act that IT can see.
+    """
+
+    def __init__(self, max_failures: int = 5, lockout_seconds: float = 60.0):
+        self.max_failures = max_failures
+        self.lockout_seconds = lockout_seconds
+        self._failures: dict[str, int] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def seconds_left(self, user_id: str, now: float) -> int:
+        """Whole seconds until the user may try again; 0 when they may now."""
+        until = self._locked_until.get(user_id, 0.0)
+        return max(0, math.ceil(until - now))
+
+    def failed(self, user_id: str, now: float) -> int:
+        """Record a wrong PIN; return the tries left before a lockout (0: locked now)."""
+        count = self._failures.get(user_id, 0) + 1
+        if count >= self.max_failures:
+            self._locked_until[user_id] = now + self.lockout_seconds
+            self._failures[user_id] = 0
+            return 0
+        self._failures[user_id] = count
+        return self.max_failures - count
+
+    def succeeded(self, user_id: str) -> None:
+        self._failures.pop(user_id, None)
+        self._locked_until.pop(user_id, None)

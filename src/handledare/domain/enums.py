@@ -123,3 +123,20 @@ _STATUS_LABELS = {
     OnboardingStatus.WAITING_FOR_APPROVAL: N_("waiting for approval"),
     OnboardingStatus.APPROVED: N_("approved"),
 }
+
+
+class Theme(StrEnum):
+    """Colour schemes a user can choose; remembered per user."""
+
+    DEFAULT = "default"
+    HIGH_CONTRAST = "high-contrast"
+
+    @property
+    def label(self) -> str:
+        return _(_THEME_LABELS[self])
+
+
+_THEME_LABELS = {
+    Theme.DEFAULT: N_("standard colours"),
+    Theme.HIGH_CONTRAST: N_("high contrast"),
+}

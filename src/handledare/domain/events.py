@@ -8,6 +8,7 @@ class EventType(StrEnum):
     USER_CREATED = "user.created"
     USER_PIN_CHANGED = "user.pin_changed"
     USER_LANGUAGE_CHANGED = "user.language_changed"
+    USER_THEME_CHANGED = "user.theme_changed"
     PERSON_CREATED = "person.created"
     TEMPLATE_IMPORTED = "template.imported"
     ONBOARDING_STARTED = "onboarding.started"

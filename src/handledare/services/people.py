@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from handledare.domain.actor import Actor
-from handledare.domain.enums import EmploymentType, Role
+from handledare.domain.enums import EmploymentType, Role, Theme
 from handledare.domain.events import EventType
 from handledare.errors import InputError, NotFoundError, WrongPinError
 from handledare.i18n import LANGUAGES, _
@@ -33,6 +33,7 @@ class User:
     role: Role
     language: str
     unit_ids: tuple[str, ...]
+    theme: Theme = Theme.DEFAULT
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,14 @@ def _unit_ids(session: Session, user_id: str) -> tuple[str, ...]:
 
 
 def _user(session: Session, row: UserRow) -> User:
-    return User(row.id, row.name, Role(row.role), row.language, _unit_ids(session, row.id))
+    return User(
+        row.id,
+        row.name,
+        Role(row.role),
+        row.language,
+        _unit_ids(session, row.id),
+        Theme(row.theme) if row.theme in Theme._value2member_map_ else Theme.DEFAULT,
+    )
 
 
 def has_users(store: Store) -> bool:
@@ -143,6 +151,11 @@ def list_users(store: Store) -> list[User]:
         return [_user(session, row) for row in rows]
 
 
+def get_user(store: Store, user_id: str) -> User:
+    with store.read() as session:
+        return _user(session, get_row(session, UserRow, user_id))
+
+
 def authenticate(store: Store, user_id: str, pin: str) -> Actor:
     """Check a PIN and return the user as an actor with their role and units."""
     with store.read() as session:
@@ -162,6 +175,12 @@ def set_language(store: Store, actor: Actor, language: str) -> None:
     with store.write(actor.user_id) as tx:
         get_row(tx.session, UserRow, actor.user_id)
         tx.emit(EventType.USER_LANGUAGE_CHANGED, actor.user_id, {"language": language})
+
+
+def set_theme(store: Store, actor: Actor, theme: Theme) -> None:
+    with store.write(actor.user_id) as tx:
+        get_row(tx.session, UserRow, actor.user_id)
+        tx.emit(EventType.USER_THEME_CHANGED, actor.user_id, {"theme": Theme(theme).value})
 
 
 def add_person(
@@ -235,4 +254,3 @@ def find_person(store: Store, actor: Actor, name_or_id: str) -> Person:
             )
         )
     return matches[0]
-

@@ -117,3 +117,11 @@ def get_template(store: Store, template_id: str, version: int | None = None) -> 
                 )
             )
         return template_of(session, template_id, found)
+
+
+def newest_templates(store: Store) -> list[Template]:
+    """The newest version of every template: what a new onboarding starts on by default."""
+    newest: dict[str, int] = {}
+    for summary in list_templates(store):
+        newest[summary.id] = max(summary.version, newest.get(summary.id, 0))
+    return [get_template(store, template_id, version) for template_id, version in newest.items()]

@@ -101,7 +101,12 @@ CREATE INDEX ix_onboardings_person ON onboardings (person_id);
 CREATE INDEX ix_item_states_expiry ON item_states (expires_on) WHERE expires_on IS NOT NULL;
 """
 
-STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES)
+# Each user's choice of colours, remembered across sessions and workstations.
+_V3_USER_THEME = """
+ALTER TABLE users ADD COLUMN theme TEXT NOT NULL DEFAULT 'default';
+"""
+
+STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES, _V3_USER_THEME)
 CURRENT_VERSION = len(STEPS)
 
 

@@ -99,6 +99,12 @@ def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
     user.language = data["language"]
 
 
+@handles(EventType.USER_THEME_CHANGED)
+def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
+    user = session.get(UserRow, row.entity_id)
+    user.theme = data["theme"]
+
+
 @handles(EventType.PERSON_CREATED)
 def _person_created(session: Session, row: EventRow, data: dict) -> None:
     session.add(

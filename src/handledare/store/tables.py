@@ -42,6 +42,7 @@ class UserRow(SQLModel, table=True):
     pin_hash: str
     language: str
     created_at: str
+    theme: str = "default"
 
 
 class UserUnitRow(SQLModel, table=True):

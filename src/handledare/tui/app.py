@@ -1,52 +1,210 @@
-"""The Textual application: for now a start screen showing what the store holds."""
+"""The Textual application: who is signed in, what is locked, and which screens each user has.
+
+Each signed-in user gets a Textual mode of their own. Locking switches to
+the gate mode (lock or sign-in screen) and leaves the user's screens, with
+whatever they had typed, untouched in their mode; another user signing in
+gets a new mode and never sees them. Signing out removes the mode.
+"""
 
 from __future__ import annotations
 
-from rich.text import Text
-from textual import work
-from textual.app import App, ComposeResult
+import time
+from collections.abc import Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Footer, Header, Static
+from textual.command import CommandPalette
+from textual.screen import Screen
 
+from handledare import i18n
 from handledare.config import Settings
-from handledare.errors import HandledareError
-from handledare.i18n import _
-from handledare.services import overview
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Theme
+from handledare.i18n import N_, _
+from handledare.security import SignInGuard
+from handledare.services import people
 from handledare.store.eventlog import Store
+from handledare.tui.background import in_background
+from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
+from handledare.tui.translated import TranslatedBindings
+
+GATE = "gate"
 
 
-class HandledareApp(App):
-    CSS_PATH = "app.tcss"
+class HandledareApp(TranslatedBindings, App):
+    CSS_PATH = [
+        "styles/base.tcss",
+        "styles/gate.tcss",
+        "styles/home.tcss",
+        "styles/walkthrough.tcss",
+    ]
+    MODES = {GATE: Screen}
+    DEFAULT_MODE = GATE
+    BINDINGS = [
+        Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
+        Binding("f1", "help", N_("Help"), id="help"),
+        Binding("f2", "toggle_theme", N_("Contrast"), id="theme"),
+        Binding("ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+    ]
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, store: Store | None = None):
         super().__init__()
         self.settings = settings
+        self.store = store
+        self.guard = SignInGuard()
+        self.actor: Actor | None = None
+        self.locked = False
+        self.last_input = time.monotonic()
         self.title = "handledare"
-        self.sub_title = _("Introduction of substitutes")
+        self.register_theme(HIGH_CONTRAST)
 
-    # Evaluated at import, which happens after the language is chosen.
-    BINDINGS = [Binding("q", "quit", _("Quit"), id="quit")]
-
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Vertical(id="start"):
-            yield Static(_("Welcome to handledare."), id="welcome")
-            yield Static(_("Opening the database ..."), id="summary")
-        yield Footer()
+    # ----- start ---------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.load_summary()
+        from handledare.tui.screens.gate import StartScreen
 
-    @work(thread=True, exit_on_error=False)
-    def load_summary(self) -> None:
-        try:
-            store = Store.open(self.settings.database_path)
-            counts = overview.counts(store)
-            store.close()
-            text = _(
-                "{units} units, {users} users, {people} substitutes, {onboardings} onboardings."
-            ).format(**counts)
-        except HandledareError as error:
-            text = error.message
-        self.call_from_thread(self.query_one("#summary", Static).update, Text(text))
+        self.push_screen(StartScreen())
+        self.set_interval(1.0, self._check_idle)
+        if self.store is None:
+            in_background(
+                self,
+                lambda: Store.open(self.settings.database_path),
+                self._store_opened,
+                failed=self._store_failed,
+            )
+        else:
+            self._store_opened(self.store)
+
+    def _store_opened(self, store: Store) -> None:
+        self.store = store
+        in_background(self, lambda: people.has_users(store), self._show_gate)
+
+    def _store_failed(self, message: str) -> None:
+        from handledare.tui.screens.gate import StartScreen
+
+        self.switch_screen(StartScreen(problem=message))
+
+    def _show_gate(self, has_users: bool) -> None:
+        from handledare.tui.screens.first_run import FirstRunScreen
+        from handledare.tui.screens.gate import SignInScreen
+
+        self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+    # ----- who is signed in ----------------------------------------------------
+
+    @staticmethod
+    def _mode_of(user_id: str) -> str:
+        return f"user-{user_id}"
+
+    def signed_in(self, actor: Actor, user: people.User) -> None:
+        """Show the user's own screens: where they left them, or their home screen."""
+        from handledare.tui.screens.home import HomeScreen
+
+        self.actor = actor
+        self.locked = False
+        self.last_input = time.monotonic()
+        self.apply_language(user.language)
+        self.theme = TEXTUAL_THEME.get(user.theme, TEXTUAL_THEME[Theme.DEFAULT])
+        mode = self._mode_of(actor.user_id)
+        if mode not in self._modes:
+            self.add_mode(mode, HomeScreen)
+        self.switch_mode(mode)
+
+    def apply_language(self, language: str) -> None:
+        i18n.set_language(language)
+        self.retranslate_bindings()
+        self.refresh_bindings()
+
+    def action_lock(self) -> None:
+        """Hide everything personal; the user's screens wait in their mode."""
+        from handledare.tui.screens.gate import LockScreen
+
+        if self.actor is None or self.locked:
+            return
+        self.locked = True
+        self.switch_mode(GATE)
+        self.switch_screen(LockScreen(self.actor))
+
+    def action_sign_out(self) -> None:
+        from handledare.tui.screens.gate import SignInScreen
+
+        if self.actor is None:
+            return
+        mode = self._mode_of(self.actor.user_id)
+        self.actor = None
+        self.locked = False
+        self.switch_mode(GATE)
+        self.apply_language(self.settings.language)
+        self.theme = TEXTUAL_THEME[Theme.DEFAULT]
+        self.switch_screen(SignInScreen())
+        self.remove_mode(mode)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("lock", "toggle_theme"):
+            return self.actor is not None and not self.locked
+        return True
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self.last_input
+        if (
+            self.actor is not None
+            and not self.locked
+            and idle >= self.settings.idle_lock_minutes * 60
+        ):
+            self.action_lock()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+            self.last_input = time.monotonic()
+        await super().on_event(event)
+
+    # ----- messages, help, palette ----------------------------------------------
+
+    def show_error(self, message: str) -> None:
+        from handledare.tui.screens.dialogs import MessageDialog
+
+        self.push_screen(MessageDialog(message))
+
+    def action_help(self) -> None:
+        from handledare.tui.screens.dialogs import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog(self.screen))
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
+            )
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The screen's own actions first, then the app's, all in the user's language."""
+        seen = set()
+        for node in (screen, self):
+            for _key, binding in node._bindings:
+                if not binding.description or binding.action in seen:
+                    continue
+                if binding.action in ("command_palette",):
+                    continue
+                seen.add(binding.action)
+                yield SystemCommand(
+                    binding.description,
+                    self.get_key_display(binding),
+                    lambda node=node, action=binding.action: self.call_later(
+                        node.run_action, action
+                    ),
+                )
+
+    async def action_toggle_theme(self) -> None:
+        if self.actor is None:
+            return
+        chosen = Theme.DEFAULT if self.theme == HIGH_CONTRAST.name else Theme.HIGH_CONTRAST
+        self.theme = TEXTUAL_THEME[chosen]
+        actor = self.actor
+        in_background(self, lambda: people.set_theme(self.store, actor, chosen))

@@ -1,0 +1,81 @@
+"""The first start on a workstation: create the first administrator, and a unit if wanted."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Center, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label
+
+from handledare.domain.enums import Role
+from handledare.i18n import _
+from handledare.security import pin_problem
+from handledare.services import people, templates
+from handledare.tui.background import in_background
+
+
+class FirstRunScreen(Screen):
+    def compose(self) -> ComposeResult:
+        with Center(classes="gate"), VerticalScroll(classes="gate-box wizard"):
+            yield Label(_("Welcome to handledare"), classes="gate-title")
+            yield Label(
+                _(
+                    "No one has used handledare on this computer yet. "
+                    "Create the first administrator, who can then add the others. "
+                    "The checklists that come with handledare are imported at the same time."
+                ),
+                classes="intro",
+            )
+            yield Label(_("Your full name"))
+            yield Input(id="name", max_length=200)
+            yield Label("", id="name-error", classes="error")
+            yield Label(_("Choose a PIN (4-8 digits)"))
+            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin")
+            yield Label(_("The same PIN again"))
+            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin2")
+            yield Label("", id="pin-error", classes="error")
+            yield Label(_("First unit (optional), e.g. Hemtjänst Norr"))
+            yield Input(id="unit", max_length=200)
+            yield Button(_("Create administrator"), variant="primary", id="create")
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#name", Input).focus()
+
+    @on(Input.Submitted)
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "unit":
+            self._create()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#create")
+    def _create(self) -> None:
+        name = self.query_one("#name", Input).value
+        pin = self.query_one("#pin", Input).value
+        again = self.query_one("#pin2", Input).value
+        unit = self.query_one("#unit", Input).value
+        name_error = "" if name.strip() else _("Write your name.")
+        pin_error = pin_problem(pin) or ("" if pin == again else _("The two PINs differ."))
+        self.query_one("#name-error", Label).update(name_error)
+        self.query_one("#pin-error", Label).update(pin_error)
+        if name_error or pin_error:
+            return
+        store = self.app.store
+
+        def create() -> None:
+            user = people.add_user(store, None, name, Role.ADMIN, pin)
+            admin = people.authenticate(store, user.id, pin)
+            templates.import_bundled(store, admin)
+            if unit.strip():
+                people.add_unit(store, admin, unit)
+
+        in_background(self, create, self._created, failed=self.query_one("#message", Label).update)
+
+    def _created(self, _result: None) -> None:
+        from handledare.tui.screens.gate import SignInScreen
+
+        self.app.notify(_("The administrator has been created. Sign in with your PIN."))
+        self.app.switch_screen(SignInScreen())

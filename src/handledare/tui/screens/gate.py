@@ -1,0 +1,221 @@
+"""What shows before anyone is signed in: start-up, sign-in and the lock screen.
+
+Nothing personal is shown here beyond the staff names to choose from.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from handledare.domain.actor import Actor
+from handledare.errors import WrongPinError
+from handledare.i18n import N_, _, ngettext
+from handledare.services import people
+from handledare.text import fold
+from handledare.tui.background import in_background
+from handledare.tui.literal import literal
+from handledare.tui.translated import TranslatedBindings
+
+
+class StartScreen(Screen):
+    def __init__(self, problem: str | None = None):
+        super().__init__()
+        self.problem = problem
+
+    def compose(self) -> ComposeResult:
+        with Center(classes="gate"):
+            yield Label("handledare", classes="gate-title")
+            if self.problem:
+                yield Label(literal(self.problem), classes="error", id="problem")
+                yield Label(_("Press Ctrl+Q to quit."))
+            else:
+                yield Label(_("Opening the database ..."))
+
+
+class PinAttempt:
+    """A sign-in attempt for one user, with the lockout rules of the workstation."""
+
+    def __init__(self, screen: Screen, message: Label, pin: Input):
+        self.screen = screen
+        self.message = message
+        self.pin = pin
+        self.timer: Timer | None = None
+
+    def try_pin(self, user_id: str) -> None:
+        app = self.screen.app
+        if app.guard.seconds_left(user_id, time.monotonic()):
+            self._show_lockout(user_id)
+            return
+        pin = self.pin.value
+        self.pin.value = ""
+
+        def attempt():
+            try:
+                actor = people.authenticate(app.store, user_id, pin)
+            except WrongPinError:
+                return None
+            return actor, people.get_user(app.store, user_id)
+
+        in_background(self.screen, attempt, lambda result: self._result(user_id, result))
+
+    def _result(self, user_id: str, result: tuple[Actor, people.User] | None) -> None:
+        app = self.screen.app
+        if result is None:
+            left = app.guard.failed(user_id, time.monotonic())
+            if left:
+                self.message.update(
+                    ngettext(
+                        "Wrong PIN. {count} try left.", "Wrong PIN. {count} tries left.", left
+                    ).format(count=left)
+                )
+            else:
+                self._show_lockout(user_id)
+            return
+        app.guard.succeeded(user_id)
+        app.signed_in(*result)
+
+    def _show_lockout(self, user_id: str) -> None:
+        def tick() -> None:
+            left = self.screen.app.guard.seconds_left(user_id, time.monotonic())
+            if left:
+                self.message.update(
+                    ngettext(
+                        "Too many wrong PINs. Try again in {seconds} second.",
+                        "Too many wrong PINs. Try again in {seconds} seconds.",
+                        left,
+                    ).format(seconds=left)
+                )
+            else:
+                self.message.update(_("You may try again now."))
+                self.pin.disabled = False
+                self.pin.focus()
+                if self.timer:
+                    self.timer.stop()
+
+        self.pin.disabled = True
+        tick()
+        if self.timer:
+            self.timer.stop()
+        self.timer = self.screen.set_interval(1.0, tick)
+
+
+class SignInScreen(TranslatedBindings, Screen):
+    BINDINGS = [Binding("escape", "clear", N_("Clear"), id="clear")]
+
+    def __init__(self):
+        super().__init__()
+        self.users: list[people.User] = []
+        self.chosen: str | None = None
+
+    def compose(self) -> ComposeResult:
+        with Center(classes="gate"), Vertical(classes="gate-box"):
+            yield Label(_("Sign in"), classes="gate-title")
+            yield Label(_("Choose your name"))
+            yield Input(placeholder=_("Type to find your name"), id="filter")
+            yield OptionList(id="users")
+            yield Label(_("PIN"))
+            yield Input(password=True, max_length=8, id="pin", restrict=r"[0-9]*")
+            yield Label("", id="message", classes="error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.attempt = PinAttempt(self, self.query_one("#message", Label), self.query_one("#pin"))
+        in_background(self, lambda: people.list_users(self.app.store), self._loaded)
+        self.query_one("#filter", Input).focus()
+
+    def _loaded(self, users: list[people.User]) -> None:
+        self.users = users
+        self._fill("")
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#users", OptionList)
+        options.clear_options()
+        wanted = fold(query)
+        options.add_options(
+            Option(literal(user.name), id=user.id)
+            for user in self.users
+            if wanted in fold(user.name)
+        )
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _to_list(self) -> None:
+        options = self.query_one("#users", OptionList)
+        if options.option_count == 1:
+            self._choose(options.get_option_at_index(0).id)
+        else:
+            options.focus()
+
+    @on(OptionList.OptionSelected, "#users")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self._choose(event.option.id)
+
+    def _choose(self, user_id: str) -> None:
+        self.chosen = user_id
+        self.query_one("#message", Label).update("")
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _sign_in(self) -> None:
+        if self.chosen is None:
+            options = self.query_one("#users", OptionList)
+            if options.highlighted_option is None:
+                self.query_one("#message", Label).update(_("Choose your name first."))
+                return
+            self.chosen = options.highlighted_option.id
+        self.attempt.try_pin(self.chosen)
+
+    def action_clear(self) -> None:
+        self.chosen = None
+        self.query_one("#filter", Input).value = ""
+        self.query_one("#pin", Input).value = ""
+        self.query_one("#filter", Input).focus()
+
+
+class LockScreen(TranslatedBindings, Screen):
+    """Shows only whose session is locked; their own PIN brings them back."""
+
+    BINDINGS = [Binding("ctrl+n", "other_user", N_("Another user"), id="other")]
+
+    def __init__(self, actor: Actor):
+        super().__init__()
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        with Center(classes="gate"), Vertical(classes="gate-box"):
+            yield Label(_("Locked"), classes="gate-title")
+            yield Label(
+                literal(_("{name} has locked the screen.").format(name=self.actor.name)),
+                id="locked-by",
+            )
+            yield Label(_("PIN"))
+            yield Input(password=True, max_length=8, id="pin", restrict=r"[0-9]*")
+            yield Label("", id="message", classes="error")
+            yield Button(_("Sign in as another user"), id="other")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.attempt = PinAttempt(self, self.query_one("#message", Label), self.query_one("#pin"))
+        self.query_one("#pin", Input).focus()
+
+    @on(Input.Submitted, "#pin")
+    def _unlock(self) -> None:
+        self.attempt.try_pin(self.actor.user_id)
+
+    @on(Button.Pressed, "#other")
+    def action_other_user(self) -> None:
+        self.app.switch_screen(SignInScreen())

@@ -1,0 +1,224 @@
+"""Home: "my substitutes", the onboardings in the user's units."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Label
+
+from handledare.domain.enums import Role
+from handledare.i18n import N_, _, current_language, format_relative
+from handledare.services import onboarding, people
+from handledare.services.onboarding import OnboardingSummary
+from handledare.text import fold, printable
+from handledare.tui.background import in_background
+from handledare.tui.translated import TranslatedBindings
+
+BAR_WIDTH = 10
+
+
+def progress_bar(percent: int) -> Text:
+    filled = round(BAR_WIDTH * percent / 100)
+    return Text("█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent:>3} %")
+
+
+class HomeScreen(TranslatedBindings, Screen):
+    BINDINGS = [
+        Binding("enter", "open", N_("Open"), id="open", show=False),
+        Binding("a", "add_person", N_("Add substitute"), id="add-person"),
+        Binding("o", "start_onboarding", N_("Start checklist"), id="start"),
+        Binding("s", "sort", N_("Sort"), id="sort"),
+        Binding("slash", "find", N_("Search"), id="find"),
+        Binding("u", "add_user", N_("Add user"), id="add-user"),
+        Binding("e", "add_unit", N_("Add unit"), id="add-unit"),
+        Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
+    ]
+
+    summaries: var[list[OnboardingSummary]] = var(list, init=False)
+    sort_column: var[int] = var(0)
+
+    def columns(self) -> list[str]:
+        return [
+            _("Name"),
+            _("Unit"),
+            _("Checklist"),
+            _("Progress"),
+            _("Step"),
+            _("Days"),
+            _("Required left"),
+            _("Last activity"),
+        ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Label(_("My substitutes"), classes="screen-title", id="title")
+        yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
+        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield Label("", id="count", classes="muted")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        actor = self.app.actor
+        self.sub_title = f"{printable(actor.name)} · {actor.role.label}"
+        table = self.query_one("#people", DataTable)
+        for index, label in enumerate(self.columns()):
+            table.add_column(label, key=str(index))
+        table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_user", "add_unit"):
+            return self.app.actor is not None and self.app.actor.role is Role.ADMIN
+        return True
+
+    def reload(self) -> None:
+        actor, store = self.app.actor, self.app.store
+        if actor is None:
+            return
+        in_background(self, lambda: onboarding.list_onboardings(store, actor), self._loaded)
+
+    def _loaded(self, summaries: list[OnboardingSummary]) -> None:
+        self.summaries = summaries
+
+    def watch_summaries(self) -> None:
+        self._fill()
+
+    def watch_sort_column(self) -> None:
+        self._fill()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._fill()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one("#people", DataTable).focus()
+
+    def _cells(self, s: OnboardingSummary, today: date, now: datetime) -> list:
+        language = current_language()
+        return [
+            Text(printable(s.person_name)),
+            Text(printable(s.unit_name)),
+            Text(s.template_title.get(language) if s.template_title else _("not started")),
+            progress_bar(s.percent) if s.onboarding_id else Text(""),
+            Text(s.current_step.label if s.current_step else ("" if not s.total else _("done"))),
+            Text(str((today - s.started_at.date()).days), justify="right"),
+            Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
+            Text(format_relative(s.last_activity, now)),
+        ]
+
+    def _sort_key(self, s: OnboardingSummary):
+        keys = (
+            lambda: fold(s.person_name),
+            lambda: fold(s.unit_name),
+            lambda: fold(s.template_title.get("sv")) if s.template_title else "",
+            lambda: s.percent,
+            lambda: s.current_step.order if s.current_step else 9,
+            lambda: s.started_at,
+            lambda: s.required_open,
+            lambda: s.last_activity,
+        )
+        return keys[self.sort_column]()
+
+    def _fill(self) -> None:
+        table = self.query_one("#people", DataTable)
+        wanted = fold(self.query_one("#filter", Input).value)
+        language = current_language()
+        shown = [
+            s
+            for s in self.summaries
+            if not wanted
+            or wanted in fold(s.person_name)
+            or wanted in fold(s.unit_name)
+            or (s.template_title and wanted in fold(s.template_title.get(language)))
+        ]
+        shown.sort(key=self._sort_key, reverse=self.sort_column == 7)
+        selected = self.selected()
+        table.clear()
+        now = datetime.now(UTC)
+        for s in shown:
+            table.add_row(*self._cells(s, now.date(), now), key=s.onboarding_id or s.person_id)
+        if selected is not None and selected in [s.onboarding_id or s.person_id for s in shown]:
+            table.move_cursor(row=table.get_row_index(selected))
+        self.query_one("#count", Label).update(
+            _("{shown} of {total} shown · sorted by {column}").format(
+                shown=len(shown), total=len(self.summaries), column=self.columns()[self.sort_column]
+            )
+        )
+
+    def selected(self) -> str | None:
+        table = self.query_one("#people", DataTable)
+        if not table.row_count:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def _selected_summary(self) -> OnboardingSummary | None:
+        key = self.selected()
+        return next((s for s in self.summaries if key in (s.onboarding_id, s.person_id)), None)
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        summary = self._selected_summary()
+        if summary is None:
+            return
+        if summary.onboarding_id is None:
+            self.action_start_onboarding()
+            return
+        from handledare.tui.screens.walkthrough import WalkthroughScreen
+
+        self.app.push_screen(WalkthroughScreen(summary.onboarding_id))
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        self.sort_column = int(event.column_key.value)
+
+    def action_sort(self) -> None:
+        self.sort_column = (self.sort_column + 1) % len(self.columns())
+
+    def action_find(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_add_person(self) -> None:
+        from handledare.tui.screens.forms import PersonForm
+
+        self.app.push_screen(PersonForm(), self._after_form)
+
+    def action_start_onboarding(self) -> None:
+        from handledare.tui.screens.forms import StartOnboardingForm
+
+        summary = self._selected_summary()
+        if summary is not None:
+            self.app.push_screen(
+                StartOnboardingForm(summary.person_id, summary.person_name), self._after_form
+            )
+
+    def action_add_user(self) -> None:
+        from handledare.tui.screens.forms import UserForm
+
+        self.app.push_screen(UserForm(), self._after_form)
+
+    def action_add_unit(self) -> None:
+        from handledare.tui.screens.dialogs import TextPrompt
+
+        def save(name: str | None) -> None:
+            if name:
+                actor, store = self.app.actor, self.app.store
+                in_background(
+                    self,
+                    lambda: people.add_unit(store, actor, name),
+                    lambda unit: self.app.notify(_("The unit has been added.")),
+                )
+
+        self.app.push_screen(TextPrompt(_("Add unit"), _("The unit's name")), save)
+
+    def _after_form(self, result: str | None) -> None:
+        self.reload()

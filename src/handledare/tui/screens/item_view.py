@@ -1,0 +1,99 @@
+"""How one checklist item and its history read on screen."""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from handledare.domain.enums import Mark
+from handledare.domain.events import EventType
+from handledare.domain.template import Item
+from handledare.i18n import _, current_language, format_date, format_datetime
+from handledare.services.onboarding import HistoryEntry, ItemState
+from handledare.text import printable
+
+MARKERS = {
+    "signed": "✓",
+    Mark.PRACTISED: "●",
+    Mark.WALKED_THROUGH: "◐",
+    Mark.NOT_APPLICABLE: "–",
+    None: "·",
+}
+
+
+def marker(state: ItemState | None) -> str:
+    if state is None:
+        return MARKERS[None]
+    return MARKERS["signed"] if state.signed else MARKERS[state.mark]
+
+
+def legend() -> str:
+    return _("✓ signed  ● practised  ◐ walked through  – not applicable  · open")
+
+
+def item_prompt(item: Item, state: ItemState | None) -> Content:
+    return Content(f"{marker(state)} {item.title.get(current_language())}")
+
+
+def facts(item: Item) -> str:
+    parts = [
+        _("Step: {step}").format(step=item.step.label),
+        _("Level: {level}").format(level=item.level.label),
+        _("About {minutes} min").format(minutes=item.minutes),
+    ]
+    return " · ".join(parts)
+
+
+def flags(item: Item) -> str:
+    found = []
+    if item.required_before_alone:
+        found.append(_("Required before working alone"))
+    if item.needs_practical:
+        found.append(_("Must be practised, not only explained"))
+    if item.valid_for_days:
+        found.append(_("Valid for {days} days after sign-off").format(days=item.valid_for_days))
+    return " · ".join(found)
+
+
+def state_line(state: ItemState | None, names: dict[str, str]) -> str:
+    if state is None or (state.mark is None and not state.signed):
+        return _("Not yet walked through.")
+    if state.signed:
+        line = _("Signed off by {name}, {when}").format(
+            name=printable(names.get(state.signed_by, "?")), when=format_datetime(state.signed_at)
+        )
+        if state.expires_on:
+            from datetime import date
+
+            line += " · " + _("expires {date}").format(
+                date=format_date(date.fromisoformat(state.expires_on))
+            )
+        return line
+    line = state.mark.label.capitalize()
+    if state.reason:
+        line += f": {printable(state.reason)}"
+    return line + " · " + _("not signed yet")
+
+
+def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
+    """One line of an item's history: when, who, what."""
+    data = entry.data
+    what = {
+        EventType.ITEM_MARKED: lambda: (
+            Mark(data["mark"]).label
+            + (f": {printable(data['reason'])}" if data.get("reason") else "")
+        ),
+        EventType.NOTE_ADDED: lambda: (
+            (_("substitute's comment") if data.get("by_substitute") else _("note"))
+            + f": {printable(data['text'])}"
+        ),
+        EventType.ITEMS_SIGNED_OFF: lambda: _("signed off"),
+        EventType.SIGN_OFF_REVOKED: lambda: _("sign-off revoked: {reason}").format(
+            reason=printable(data["reason"])
+        ),
+        EventType.ACKNOWLEDGED: lambda: (
+            _("acknowledged by the substitute as {name}").format(name=printable(data["typed_name"]))
+            + (f" ({printable(data['comment'])})" if data.get("comment") else "")
+        ),
+    }.get(entry.type, lambda: entry.type.value)()
+    who = printable(names.get(entry.actor_id, _("command line")))
+    return f"{format_datetime(entry.at)}  {who}: {what}"

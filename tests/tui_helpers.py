@@ -1,0 +1,47 @@
+"""Driving the app as a person would, and reading what the screen shows."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+
+async def settle(pilot: Pilot, rounds: int = 3) -> None:
+    """Let background work finish, and the work its results start."""
+    for _ in range(rounds):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def visible_text(app: App) -> str:
+    """The characters on screen right now, as a person would read them."""
+    svg = app.export_screenshot()
+    body = svg[svg.index("</style>") :] if "</style>" in svg else svg
+    return html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
+
+
+async def type_into(pilot: Pilot, selector: str, text: str) -> None:
+    """Click into a field and type, key by key."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+    await pilot.pause()
+
+
+async def sign_in(pilot: Pilot, name: str, pin: str) -> None:
+    await type_into(pilot, "#filter", name)
+    await pilot.press("enter")
+    await type_into(pilot, "#pin", pin)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def widget_text(app: App, selector: str) -> str:
+    """The whole text of one Label or Static, however it wraps on screen."""
+    return str(app.screen.query_one(selector).content)
