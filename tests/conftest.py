@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,9 @@ from handledare.store.eventlog import Store
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """No test reads the developer's own config or data, and each starts in Swedish."""
     monkeypatch.setenv("HANDLEDARE_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("TZ", "UTC")
+    if hasattr(time, "tzset"):
+        time.tzset()
     monkeypatch.delenv("HANDLEDARE_DATA_DIR", raising=False)
     monkeypatch.setattr(
         "handledare.config.site_config_file", lambda: tmp_path / "site" / "config.toml"

@@ -10,11 +10,16 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 
-async def settle(pilot: Pilot, rounds: int = 3) -> None:
-    """Let background work finish, and the work its results start."""
-    for _ in range(rounds):
+async def settle(pilot: Pilot, limit: int = 50) -> None:
+    """Let background work finish, and the work its results start, until all is quiet."""
+    quiet = 0
+    for _ in range(limit):
         await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await pilot.pause(0.02)
+        busy = any(worker.is_running for worker in pilot.app.workers)
+        quiet = 0 if busy else quiet + 1
+        if quiet >= 3:
+            return
 
 
 def visible_text(app: App) -> str:

@@ -15,6 +15,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 from handledare import i18n
@@ -24,7 +25,7 @@ from handledare.domain.enums import Theme
 from handledare.i18n import N_, _
 from handledare.security import SignInGuard
 from handledare.services import people
-from handledare.store.eventlog import Store
+from handledare.store.eventlog import Now, Store, utc_now
 from handledare.tui.background import in_background
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
@@ -43,16 +44,21 @@ class HandledareApp(TranslatedBindings, App):
     DEFAULT_MODE = GATE
     BINDINGS = [
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
-        Binding("f1", "help", N_("Help"), id="help"),
-        Binding("f2", "toggle_theme", N_("Contrast"), id="theme"),
-        Binding("ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True),
-        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True),
+        Binding("f1,question_mark", "help", N_("Help"), id="help"),
+        Binding("f2", "toggle_theme", N_("Contrast"), id="theme", show=False),
+        Binding(
+            "ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True, show=False
+        ),
+        Binding("ctrl+q", "quit", N_("Quit"), id="quit", priority=True, show=False),
     ]
 
-    def __init__(self, settings: Settings, store: Store | None = None):
+    def __init__(
+        self, settings: Settings, store: Store | None = None, clock: Now = utc_now
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
+        self.clock = clock
         self.guard = SignInGuard()
         self.actor: Actor | None = None
         self.locked = False
@@ -183,23 +189,30 @@ class HandledareApp(TranslatedBindings, App):
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The screen's own actions first, then the app's, all in the user's language."""
-        seen = set()
+    def offered_bindings(self, screen: Screen) -> list[tuple[DOMNode, Binding]]:
+        """The keys a person can use here: the screen's first, then the app's; once each."""
+        offered, seen = [], set()
         for node in (screen, self):
             for _key, binding in node._bindings:
-                if not binding.description or binding.action in seen:
+                name = binding.action.split("(")[0]
+                target = self if name.startswith("app.") else node
+                name = name.removeprefix("app.")
+                if not binding.description or name in seen or name == "command_palette":
                     continue
-                if binding.action in ("command_palette",):
+                if target.check_action(name, ()) is not True:
                     continue
-                seen.add(binding.action)
-                yield SystemCommand(
-                    binding.description,
-                    self.get_key_display(binding),
-                    lambda node=node, action=binding.action: self.call_later(
-                        node.run_action, action
-                    ),
-                )
+                seen.add(name)
+                offered.append((node, binding))
+        return offered
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The command palette offers exactly what the keys offer, in the user's language."""
+        for node, binding in self.offered_bindings(screen):
+            yield SystemCommand(
+                binding.description,
+                self.get_key_display(binding),
+                lambda node=node, action=binding.action: self.call_later(node.run_action, action),
+            )
 
     async def action_toggle_theme(self) -> None:
         if self.actor is None:

@@ -95,12 +95,8 @@ class HelpDialog(TranslatedBindings, ModalScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#keys", DataTable)
         table.add_columns(_("Key"), _("What it does"))
-        seen = set()
-        for node in (self.under, self.app):
-            for _key, binding in node._bindings:
-                if binding.description and binding.action not in seen:
-                    seen.add(binding.action)
-                    table.add_row(self.app.get_key_display(binding), binding.description)
+        for _node, binding in self.app.offered_bindings(self.under):
+            table.add_row(self.app.get_key_display(binding), binding.description)
 
     def on_button_pressed(self) -> None:
         self.dismiss()

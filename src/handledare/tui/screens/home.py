@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from rich.text import Text
 from textual import on
@@ -33,10 +33,10 @@ class HomeScreen(TranslatedBindings, Screen):
         Binding("enter", "open", N_("Open"), id="open", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person"),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start"),
-        Binding("s", "sort", N_("Sort"), id="sort"),
-        Binding("slash", "find", N_("Search"), id="find"),
+        Binding("s", "sort", N_("Sort"), id="sort", show=False),
+        Binding("slash", "find", N_("Search"), id="find", show=False),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
-        Binding("e", "add_unit", N_("Add unit"), id="add-unit"),
+        Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
 
@@ -46,13 +46,13 @@ class HomeScreen(TranslatedBindings, Screen):
     def columns(self) -> list[str]:
         return [
             _("Name"),
-            _("Unit"),
-            _("Checklist"),
             _("Progress"),
             _("Step"),
-            _("Days"),
             _("Required left"),
+            _("Days"),
             _("Last activity"),
+            _("Checklist"),
+            _("Unit"),
         ]
 
     def compose(self) -> ComposeResult:
@@ -107,25 +107,25 @@ class HomeScreen(TranslatedBindings, Screen):
         language = current_language()
         return [
             Text(printable(s.person_name)),
-            Text(printable(s.unit_name)),
-            Text(s.template_title.get(language) if s.template_title else _("not started")),
-            progress_bar(s.percent) if s.onboarding_id else Text(""),
+            progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
             Text(s.current_step.label if s.current_step else ("" if not s.total else _("done"))),
-            Text(str((today - s.started_at.date()).days), justify="right"),
             Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
+            Text(str((today - s.started_at.date()).days), justify="right"),
             Text(format_relative(s.last_activity, now)),
+            Text(s.template_title.get(language) if s.template_title else ""),
+            Text(printable(s.unit_name)),
         ]
 
     def _sort_key(self, s: OnboardingSummary):
         keys = (
             lambda: fold(s.person_name),
-            lambda: fold(s.unit_name),
-            lambda: fold(s.template_title.get("sv")) if s.template_title else "",
             lambda: s.percent,
             lambda: s.current_step.order if s.current_step else 9,
-            lambda: s.started_at,
             lambda: s.required_open,
+            lambda: s.started_at,
             lambda: s.last_activity,
+            lambda: fold(s.template_title.get("sv")) if s.template_title else "",
+            lambda: fold(s.unit_name),
         )
         return keys[self.sort_column]()
 
@@ -141,10 +141,10 @@ class HomeScreen(TranslatedBindings, Screen):
             or wanted in fold(s.unit_name)
             or (s.template_title and wanted in fold(s.template_title.get(language)))
         ]
-        shown.sort(key=self._sort_key, reverse=self.sort_column == 7)
+        shown.sort(key=self._sort_key, reverse=self.sort_column in (3, 5))
         selected = self.selected()
         table.clear()
-        now = datetime.now(UTC)
+        now = self.app.clock()
         for s in shown:
             table.add_row(*self._cells(s, now.date(), now), key=s.onboarding_id or s.person_id)
         if selected is not None and selected in [s.onboarding_id or s.person_id for s in shown]:

@@ -29,16 +29,16 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     BINDINGS = [
         Binding("g", "mark('walked_through')", N_("Walked through"), id="walked"),
         Binding("p", "mark('practised')", N_("Practised"), id="practised"),
+        Binding("s", "sign", N_("End and sign"), id="sign"),
+        Binding("n", "next_open", N_("Next open"), id="next"),
         Binding("x", "not_applicable", N_("Not applicable"), id="na"),
         Binding("a", "note", N_("Note"), id="note"),
-        Binding("c", "comment", N_("Substitute's comment"), id="comment"),
-        Binding("n", "next_open", N_("Next open"), id="next"),
-        Binding("f", "filter", N_("Step filter"), id="filter"),
-        Binding("s", "sign", N_("End and sign"), id="sign"),
-        Binding("r", "revoke", N_("Revoke"), id="revoke"),
+        Binding("c", "comment", N_("Substitute's comment"), id="comment", show=False),
+        Binding("f", "filter", N_("Step filter"), id="filter", show=False),
+        Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
-        Binding("escape", "back", N_("Back"), id="back"),
+        Binding("escape", "back", N_("Back"), id="back", show=False),
     ]
 
     def __init__(self, onboarding_id: str):
@@ -51,10 +51,11 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Horizontal(id="overview"):
+        with Vertical(id="overview"):
             yield Label("", id="who")
-            yield ProgressBar(id="bar", show_eta=False, show_percentage=True)
-            yield Label("", id="counts")
+            with Horizontal(id="progress-row"):
+                yield ProgressBar(id="bar", show_eta=False, show_percentage=True)
+                yield Label("", id="counts")
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Label("", id="filter-label", classes="muted")

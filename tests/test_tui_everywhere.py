@@ -1,0 +1,124 @@
+"""What holds on every screen: help, the command palette, themes and languages per user."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.command import CommandPalette
+
+from handledare.config import load_settings
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Role
+from handledare.services import people
+from handledare.store.eventlog import Store
+from handledare.tui.app import HandledareApp
+from handledare.tui.screens.dialogs import HelpDialog
+from handledare.tui.screens.forms import PersonForm
+from handledare.tui.screens.home import HomeScreen
+from handledare.tui.themes import HIGH_CONTRAST
+
+from tui_helpers import settle, sign_in, visible_text, widget_text
+
+SIZE = (120, 40)
+
+
+def _two_users(data_dir: Path) -> None:
+    store = Store.open(data_dir / "handledare.db")
+    cli = Actor.command_line()
+    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    unit = people.add_unit(store, cli, "Hemtjänst Norr")
+    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
+    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
+    people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
+    store.close()
+
+
+async def test_help_lists_the_keys_of_the_screen_and_the_app(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    app = HandledareApp(load_settings(tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        text = visible_text(app)
+        for description in ("Lägg till vikarie", "Sortera", "Logga ut", "Lås", "Hjälp"):
+            assert description in text
+        assert "Lägg till användare" not in text, "only admins may add users"
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_command_palette_offers_the_screens_actions_in_swedish(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    app = HandledareApp(load_settings(tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Lägg till vikarie" in titles and "Lås" in titles and "Avsluta" in titles
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert CommandPalette.is_open(app)
+        assert "Sök kommandon" in visible_text(app)
+        for char in "lägg":
+            await pilot.press(char)
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PersonForm)
+
+
+async def test_theme_choice_is_remembered_per_user(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    app = HandledareApp(load_settings(tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.theme == HIGH_CONTRAST.name
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await sign_in(pilot, "Bo Ek", "2222")
+        assert app.theme != HIGH_CONTRAST.name
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        assert app.theme == HIGH_CONTRAST.name
+
+
+async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    app = HandledareApp(load_settings(tmp_path / "data"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Logga in" in visible_text(app)
+        await sign_in(pilot, "Anna", "1111")
+        text = visible_text(app)
+        assert "Mina vikarier" in text and "Lägg till vikarie" in text
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+
+        await sign_in(pilot, "Bo Ek", "2222")
+        text = visible_text(app)
+        assert "My substitutes" in text and "Add substitute" in text and "Sign out" in text
+        assert "Mina vikarier" not in text
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert widget_text(app, "#name-error") == "Write the substitute's full name."
+        await pilot.press("escape")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert "Add substitute" in visible_text(app)
+        await pilot.press("escape", "ctrl+o")
+        await settle(pilot)
+        assert "Logga in" in visible_text(app)
+
+        await sign_in(pilot, "Anna", "1111")
+        text = visible_text(app)
+        assert "Mina vikarier" in text and "Logga ut" in text
