@@ -21,7 +21,7 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 
-from tui_helpers import settle, sign_in, type_into, visible_text, widget_text
+from tui_helpers import on_screen, settle, shows, sign_in, type_into, visible_text, widget_text
 
 SIZE = (120, 40)
 
@@ -50,59 +50,59 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     app = _app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "Välkommen till handledare" in visible_text(app)
+        assert await shows(pilot, "Välkommen till handledare")
         await type_into(pilot, "#name", "Ingrid Admin")
         await type_into(pilot, "#pin", "9999")
         await type_into(pilot, "#pin2", "9999")
         await type_into(pilot, "#unit", "Hemtjänst Norr")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, SignInScreen)
+        assert await on_screen(pilot, SignInScreen)
 
         await sign_in(pilot, "Ingrid", "9999")
-        assert isinstance(app.screen, HomeScreen)
+        assert await on_screen(pilot, HomeScreen)
         await pilot.press("u")
         await settle(pilot)
-        assert isinstance(app.screen, UserForm)
+        assert await on_screen(pilot, UserForm)
         await type_into(pilot, "#name", "Anna Lindqvist")
         app.screen.query_one("#units").select_all()
         await type_into(pilot, "#pin", "1111")
         await type_into(pilot, "#pin2", "1111")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
+        assert await on_screen(pilot, HomeScreen)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
         await sign_in(pilot, "Anna", "1111")
-        assert "Anna Lindqvist" in visible_text(app)
+        assert await shows(pilot, "Anna Lindqvist")
         await pilot.press("a")
         await settle(pilot)
-        assert isinstance(app.screen, PersonForm)
+        assert await on_screen(pilot, PersonForm)
         await type_into(pilot, "#name", "Amina Hassan")
         app.screen.query_one("#template").value = "hemtjanst-omsorg"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert isinstance(app.screen, HomeScreen)
-        assert "Amina Hassan" in visible_text(app)
+        assert await on_screen(pilot, HomeScreen)
+        assert await shows(pilot, "Amina Hassan")
 
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, WalkthroughScreen)
+        assert await on_screen(pilot, WalkthroughScreen)
         await pilot.press("g")
         await settle(pilot)
         await pilot.press("down", "p")
         await settle(pilot)
-        assert "2 markerade" in visible_text(app)
+        assert await shows(pilot, "2 markerade")
         await pilot.press("s")
         await settle(pilot)
-        assert isinstance(app.screen, SignOffScreen)
+        assert await on_screen(pilot, SignOffScreen)
         await type_into(pilot, "#acknowledgement", "Amina Hassan")
         await type_into(pilot, "#pin", "1111")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, WalkthroughScreen)
-        assert "2 signerade" in visible_text(app)
+        assert await on_screen(pilot, WalkthroughScreen)
+        assert await shows(pilot, "2 signerade")
         await pilot.press("ctrl+q")
 
     again = _app(data_dir)
@@ -110,9 +110,8 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
         await pilot.press("enter")
-        await settle(pilot)
+        assert await shows(pilot, "✓ Anställningsavtal och arbetstider")
         text = visible_text(again)
-        assert "✓ Anställningsavtal och arbetstider" in text
         assert "✓ Schema, passbokning" in text
         assert widget_text(again, "#item-state").startswith(
             f"✓ Signerat av Anna Lindqvist, {format_date(date.today())}"
@@ -132,7 +131,7 @@ async def test_wrong_pin_then_lockout_with_countdown(tmp_path: Path):
             await sign_in(pilot, "Anna", "0000")
         assert "Försök igen om 60 sekunder." in widget_text(app, "#message")
         assert app.screen.query_one("#pin", Input).disabled
-        assert isinstance(app.screen, SignInScreen)
+        assert await on_screen(pilot, SignInScreen)
         await sign_in(pilot, "Anna", "1111")
         assert isinstance(app.screen, SignInScreen), "the right PIN must wait out the lockout"
 
@@ -150,13 +149,14 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(tmp_p
         where = app.screen.current_item().key
         assert where == "anst-lon" and "Amina Hassan" in visible_text(app)
         await pilot.pause(2.5)
-        assert isinstance(app.screen, LockScreen)
+        assert await on_screen(pilot, LockScreen)
+        assert await shows(pilot, "Anna Lindqvist har låst skärmen")
         text = visible_text(app)
         assert "Amina" not in text and "Anna Lindqvist har låst skärmen" in text
         await type_into(pilot, "#pin", "1111")
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, WalkthroughScreen)
+        assert await on_screen(pilot, WalkthroughScreen)
         assert app.screen.current_item().key == where
 
 
@@ -176,15 +176,16 @@ async def test_another_user_never_sees_the_first_users_draft(tmp_path: Path):
         await pilot.press("ctrl+n")
         await settle(pilot)
         await sign_in(pilot, "Bo Ek", "2222")
-        assert isinstance(app.screen, HomeScreen)
+        assert await on_screen(pilot, HomeScreen)
+        assert await shows(pilot, "My substitutes")
         text = visible_text(app)
-        assert "Hemlig" not in text and "My substitutes" in text
+        assert "Hemlig" not in text
         assert all("Hemlig" not in getattr(w, "value", "") for w in app.screen.query(Input))
         await pilot.press("ctrl+o")
         await settle(pilot)
 
         await sign_in(pilot, "Anna", "1111")
-        assert isinstance(app.screen, PersonForm)
+        assert await on_screen(pilot, PersonForm)
         assert app.screen.query_one("#name", Input).value == "Hemlig Utkastsson"
 
 
@@ -205,7 +206,7 @@ async def test_revocation_with_reason_shows_in_the_history(tmp_path: Path):
         await type_into(pilot, "#pin", "1111")
         await pilot.press("enter")
         await settle(pilot)
-        assert "✓ Anställningsavtal" in visible_text(app)
+        assert await shows(pilot, "✓ Anställningsavtal")
 
         await pilot.press("r")
         await settle(pilot)
@@ -213,7 +214,7 @@ async def test_revocation_with_reason_shows_in_the_history(tmp_path: Path):
         await pilot.press("enter")
         await settle(pilot)
         assert "signering återkallad: Fel avtal visades" in widget_text(app, "#item-history")
-        assert "· Anställningsavtal" in visible_text(app)
+        assert await shows(pilot, "· Anställningsavtal")
 
 
 async def test_names_with_markup_and_control_characters_are_shown_literally(tmp_path: Path):
@@ -228,7 +229,7 @@ async def test_names_with_markup_and_control_characters_are_shown_literally(tmp_
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        assert await shows(pilot, "[bold]Stina[/] Ek")
         text = visible_text(app)
-        assert "[bold]Stina[/] Ek" in text
         assert "[link=https://x.example]Klicka[/link]" in text
         assert "Evil\\x1b[2J" in text

@@ -18,7 +18,7 @@ from handledare.tui.screens.forms import PersonForm
 from handledare.tui.screens.home import HomeScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
-from tui_helpers import settle, sign_in, visible_text, widget_text
+from tui_helpers import on_screen, settle, shows, sign_in, visible_text, widget_text
 
 SIZE = (120, 40)
 
@@ -42,13 +42,14 @@ async def test_help_lists_the_keys_of_the_screen_and_the_app(tmp_path: Path):
         await sign_in(pilot, "Anna", "1111")
         await pilot.press("f1")
         await settle(pilot)
-        assert isinstance(app.screen, HelpDialog)
+        assert await on_screen(pilot, HelpDialog)
+        assert await shows(pilot, "Lägg till vikarie")
         text = visible_text(app)
         for description in ("Lägg till vikarie", "Sortera", "Logga ut", "Lås", "Hjälp"):
             assert description in text
         assert "Lägg till användare" not in text, "only admins may add users"
         await pilot.press("escape")
-        assert isinstance(app.screen, HomeScreen)
+        assert await on_screen(pilot, HomeScreen)
 
 
 async def test_command_palette_offers_the_screens_actions_in_swedish(tmp_path: Path):
@@ -62,13 +63,13 @@ async def test_command_palette_offers_the_screens_actions_in_swedish(tmp_path: P
         await pilot.press("ctrl+p")
         await settle(pilot)
         assert CommandPalette.is_open(app)
-        assert "Sök kommandon" in visible_text(app)
+        assert await shows(pilot, "Sök kommandon")
         for char in "lägg":
             await pilot.press(char)
         await pilot.pause(0.5)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, PersonForm)
+        assert await on_screen(pilot, PersonForm)
 
 
 async def test_theme_choice_is_remembered_per_user(tmp_path: Path):
@@ -95,14 +96,15 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "Logga in" in visible_text(app)
+        assert await shows(pilot, "Logga in")
         await sign_in(pilot, "Anna", "1111")
-        text = visible_text(app)
-        assert "Mina vikarier" in text and "Lägg till vikarie" in text
+        assert await shows(pilot, "Mina vikarier")
+        assert "Lägg till vikarie" in visible_text(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
         await sign_in(pilot, "Bo Ek", "2222")
+        assert await shows(pilot, "My substitutes")
         text = visible_text(app)
         assert "My substitutes" in text and "Add substitute" in text and "Sign out" in text
         assert "Mina vikarier" not in text
@@ -114,11 +116,11 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         await pilot.press("escape")
         await pilot.press("f1")
         await settle(pilot)
-        assert "Add substitute" in visible_text(app)
+        assert await shows(pilot, "Add substitute")
         await pilot.press("escape", "ctrl+o")
         await settle(pilot)
-        assert "Logga in" in visible_text(app)
+        assert await shows(pilot, "Logga in")
 
         await sign_in(pilot, "Anna", "1111")
-        text = visible_text(app)
-        assert "Mina vikarier" in text and "Logga ut" in text
+        assert await shows(pilot, "Mina vikarier")
+        assert "Logga ut" in visible_text(app)

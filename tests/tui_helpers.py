@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import time
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -50,3 +51,21 @@ async def sign_in(pilot: Pilot, name: str, pin: str) -> None:
 def widget_text(app: App, selector: str) -> str:
     """The whole text of one Label or Static, however it wraps on screen."""
     return str(app.screen.query_one(selector).content)
+
+
+async def eventually(pilot: Pilot, condition, timeout: float = 10.0) -> bool:
+    """Wait until the condition holds, for screens whose data arrives from a worker."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.05)
+    return True
+
+
+async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> bool:
+    return await eventually(pilot, lambda: text in visible_text(pilot.app), timeout)
+
+
+async def on_screen(pilot: Pilot, screen_type: type, timeout: float = 10.0) -> bool:
+    return await eventually(pilot, lambda: isinstance(pilot.app.screen, screen_type), timeout)
