@@ -152,3 +152,20 @@ def test_rebuild_command(cli: Cli):
     code, out, _err = cli("rebuild")
     assert code == 0 and "1 händelser" in out
     assert [u["name"] for u in cli.json("unit", "list")] == ["Norr"]
+
+
+def test_installed_command_speaks_swedish_by_default_and_english_on_request():
+    import subprocess
+    import sys
+
+    swedish = subprocess.run(
+        [sys.executable, "-m", "handledare", "--help"], capture_output=True, text=True, check=True
+    )
+    assert swedish.stdout.startswith("användning: handledare")
+    english = subprocess.run(
+        [sys.executable, "-m", "handledare", "--lang", "en", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert english.stdout.startswith("usage: handledare")

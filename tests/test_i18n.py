@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gettext
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -65,6 +65,15 @@ def test_language_switches_at_runtime():
     i18n.set_language("sv")
     assert i18n._("Wrong PIN.") == "Fel PIN-kod."
     assert i18n.set_language("fi") == "sv"
+
+
+def test_relative_times_and_language_names_in_swedish_and_english():
+    now = datetime(2026, 11, 22, 14, 0, tzinfo=UTC)
+    assert i18n.format_relative(now - timedelta(minutes=2), now) == "för 2 minuter sedan"
+    assert i18n.language_name("en") == "engelska"
+    i18n.set_language("en")
+    assert i18n.format_relative(now - timedelta(minutes=2), now) == "2 minutes ago"
+    assert i18n.language_name("sv") == "Swedish"
 
 
 def test_dates_in_swedish_and_english():

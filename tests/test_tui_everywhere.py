@@ -10,12 +10,13 @@ from textual.command import CommandPalette
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import people
+from handledare.services import onboarding, people, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.dialogs import HelpDialog
 from handledare.tui.screens.forms import PersonForm
 from handledare.tui.screens.home import HomeScreen
+from handledare.tui.screens.walkthrough import WalkthroughScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
 from tui_helpers import on_screen, settle, shows, sign_in, visible_text, widget_text
@@ -124,3 +125,35 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         await sign_in(pilot, "Anna", "1111")
         assert await shows(pilot, "Mina vikarier")
         assert "Logga ut" in visible_text(app)
+
+
+async def test_language_support_shows_swedish_and_a_second_language_side_by_side(tmp_path: Path):
+    data_dir = tmp_path / "data"
+    _two_users(data_dir)
+    store = Store.open(data_dir / "handledare.db")
+    cli = Actor.command_line()
+    templates.import_bundled(store, cli)
+    [person] = people.list_people(store, cli)
+    onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
+    store.close()
+    app = HandledareApp(load_settings(data_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        await pilot.press("enter")
+        assert await on_screen(pilot, WalkthroughScreen)
+        await settle(pilot)
+        assert not app.screen.query_one("#support").display
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen.query_one("#support").display
+        swedish = widget_text(app, "#support-sv")
+        english = widget_text(app, "#support-other")
+        assert swedish.startswith("Svenska") and "Anställningsavtal och arbetstider" in swedish
+        assert english.startswith("Engelska") and "Employment contract and working hours" in english
+        await pilot.press("down")
+        await pilot.pause()
+        assert "Rota, shift booking" in widget_text(app, "#support-other")
+        await pilot.press("l")
+        await pilot.pause()
+        assert not app.screen.query_one("#support").display

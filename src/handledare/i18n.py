@@ -59,6 +59,16 @@ def N_(message: str) -> str:
     return message
 
 
+def language_name(code: str) -> str:
+    """A language's name in the active language, e.g. `engelska` for `en` in Swedish."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code).get_display_name(_active_language) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
 def format_date(value: date) -> str:
     from babel.dates import format_date as babel_format_date
 

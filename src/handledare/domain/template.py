@@ -61,6 +61,15 @@ class Template:
     def items(self) -> list[Item]:
         return [item for section in self.sections for item in section.items]
 
+    def languages(self) -> list[str]:
+        """Every language the item texts are written in, Swedish first."""
+        found = {
+            lang
+            for item in self.items()
+            for lang in (*item.title.languages, *item.guidance.languages)
+        }
+        return sorted(found, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
+
     def item(self, key: str) -> Item | None:
         return next((item for item in self.items() if item.key == key), None)
 

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from handledare.domain.enums import Mark, Step
 from handledare.domain.template import Item
-from handledare.i18n import N_, _, current_language
+from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
 from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
@@ -36,6 +36,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         Binding("c", "comment", N_("Substitute's comment"), id="comment", show=False),
         Binding("f", "filter", N_("Step filter"), id="filter", show=False),
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
+        Binding("l", "language_support", N_("Language support"), id="language", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
         Binding("escape", "back", N_("Back"), id="back", show=False),
@@ -48,6 +49,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.history: list[HistoryEntry] = []
         self.names: dict[str, str] = {}
         self.step_filter: Step | None = None
+        self.support_language: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -67,6 +69,9 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                 yield Static("", id="item-flags", classes="flags")
                 yield Static("", id="item-state")
                 yield Static("", id="item-guidance")
+                with Horizontal(id="support"):
+                    yield Static("", id="support-sv", classes="support-column")
+                    yield Static("", id="support-other", classes="support-column")
                 yield Label(_("History"), classes="subheading")
                 yield Static("", id="item-history")
         yield Footer()
@@ -180,6 +185,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             Content(f"{item_view.marker(state)} {item_view.state_line(state, self.names)}")
         )
         self.query_one("#item-guidance", Static).update(Content(item.guidance.get(language)))
+        self._show_support(item)
         lines = [
             item_view.describe(entry, self.names)
             for entry in self.history
@@ -189,7 +195,37 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             Content("\n".join(lines) if lines else _("Nothing yet."))
         )
 
+    def _show_support(self, item: Item) -> None:
+        """Swedish and a second language side by side, for a substitute who reads it better."""
+        support = self.query_one("#support", Horizontal)
+        support.display = self.support_language is not None
+        if self.support_language is None:
+            return
+        for selector, lang in (("#support-sv", "sv"), ("#support-other", self.support_language)):
+            heading = language_name(lang).capitalize()
+            title = dict(item.title.translations).get(lang)
+            guidance = dict(item.guidance.translations).get(lang)
+            text = (
+                f"{heading}\n\n{title}\n\n{guidance}"
+                if title and guidance
+                else f"{heading}\n\n" + _("This item has no text in this language.")
+            )
+            self.query_one(selector, Static).update(Content(text))
+
     # ----- actions ---------------------------------------------------------------
+
+    def action_language_support(self) -> None:
+        """Off, then each further language the checklist is written in, then off again."""
+        if self.progress is None:
+            return
+        choices = [None, *(lang for lang in self.progress.template.languages() if lang != "sv")]
+        if len(choices) == 1:
+            self.app.notify(_("This checklist is written in Swedish only."))
+            return
+        self.support_language = choices[(choices.index(self.support_language) + 1) % len(choices)]
+        item = self.current_item()
+        if item is not None:
+            self._show_support(item)
 
     def _after(self, _result=None) -> None:
         self.reload()
