@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
 from handledare.config import load_settings
@@ -30,7 +31,7 @@ def _app(data_dir: Path, **overrides) -> HandledareApp:
     return HandledareApp(replace(load_settings(data_dir), **overrides))
 
 
-def _seed(data_dir: Path) -> str:
+def _seed(data_dir: Path) -> None:
     """A unit, a supervisor (PIN 1111), a manager (3333) and one substitute on a checklist."""
     store = Store.open(data_dir / "handledare.db")
     cli = Actor.command_line()
@@ -40,9 +41,15 @@ def _seed(data_dir: Path) -> str:
     people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
     people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
     person = people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
-    onboarding_id = onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
+    onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
     store.close()
-    return onboarding_id
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> Path:
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    return data_dir
 
 
 async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
@@ -118,10 +125,8 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         )
 
 
-async def test_wrong_pin_then_lockout_with_countdown(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir)
+async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):
+    app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "Amina" not in visible_text(app)
@@ -136,10 +141,8 @@ async def test_wrong_pin_then_lockout_with_countdown(tmp_path: Path):
         assert isinstance(app.screen, SignInScreen), "the right PIN must wait out the lockout"
 
 
-async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir, idle_lock_minutes=0.02)
+async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seeded: Path):
+    app = _app(seeded, idle_lock_minutes=0.02)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
@@ -160,10 +163,8 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(tmp_p
         assert app.screen.current_item().key == where
 
 
-async def test_another_user_never_sees_the_first_users_draft(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir)
+async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
+    app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
@@ -189,10 +190,8 @@ async def test_another_user_never_sees_the_first_users_draft(tmp_path: Path):
         assert app.screen.query_one("#name", Input).value == "Hemlig Utkastsson"
 
 
-async def test_revocation_with_reason_shows_in_the_history(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir)
+async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
+    app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
@@ -217,15 +216,13 @@ async def test_revocation_with_reason_shows_in_the_history(tmp_path: Path):
         assert await shows(pilot, "· Anställningsavtal")
 
 
-async def test_names_with_markup_and_control_characters_are_shown_literally(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    store = Store.open(data_dir / "handledare.db")
+async def test_names_with_markup_and_control_characters_are_shown_literally(seeded: Path):
+    store = Store.open(seeded / "handledare.db")
     unit = people.list_units(store)[0]
     for name in ("[bold]Stina[/] Ek", "[link=https://x.example]Klicka[/link]", "Evil\x1b[2J"):
         people.add_person(store, Actor.command_line(), name, unit.id, date(2026, 11, 1))
     store.close()
-    app = _app(data_dir)
+    app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
