@@ -8,6 +8,7 @@ It is a second face on the same services as the screens. Exit codes:
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -115,6 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
     _add_list_flag(status)
 
+    sync = commands.add_parser("sync", help=_("one sync round with the central share"))
+    sync.add_argument("--share", type=Path, help=_("the share's folder (overrides the config)"))
+    sync.add_argument(
+        "--dry-run", action="store_true", help=_("only show what would be sent and received")
+    )
+
     commands.add_parser("rebuild", help=_("rebuild all tables from the event log"))
     parser.set_defaults(commands=COMMANDS)
     return parser
@@ -149,3 +156,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn(_("Interrupted."))
         return EXIT_REFUSED
+    except BrokenPipeError:  # output piped into a program that stopped reading, e.g. head
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's exit quiet
+        return EXIT_OK

@@ -8,12 +8,12 @@ import sys
 from dataclasses import replace
 from datetime import date
 
-from handledare.cli_output import as_json, say, table
+from handledare.cli_output import as_json, say, table, warn
 from handledare.config import Settings, demo_data_dir
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Role
 from handledare.errors import InputError
-from handledare.i18n import _, current_language, format_date
+from handledare.i18n import _, current_language, format_date, ngettext
 from handledare.services import demo, onboarding, people, templates
 from handledare.store.eventlog import Store
 
@@ -262,6 +262,51 @@ def _status(args, settings: Settings) -> int:
     return 0
 
 
+def _sync(args, settings: Settings) -> int:
+    from handledare.services.sync import sync_now
+
+    report = sync_now(_open(settings), settings, args.share, dry_run=args.dry_run)
+    if report.dry_run:
+        say(_("Dry run: nothing was sent or applied."))
+    say(
+        ngettext("Sent: {count} change", "Sent: {count} changes", report.sent_events).format(
+            count=report.sent_events
+        )
+    )
+    say(
+        ngettext(
+            "Received: {count} change", "Received: {count} changes", report.received_events
+        ).format(count=report.received_events)
+    )
+    for workstation_id, count in sorted(report.received.items()):
+        say(f"  {workstation_id}: {count}")
+    if report.waiting:
+        say(_("Waiting to be sent: {count}").format(count=report.waiting))
+    if report.pending_entities:
+        say(
+            _("{count} records wait for changes from a workstation not read yet.").format(
+                count=report.pending_entities
+            )
+        )
+    if report.clock_warning:
+        warn(
+            _(
+                "This computer's clock differs from the share's by {seconds} seconds. "
+                "Ask IT to set the time; the order of changes stays correct."
+            ).format(seconds=round(report.clock_skew))
+        )
+    if report.skipped:
+        warn(
+            ngettext("Skipped {count} file:", "Skipped {count} files:", len(report.skipped)).format(
+                count=len(report.skipped)
+            )
+        )
+        for skipped in report.skipped:
+            warn(f"  {skipped.path}: {skipped.reason}")
+        return 1
+    return 0
+
+
 def _rebuild(args, settings: Settings) -> int:
     count = _open(settings).rebuild()
     say(_("Rebuilt all tables from {count} events.").format(count=count))
@@ -324,5 +369,6 @@ COMMANDS = {
     ("person", "add"): _person_add,
     ("person", "list"): _person_list,
     ("status", None): _status,
+    ("sync", None): _sync,
     ("rebuild", None): _rebuild,
 }

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
-from handledare.domain.clock import HybridClock
+from handledare.domain.clock import HybridClock, format_stamp
 from handledare.store import projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
@@ -21,7 +21,7 @@ from handledare.store.database import (
     prepare_database,
     translated_errors,
 )
-from handledare.store.tables import PROJECTION_TABLES, EventRow, MetaRow
+from handledare.store.tables import PROJECTION_TABLES, EventRow, MetaRow, PendingEntityRow
 
 Now = Callable[[], datetime]
 
@@ -53,6 +53,12 @@ class Transaction:
     clock: HybridClock
     wall: datetime
     emitted: list[EventRow] = field(default_factory=list)
+    observed: bool = False
+
+    def observe(self, stamp: str) -> None:
+        """Move the clock past a stamp from another workstation (kept with this write)."""
+        self.clock.observe(stamp, int(self.wall.timestamp() * 1000))
+        self.observed = True
 
     def emit(self, event_type: str, entity_id: str, payload: dict) -> EventRow:
         row = EventRow(
@@ -111,18 +117,31 @@ class Store:
                 wall=self.now(),
             )
             yield tx
-            if tx.emitted:
-                _set_meta(session, "hlc", tx.emitted[-1].hlc)
+            if tx.emitted or tx.observed:
+                _set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
             session.commit()
 
     def rebuild(self) -> int:
-        """Throw away every projection and replay the event log; return the events replayed."""
+        """Throw away every projection and replay the event log; return the events replayed.
+
+        An entity whose events refer to something not here yet (it will come
+        with a later sync) is left out and remembered as waiting.
+        """
         with self.write(None) as tx:
-            for table in PROJECTION_TABLES:
-                tx.session.execute(text(f"DELETE FROM {table}"))
-            events = tx.session.exec(
+            session = tx.session
+            for table in (*PROJECTION_TABLES, "pending_entities"):
+                session.execute(text(f"DELETE FROM {table}"))
+            events = session.exec(
                 select(EventRow).order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
             ).all()
+            waiting: set[str] = set()
             for row in events:
-                projector.apply(tx.session, row)
+                if row.entity_id in waiting:
+                    continue
+                try:
+                    with session.begin_nested():
+                        projector.apply(session, row)
+                except projector.MissingDependency:
+                    waiting.add(row.entity_id)
+            session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
             return len(events)

@@ -106,7 +106,25 @@ _V3_USER_THEME = """
 ALTER TABLE users ADD COLUMN theme TEXT NOT NULL DEFAULT 'default';
 """
 
-STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES, _V3_USER_THEME)
+# Sync: which batch published each local event, every batch seen on the share,
+# and entities whose events wait for events from another workstation.
+_V4_SYNC = """
+ALTER TABLE events ADD COLUMN batch_sequence INTEGER;
+CREATE INDEX ix_events_unpublished ON events (workstation_id, batch_sequence);
+CREATE TABLE batches (
+    workstation_id TEXT NOT NULL,
+    sequence INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    event_count INTEGER NOT NULL,
+    recorded_at TEXT NOT NULL,
+    PRIMARY KEY (workstation_id, sequence)
+);
+CREATE TABLE pending_entities (
+    entity_id TEXT PRIMARY KEY
+);
+"""
+
+STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES, _V3_USER_THEME, _V4_SYNC)
 CURRENT_VERSION = len(STEPS)
 
 

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from handledare.domain.enums import OnboardingStatus
@@ -29,6 +30,27 @@ from handledare.store.tables import (
 Handler = Callable[[Session, EventRow, dict], None]
 _HANDLERS: dict[str, Handler] = {}
 
+ONBOARDING_EVENTS = {
+    EventType.ONBOARDING_STARTED,
+    EventType.ITEM_MARKED,
+    EventType.NOTE_ADDED,
+    EventType.ACKNOWLEDGED,
+    EventType.ITEMS_SIGNED_OFF,
+    EventType.SIGN_OFF_REVOKED,
+    EventType.APPROVED,
+}
+# Entities are replayed in this order, so that what others refer to exists first.
+_ENTITY_ORDER = {
+    EventType.UNIT_CREATED: 0,
+    EventType.USER_CREATED: 1,
+    EventType.PERSON_CREATED: 2,
+    EventType.TEMPLATE_IMPORTED: 3,
+}
+
+
+class MissingDependency(LookupError):
+    """The event refers to something whose events have not arrived yet."""
+
 
 def handles(event_type: EventType) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
@@ -41,9 +63,43 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
 def apply(session: Session, row: EventRow) -> None:
     """Project one event; flushed at once so rows reach SQLite in event order."""
     handler = _HANDLERS.get(row.type)
-    if handler is not None:
-        handler(session, row, json.loads(row.payload))
-    session.flush()
+    try:
+        if handler is not None:
+            handler(session, row, json.loads(row.payload))
+        session.flush()
+    except IntegrityError as error:
+        raise MissingDependency(f"{row.type} {row.entity_id}: {error.orig}") from error
+
+
+def entity_rank(first_event_type: str) -> int:
+    return _ENTITY_ORDER.get(first_event_type, len(_ENTITY_ORDER))
+
+
+def replay_entity(session: Session, entity_id: str) -> None:
+    """Project one entity again from all its events, in (stamp, workstation, id) order."""
+    events = session.exec(
+        select(EventRow)
+        .where(EventRow.entity_id == entity_id)
+        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+    ).all()
+    if any(event.type in ONBOARDING_EVENTS for event in events):
+        for state in session.exec(
+            select(ItemStateRow).where(ItemStateRow.onboarding_id == entity_id)
+        ):
+            session.delete(state)
+        onboarding = session.get(OnboardingRow, entity_id)
+        if onboarding is not None:
+            session.delete(onboarding)
+        session.flush()
+    for event in events:
+        apply(session, event)
+
+
+def _required(session: Session, row_type: type, key) -> object:
+    found = session.get(row_type, key)
+    if found is None:
+        raise MissingDependency(f"{row_type.__tablename__} {key}")
+    return found
 
 
 _parsed: dict[tuple[str, int, str], Template] = {}
@@ -57,7 +113,7 @@ def template_of(session: Session, template_id: str, version: int) -> Template:
         )
     ).first()
     if digest is None:
-        raise LookupError(f"template {template_id} v{version} missing")
+        raise MissingDependency(f"template {template_id} v{version}")
     key = (template_id, version, digest)
     if key not in _parsed:
         row = session.get(TemplateRow, (template_id, version))
@@ -67,46 +123,54 @@ def template_of(session: Session, template_id: str, version: int) -> Template:
 
 @handles(EventType.UNIT_CREATED)
 def _unit_created(session: Session, row: EventRow, data: dict) -> None:
-    session.add(UnitRow(id=row.entity_id, name=data["name"], created_at=row.wall_time))
+    if session.get(UnitRow, row.entity_id) is None:
+        session.add(UnitRow(id=row.entity_id, name=data["name"], created_at=row.wall_time))
 
 
 @handles(EventType.USER_CREATED)
 def _user_created(session: Session, row: EventRow, data: dict) -> None:
-    session.add(
-        UserRow(
-            id=row.entity_id,
-            name=data["name"],
-            role=data["role"],
-            pin_hash=data["pin_hash"],
-            language=data["language"],
-            created_at=row.wall_time,
-        )
-    )
+    """Also resets an existing user to how they were created, for a replay."""
+    user = session.get(UserRow, row.entity_id)
+    if user is None:
+        user = UserRow(id=row.entity_id, created_at=row.wall_time, **_user_fields(data))
+        session.add(user)
+    else:
+        for field, value in _user_fields(data).items():
+            setattr(user, field, value)
+        user.theme = "default"
+    for link in session.exec(select(UserUnitRow).where(UserUnitRow.user_id == row.entity_id)):
+        session.delete(link)
     session.flush()
     for unit_id in data["unit_ids"]:
         session.add(UserUnitRow(user_id=row.entity_id, unit_id=unit_id))
 
 
+def _user_fields(data: dict) -> dict:
+    return {key: data[key] for key in ("name", "role", "pin_hash", "language")}
+
+
 @handles(EventType.USER_PIN_CHANGED)
 def _user_pin_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = session.get(UserRow, row.entity_id)
+    user = _required(session, UserRow, row.entity_id)
     user.pin_hash = data["pin_hash"]
 
 
 @handles(EventType.USER_LANGUAGE_CHANGED)
 def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = session.get(UserRow, row.entity_id)
+    user = _required(session, UserRow, row.entity_id)
     user.language = data["language"]
 
 
 @handles(EventType.USER_THEME_CHANGED)
 def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = session.get(UserRow, row.entity_id)
+    user = _required(session, UserRow, row.entity_id)
     user.theme = data["theme"]
 
 
 @handles(EventType.PERSON_CREATED)
 def _person_created(session: Session, row: EventRow, data: dict) -> None:
+    if session.get(PersonRow, row.entity_id) is not None:
+        return
     session.add(
         PersonRow(
             id=row.entity_id,
@@ -122,17 +186,30 @@ def _person_created(session: Session, row: EventRow, data: dict) -> None:
 
 @handles(EventType.TEMPLATE_IMPORTED)
 def _template_imported(session: Session, row: EventRow, data: dict) -> None:
+    """Several workstations may import the same version; the first by stamp order counts."""
     template = data["template"]
-    session.add(
-        TemplateRow(
-            id=template["id"],
-            version=template["version"],
-            title_sv=template["title"]["sv"],
-            content=json.dumps(template, ensure_ascii=False, sort_keys=True),
-            content_hash=data["content_hash"],
-            imported_at=row.wall_time,
-        )
-    )
+    fields = {
+        "title_sv": template["title"]["sv"],
+        "content": json.dumps(template, ensure_ascii=False, sort_keys=True),
+        "content_hash": data["content_hash"],
+        "imported_at": row.wall_time,
+    }
+    existing = session.get(TemplateRow, (template["id"], template["version"]))
+    if existing is None:
+        session.add(TemplateRow(id=template["id"], version=template["version"], **fields))
+    elif _is_first(session, row):
+        for name, value in fields.items():
+            setattr(existing, name, value)
+
+
+def _is_first(session: Session, row: EventRow) -> bool:
+    first = session.exec(
+        select(EventRow.id)
+        .where(EventRow.entity_id == row.entity_id, EventRow.type == row.type)
+        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+        .limit(1)
+    ).first()
+    return first == row.id
 
 
 @handles(EventType.ONBOARDING_STARTED)
@@ -161,7 +238,7 @@ def _item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow:
 
 
 def _touch(session: Session, row: EventRow) -> OnboardingRow:
-    onboarding = session.get(OnboardingRow, row.entity_id)
+    onboarding = _required(session, OnboardingRow, row.entity_id)
     onboarding.last_activity = row.wall_time
     return onboarding
 

@@ -16,6 +16,7 @@ class EventRow(SQLModel, table=True):
     entity_id: str
     payload: str
     wall_time: str
+    batch_sequence: int | None = None
 
 
 class MetaRow(SQLModel, table=True):
@@ -106,6 +107,26 @@ class ItemStateRow(SQLModel, table=True):
     signed_workstation: str | None = None
     expires_on: str | None = None
     note_count: int = 0
+
+
+class BatchRow(SQLModel, table=True):
+    """A batch on the share: this workstation's own, or another's that was applied."""
+
+    __tablename__ = "batches"
+
+    workstation_id: str = Field(primary_key=True)
+    sequence: int = Field(primary_key=True)
+    sha256: str
+    event_count: int
+    recorded_at: str
+
+
+class PendingEntityRow(SQLModel, table=True):
+    """An entity whose events wait for events of another workstation."""
+
+    __tablename__ = "pending_entities"
+
+    entity_id: str = Field(primary_key=True)
 
 
 PROJECTION_TABLES = (

@@ -1,0 +1,91 @@
+"""Batch files: JSON Lines with a header, the events, and a checksum trailer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from handledare.i18n import _
+
+FORMAT_VERSION = 1
+BATCH_NAME = re.compile(r"batch-([0-9]{12})\.jsonl")
+
+
+def batch_name(sequence: int) -> str:
+    return f"batch-{sequence:012d}.jsonl"
+
+
+def sequence_of(name: str) -> int | None:
+    """The sequence number of a proper batch file name; None for anything else."""
+    match = BATCH_NAME.fullmatch(name)
+    return int(match[1]) if match else None
+
+
+@dataclass(frozen=True)
+class Batch:
+    workstation_id: str
+    sequence: int
+    previous: str | None
+    events: list[dict]
+    sha256: str
+
+
+class BatchProblem(Exception):
+    """Why a batch cannot be used: kept short and specific for the sync report."""
+
+
+def _line(value: dict) -> bytes:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
+
+
+def encode(
+    workstation_id: str, sequence: int, previous: str | None, events: list[dict]
+) -> tuple[Batch, bytes]:
+    header = {
+        "format": FORMAT_VERSION,
+        "workstation": workstation_id,
+        "sequence": sequence,
+        "previous": previous,
+        "count": len(events),
+    }
+    body = _line(header) + b"".join(_line(event) for event in events)
+    digest = hashlib.sha256(body).hexdigest()
+    return Batch(workstation_id, sequence, previous, events, digest), body + _line(
+        {"sha256": digest}
+    )
+
+
+def decode(data: bytes, workstation_id: str, sequence: int) -> Batch:
+    """Parse and verify everything that can be checked from the file alone."""
+    if not data.endswith(b"\n"):
+        raise BatchProblem(_("the file is incomplete (it does not end with a full line)"))
+    lines = data.split(b"\n")[:-1]
+    if len(lines) < 2:
+        raise BatchProblem(_("the file is incomplete (no header or no checksum)"))
+    try:
+        header = json.loads(lines[0])
+        trailer = json.loads(lines[-1])
+    except ValueError as error:
+        raise BatchProblem(_("the file is damaged ({error})").format(error=error)) from error
+    if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise BatchProblem(
+            _(
+                "format {found} is not one this version reads ({known}); a newer version wrote it"
+            ).format(found=found, known=FORMAT_VERSION)
+        )
+    body = data[: len(data) - len(lines[-1]) - 1]
+    digest = hashlib.sha256(body).hexdigest()
+    if not isinstance(trailer, dict) or trailer.get("sha256") != digest:
+        raise BatchProblem(_("the checksum does not match: the file was changed or cut short"))
+    if header.get("workstation") != workstation_id or header.get("sequence") != sequence:
+        raise BatchProblem(_("the header names another workstation or number than the file name"))
+    try:
+        events = [json.loads(line) for line in lines[1:-1]]
+    except ValueError as error:
+        raise BatchProblem(_("an event line is damaged ({error})").format(error=error)) from error
+    if header.get("count") != len(events):
+        raise BatchProblem(_("the number of events does not match the header"))
+    return Batch(workstation_id, sequence, header.get("previous"), events, digest)

@@ -1,0 +1,178 @@
+"""One sync round: publish what is new here, then read and apply what is new elsewhere."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from handledare.i18n import _
+from handledare.store import replication
+from handledare.store.eventlog import Store
+from handledare.sync.batch import BatchProblem, decode, encode
+from handledare.sync.share import Share, WorkstationClash
+
+CLOCK_SKEW_LIMIT = 300.0
+_round_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class SyncReport:
+    sent_events: int = 0
+    sent_batch: int | None = None
+    received: dict[str, int] = field(default_factory=dict)
+    skipped: list[Skipped] = field(default_factory=list)
+    waiting: int = 0
+    pending_entities: int = 0
+    clock_skew: float | None = None
+    dry_run: bool = False
+
+    @property
+    def received_events(self) -> int:
+        return sum(self.received.values())
+
+    @property
+    def clock_warning(self) -> bool:
+        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_SKEW_LIMIT
+
+
+def run_round(
+    store: Store, share: Share, *, name: str, machine: str, dry_run: bool = False
+) -> SyncReport:
+    """Sync once. Each batch is its own transaction, so an interrupted round loses nothing."""
+    with _round_lock:
+        report = SyncReport(dry_run=dry_run)
+        share.open()
+        own = store.workstation_id
+        share.claim(own, name, machine)
+        _publish(store, share, report, dry_run)
+        for workstation_id in share.workstation_ids():
+            if workstation_id == own:
+                _report_strays(share, own, report)
+            else:
+                _pull(store, share, workstation_id, report, dry_run)
+        if not dry_run:
+            report.clock_skew = share.clock_skew(own)
+        with store.read() as session:
+            report.waiting = replication.waiting_count(session, own)
+        return report
+
+
+def _restore_own(store: Store, share: Share) -> None:
+    """Write again any of our published batches the share has lost (a restored or new share).
+
+    Encoding is deterministic, so the file is byte for byte the one published before.
+    """
+    own = store.workstation_id
+    present = share.listing(own).batches
+    with store.read() as session:
+        for recorded in replication.own_batches(session, own):
+            if recorded.sequence in present:
+                continue
+            events = replication.events_of_batch(session, own, recorded.sequence)
+            wire = [replication.event_to_wire(row) for row in events]
+            _batch, data = encode(own, recorded.sequence, recorded.previous, wire)
+            share.publish(own, recorded.sequence, data)
+
+
+def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> None:
+    own = store.workstation_id
+    if not dry_run:
+        _restore_own(store, share)
+    with store.read() as session:
+        events = replication.unpublished(session, own)
+        last = replication.last_batch(session, own)
+        wire = [replication.event_to_wire(row) for row in events]
+    if not events:
+        return
+    if dry_run:
+        report.sent_events = len(events)
+        return
+    sequence = last.sequence + 1 if last else 1
+    batch, data = encode(own, sequence, last.sha256 if last else None, wire)
+    if not share.publish(own, sequence, data):
+        _adopt_or_clash(store, share, sequence)
+        return
+    with store.write(None) as tx:
+        replication.record_batch(tx, own, sequence, batch.sha256, [e["id"] for e in wire])
+    report.sent_events, report.sent_batch = len(events), sequence
+
+
+def _adopt_or_clash(store: Store, share: Share, sequence: int) -> None:
+    """Our batch number is taken. Ours from another window of this workstation, or a clone?"""
+    own = store.workstation_id
+    name = f"batch-{sequence:012d}.jsonl"
+    try:
+        batch = decode(share.read(own, name), own, sequence)
+    except BatchProblem as error:
+        raise _clash(own) from error
+    ids = [event["id"] for event in batch.events]
+    with store.write(None) as tx:
+        mine = replication.unpublished(tx.session, own)
+        if not {row.id for row in mine} >= set(ids):
+            raise _clash(own)
+        replication.record_batch(tx, own, sequence, batch.sha256, ids)
+
+
+def _clash(workstation_id: str) -> WorkstationClash:
+    return WorkstationClash(
+        _(
+            "The share holds a batch of this workstation ({id}) that was not written here. "
+            "Another computer uses the same id (a copied disk image?). Sync is stopped. "
+            "IT: give this computer its own data folder so it gets a new id."
+        ).format(id=workstation_id)
+    )
+
+
+def _report_strays(share: Share, workstation_id: str, report: SyncReport) -> None:
+    for name in share.listing(workstation_id).strays:
+        report.skipped.append(
+            Skipped(
+                f"workstations/{workstation_id}/{name}",
+                _("not a batch file (a copy, a temporary or a foreign file); left alone"),
+            )
+        )
+
+
+def _pull(
+    store: Store, share: Share, workstation_id: str, report: SyncReport, dry_run: bool
+) -> None:
+    _report_strays(share, workstation_id, report)
+    listing = share.listing(workstation_id)
+    with store.read() as session:
+        last = replication.last_batch(session, workstation_id)
+    sequence, previous = (last.sequence, last.sha256) if last else (0, None)
+    while True:
+        sequence += 1
+        path = f"workstations/{workstation_id}/batch-{sequence:012d}.jsonl"
+        if sequence not in listing.batches:
+            if any(number > sequence for number in listing.batches):
+                report.skipped.append(
+                    Skipped(path, _("missing: later batches wait until it arrives"))
+                )
+            return
+        try:
+            batch = decode(
+                share.read(workstation_id, listing.batches[sequence]), workstation_id, sequence
+            )
+            if batch.previous != previous:
+                raise BatchProblem(
+                    _("it does not follow the batch before it (the chain is broken)")
+                )
+        except BatchProblem as error:
+            report.skipped.append(Skipped(path, str(error)))
+            return
+        if not dry_run:
+            with store.write(None) as tx:
+                applied = replication.apply_events(tx, batch.events)
+                replication.record_batch(
+                    tx, workstation_id, sequence, batch.sha256, [e["id"] for e in batch.events]
+                )
+            report.pending_entities = applied.pending_entities
+        report.received[workstation_id] = report.received.get(workstation_id, 0) + len(batch.events)
+        previous = batch.sha256

@@ -1,0 +1,211 @@
+"""Each way a share goes wrong, as its own test: reported, skipped, nothing lost or deleted."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from handledare.cli import main
+from handledare.domain.actor import Actor
+from handledare.services import people
+from handledare.sync.share import Share, ShareUnavailable, WorkstationClash
+from sync_helpers import Workstation, projections, seed, workstation
+
+
+@pytest.fixture
+def share(tmp_path: Path) -> Path:
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def published(tmp_path: Path, share: Path) -> tuple[Workstation, Path]:
+    """Workstation A has published two batches; returns A and its folder on the share."""
+    a = workstation(tmp_path, "a")
+    seed(a)
+    a.sync(share)
+    people.add_unit(a.store, Actor.command_line(), "Hemtjänst Söder")
+    a.sync(share)
+    return a, share / "workstations" / a.store.workstation_id
+
+
+def _files(share: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(share).as_posix(): p.read_bytes() for p in share.rglob("*") if p.is_file()
+    }
+
+
+def _reader(tmp_path: Path, share: Path):
+    b = workstation(tmp_path, "b")
+    return b, b.sync(share)
+
+
+def _only_reason(report, name: str) -> str:
+    [skipped] = [s for s in report.skipped if s.path.endswith(name)]
+    return skipped.reason
+
+
+def test_truncated_batch_is_skipped_and_nothing_of_it_applied(tmp_path, share, published):
+    a, folder = published
+    batch = folder / "batch-000000000001.jsonl"
+    whole = batch.read_bytes()
+    batch.write_bytes(whole[: len(whole) // 2])
+    b, report = _reader(tmp_path, share)
+    assert "ofullständig" in _only_reason(report, "batch-000000000001.jsonl")
+    assert report.received_events == 0 and people.list_units(b.store) == []
+    assert batch.exists()
+
+    batch.write_bytes(whole)
+    again = b.sync(share)
+    assert again.skipped == [] and projections(b.store) == projections(a.store)
+
+
+def test_flipped_byte_breaks_the_checksum(tmp_path, share, published):
+    _a, folder = published
+    batch = folder / "batch-000000000001.jsonl"
+    data = bytearray(batch.read_bytes())
+    data[200] ^= 0x01
+    batch.write_bytes(bytes(data))
+    b, report = _reader(tmp_path, share)
+    reason = _only_reason(report, "batch-000000000001.jsonl")
+    assert "kontrollsumman" in reason or "skadad" in reason
+    assert people.list_units(b.store) == []
+
+
+def test_missing_batch_holds_back_the_later_ones(tmp_path, share, published):
+    a, folder = published
+    first = folder / "batch-000000000001.jsonl"
+    first.rename(tmp_path / "away.jsonl")
+    b, report = _reader(tmp_path, share)
+    assert "saknas" in _only_reason(report, "batch-000000000001.jsonl")
+    assert report.received_events == 0
+    (tmp_path / "away.jsonl").rename(first)
+    b.sync(share)
+    assert projections(b.store) == projections(a.store)
+
+
+def test_replaced_batch_breaks_the_chain(tmp_path, share, published):
+    a, folder = published
+    b, _report = _reader(tmp_path, share)
+    people.add_unit(a.store, Actor.command_line(), "Tredje enheten")
+    a.sync(share)
+    third = folder / "batch-000000000003.jsonl"
+    forged = third.read_text("utf-8").replace('"previous": "', '"previous": "0', 1)
+    lines = forged.splitlines(keepends=True)
+    body = "".join(lines[:-1]).encode()
+    third.write_bytes(
+        body + json.dumps({"sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n"
+    )
+    report = b.sync(share)
+    assert "kedjan" in _only_reason(report, "batch-000000000003.jsonl")
+    assert "Tredje enheten" not in [u.name for u in people.list_units(b.store)]
+
+
+def test_copies_and_foreign_files_are_reported_and_left_alone(tmp_path, share, published):
+    _a, folder = published
+    strays = {
+        "batch-000000000002 (1).jsonl": (folder / "batch-000000000002.jsonl").read_bytes(),
+        "batch-000000000002.sync-conflict-20261122-101010-ABCDEF.jsonl": b"x",
+        "desktop.ini": b"[.ShellClassInfo]",
+        "Thumbs.db": b"\0\0",
+        ".batch-000000000003-1a2b3c4d.tmp": b'{"format": 1',
+    }
+    for name, data in strays.items():
+        (folder / name).write_bytes(data)
+    before = _files(share)
+    _b, report = _reader(tmp_path, share)
+    assert {s.path.rsplit("/", 1)[-1] for s in report.skipped} == set(strays)
+    assert report.received_events > 0
+    after = _files(share)
+    assert all(after.get(path) == data for path, data in before.items()), "nothing is touched"
+
+
+def test_unknown_format_version_in_a_batch_is_skipped(tmp_path, share, published):
+    _a, folder = published
+    batch = folder / "batch-000000000001.jsonl"
+    batch.write_text(batch.read_text("utf-8").replace('"format": 1', '"format": 2', 1), "utf-8")
+    _b, report = _reader(tmp_path, share)
+    assert "format 2" in _only_reason(report, "batch-000000000001.jsonl")
+
+
+def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
+    (share / "format.json").write_text('{"format": 9}')
+    a = workstation(tmp_path, "a")
+    seed(a)
+    with pytest.raises(ShareUnavailable, match="format 9"):
+        a.sync(share)
+    assert sorted(p.name for p in share.iterdir()) == ["format.json"]
+
+
+def test_unreachable_share_keeps_the_work_waiting(tmp_path):
+    a = workstation(tmp_path, "a")
+    seed(a)
+    with pytest.raises(ShareUnavailable, match="inte nåbar"):
+        a.sync(tmp_path / "no-such-share")
+    code = main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(tmp_path / "x")])
+    assert code == 2
+
+
+def test_read_only_share_fails_cleanly_and_sends_later(tmp_path, share, monkeypatch):
+    a = workstation(tmp_path, "a")
+    seed(a)
+    a.sync(share)
+    people.add_unit(a.store, Actor.command_line(), "Väntande enhet")
+
+    def read_only(self, folder, stem, data):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Share, "_write_temp", read_only)
+        with pytest.raises(ShareUnavailable, match="kan inte användas"):
+            a.sync(share)
+    assert a.sync(share).sent_events == 1
+    b, _report = _reader(tmp_path, share)
+    assert "Väntande enhet" in [u.name for u in people.list_units(b.store)]
+
+
+def test_share_removed_in_the_middle_of_a_round(tmp_path, share, published, monkeypatch):
+    a, _folder = published
+    b = workstation(tmp_path, "b")
+    seed(b)
+    original = Share.workstation_ids
+
+    def vanish(self):
+        shutil.rmtree(self.root)
+        return original(self)
+
+    monkeypatch.setattr(Share, "workstation_ids", vanish)
+    with pytest.raises(ShareUnavailable):
+        b.sync(share)
+    monkeypatch.undo()
+    share.mkdir()
+    b.sync(share)
+    a.sync(share)
+    b.sync(share)
+    assert projections(a.store) == projections(b.store)
+
+
+def test_same_workstation_id_on_two_computers_is_refused(tmp_path, share, published):
+    a, _folder = published
+    shutil.copytree(a.store.path.parent, tmp_path / "clone")
+    clone = Workstation("clone", workstation(tmp_path, "clone").store)
+    assert clone.store.workstation_id == a.store.workstation_id
+    with pytest.raises(WorkstationClash, match="disk"):
+        clone.sync(share)
+
+
+def test_clone_with_the_same_machine_name_is_caught_by_its_batches(tmp_path, share, published):
+    a, _folder = published
+    shutil.copytree(a.store.path.parent, tmp_path / "twin")
+    twin = Workstation("a", workstation(tmp_path, "twin").store)
+    people.add_unit(a.store, Actor.command_line(), "Från originalet")
+    people.add_unit(twin.store, Actor.command_line(), "Från kopian")
+    a.sync(share)
+    with pytest.raises(WorkstationClash):
+        twin.sync(share)
