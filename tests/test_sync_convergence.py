@@ -1,0 +1,111 @@
+"""Convergence: random interleavings, and real processes writing to one share at once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handledare.domain.enums import Mark
+from handledare.services import onboarding, signoff
+from sync_helpers import PIN, projections, seed, workstation
+
+ITEMS = ("anst-avtal", "anst-schema", "anst-kontakter", "hyg-sosfs")
+OPERATIONS = st.tuples(
+    st.sampled_from(["mark", "sign", "revoke", "sync"]),
+    st.integers(min_value=0, max_value=4),
+    st.sampled_from(ITEMS),
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(count=st.integers(min_value=3, max_value=5), steps=st.lists(OPERATIONS, max_size=14))
+def test_random_interleavings_converge(tmp_path_factory, count, steps):
+    root = tmp_path_factory.mktemp("convergence")
+    share = root / "share"
+    share.mkdir()
+    stations = [workstation(root, f"w{i}") for i in range(count)]
+    oid = seed(stations[0])
+    for station in stations:
+        station.sync(share)
+    actors = [station.supervisor() for station in stations]
+
+    for action, index, key in steps:
+        station, actor = stations[index % count], actors[index % count]
+        state = onboarding.progress(station.store, actor, oid).states.get(key)
+        signed = state is not None and state.signed
+        if action == "sync":
+            station.sync(share)
+        elif action == "mark" and not signed:
+            onboarding.mark_item(station.store, actor, oid, key, Mark.WALKED_THROUGH)
+        elif action == "sign" and not signed:
+            onboarding.mark_item(station.store, actor, oid, key, Mark.PRACTISED)
+            signoff.sign_off(station.store, actor, oid, [key], PIN)
+        elif action == "revoke" and signed:
+            signoff.revoke(station.store, actor, oid, key, f"återkallat på {station.name}")
+
+    for _round in range(2):
+        for station in stations:
+            station.sync(share)
+    tables = [projections(station.store) for station in stations]
+    assert all(table == tables[0] for table in tables[1:])
+    stations[0].store.rebuild()
+    assert projections(stations[0].store) == tables[0]
+    for station in stations:
+        station.store.close()
+
+
+WORKER = """
+import sys
+from pathlib import Path
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Role
+from handledare.services import people
+from handledare.store.eventlog import Store
+from handledare.sync.engine import run_round
+from handledare.sync.share import Share
+
+root, share, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+store = Store.open(root / name / "handledare.db", timeout=10)
+cli = Actor.command_line()
+people.add_user(store, cli, f"Admin {name}", Role.ADMIN, "9999")
+for round_number in range(6):
+    people.add_unit(store, cli, f"Enhet {name}-{round_number}")
+    run_round(store, Share(share), name=name, machine=f"{name}-pc|")
+print("done", flush=True)
+"""
+
+
+def test_real_processes_publishing_to_one_share_at_once(tmp_path: Path):
+    share = tmp_path / "share"
+    share.mkdir()
+    names = ["p1", "p2", "p3"]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, str(tmp_path), str(share), name],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in names
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0 and out.strip() == "done", err
+
+    stations = [workstation(tmp_path, name) for name in names]
+    for _round in range(2):
+        reports = [station.sync(share) for station in stations]
+    assert all(report.skipped == [] for report in reports)
+    tables = [projections(station.store) for station in stations]
+    assert all(table == tables[0] for table in tables[1:])
+    assert len(tables[0]["units"]) == 18
+    leftovers = [p.name for p in share.rglob("*.tmp")]
+    assert leftovers == []
