@@ -32,3 +32,11 @@ def sync_now(
         machine=machine or machine_fingerprint(),
         dry_run=dry_run,
     )
+
+
+def waiting_changes(store: Store) -> int:
+    """Local changes not yet on the share."""
+    from handledare.store import replication
+
+    with store.read() as session:
+        return replication.waiting_count(session, store.workstation_id)

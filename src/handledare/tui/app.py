@@ -16,6 +16,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.dom import DOMNode
+from textual.reactive import reactive
 from textual.screen import Screen
 
 from handledare import i18n
@@ -27,6 +28,7 @@ from handledare.security import SignInGuard
 from handledare.services import people
 from handledare.store.eventlog import Now, Store, utc_now
 from handledare.tui.background import in_background
+from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
 
@@ -34,6 +36,8 @@ GATE = "gate"
 
 
 class HandledareApp(TranslatedBindings, App):
+    sync_status: reactive[str] = reactive("")
+
     CSS_PATH = [
         "styles/base.tcss",
         "styles/gate.tcss",
@@ -46,6 +50,7 @@ class HandledareApp(TranslatedBindings, App):
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
         Binding("f1,question_mark", "help", N_("Help"), id="help"),
         Binding("f2", "toggle_theme", N_("Contrast"), id="theme", show=False),
+        Binding("f5", "sync", N_("Sync now"), id="sync", show=False),
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True, show=False
         ),
@@ -65,6 +70,7 @@ class HandledareApp(TranslatedBindings, App):
         self.last_input = time.monotonic()
         self.title = "handledare"
         self.register_theme(HIGH_CONTRAST)
+        self.sync = SyncCoordinator(self)
 
     # ----- start ---------------------------------------------------------------
 
@@ -86,6 +92,7 @@ class HandledareApp(TranslatedBindings, App):
     def _store_opened(self, store: Store) -> None:
         self.store = store
         in_background(self, lambda: people.has_users(store), self._show_gate)
+        self.sync.start()
 
     def _store_failed(self, message: str) -> None:
         from handledare.tui.screens.gate import StartScreen
@@ -151,8 +158,11 @@ class HandledareApp(TranslatedBindings, App):
         self.switch_screen(SignInScreen())
         self.remove_mode(mode)
 
+    def action_sync(self) -> None:
+        self.sync.request()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "toggle_theme"):
+        if action in ("lock", "toggle_theme", "sync"):
             return self.actor is not None and not self.locked
         return True
 

@@ -19,6 +19,7 @@ from handledare.services.onboarding import OnboardingSummary
 from handledare.text import fold, printable
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.status_line import StatusLine
 
 BAR_WIDTH = 10
 
@@ -61,6 +62,7 @@ class HomeScreen(TranslatedBindings, Screen):
         yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Label("", id="count", classes="muted")
+        yield StatusLine()
         yield Footer()
 
     def on_mount(self) -> None:

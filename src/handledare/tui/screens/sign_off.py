@@ -100,6 +100,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
         )
 
     def _signed(self, count: int) -> None:
+        self.app.sync.request()
         self.app.notify(
             ngettext("{count} item signed.", "{count} items signed.", count).format(count=count)
         )

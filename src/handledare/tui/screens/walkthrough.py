@@ -21,6 +21,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens import item_view
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
 
@@ -74,6 +75,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                     yield Static("", id="support-other", classes="support-column")
                 yield Label(_("History"), classes="subheading")
                 yield Static("", id="item-history")
+        yield StatusLine()
         yield Footer()
 
     def on_mount(self) -> None:
