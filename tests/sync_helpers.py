@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from handledare.config import Settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.services import onboarding, people, templates
+from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
-from handledare.sync.engine import SyncReport, run_round
-from handledare.sync.share import Share
+from handledare.sync.engine import SyncReport
+from handledare.sync.share import machine_fingerprint
 
 PIN = "1111"
 
@@ -22,13 +24,14 @@ PIN = "1111"
 class Workstation:
     name: str
     store: Store
-
-    @property
-    def machine(self) -> str:
-        return f"{self.name}-pc|"
+    machine: str = field(default_factory=machine_fingerprint)
 
     def sync(self, share: Path, **kwargs) -> SyncReport:
-        return run_round(self.store, Share(share), name=self.name, machine=self.machine, **kwargs)
+        """A round through the same service the CLI and the app use."""
+        settings = Settings(
+            data_dir=self.store.path.parent, share_path=share, workstation_name=self.name
+        )
+        return sync_now(self.store, settings, machine=self.machine, **kwargs)
 
     def supervisor(self) -> Actor:
         user = next(u for u in people.list_users(self.store) if u.role is Role.SUPERVISOR)

@@ -70,7 +70,7 @@ from handledare.domain.enums import Role
 from handledare.services import people
 from handledare.store.eventlog import Store
 from handledare.sync.engine import run_round
-from handledare.sync.share import Share
+from handledare.sync.share import Share, machine_fingerprint
 
 root, share, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 store = Store.open(root / name / "handledare.db", timeout=10)
@@ -78,7 +78,7 @@ cli = Actor.command_line()
 people.add_user(store, cli, f"Admin {name}", Role.ADMIN, "9999")
 for round_number in range(6):
     people.add_unit(store, cli, f"Enhet {name}-{round_number}")
-    run_round(store, Share(share), name=name, machine=f"{name}-pc|")
+    run_round(store, Share(share), name=name, machine=machine_fingerprint())
 print("done", flush=True)
 """
 

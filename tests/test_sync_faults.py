@@ -194,7 +194,7 @@ def test_share_removed_in_the_middle_of_a_round(tmp_path, share, published, monk
 def test_same_workstation_id_on_two_computers_is_refused(tmp_path, share, published):
     a, _folder = published
     shutil.copytree(a.store.path.parent, tmp_path / "clone")
-    clone = Workstation("clone", workstation(tmp_path, "clone").store)
+    clone = Workstation("clone", workstation(tmp_path, "clone").store, machine="other-pc|")
     assert clone.store.workstation_id == a.store.workstation_id
     with pytest.raises(WorkstationClash, match="disk"):
         clone.sync(share)
@@ -203,7 +203,7 @@ def test_same_workstation_id_on_two_computers_is_refused(tmp_path, share, publis
 def test_clone_with_the_same_machine_name_is_caught_by_its_batches(tmp_path, share, published):
     a, _folder = published
     shutil.copytree(a.store.path.parent, tmp_path / "twin")
-    twin = Workstation("a", workstation(tmp_path, "twin").store)
+    twin = Workstation("a", workstation(tmp_path, "twin").store, machine=a.machine)
     people.add_unit(a.store, Actor.command_line(), "Från originalet")
     people.add_unit(twin.store, Actor.command_line(), "Från kopian")
     a.sync(share)

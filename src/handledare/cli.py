@@ -63,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_parser("import", help=_("import a template file")).add_argument(
         "file", type=Path, metavar=_("FILE")
     )
+    publish = template.add_parser(
+        "publish", help=_("import a template file and publish it on the share for everyone")
+    )
+    publish.add_argument("file", type=Path, metavar=_("FILE"))
+    publish.add_argument("--share", type=Path, help=_("the share's folder (overrides the config)"))
     _add_list_flag(template.add_parser("list", help=_("list imported templates")))
     show = template.add_parser("show", help=_("show a template's sections and items"))
     show.add_argument("template_id", metavar="ID")

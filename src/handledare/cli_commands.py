@@ -49,6 +49,18 @@ def _template_import(args, settings: Settings) -> int:
     return 0
 
 
+def _template_publish(args, settings: Settings) -> int:
+    from handledare.services.sync import publish_template
+
+    template = publish_template(_open(settings), CLI, settings, args.file, args.share)
+    say(
+        _(
+            "Published {id} version {version}; every workstation imports it at its next sync."
+        ).format(id=template.id, version=template.version)
+    )
+    return 0
+
+
 def _template_list(args, settings: Settings) -> int:
     rows = templates.list_templates(_open(settings))
     if args.json:
@@ -360,6 +372,7 @@ COMMANDS = {
     ("demo", None): _demo,
     ("template", "validate"): _template_validate,
     ("template", "import"): _template_import,
+    ("template", "publish"): _template_publish,
     ("template", "list"): _template_list,
     ("template", "show"): _template_show,
     ("user", "add"): _user_add,

@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import platform
+import re
 import time
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,7 @@ from handledare.sync.batch import FORMAT_VERSION, batch_name, sequence_of
 
 T = TypeVar("T")
 OWN_FILES = {"workstation.json", "clock.probe"}
+TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}-v[0-9]{1,7}\.toml")
 _TRANSIENT_WINERRORS = {5, 32, 33}
 _TRANSIENT_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EAGAIN, errno.ETXTBSY}
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
@@ -109,6 +111,26 @@ class Share:
         else:
             self.write_new(marker, json.dumps({"format": FORMAT_VERSION}).encode())
         self._guard(lambda: self.workstations.mkdir(exist_ok=True))
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+    def template_files(self) -> list[str]:
+        """Names of the centrally published template files (strictly named, others ignored)."""
+        if not self.templates.is_dir():
+            return []
+        names = self._guard(lambda: sorted(os.listdir(self.templates)))
+        return [name for name in names if TEMPLATE_NAME.fullmatch(name)]
+
+    def read_template(self, name: str) -> bytes:
+        return self._guard((self.templates / name).read_bytes)
+
+    def publish_template(self, name: str, data: bytes) -> bool:
+        """Put a template file on the share; False if that name holds other content."""
+        self._guard(lambda: self.templates.mkdir(exist_ok=True))
+        target = self.templates / name
+        return self.write_new(target, data) or self._guard(target.read_bytes) == data
 
     def folder(self, workstation_id: str) -> Path:
         return self.workstations / workstation_id
