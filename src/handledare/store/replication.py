@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from handledare.store import projector
@@ -85,8 +85,15 @@ def events_of_batch(session: Session, workstation_id: str, sequence: int) -> lis
 
 
 def record_batch(
-    tx: Transaction, workstation_id: str, sequence: int, sha256: str, event_ids: list[str]
+    tx: Transaction,
+    workstation_id: str,
+    sequence: int,
+    sha256: str,
+    event_ids: list[str],
+    last_stamp: str | None = None,
 ) -> None:
+    """Remember a batch; for our own, mark its events published (all up to its last stamp,
+    since this workstation's stamps only grow)."""
     tx.session.add(
         BatchRow(
             workstation_id=workstation_id,
@@ -96,9 +103,16 @@ def record_batch(
             recorded_at=tx.wall.isoformat(timespec="seconds"),
         )
     )
-    if workstation_id == tx.workstation_id:
-        for row in tx.session.exec(select(EventRow).where(EventRow.id.in_(event_ids))):
-            row.batch_sequence = sequence
+    if workstation_id == tx.workstation_id and last_stamp is not None:
+        tx.session.execute(
+            update(EventRow)
+            .where(
+                EventRow.workstation_id == workstation_id,
+                EventRow.batch_sequence.is_(None),
+                EventRow.hlc <= last_stamp,
+            )
+            .values(batch_sequence=sequence)
+        )
 
 
 def waiting_count(session: Session, workstation_id: str) -> int:

@@ -99,7 +99,9 @@ def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> N
         _adopt_or_clash(store, share, sequence)
         return
     with store.write(None) as tx:
-        replication.record_batch(tx, own, sequence, batch.sha256, [e["id"] for e in wire])
+        replication.record_batch(
+            tx, own, sequence, batch.sha256, [e["id"] for e in wire], wire[-1]["hlc"]
+        )
     report.sent_events, report.sent_batch = len(events), sequence
 
 
@@ -116,7 +118,8 @@ def _adopt_or_clash(store: Store, share: Share, sequence: int) -> None:
         mine = replication.unpublished(tx.session, own)
         if not {row.id for row in mine} >= set(ids):
             raise _clash(own)
-        replication.record_batch(tx, own, sequence, batch.sha256, ids)
+        last_stamp = max(event["hlc"] for event in batch.events) if batch.events else None
+        replication.record_batch(tx, own, sequence, batch.sha256, ids, last_stamp)
 
 
 def _clash(workstation_id: str) -> WorkstationClash:
