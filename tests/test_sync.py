@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
-from handledare.services import onboarding, signoff
+from handledare.services import onboarding, review, signoff
 from handledare.sync.batch import decode
 from sync_helpers import PIN, Workstation, projections, seed, workstation
 
@@ -127,3 +128,38 @@ def test_a_share_that_lost_our_batches_gets_them_back(tmp_path: Path, share: Pat
     assert batch.read_bytes() == original
     b.sync(share)
     assert projections(b.store) == projections(a.store)
+
+
+def test_concurrent_edits_of_one_item_are_flagged_the_same_everywhere(tmp_path, share):
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    oid = seed(a)
+    a.sync(share)
+    b.sync(share)
+    _sign(a, oid, "anst-avtal")
+    onboarding.mark_item(b.store, b.supervisor(), oid, "anst-avtal", Mark.WALKED_THROUGH)
+    _sign(b, oid, "anst-schema")
+    for _round in range(2):
+        a.sync(share)
+        b.sync(share)
+
+    assert projections(a.store) == projections(b.store)
+    flagged = review.list_conflicts(a.store, Actor.command_line())
+    assert [(c.person_name, c.item_key) for c in flagged] == [("Amina Hassan", "anst-avtal")]
+    assert review.list_conflicts(b.store, Actor.command_line()) == flagged
+    before = projections(a.store)
+    a.store.rebuild()
+    assert projections(a.store) == before
+
+
+def test_edits_made_after_seeing_each_other_are_no_conflict(tmp_path, share):
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    oid = seed(a)
+    a.sync(share)
+    b.sync(share)
+    _sign(a, oid, "anst-avtal")
+    a.sync(share)
+    b.sync(share)
+    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "Fel avtal")
+    b.sync(share)
+    a.sync(share)
+    assert review.list_conflicts(a.store, Actor.command_line()) == []

@@ -159,7 +159,11 @@ def mark_item(
                     item=item.title.get(current_language())
                 )
             )
-        payload = {"item_key": item_key, "mark": mark.value}
+        payload = {
+            "item_key": item_key,
+            "mark": mark.value,
+            "basis": state.last_event_id if state else None,
+        }
         if reason:
             payload["reason"] = reason
         tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)

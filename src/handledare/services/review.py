@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import select
 
 from handledare.domain.actor import Actor
@@ -13,7 +15,7 @@ from handledare.security import require_role
 from handledare.services.common import checked_text, open_onboarding
 from handledare.services.signoff import check_pin
 from handledare.store.eventlog import Store
-from handledare.store.tables import ItemStateRow
+from handledare.store.tables import ConflictRow, ItemStateRow, OnboardingRow, PersonRow
 
 
 def approve(
@@ -57,3 +59,36 @@ def approve(
             )
         payload = {"override_reason": override_reason} if open_items else {}
         tx.emit(EventType.APPROVED, onboarding_id, payload)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """An item edited on two workstations where neither had seen the other's edit."""
+
+    onboarding_id: str
+    person_name: str
+    item_key: str
+    event_id: str
+    other_event_id: str | None
+
+
+def list_conflicts(store: Store, actor: Actor) -> list[Conflict]:
+    """Conflicts flagged by sync in the actor's units, for a manager to look at."""
+    with store.read() as session:
+        rows = session.exec(
+            select(ConflictRow, OnboardingRow.unit_id, PersonRow.name)
+            .join(OnboardingRow, OnboardingRow.id == ConflictRow.onboarding_id)
+            .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+            .order_by(ConflictRow.event_id)
+        ).all()
+    return [
+        Conflict(
+            conflict.onboarding_id,
+            person_name,
+            conflict.item_key,
+            conflict.event_id.split(":")[0],
+            conflict.other_event_id,
+        )
+        for conflict, unit_id, person_name in rows
+        if actor.covers_unit(unit_id)
+    ]

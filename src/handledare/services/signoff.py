@@ -117,7 +117,12 @@ def sign_off(
             _emit_acknowledgement(
                 tx, onboarding_id, person.name, acknowledged_name, item_keys, comment
             )
-        tx.emit(EventType.ITEMS_SIGNED_OFF, onboarding_id, {"item_keys": sorted(set(item_keys))})
+        keys = sorted(set(item_keys))
+        tx.emit(
+            EventType.ITEMS_SIGNED_OFF,
+            onboarding_id,
+            {"item_keys": keys, "basis": {key: states[key].last_event_id for key in keys}},
+        )
 
 
 def revoke(store: Store, actor: Actor, onboarding_id: str, item_key: str, reason: str) -> None:
@@ -134,4 +139,8 @@ def revoke(store: Store, actor: Actor, onboarding_id: str, item_key: str, reason
                     item=item.title.get(current_language())
                 )
             )
-        tx.emit(EventType.SIGN_OFF_REVOKED, onboarding_id, {"item_key": item_key, "reason": reason})
+        tx.emit(
+            EventType.SIGN_OFF_REVOKED,
+            onboarding_id,
+            {"item_key": item_key, "reason": reason, "basis": state.last_event_id},
+        )

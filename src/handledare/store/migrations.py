@@ -124,7 +124,25 @@ CREATE TABLE pending_entities (
 );
 """
 
-STEPS: tuple[str, ...] = (_V1_INITIAL, _V2_LOOKUP_INDEXES, _V3_USER_THEME, _V4_SYNC)
+# Concurrent edits of one item on two workstations, for a manager to look at.
+_V5_CONFLICTS = """
+ALTER TABLE item_states ADD COLUMN last_event_id TEXT;
+CREATE TABLE conflicts (
+    event_id TEXT PRIMARY KEY,
+    onboarding_id TEXT NOT NULL REFERENCES onboardings (id),
+    item_key TEXT NOT NULL,
+    other_event_id TEXT
+);
+CREATE INDEX ix_conflicts_onboarding ON conflicts (onboarding_id);
+"""
+
+STEPS: tuple[str, ...] = (
+    _V1_INITIAL,
+    _V2_LOOKUP_INDEXES,
+    _V3_USER_THEME,
+    _V4_SYNC,
+    _V5_CONFLICTS,
+)
 CURRENT_VERSION = len(STEPS)
 
 

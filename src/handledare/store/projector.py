@@ -17,6 +17,7 @@ from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.store.tables import (
+    ConflictRow,
     EventRow,
     ItemStateRow,
     OnboardingRow,
@@ -87,6 +88,10 @@ def replay_entity(session: Session, entity_id: str) -> None:
             select(ItemStateRow).where(ItemStateRow.onboarding_id == entity_id)
         ):
             session.delete(state)
+        for conflict in session.exec(
+            select(ConflictRow).where(ConflictRow.onboarding_id == entity_id)
+        ):
+            session.delete(conflict)
         onboarding = session.get(OnboardingRow, entity_id)
         if onboarding is not None:
             session.delete(onboarding)
@@ -237,6 +242,30 @@ def _item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow:
     return state
 
 
+def _edit_item(session: Session, row: EventRow, key: str, basis: object) -> ItemStateRow:
+    """The item's state, after noting whether this edit saw the item's latest edit.
+
+    `basis` is the id of the item's last event as the acting user saw it; an
+    edit made without seeing another workstation's edit is a conflict.
+    Events from before conflicts were tracked carry no basis and are trusted.
+    """
+    state = _item_state(session, row.entity_id, key)
+    if basis is not _NO_BASIS and basis != state.last_event_id:
+        session.add(
+            ConflictRow(
+                event_id=f"{row.id}:{key}",
+                onboarding_id=row.entity_id,
+                item_key=key,
+                other_event_id=state.last_event_id,
+            )
+        )
+    state.last_event_id = row.id
+    return state
+
+
+_NO_BASIS = object()
+
+
 def _touch(session: Session, row: EventRow) -> OnboardingRow:
     onboarding = _required(session, OnboardingRow, row.entity_id)
     onboarding.last_activity = row.wall_time
@@ -269,7 +298,7 @@ def refresh_status(session: Session, onboarding: OnboardingRow) -> None:
 @handles(EventType.ITEM_MARKED)
 def _item_marked(session: Session, row: EventRow, data: dict) -> None:
     onboarding = _touch(session, row)
-    state = _item_state(session, row.entity_id, data["item_key"])
+    state = _edit_item(session, row, data["item_key"], data.get("basis", _NO_BASIS))
     state.mark = data["mark"]
     state.reason = data.get("reason")
     state.marked_by = row.actor_id
@@ -301,8 +330,9 @@ def _expiry(signed_at: str, valid_for_days: int | None) -> str | None:
 def _items_signed_off(session: Session, row: EventRow, data: dict) -> None:
     onboarding = _touch(session, row)
     template = template_of(session, onboarding.template_id, onboarding.template_version)
+    bases = data.get("basis", {})
     for key in data["item_keys"]:
-        state = _item_state(session, row.entity_id, key)
+        state = _edit_item(session, row, key, bases.get(key, None) if bases else _NO_BASIS)
         state.signed_by = row.actor_id
         state.signed_at = row.wall_time
         state.signed_workstation = row.workstation_id
@@ -314,7 +344,7 @@ def _items_signed_off(session: Session, row: EventRow, data: dict) -> None:
 def _sign_off_revoked(session: Session, row: EventRow, data: dict) -> None:
     onboarding = _touch(session, row)
     template = template_of(session, onboarding.template_id, onboarding.template_version)
-    state = _item_state(session, row.entity_id, data["item_key"])
+    state = _edit_item(session, row, data["item_key"], data.get("basis", _NO_BASIS))
     state.mark = None
     state.reason = None
     state.marked_by = None

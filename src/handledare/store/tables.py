@@ -107,6 +107,18 @@ class ItemStateRow(SQLModel, table=True):
     signed_workstation: str | None = None
     expires_on: str | None = None
     note_count: int = 0
+    last_event_id: str | None = None
+
+
+class ConflictRow(SQLModel, table=True):
+    """An item edited on two workstations where neither had seen the other's edit."""
+
+    __tablename__ = "conflicts"
+
+    event_id: str = Field(primary_key=True)
+    onboarding_id: str = Field(foreign_key="onboardings.id")
+    item_key: str
+    other_event_id: str | None = None
 
 
 class BatchRow(SQLModel, table=True):
@@ -130,6 +142,7 @@ class PendingEntityRow(SQLModel, table=True):
 
 
 PROJECTION_TABLES = (
+    "conflicts",
     "item_states",
     "onboardings",
     "templates",
