@@ -113,6 +113,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("employment type"),
     )
     person_add.add_argument("--employee-number", help=_("employee number (optional)"))
+    export = person.add_parser("export", help=_("everything stored about one substitute"))
+    export.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
+    erase = person.add_parser(
+        "erase",
+        help=_("erase a substitute's personal data here and, at their next sync, everywhere"),
+    )
+    erase.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     person_list = person.add_parser("list", help=_("list substitutes"))
     person_list.add_argument("--unit", help=_("only this unit"))
     _add_list_flag(person_list)

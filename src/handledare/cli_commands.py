@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import json
 import shutil
 import sys
 from dataclasses import replace
@@ -218,6 +219,49 @@ def _person_list(args, settings: Settings) -> int:
     return 0
 
 
+def _person_export(args, settings: Settings) -> int:
+    from handledare.services.erasure import export_person
+
+    store = _open(settings)
+    person = people.find_person(store, CLI, args.person)
+    data = export_person(store, CLI, person.id)
+    try:
+        args.out.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+    except OSError as error:
+        raise InputError(
+            _("The file {path} cannot be written: {error}").format(path=args.out, error=error)
+        ) from error
+    say(
+        _("Wrote everything stored about {name} to {path}.").format(name=person.name, path=args.out)
+    )
+    return 0
+
+
+def _person_erase(args, settings: Settings) -> int:
+    from handledare.services.erasure import erase_person
+
+    store = _open(settings)
+    person = people.find_person(store, CLI, args.person)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(_("Confirm with --yes when not running interactively."))
+        typed = input(_("Type the person's full name to erase their data: "))
+        if typed.strip() != person.name.strip():
+            raise InputError(_("The name did not match. Nothing was erased."))
+    removed = erase_person(store, CLI, person.id)
+    say(
+        _(
+            "{name}'s name and free text are erased here. Every workstation erases them "
+            "and rewrites its files on the share at its next sync."
+        ).format(name=person.name)
+    )
+    if removed:
+        say(_("Removed {count} old backup copies of the database.").format(count=removed))
+    return 0
+
+
 def _status(args, settings: Settings) -> int:
     store = _open(settings)
     person = people.find_person(store, CLI, args.person)
@@ -381,6 +425,8 @@ COMMANDS = {
     ("unit", "list"): _unit_list,
     ("person", "add"): _person_add,
     ("person", "list"): _person_list,
+    ("person", "export"): _person_export,
+    ("person", "erase"): _person_erase,
     ("status", None): _status,
     ("sync", None): _sync,
     ("rebuild", None): _rebuild,

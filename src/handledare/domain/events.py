@@ -10,6 +10,7 @@ class EventType(StrEnum):
     USER_LANGUAGE_CHANGED = "user.language_changed"
     USER_THEME_CHANGED = "user.theme_changed"
     PERSON_CREATED = "person.created"
+    PERSON_ERASED = "person.erased"
     TEMPLATE_IMPORTED = "template.imported"
     ONBOARDING_STARTED = "onboarding.started"
     ITEM_MARKED = "item.marked"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +100,19 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def compact(self) -> None:
+        """Rewrite the file so that erased data leaves no trace in free pages or the WAL."""
+        self.engine.dispose()
+        with (
+            translated_errors(self.path),
+            closing(
+                sqlite3.connect(self.path, isolation_level=None, timeout=DEFAULT_BUSY_TIMEOUT)
+            ) as connection,
+        ):
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            connection.execute("VACUUM")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -136,12 +136,20 @@ CREATE TABLE conflicts (
 CREATE INDEX ix_conflicts_onboarding ON conflicts (onboarding_id);
 """
 
+# Erasure: whose data must never be stored again in clear, whatever arrives later.
+_V6_ERASURE = """
+CREATE TABLE erased_entities (
+    entity_id TEXT PRIMARY KEY
+);
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
     _V3_USER_THEME,
     _V4_SYNC,
     _V5_CONFLICTS,
+    _V6_ERASURE,
 )
 CURRENT_VERSION = len(STEPS)
 

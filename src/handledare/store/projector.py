@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
+from handledare.store import erasure
 from handledare.store.tables import (
     ConflictRow,
     EventRow,
@@ -174,7 +175,10 @@ def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
 
 @handles(EventType.PERSON_CREATED)
 def _person_created(session: Session, row: EventRow, data: dict) -> None:
-    if session.get(PersonRow, row.entity_id) is not None:
+    existing = session.get(PersonRow, row.entity_id)
+    if existing is not None:
+        existing.name = data["name"]
+        existing.employee_number = data.get("employee_number")
         return
     session.add(
         PersonRow(
@@ -187,6 +191,18 @@ def _person_created(session: Session, row: EventRow, data: dict) -> None:
             created_at=row.wall_time,
         )
     )
+
+
+@handles(EventType.PERSON_ERASED)
+def _person_erased(session: Session, row: EventRow, data: dict) -> None:
+    """Blank the person's data in the log, then project their onboardings again from it."""
+    entities, batches = erasure.erase(session, row.entity_id)
+    erasure.mark_rewrite(session, batches)
+    person = _required(session, PersonRow, row.entity_id)
+    person.name = erasure.ERASED
+    person.employee_number = None
+    for entity_id in sorted(entities - {row.entity_id}):
+        replay_entity(session, entity_id)
 
 
 @handles(EventType.TEMPLATE_IMPORTED)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, update
 from sqlmodel import Session, select
 
-from handledare.store import projector
+from handledare.domain.events import EventType
+from handledare.store import erasure, projector
 from handledare.store.eventlog import Transaction
-from handledare.store.tables import BatchRow, EventRow, PendingEntityRow
+from handledare.store.tables import BatchRow, ErasedEntityRow, EventRow, PendingEntityRow
 
 EVENT_FIELDS = ("id", "hlc", "workstation_id", "actor_id", "type", "entity_id", "wall_time")
 
@@ -146,6 +147,7 @@ def _has_later(session: Session, row: EventRow, fresh: set[str]) -> bool:
 def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
     """Insert events seen on the share and project them; safe to repeat."""
     session = tx.session
+    wire_events = _blank_erased(session, wire_events)
     ids = [wire["id"] for wire in wire_events]
     known = (
         set(session.exec(select(EventRow.id).where(EventRow.id.in_(ids))).all()) if ids else set()
@@ -174,6 +176,23 @@ def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
             replay.add(row.entity_id)
     pending = retry_entities(session, replay)
     return Applied(new_events=len(fresh_rows), pending_entities=pending)
+
+
+def _blank_erased(session: Session, wire_events: list[dict]) -> list[dict]:
+    """Data about an erased person that arrives late is blanked before it is stored."""
+    erased = erasure.erased_ids(session)
+    if not erased:
+        return wire_events
+    result = []
+    for wire in sorted(wire_events, key=lambda w: (w["hlc"], w["workstation_id"], w["id"])):
+        payload = wire["payload"]
+        if wire["type"] == EventType.ONBOARDING_STARTED and payload.get("person_id") in erased:
+            erased.add(wire["entity_id"])
+            session.add(ErasedEntityRow(entity_id=wire["entity_id"]))
+        if wire["entity_id"] in erased:
+            wire = {**wire, "payload": erasure.blank(wire["type"], payload)}
+        result.append(wire)
+    return result
 
 
 def retry_entities(session: Session, entity_ids: set[str]) -> int:
@@ -205,3 +224,17 @@ def retry_entities(session: Session, entity_ids: set[str]) -> int:
                 session.delete(found)
     session.flush()
     return still
+
+
+def set_batch_hash(session: Session, workstation_id: str, sequence: int, sha256: str) -> None:
+    row = session.get(BatchRow, (workstation_id, sequence))
+    row.sha256 = sha256
+
+
+def all_known(session: Session, event_ids: list[str]) -> bool:
+    if not event_ids:
+        return True
+    found = session.exec(
+        select(func.count()).select_from(EventRow).where(EventRow.id.in_(event_ids))
+    ).one()
+    return found == len(set(event_ids))

@@ -141,6 +141,14 @@ class PendingEntityRow(SQLModel, table=True):
     entity_id: str = Field(primary_key=True)
 
 
+class ErasedEntityRow(SQLModel, table=True):
+    """A person, or an onboarding of a person, whose personal data was erased."""
+
+    __tablename__ = "erased_entities"
+
+    entity_id: str = Field(primary_key=True)
+
+
 PROJECTION_TABLES = (
     "conflicts",
     "item_states",

@@ -5,10 +5,11 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
+from handledare.domain.events import EventType
 from handledare.i18n import _
-from handledare.store import replication
+from handledare.store import erasure, replication
 from handledare.store.eventlog import Store
-from handledare.sync.batch import BatchProblem, decode, encode
+from handledare.sync.batch import BatchProblem, batch_name, decode, encode
 from handledare.sync.share import Share, WorkstationClash
 
 CLOCK_SKEW_LIMIT = 300.0
@@ -80,9 +81,36 @@ def _restore_own(store: Store, share: Share) -> None:
             share.publish(own, recorded.sequence, data)
 
 
+def _rewrite_erased(store: Store, share: Share) -> None:
+    """After an erasure, our batches that held the person's data are written again, blanked.
+
+    The only time a batch file is replaced: the chain from the first such batch
+    on gets new hashes, which readers accept because the event ids are unchanged.
+    """
+    own = store.workstation_id
+    with store.read() as session:
+        start = erasure.rewrite_from(session)
+        batches = replication.own_batches(session, own)
+    if start is None:
+        return
+    previous = next((b.previous for b in batches if b.sequence == start), None)
+    with store.write(None) as tx:
+        for recorded in batches:
+            if recorded.sequence < start:
+                continue
+            events = replication.events_of_batch(tx.session, own, recorded.sequence)
+            wire = [replication.event_to_wire(row) for row in events]
+            batch, data = encode(own, recorded.sequence, previous, wire)
+            share.replace_own(share.folder(own) / batch_name(recorded.sequence), data)
+            replication.set_batch_hash(tx.session, own, recorded.sequence, batch.sha256)
+            previous = batch.sha256
+        erasure.rewritten(tx.session)
+
+
 def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> None:
     own = store.workstation_id
     if not dry_run:
+        _rewrite_erased(store, share)
         _restore_own(store, share)
     with store.read() as session:
         events = replication.unpublished(session, own)
@@ -132,6 +160,34 @@ def _clash(workstation_id: str) -> WorkstationClash:
     )
 
 
+def _accept_rewritten_chain(
+    store: Store, share: Share, workstation_id: str, listing, sequence: int
+) -> str | None:
+    """Another workstation rewrote its batches after an erasure. Accept the new chain if it
+    links up and holds exactly the events already applied here; return its last hash."""
+    previous = None
+    hashes = []
+    with store.read() as session:
+        for number in range(1, sequence):
+            if number not in listing.batches:
+                return None
+            try:
+                batch = decode(
+                    share.read(workstation_id, listing.batches[number]), workstation_id, number
+                )
+            except BatchProblem:
+                return None
+            ids = [event["id"] for event in batch.events]
+            if batch.previous != previous or not replication.all_known(session, ids):
+                return None
+            hashes.append(batch.sha256)
+            previous = batch.sha256
+    with store.write(None) as tx:
+        for number, digest in enumerate(hashes, start=1):
+            replication.set_batch_hash(tx.session, workstation_id, number, digest)
+    return previous
+
+
 def _report_strays(share: Share, workstation_id: str, report: SyncReport) -> None:
     for name in share.listing(workstation_id).strays:
         report.skipped.append(
@@ -164,6 +220,8 @@ def _pull(
                 share.read(workstation_id, listing.batches[sequence]), workstation_id, sequence
             )
             if batch.previous != previous:
+                previous = _accept_rewritten_chain(store, share, workstation_id, listing, sequence)
+            if batch.previous != previous:
                 raise BatchProblem(
                     _("it does not follow the batch before it (the chain is broken)")
                 )
@@ -176,6 +234,8 @@ def _pull(
                 replication.record_batch(
                     tx, workstation_id, sequence, batch.sha256, [e["id"] for e in batch.events]
                 )
+            if any(event["type"] == EventType.PERSON_ERASED for event in batch.events):
+                store.compact()
             report.pending_entities = applied.pending_entities
         report.received[workstation_id] = report.received.get(workstation_id, 0) + len(batch.events)
         previous = batch.sha256

@@ -1,0 +1,99 @@
+"""Erasing a person: their name and every free text about them leave the event log.
+
+The events stay (with their ids, types and stamps, so sync and the
+statistics still add up); only the personal fields are blanked. Entities are
+remembered as erased, so data about them that arrives later from another
+workstation is blanked before it is stored.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from handledare.domain.events import EventType
+from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow
+
+ERASED = "—"
+
+# For each kind of event: the fields that may hold a name or free text.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    EventType.PERSON_CREATED: ("name", "employee_number"),
+    EventType.ITEM_MARKED: ("reason",),
+    EventType.NOTE_ADDED: ("text",),
+    EventType.ACKNOWLEDGED: ("typed_name", "comment"),
+    EventType.SIGN_OFF_REVOKED: ("reason",),
+    EventType.APPROVED: ("override_reason",),
+}
+
+
+def blank(event_type: str, payload: dict) -> dict:
+    """The payload with its personal fields blanked (absent fields stay absent)."""
+    fields = PERSONAL_FIELDS.get(event_type, ())
+    return {
+        key: (ERASED if value else value) if key in fields else value
+        for key, value in payload.items()
+    }
+
+
+def onboardings_of(session: Session, person_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(EventRow.entity_id).where(
+                EventRow.type == EventType.ONBOARDING_STARTED.value,
+                func.json_extract(EventRow.payload, "$.person_id") == person_id,
+            )
+        )
+    )
+
+
+def erased_ids(session: Session) -> set[str]:
+    return set(session.exec(select(ErasedEntityRow.entity_id)).all())
+
+
+def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
+    """Blank the person's data in every event; return the entities touched and the
+    sequence numbers of this workstation's batches that held it."""
+    entities = {person_id, *onboardings_of(session, person_id)}
+    for entity_id in entities:
+        if session.get(ErasedEntityRow, entity_id) is None:
+            session.add(ErasedEntityRow(entity_id=entity_id))
+    touched_batches: set[int] = set()
+    rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
+    for row in rows:
+        payload = json.loads(row.payload)
+        blanked = blank(row.type, payload)
+        if blanked != payload:
+            row.payload = json.dumps(blanked, ensure_ascii=False, sort_keys=True)
+            if row.batch_sequence is not None:
+                touched_batches.add(row.batch_sequence)
+    session.flush()
+    return entities, touched_batches
+
+
+def mark_rewrite(session: Session, sequences: set[int]) -> None:
+    """Remember from which of our batches the share must be rewritten."""
+    if not sequences:
+        return
+    row = session.get(MetaRow, REWRITE_KEY)
+    first = min(sequences)
+    if row is None:
+        session.add(MetaRow(key=REWRITE_KEY, value=str(first)))
+    elif int(row.value) > first:
+        row.value = str(first)
+
+
+def rewrite_from(session: Session) -> int | None:
+    row = session.get(MetaRow, REWRITE_KEY)
+    return int(row.value) if row else None
+
+
+def rewritten(session: Session) -> None:
+    row = session.get(MetaRow, REWRITE_KEY)
+    if row is not None:
+        session.delete(row)
+
+
+REWRITE_KEY = "rewrite_batches_from"
