@@ -209,3 +209,37 @@ def test_clone_with_the_same_machine_name_is_caught_by_its_batches(tmp_path, sha
     a.sync(share)
     with pytest.raises(WorkstationClash):
         twin.sync(share)
+
+
+def test_sharing_violations_are_retried_then_reported():
+    from handledare.sync.share import with_retries
+
+    attempts = []
+
+    def held_by_antivirus():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise PermissionError(errno.EACCES, "The process cannot access the file")
+        return "written"
+
+    assert with_retries(held_by_antivirus, delays=(0, 0, 0)) == "written"
+    assert len(attempts) == 3
+
+    def always_held():
+        raise PermissionError(errno.EACCES, "still held")
+
+    with pytest.raises(PermissionError):
+        with_retries(always_held, delays=(0, 0))
+
+
+def test_a_long_offline_workstation_publishes_in_bounded_batches(tmp_path, share, monkeypatch):
+    monkeypatch.setattr("handledare.sync.engine.MAX_BATCH_EVENTS", 4)
+    a = workstation(tmp_path, "a")
+    seed(a)
+    report = a.sync(share)
+    folder = share / "workstations" / a.store.workstation_id
+    batches = sorted(p.name for p in folder.glob("batch-*.jsonl"))
+    expected = -(-report.sent_events // 4)
+    assert len(batches) == report.sent_batch == expected >= 2 and report.waiting == 0
+    b, _report = _reader(tmp_path, share)
+    assert projections(b.store) == projections(a.store)

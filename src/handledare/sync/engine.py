@@ -13,6 +13,7 @@ from handledare.sync.batch import BatchProblem, batch_name, decode, encode
 from handledare.sync.share import Share, WorkstationClash
 
 CLOCK_SKEW_LIMIT = 300.0
+MAX_BATCH_EVENTS = 5000
 _round_lock = threading.Lock()
 
 
@@ -108,29 +109,33 @@ def _rewrite_erased(store: Store, share: Share) -> None:
 
 
 def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> None:
+    """Everything unpublished goes out, in batches of at most MAX_BATCH_EVENTS."""
     own = store.workstation_id
     if not dry_run:
         _rewrite_erased(store, share)
         _restore_own(store, share)
-    with store.read() as session:
-        events = replication.unpublished(session, own)
-        last = replication.last_batch(session, own)
-        wire = [replication.event_to_wire(row) for row in events]
-    if not events:
-        return
-    if dry_run:
-        report.sent_events = len(events)
-        return
-    sequence = last.sequence + 1 if last else 1
-    batch, data = encode(own, sequence, last.sha256 if last else None, wire)
-    if not share.publish(own, sequence, data):
-        _adopt_or_clash(store, share, sequence)
-        return
-    with store.write(None) as tx:
-        replication.record_batch(
-            tx, own, sequence, batch.sha256, [e["id"] for e in wire], wire[-1]["hlc"]
-        )
-    report.sent_events, report.sent_batch = len(events), sequence
+    while True:
+        with store.read() as session:
+            events = replication.unpublished(session, own)[:MAX_BATCH_EVENTS]
+            last = replication.last_batch(session, own)
+            wire = [replication.event_to_wire(row) for row in events]
+        if not events:
+            return
+        if dry_run:
+            with store.read() as session:
+                report.sent_events = replication.waiting_count(session, own)
+            return
+        sequence = last.sequence + 1 if last else 1
+        batch, data = encode(own, sequence, last.sha256 if last else None, wire)
+        if not share.publish(own, sequence, data):
+            _adopt_or_clash(store, share, sequence)
+            continue
+        with store.write(None) as tx:
+            replication.record_batch(
+                tx, own, sequence, batch.sha256, [e["id"] for e in wire], wire[-1]["hlc"]
+            )
+        report.sent_events += len(events)
+        report.sent_batch = sequence
 
 
 def _adopt_or_clash(store: Store, share: Share, sequence: int) -> None:
