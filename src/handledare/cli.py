@@ -36,6 +36,7 @@ def _add_list_flag(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from handledare.cli_commands import COMMANDS
+    from handledare.cli_share import SHARE_COMMANDS
 
     Parser = cli_argparse.Parser
     parser = Parser(
@@ -137,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     commands.add_parser("rebuild", help=_("rebuild all tables from the event log"))
-    parser.set_defaults(commands=COMMANDS)
+    parser.set_defaults(commands={**COMMANDS, **SHARE_COMMANDS})
     return parser
 
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import getpass
-import json
 import shutil
 import sys
 from dataclasses import replace
 from datetime import date
 
-from handledare.cli_output import as_json, say, table, warn
+from handledare.cli_output import as_json, say, table
 from handledare.config import Settings, demo_data_dir
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Role
 from handledare.errors import InputError
-from handledare.i18n import _, current_language, format_date, ngettext
+from handledare.i18n import _, current_language, format_date
 from handledare.services import demo, onboarding, people, templates
 from handledare.store.eventlog import Store
 
@@ -22,7 +21,7 @@ CLI = Actor.command_line()
 DEMO_MARKER = "DEMO.txt"
 
 
-def _open(settings: Settings) -> Store:
+def open_store(settings: Settings) -> Store:
     return Store.open(settings.database_path)
 
 
@@ -37,7 +36,7 @@ def _template_validate(args, settings: Settings) -> int:
 
 
 def _template_import(args, settings: Settings) -> int:
-    result = templates.import_file(_open(settings), CLI, args.file)
+    result = templates.import_file(open_store(settings), CLI, args.file)
     t = result.template
     if result.imported:
         say(_("Imported {id} version {version}.").format(id=t.id, version=t.version))
@@ -50,20 +49,8 @@ def _template_import(args, settings: Settings) -> int:
     return 0
 
 
-def _template_publish(args, settings: Settings) -> int:
-    from handledare.services.sync import publish_template
-
-    template = publish_template(_open(settings), CLI, settings, args.file, args.share)
-    say(
-        _(
-            "Published {id} version {version}; every workstation imports it at its next sync."
-        ).format(id=template.id, version=template.version)
-    )
-    return 0
-
-
 def _template_list(args, settings: Settings) -> int:
-    rows = templates.list_templates(_open(settings))
+    rows = templates.list_templates(open_store(settings))
     if args.json:
         as_json([vars(row) for row in rows])
     else:
@@ -75,7 +62,7 @@ def _template_list(args, settings: Settings) -> int:
 
 
 def _template_show(args, settings: Settings) -> int:
-    template = templates.get_template(_open(settings), args.template_id, args.version)
+    template = templates.get_template(open_store(settings), args.template_id, args.version)
     if args.json:
         as_json(template.to_dict())
         return 0
@@ -105,7 +92,7 @@ def _read_pin() -> str:
 def _user_add(args, settings: Settings) -> int:
     if not args.pin_stdin and not sys.stdin.isatty():
         raise InputError(_("Give the PIN on standard input with --pin-stdin."))
-    store = _open(settings)
+    store = open_store(settings)
     unit_ids = [people.find_unit(store, unit).id for unit in args.unit]
     pin = _read_pin()
     user = people.add_user(store, CLI, args.name, Role(args.role), pin, unit_ids, args.language)
@@ -114,7 +101,7 @@ def _user_add(args, settings: Settings) -> int:
 
 
 def _user_list(args, settings: Settings) -> int:
-    store = _open(settings)
+    store = open_store(settings)
     names = {unit.id: unit.name for unit in people.list_units(store)}
     users = people.list_users(store)
     if args.json:
@@ -142,13 +129,13 @@ def _user_list(args, settings: Settings) -> int:
 
 
 def _unit_add(args, settings: Settings) -> int:
-    unit = people.add_unit(_open(settings), CLI, args.name)
+    unit = people.add_unit(open_store(settings), CLI, args.name)
     say(_("Added the unit {name} ({id}).").format(name=unit.name, id=unit.id))
     return 0
 
 
 def _unit_list(args, settings: Settings) -> int:
-    units = people.list_units(_open(settings))
+    units = people.list_units(open_store(settings))
     if args.json:
         as_json([{"id": u.id, "name": u.name} for u in units])
     else:
@@ -168,7 +155,7 @@ def _parse_date(value: str | None) -> date:
 
 
 def _person_add(args, settings: Settings) -> int:
-    store = _open(settings)
+    store = open_store(settings)
     unit = people.find_unit(store, args.unit)
     person = people.add_person(
         store,
@@ -184,7 +171,7 @@ def _person_add(args, settings: Settings) -> int:
 
 
 def _person_list(args, settings: Settings) -> int:
-    store = _open(settings)
+    store = open_store(settings)
     unit_id = people.find_unit(store, args.unit).id if args.unit else None
     rows = people.list_people(store, CLI, unit_id)
     if args.json:
@@ -219,51 +206,8 @@ def _person_list(args, settings: Settings) -> int:
     return 0
 
 
-def _person_export(args, settings: Settings) -> int:
-    from handledare.services.erasure import export_person
-
-    store = _open(settings)
-    person = people.find_person(store, CLI, args.person)
-    data = export_person(store, CLI, person.id)
-    try:
-        args.out.write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-        )
-    except OSError as error:
-        raise InputError(
-            _("The file {path} cannot be written: {error}").format(path=args.out, error=error)
-        ) from error
-    say(
-        _("Wrote everything stored about {name} to {path}.").format(name=person.name, path=args.out)
-    )
-    return 0
-
-
-def _person_erase(args, settings: Settings) -> int:
-    from handledare.services.erasure import erase_person
-
-    store = _open(settings)
-    person = people.find_person(store, CLI, args.person)
-    if not args.yes:
-        if not sys.stdin.isatty():
-            raise InputError(_("Confirm with --yes when not running interactively."))
-        typed = input(_("Type the person's full name to erase their data: "))
-        if typed.strip() != person.name.strip():
-            raise InputError(_("The name did not match. Nothing was erased."))
-    removed = erase_person(store, CLI, person.id)
-    say(
-        _(
-            "{name}'s name and free text are erased here. Every workstation erases them "
-            "and rewrites its files on the share at its next sync."
-        ).format(name=person.name)
-    )
-    if removed:
-        say(_("Removed {count} old backup copies of the database.").format(count=removed))
-    return 0
-
-
 def _status(args, settings: Settings) -> int:
-    store = _open(settings)
+    store = open_store(settings)
     person = people.find_person(store, CLI, args.person)
     reports = [
         onboarding.progress(store, CLI, oid)
@@ -318,53 +262,8 @@ def _status(args, settings: Settings) -> int:
     return 0
 
 
-def _sync(args, settings: Settings) -> int:
-    from handledare.services.sync import sync_now
-
-    report = sync_now(_open(settings), settings, args.share, dry_run=args.dry_run)
-    if report.dry_run:
-        say(_("Dry run: nothing was sent or applied."))
-    say(
-        ngettext("Sent: {count} change", "Sent: {count} changes", report.sent_events).format(
-            count=report.sent_events
-        )
-    )
-    say(
-        ngettext(
-            "Received: {count} change", "Received: {count} changes", report.received_events
-        ).format(count=report.received_events)
-    )
-    for workstation_id, count in sorted(report.received.items()):
-        say(f"  {workstation_id}: {count}")
-    if report.waiting:
-        say(_("Waiting to be sent: {count}").format(count=report.waiting))
-    if report.pending_entities:
-        say(
-            _("{count} records wait for changes from a workstation not read yet.").format(
-                count=report.pending_entities
-            )
-        )
-    if report.clock_warning:
-        warn(
-            _(
-                "This computer's clock differs from the share's by {seconds} seconds. "
-                "Ask IT to set the time; the order of changes stays correct."
-            ).format(seconds=round(report.clock_skew))
-        )
-    if report.skipped:
-        warn(
-            ngettext("Skipped {count} file:", "Skipped {count} files:", len(report.skipped)).format(
-                count=len(report.skipped)
-            )
-        )
-        for skipped in report.skipped:
-            warn(f"  {skipped.path}: {skipped.reason}")
-        return 1
-    return 0
-
-
 def _rebuild(args, settings: Settings) -> int:
-    count = _open(settings).rebuild()
+    count = open_store(settings).rebuild()
     say(_("Rebuilt all tables from {count} events.").format(count=count))
     return 0
 
@@ -389,7 +288,7 @@ def _demo(args, settings: Settings) -> int:
             )
         )
     marker.write_text(_("This folder holds demo data made by 'handledare demo'.\n"), "utf-8")
-    store = _open(settings)
+    store = open_store(settings)
     if people.has_users(store):
         say(
             _("The demo data in {folder} is already there (use --reset to start over).").format(
@@ -416,7 +315,6 @@ COMMANDS = {
     ("demo", None): _demo,
     ("template", "validate"): _template_validate,
     ("template", "import"): _template_import,
-    ("template", "publish"): _template_publish,
     ("template", "list"): _template_list,
     ("template", "show"): _template_show,
     ("user", "add"): _user_add,
@@ -425,9 +323,6 @@ COMMANDS = {
     ("unit", "list"): _unit_list,
     ("person", "add"): _person_add,
     ("person", "list"): _person_list,
-    ("person", "export"): _person_export,
-    ("person", "erase"): _person_erase,
     ("status", None): _status,
-    ("sync", None): _sync,
     ("rebuild", None): _rebuild,
 }

@@ -150,12 +150,7 @@ class Store:
             ).all()
             waiting: set[str] = set()
             for row in events:
-                if row.entity_id in waiting:
-                    continue
-                try:
-                    with session.begin_nested():
-                        projector.apply(session, row)
-                except projector.MissingDependency:
+                if row.entity_id not in waiting and not projector.apply_or_wait(session, row):
                     waiting.add(row.entity_id)
             session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
             return len(events)

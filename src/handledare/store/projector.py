@@ -73,6 +73,16 @@ def apply(session: Session, row: EventRow) -> None:
         raise MissingDependency(f"{row.type} {row.entity_id}: {error.orig}") from error
 
 
+def apply_or_wait(session: Session, row: EventRow) -> bool:
+    """Project one event if what it refers to is here; False when it has to wait."""
+    try:
+        with session.begin_nested():
+            apply(session, row)
+    except MissingDependency:
+        return False
+    return True
+
+
 def entity_rank(first_event_type: str) -> int:
     return _ENTITY_ORDER.get(first_event_type, len(_ENTITY_ORDER))
 

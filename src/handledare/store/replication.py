@@ -169,10 +169,7 @@ def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
         if _has_later(session, row, fresh):
             replay.add(row.entity_id)
             continue
-        try:
-            with session.begin_nested():
-                projector.apply(session, row)
-        except projector.MissingDependency:
+        if not projector.apply_or_wait(session, row):
             replay.add(row.entity_id)
     pending = retry_entities(session, replay)
     return Applied(new_events=len(fresh_rows), pending_entities=pending)
