@@ -59,12 +59,12 @@ def N_(message: str) -> str:
     return message
 
 
-def language_name(code: str) -> str:
-    """A language's name in the active language, e.g. `engelska` for `en` in Swedish."""
+def language_name(code: str, in_language: str | None = None) -> str:
+    """A language's name, in the active language by default: `engelska` for `en` in Swedish."""
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(code).get_display_name(_active_language) or code
+        return Locale.parse(code).get_display_name(in_language or _active_language) or code
     except (ValueError, UnknownLocaleError):
         return code
 

@@ -6,25 +6,31 @@ from enum import StrEnum
 
 from handledare.i18n import N_, _
 
+LABELS: dict[type, dict] = {}
 
-class Role(StrEnum):
+
+class Labelled:
+    """Members have a name for people, translated when it is shown."""
+
+    @property
+    def label(self) -> str:
+        return _(LABELS[type(self)][self])
+
+
+class Role(Labelled, StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
 
-    @property
-    def label(self) -> str:
-        return _(_ROLE_LABELS[self])
 
-
-_ROLE_LABELS = {
+LABELS[Role] = {
     Role.SUPERVISOR: N_("supervisor"),
     Role.MANAGER: N_("unit manager"),
     Role.ADMIN: N_("administrator"),
 }
 
 
-class Step(StrEnum):
+class Step(Labelled, StrEnum):
     """When an item is due, in the order of the step model (trappmodell)."""
 
     BEFORE_FIRST_SHIFT = "before_first_shift"
@@ -33,15 +39,11 @@ class Step(StrEnum):
     WITHIN_3_MONTHS = "within_3_months"
 
     @property
-    def label(self) -> str:
-        return _(_STEP_LABELS[self])
-
-    @property
     def order(self) -> int:
         return list(Step).index(self)
 
 
-_STEP_LABELS = {
+LABELS[Step] = {
     Step.BEFORE_FIRST_SHIFT: N_("before the first shift"),
     Step.SHADOWING: N_("during shadowing shifts"),
     Step.BEFORE_ALONE: N_("before working alone"),
@@ -49,7 +51,7 @@ _STEP_LABELS = {
 }
 
 
-class Level(StrEnum):
+class Level(Labelled, StrEnum):
     """Knowledge level of an item, as in Yrkesresan."""
 
     FAKTA = "fakta"
@@ -57,12 +59,8 @@ class Level(StrEnum):
     FARDIGHET = "färdighet"
     FORTROGENHET = "förtrogenhet"
 
-    @property
-    def label(self) -> str:
-        return _(_LEVEL_LABELS[self])
 
-
-_LEVEL_LABELS = {
+LABELS[Level] = {
     Level.FAKTA: N_("facts"),
     Level.FORSTAELSE: N_("understanding"),
     Level.FARDIGHET: N_("skill"),
@@ -70,54 +68,42 @@ _LEVEL_LABELS = {
 }
 
 
-class Mark(StrEnum):
+class Mark(Labelled, StrEnum):
     """How far an item has come in a walkthrough before it is signed off."""
 
     WALKED_THROUGH = "walked_through"
     PRACTISED = "practised"
     NOT_APPLICABLE = "not_applicable"
 
-    @property
-    def label(self) -> str:
-        return _(_MARK_LABELS[self])
 
-
-_MARK_LABELS = {
+LABELS[Mark] = {
     Mark.WALKED_THROUGH: N_("walked through"),
     Mark.PRACTISED: N_("practised"),
     Mark.NOT_APPLICABLE: N_("not applicable"),
 }
 
 
-class EmploymentType(StrEnum):
+class EmploymentType(Labelled, StrEnum):
     HOURLY = "hourly"
     TEMPORARY = "temporary"
     PERMANENT = "permanent"
 
-    @property
-    def label(self) -> str:
-        return _(_EMPLOYMENT_LABELS[self])
 
-
-_EMPLOYMENT_LABELS = {
+LABELS[EmploymentType] = {
     EmploymentType.HOURLY: N_("hourly"),
     EmploymentType.TEMPORARY: N_("temporary"),
     EmploymentType.PERMANENT: N_("permanent"),
 }
 
 
-class OnboardingStatus(StrEnum):
+class OnboardingStatus(Labelled, StrEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     WAITING_FOR_APPROVAL = "waiting_for_approval"
     APPROVED = "approved"
 
-    @property
-    def label(self) -> str:
-        return _(_STATUS_LABELS[self])
 
-
-_STATUS_LABELS = {
+LABELS[OnboardingStatus] = {
     OnboardingStatus.NOT_STARTED: N_("not started"),
     OnboardingStatus.IN_PROGRESS: N_("in progress"),
     OnboardingStatus.WAITING_FOR_APPROVAL: N_("waiting for approval"),
@@ -125,18 +111,14 @@ _STATUS_LABELS = {
 }
 
 
-class Theme(StrEnum):
+class Theme(Labelled, StrEnum):
     """Colour schemes a user can choose; remembered per user."""
 
     DEFAULT = "default"
     HIGH_CONTRAST = "high-contrast"
 
-    @property
-    def label(self) -> str:
-        return _(_THEME_LABELS[self])
 
-
-_THEME_LABELS = {
+LABELS[Theme] = {
     Theme.DEFAULT: N_("standard colours"),
     Theme.HIGH_CONTRAST: N_("high contrast"),
 }

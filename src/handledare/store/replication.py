@@ -37,14 +37,14 @@ def _event_from_wire(wire: dict) -> EventRow:
     )
 
 
-def unpublished(session: Session, workstation_id: str) -> list[EventRow]:
-    return list(
-        session.exec(
-            select(EventRow)
-            .where(EventRow.workstation_id == workstation_id, EventRow.batch_sequence.is_(None))
-            .order_by(EventRow.hlc, EventRow.id)
-        )
+def unpublished(session: Session, workstation_id: str, limit: int | None = None) -> list[EventRow]:
+    """This workstation's events in no batch yet, oldest first (at most `limit`)."""
+    query = (
+        select(EventRow)
+        .where(EventRow.workstation_id == workstation_id, EventRow.batch_sequence.is_(None))
+        .order_by(EventRow.hlc, EventRow.id)
     )
+    return list(session.exec(query if limit is None else query.limit(limit)))
 
 
 def last_batch(session: Session, workstation_id: str) -> BatchRow | None:

@@ -116,7 +116,7 @@ def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> N
         _restore_own(store, share)
     while True:
         with store.read() as session:
-            events = replication.unpublished(session, own)[:MAX_BATCH_EVENTS]
+            events = replication.unpublished(session, own, MAX_BATCH_EVENTS)
             last = replication.last_batch(session, own)
             wire = [replication.event_to_wire(row) for row in events]
         if not events:

@@ -11,7 +11,15 @@ from dataclasses import replace
 
 from textual.binding import BindingsMap
 
-from handledare.i18n import _
+from handledare.i18n import N_, _
+
+# Descriptions of the keys every Textual screen inherits; listed so that
+# extraction puts them in our catalogs and the help dialog shows them translated.
+TEXTUAL_DESCRIPTIONS = (
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+)
 
 
 def _tr(text: str | None) -> str | None:

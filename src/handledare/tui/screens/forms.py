@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, SelectionList
 
 from handledare.domain.enums import EmploymentType, Role
-from handledare.i18n import LANGUAGES, N_, _, current_language
+from handledare.i18n import LANGUAGES, N_, _, current_language, language_name
 from handledare.security import pin_problem
 from handledare.services import onboarding, people, templates
 from handledare.tui.background import in_background
@@ -219,7 +219,7 @@ class UserForm(Form):
             yield self.error_label("units")
             yield Label(_("Language"))
             yield Select(
-                [("svenska", "sv"), ("English", "en")][: len(LANGUAGES)],
+                [(language_name(code, code), code) for code in LANGUAGES],
                 value="sv",
                 allow_blank=False,
                 id="language",

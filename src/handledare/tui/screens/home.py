@@ -119,6 +119,7 @@ class HomeScreen(TranslatedBindings, Screen):
         ]
 
     def _sort_key(self, s: OnboardingSummary):
+        language = current_language()
         keys = (
             lambda: fold(s.person_name),
             lambda: s.percent,
@@ -126,7 +127,7 @@ class HomeScreen(TranslatedBindings, Screen):
             lambda: s.required_open,
             lambda: s.started_at,
             lambda: s.last_activity,
-            lambda: fold(s.template_title.get("sv")) if s.template_title else "",
+            lambda: fold(s.template_title.get(language)) if s.template_title else "",
             lambda: fold(s.unit_name),
         )
         return keys[self.sort_column]()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.content import Content
 
 from handledare.domain.enums import Mark
@@ -62,8 +64,6 @@ def state_line(state: ItemState | None, names: dict[str, str]) -> str:
             name=printable(names.get(state.signed_by, "?")), when=format_datetime(state.signed_at)
         )
         if state.expires_on:
-            from datetime import date
-
             line += " · " + _("expires {date}").format(
                 date=format_date(date.fromisoformat(state.expires_on))
             )
