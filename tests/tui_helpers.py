@@ -64,8 +64,17 @@ async def eventually(pilot: Pilot, condition, timeout: float = 10.0) -> bool:
 
 
 async def shows(pilot: Pilot, text: str, timeout: float = 10.0) -> bool:
-    return await eventually(pilot, lambda: text in visible_text(pilot.app), timeout)
+    found = await eventually(pilot, lambda: text in visible_text(pilot.app), timeout)
+    if not found:
+        # Captured output is printed with a failing test: say what was there instead.
+        print(f"Not on screen: {text!r}; {type(pilot.app.screen).__name__} showed:")
+        print(visible_text(pilot.app))
+    return found
 
 
 async def on_screen(pilot: Pilot, screen_type: type, timeout: float = 10.0) -> bool:
-    return await eventually(pilot, lambda: isinstance(pilot.app.screen, screen_type), timeout)
+    found = await eventually(pilot, lambda: isinstance(pilot.app.screen, screen_type), timeout)
+    if not found:
+        print(f"Not {screen_type.__name__} but {type(pilot.app.screen).__name__}:")
+        print(visible_text(pilot.app))
+    return found

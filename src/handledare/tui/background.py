@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from textual.dom import DOMNode
-from textual.worker import Worker
+from textual.worker import Worker, get_current_worker
 
 from handledare.errors import HandledareError
 from handledare.i18n import _
@@ -26,8 +26,13 @@ def in_background(
     *,
     failed: Callable[[str], None] | None = None,
     group: str = "store",
+    exclusive: bool = False,
 ) -> Worker:
-    """Run `call` in a thread; then `done(result)` or show the error, on the UI thread."""
+    """Run `call` in a thread; then `done(result)` or show the error, on the UI thread.
+
+    With `exclusive`, a newer call in the same group supersedes an older one, and
+    the older one's result is dropped, so a slow stale load never overwrites a fresh one.
+    """
     app = node.app
 
     def job() -> None:
@@ -40,9 +45,9 @@ def in_background(
                 error=f"{type(error).__name__}: {error}"
             )
         else:
-            if done is not None:
+            if done is not None and not get_current_worker().is_cancelled:
                 app.call_from_thread(done, result)
             return
         app.call_from_thread(failed or app.show_error, message)
 
-    return node.run_worker(job, thread=True, group=group, exit_on_error=False)
+    return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)

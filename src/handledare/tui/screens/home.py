@@ -86,7 +86,13 @@ class HomeScreen(TranslatedBindings, Screen):
         actor, store = self.app.actor, self.app.store
         if actor is None:
             return
-        in_background(self, lambda: onboarding.list_onboardings(store, actor), self._loaded)
+        in_background(
+            self,
+            lambda: onboarding.list_onboardings(store, actor),
+            self._loaded,
+            group="home-list",
+            exclusive=True,
+        )
 
     def _loaded(self, summaries: list[OnboardingSummary]) -> None:
         self.summaries = summaries
@@ -193,21 +199,19 @@ class HomeScreen(TranslatedBindings, Screen):
     def action_add_person(self) -> None:
         from handledare.tui.screens.forms import PersonForm
 
-        self.app.push_screen(PersonForm(), self._after_form)
+        self.app.push_screen(PersonForm())
 
     def action_start_onboarding(self) -> None:
         from handledare.tui.screens.forms import StartOnboardingForm
 
         summary = self._selected_summary()
         if summary is not None:
-            self.app.push_screen(
-                StartOnboardingForm(summary.person_id, summary.person_name), self._after_form
-            )
+            self.app.push_screen(StartOnboardingForm(summary.person_id, summary.person_name))
 
     def action_add_user(self) -> None:
         from handledare.tui.screens.forms import UserForm
 
-        self.app.push_screen(UserForm(), self._after_form)
+        self.app.push_screen(UserForm())
 
     def action_add_unit(self) -> None:
         from handledare.tui.screens.dialogs import TextPrompt
@@ -222,6 +226,3 @@ class HomeScreen(TranslatedBindings, Screen):
                 )
 
         self.app.push_screen(TextPrompt(_("Add unit"), _("The unit's name")), save)
-
-    def _after_form(self, result: str | None) -> None:
-        self.reload()
