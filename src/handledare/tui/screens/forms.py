@@ -133,7 +133,7 @@ class PersonForm(Form):
         if not name.strip():
             self.field_error("name", _("Write the substitute's full name."))
             ok = False
-        if unit == Select.BLANK:
+        if unit == Select.NULL:
             self.field_error("unit", _("Choose the unit the substitute works in."))
             ok = False
         try:
@@ -150,7 +150,7 @@ class PersonForm(Form):
 
         def create() -> str:
             person = people.add_person(store, actor, name, unit, start, employment, number)
-            if template == Select.BLANK:
+            if template == Select.NULL:
                 return person.id
             return onboarding.start_onboarding(store, actor, person.id, template)
 
@@ -186,7 +186,7 @@ class StartOnboardingForm(Form):
 
     def save(self) -> None:
         template = self.query_one("#template", Select).value
-        if template == Select.BLANK:
+        if template == Select.NULL:
             self.field_error("template", _("Choose a checklist."))
             return
         actor, store = self.app.actor, self.app.store
