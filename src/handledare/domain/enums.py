@@ -111,6 +111,22 @@ LABELS[OnboardingStatus] = {
 }
 
 
+class ReviewStatus(Labelled, StrEnum):
+    """What a manager needs to know of an onboarding today; expiry outranks the rest."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    WAITING_FOR_APPROVAL = "waiting_for_approval"
+    APPROVED = "approved"
+    HAS_EXPIRED = "has_expired"
+
+
+LABELS[ReviewStatus] = {
+    **{ReviewStatus(status.value): label for status, label in LABELS[OnboardingStatus].items()},
+    ReviewStatus.HAS_EXPIRED: N_("has expired items"),
+}
+
+
 class Theme(Labelled, StrEnum):
     """Colour schemes a user can choose; remembered per user."""
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, OnboardingStatus, Role, Step
 from handledare.domain.events import EventType
-from handledare.domain.template import Item, Template, Text
+from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError, PermissionRefused
 from handledare.i18n import _, current_language
 from handledare.security import require_unit
@@ -24,14 +24,12 @@ from handledare.services.common import (
     open_onboarding,
 )
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import (
     EventRow,
     ItemStateRow,
     OnboardingRow,
     PersonRow,
     TemplateRow,
-    UnitRow,
 )
 
 
@@ -68,6 +66,7 @@ class Progress:
     steps: tuple[StepProgress, ...]
     required_open: tuple[Item, ...]
     approved_at: datetime | None
+    approved_by: str | None
     approval_override: str | None
 
     @property
@@ -85,6 +84,7 @@ class Progress:
 
 @dataclass(frozen=True)
 class HistoryEntry:
+    id: str
     type: EventType
     at: datetime
     actor_id: str | None
@@ -236,6 +236,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
         approved_at=datetime.fromisoformat(onboarding.approved_at)
         if onboarding.approved_at
         else None,
+        approved_by=onboarding.approved_by,
         approval_override=onboarding.approval_override,
     )
 
@@ -269,6 +270,7 @@ def history(
             continue
         entries.append(
             HistoryEntry(
+                row.id,
                 EventType(row.type),
                 datetime.fromisoformat(row.wall_time),
                 row.actor_id,
@@ -277,99 +279,3 @@ def history(
             )
         )
     return entries
-
-
-@dataclass(frozen=True)
-class OnboardingSummary:
-    """One row of a supervisor's "my substitutes" list."""
-
-    onboarding_id: str | None
-    person_id: str
-    person_name: str
-    unit_name: str
-    template_title: Text | None
-    status: OnboardingStatus
-    signed: int
-    total: int
-    current_step: Step | None
-    started_at: datetime
-    last_activity: datetime
-    required_open: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.signed / self.total) if self.total else 0
-
-
-def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
-    """Onboardings in the actor's units (all units for an admin), and people still without one."""
-    with store.read() as session:
-        waiting = session.exec(
-            select(PersonRow, UnitRow.name)
-            .join(UnitRow, UnitRow.id == PersonRow.unit_id)
-            .where(PersonRow.id.not_in(select(OnboardingRow.person_id)))
-        ).all()
-        rows = session.exec(
-            select(OnboardingRow, PersonRow.name, UnitRow.name)
-            .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-            .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-            .order_by(OnboardingRow.last_activity.desc())
-        ).all()
-        rows = [row for row in rows if actor.covers_unit(row[0].unit_id)]
-        signed: dict[str, set[str]] = {}
-        for onboarding_id, key in session.exec(
-            select(ItemStateRow.onboarding_id, ItemStateRow.item_key).where(
-                ItemStateRow.signed_at.is_not(None)
-            )
-        ):
-            signed.setdefault(onboarding_id, set()).add(key)
-        templates = {
-            (row[0].template_id, row[0].template_version): template_of(
-                session, row[0].template_id, row[0].template_version
-            )
-            for row in rows
-        }
-    summaries = []
-    for onboarding, person_name, unit_name in rows:
-        template = templates[(onboarding.template_id, onboarding.template_version)]
-        done = signed.get(onboarding.id, set())
-        items = template.items()
-        open_items = [item for item in items if item.key not in done]
-        summaries.append(
-            OnboardingSummary(
-                onboarding_id=onboarding.id,
-                person_id=onboarding.person_id,
-                person_name=person_name,
-                unit_name=unit_name,
-                template_title=template.title,
-                status=OnboardingStatus(onboarding.status),
-                signed=len(items) - len(open_items),
-                total=len(items),
-                current_step=min(
-                    (item.step for item in open_items), key=lambda s: s.order, default=None
-                ),
-                started_at=datetime.fromisoformat(onboarding.started_at),
-                last_activity=datetime.fromisoformat(onboarding.last_activity),
-                required_open=sum(1 for item in open_items if item.required_before_alone),
-            )
-        )
-    for person, unit_name in waiting:
-        if actor.covers_unit(person.unit_id):
-            created = datetime.fromisoformat(person.created_at)
-            summaries.append(
-                OnboardingSummary(
-                    None,
-                    person.id,
-                    person.name,
-                    unit_name,
-                    None,
-                    OnboardingStatus.NOT_STARTED,
-                    0,
-                    0,
-                    None,
-                    created,
-                    created,
-                    0,
-                )
-            )
-    return summaries

@@ -26,6 +26,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.ACKNOWLEDGED: ("typed_name", "comment"),
     EventType.SIGN_OFF_REVOKED: ("reason",),
     EventType.APPROVED: ("override_reason",),
+    EventType.CONFLICT_RESOLVED: ("note",),
 }
 
 

@@ -87,6 +87,7 @@ class Store:
         with self.write(None) as tx:
             if _get_meta(tx.session, "workstation_id") is None:
                 _set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+            projector.fill_missing_counts(tx.session)
         with self.read() as session:
             self.workstation_id = _get_meta(session, "workstation_id")
 

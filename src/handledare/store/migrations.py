@@ -143,6 +143,16 @@ CREATE TABLE erased_entities (
 );
 """
 
+# Each onboarding's counts kept with it, so that lists of thousands need no
+# pass over every item state. Existing rows are filled in when the store opens.
+_V7_ONBOARDING_COUNTS = """
+ALTER TABLE onboardings ADD COLUMN item_count INTEGER;
+ALTER TABLE onboardings ADD COLUMN signed_count INTEGER;
+ALTER TABLE onboardings ADD COLUMN required_open INTEGER;
+ALTER TABLE onboardings ADD COLUMN current_step TEXT;
+ALTER TABLE onboardings ADD COLUMN first_expiry TEXT;
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -150,6 +160,7 @@ STEPS: tuple[str, ...] = (
     _V4_SYNC,
     _V5_CONFLICTS,
     _V6_ERASURE,
+    _V7_ONBOARDING_COUNTS,
 )
 CURRENT_VERSION = len(STEPS)
 

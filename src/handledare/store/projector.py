@@ -40,6 +40,7 @@ ONBOARDING_EVENTS = {
     EventType.ITEMS_SIGNED_OFF,
     EventType.SIGN_OFF_REVOKED,
     EventType.APPROVED,
+    EventType.CONFLICT_RESOLVED,
 }
 # Entities are replayed in this order, so that what others refer to exists first.
 _ENTITY_ORDER = {
@@ -258,6 +259,7 @@ def _onboarding_started(session: Session, row: EventRow, data: dict) -> None:
             last_activity=row.wall_time,
         )
     )
+    refresh_status(session, session.get(OnboardingRow, row.entity_id))
 
 
 def _item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow:
@@ -299,11 +301,8 @@ def _touch(session: Session, row: EventRow) -> OnboardingRow:
 
 
 def refresh_status(session: Session, onboarding: OnboardingRow) -> None:
-    """Derive the status from the item states and the approval."""
+    """Derive the status and the counts from the item states and the approval."""
     session.flush()
-    if onboarding.approved_at:
-        onboarding.status = OnboardingStatus.APPROVED.value
-        return
     template = template_of(session, onboarding.template_id, onboarding.template_version)
     states = {
         s.item_key: s
@@ -311,14 +310,35 @@ def refresh_status(session: Session, onboarding: OnboardingRow) -> None:
             select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding.id)
         )
     }
-    required = [item.key for item in template.items() if item.required_before_alone]
-    if all(states.get(key) and states[key].signed_at for key in required):
+    items = template.items()
+    open_items = [
+        item for item in items if not (states.get(item.key) and states[item.key].signed_at)
+    ]
+    onboarding.item_count = len(items)
+    onboarding.signed_count = len(items) - len(open_items)
+    onboarding.required_open = sum(1 for item in open_items if item.required_before_alone)
+    step = min((item.step for item in open_items), key=lambda step: step.order, default=None)
+    onboarding.current_step = step.value if step else None
+    onboarding.first_expiry = min(
+        (s.expires_on for s in states.values() if s.signed_at and s.expires_on), default=None
+    )
+    if onboarding.approved_at:
+        status = OnboardingStatus.APPROVED
+    elif not onboarding.required_open:
         status = OnboardingStatus.WAITING_FOR_APPROVAL
     elif any(s.mark or s.signed_at for s in states.values()):
         status = OnboardingStatus.IN_PROGRESS
     else:
         status = OnboardingStatus.NOT_STARTED
     onboarding.status = status.value
+
+
+def fill_missing_counts(session: Session) -> int:
+    """Compute the counts of onboardings projected before the counts were kept."""
+    rows = session.exec(select(OnboardingRow).where(OnboardingRow.item_count.is_(None))).all()
+    for onboarding in rows:
+        refresh_status(session, onboarding)
+    return len(rows)
 
 
 @handles(EventType.ITEM_MARKED)
@@ -394,3 +414,12 @@ def _approved(session: Session, row: EventRow, data: dict) -> None:
     onboarding.approved_by = row.actor_id
     onboarding.approval_override = data.get("override_reason")
     refresh_status(session, onboarding)
+
+
+@handles(EventType.CONFLICT_RESOLVED)
+def _conflict_resolved(session: Session, row: EventRow, data: dict) -> None:
+    """A manager has looked at a conflict; the items keep whatever state they have now."""
+    _touch(session, row)
+    conflict = session.get(ConflictRow, data["conflict"])
+    if conflict is not None:
+        session.delete(conflict)

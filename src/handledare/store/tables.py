@@ -91,6 +91,12 @@ class OnboardingRow(SQLModel, table=True):
     approved_at: str | None = None
     approved_by: str | None = None
     approval_override: str | None = None
+    # Derived from the item states by the projector; NULL until first computed.
+    item_count: int | None = None
+    signed_count: int | None = None
+    required_open: int | None = None
+    current_step: str | None = None
+    first_expiry: str | None = None
 
 
 class ItemStateRow(SQLModel, table=True):

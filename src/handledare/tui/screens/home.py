@@ -14,8 +14,8 @@ from textual.widgets import DataTable, Footer, Header, Input, Label
 
 from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language, format_relative
-from handledare.services import onboarding, people
-from handledare.services.onboarding import OnboardingSummary
+from handledare.services import overview, people
+from handledare.services.overview import OnboardingSummary
 from handledare.text import fold, printable
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
@@ -29,6 +29,16 @@ def progress_bar(percent: int) -> Text:
     return Text("█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent:>3} %")
 
 
+def name_cell(s: OnboardingSummary, today: date) -> Text:
+    """The name, with a mark when a signed item has expired or soon will."""
+    cell = Text(printable(s.person_name))
+    if s.has_expired(today):
+        cell.append(" ⚠", style="bold red")
+    elif s.expires_soon(today):
+        cell.append(" ◷", style="bold yellow")
+    return cell
+
+
 class HomeScreen(TranslatedBindings, Screen):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="open", show=False),
@@ -38,6 +48,8 @@ class HomeScreen(TranslatedBindings, Screen):
         Binding("slash", "find", N_("Search"), id="find", show=False),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
+        Binding("x", "expiring", N_("Expiring"), id="expiring", show=False),
+        Binding("v", "overview", N_("Overview"), id="overview"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
 
@@ -78,6 +90,8 @@ class HomeScreen(TranslatedBindings, Screen):
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "overview":
+            return self.app.actor is not None and self.app.actor.role is not Role.SUPERVISOR
         if action in ("add_user", "add_unit"):
             return self.app.actor is not None and self.app.actor.role is Role.ADMIN
         return True
@@ -86,13 +100,18 @@ class HomeScreen(TranslatedBindings, Screen):
         actor, store = self.app.actor, self.app.store
         if actor is None:
             return
+        today = self.app.clock().date()
         in_background(
             self,
-            lambda: onboarding.list_onboardings(store, actor),
+            lambda: self.load(store, actor, today),
             self._loaded,
             group="home-list",
             exclusive=True,
         )
+
+    def load(self, store, actor, today: date):
+        """What the screen shows, read in a worker thread."""
+        return overview.list_onboardings(store, actor)
 
     def _loaded(self, summaries: list[OnboardingSummary]) -> None:
         self.summaries = summaries
@@ -111,10 +130,21 @@ class HomeScreen(TranslatedBindings, Screen):
     def _filter_done(self) -> None:
         self.query_one("#people", DataTable).focus()
 
+    def _matches(self, s: OnboardingSummary) -> bool:
+        """Whether the row passes the free-text filter (name, unit, checklist, supervisor)."""
+        wanted = fold(self.query_one("#filter", Input).value)
+        if not wanted:
+            return True
+        language = current_language()
+        texts = [s.person_name, s.unit_name, s.supervisor_name or ""]
+        if s.template_title:
+            texts.append(s.template_title.get(language))
+        return any(wanted in fold(text) for text in texts)
+
     def _cells(self, s: OnboardingSummary, today: date, now: datetime) -> list:
         language = current_language()
         return [
-            Text(printable(s.person_name)),
+            name_cell(s, today),
             progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
             Text(s.current_step.label if s.current_step else ("" if not s.total else _("done"))),
             Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
@@ -140,16 +170,7 @@ class HomeScreen(TranslatedBindings, Screen):
 
     def _fill(self) -> None:
         table = self.query_one("#people", DataTable)
-        wanted = fold(self.query_one("#filter", Input).value)
-        language = current_language()
-        shown = [
-            s
-            for s in self.summaries
-            if not wanted
-            or wanted in fold(s.person_name)
-            or wanted in fold(s.unit_name)
-            or (s.template_title and wanted in fold(s.template_title.get(language)))
-        ]
+        shown = [s for s in self.summaries if self._matches(s)]
         shown.sort(key=self._sort_key, reverse=self.sort_column in (3, 5))
         selected = self.selected()
         table.clear()
@@ -158,11 +179,14 @@ class HomeScreen(TranslatedBindings, Screen):
             table.add_row(*self._cells(s, now.date(), now), key=s.onboarding_id or s.person_id)
         if selected is not None and selected in [s.onboarding_id or s.person_id for s in shown]:
             table.move_cursor(row=table.get_row_index(selected))
-        self.query_one("#count", Label).update(
-            _("{shown} of {total} shown · sorted by {column}").format(
-                shown=len(shown), total=len(self.summaries), column=self.columns()[self.sort_column]
-            )
+        count = _("{shown} of {total} shown · sorted by {column}").format(
+            shown=len(shown), total=len(self.summaries), column=self.columns()[self.sort_column]
         )
+        if any(s.has_expired(now.date()) or s.expires_soon(now.date()) for s in shown):
+            count += " · " + _(
+                "⚠ has expired items, ◷ an item expires within 30 days (x lists them)"
+            )
+        self.query_one("#count", Label).update(count)
 
     def selected(self) -> str | None:
         table = self.query_one("#people", DataTable)
@@ -175,6 +199,9 @@ class HomeScreen(TranslatedBindings, Screen):
         return next((s for s in self.summaries if key in (s.onboarding_id, s.person_id)), None)
 
     @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_open()
+
     def action_open(self) -> None:
         summary = self._selected_summary()
         if summary is None:
@@ -192,6 +219,16 @@ class HomeScreen(TranslatedBindings, Screen):
 
     def action_sort(self) -> None:
         self.sort_column = (self.sort_column + 1) % len(self.columns())
+
+    def action_expiring(self) -> None:
+        from handledare.tui.screens.expiring import ExpiringScreen
+
+        self.app.push_screen(ExpiringScreen())
+
+    def action_overview(self) -> None:
+        from handledare.tui.screens.overview import OverviewScreen
+
+        self.app.push_screen(OverviewScreen())
 
     def action_find(self) -> None:
         self.query_one("#filter", Input).focus()
