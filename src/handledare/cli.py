@@ -36,6 +36,7 @@ def _add_list_flag(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     from handledare.cli_commands import COMMANDS
+    from handledare.cli_reports import REPORT_COMMANDS
     from handledare.cli_share import SHARE_COMMANDS
 
     Parser = cli_argparse.Parser
@@ -137,8 +138,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--dry-run", action="store_true", help=_("only show what would be sent and received")
     )
 
+    export = commands.add_parser("export", help=_("exports for other programs")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True, parser_class=Parser
+    )
+    signoffs = export.add_parser(
+        "signoffs", help=_("every item event as CSV for Excel (see docs/exports.md)")
+    )
+    signoffs.add_argument("--unit", help=_("only this unit"))
+    signoffs.add_argument("--from", dest="first", help=_("from this date, YYYY-MM-DD"))
+    signoffs.add_argument("--to", dest="last", help=_("up to and including this date"))
+    signoffs.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
+
+    report = commands.add_parser("report", help=_("follow-up figures")).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True, parser_class=Parser
+    )
+    monthly = report.add_parser("monthly", help=_("one month per unit"))
+    monthly.add_argument("--month", required=True, help=_("the month, YYYY-MM"))
+    monthly.add_argument("--unit", help=_("only this unit"))
+    monthly.add_argument("--out", type=Path, help=_("also write the table as CSV"))
+
+    certificate = commands.add_parser(
+        "certificate", help=_("the introduction certificate of a substitute, as PDF")
+    )
+    certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+
     commands.add_parser("rebuild", help=_("rebuild all tables from the event log"))
-    parser.set_defaults(commands={**COMMANDS, **SHARE_COMMANDS})
+    parser.set_defaults(commands={**COMMANDS, **SHARE_COMMANDS, **REPORT_COMMANDS})
     return parser
 
 

@@ -19,3 +19,4 @@ class EventType(StrEnum):
     ITEMS_SIGNED_OFF = "items.signed_off"
     SIGN_OFF_REVOKED = "item.sign_off_revoked"
     APPROVED = "onboarding.approved"
+    CONFLICT_RESOLVED = "onboarding.conflict_resolved"

@@ -96,6 +96,9 @@ LAST_NAMES = (
 TEMPLATE_BY_UNIT = ("hemtjanst-omsorg", "hemtjanst-omsorg", "sabo-omsorg")
 
 # How far each demo substitute has come: the share of items signed, and whether approved.
+# Approved a year ago: their yearly items (medication, lifting) have expired or soon will.
+VETERANS = (("Greta Sundberg", 372), ("Omar Haddad", 352), ("Tove Lindberg", 342))
+
 STAGES = (
     ("new", 0.0),
     ("early", 0.15),
@@ -137,7 +140,9 @@ def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
     rng = random.Random(SEED)
     today = today or datetime.now(UTC)
     admin_cli = Actor.command_line()
-    origin = datetime.combine((today - timedelta(days=150)).date(), time(7, 0), tzinfo=UTC)
+    # Users exist from well over a year back, so that some yearly items have expired.
+    origin = datetime.combine((today - timedelta(days=400)).date(), time(7, 0), tzinfo=UTC)
+    recent = origin + timedelta(days=250)
     store.now = lambda: origin
     try:
         units = [people.add_unit(store, admin_cli, name) for name in UNITS]
@@ -157,7 +162,7 @@ def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
     for index in range(30):
         unit_index = index % 3
         stage, share = STAGES[index % len(STAGES)]
-        start = origin + timedelta(days=rng.randint(5, 140), hours=rng.randint(0, 8))
+        start = recent + timedelta(days=rng.randint(5, 140), hours=rng.randint(0, 8))
         _plan_person(
             timeline,
             store,
@@ -171,6 +176,21 @@ def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
             today=today,
             stage=stage,
             share=share,
+        )
+    for index, (name, days_ago) in enumerate(VETERANS):
+        _plan_person(
+            timeline,
+            store,
+            rng,
+            name=name,
+            unit_id=units[index].id,
+            template_id=TEMPLATE_BY_UNIT[index],
+            supervisor=supervisors[index],
+            manager=manager,
+            start=today - timedelta(days=days_ago),
+            today=today,
+            stage="approved",
+            share=1.0,
         )
     timeline.run(store)
     return [DemoLogin(name, role, pin) for name, role, _units, pin, _lang in USERS]

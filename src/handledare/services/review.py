@@ -65,6 +65,7 @@ def approve(
 class Conflict:
     """An item edited on two workstations where neither had seen the other's edit."""
 
+    key: str
     onboarding_id: str
     person_name: str
     item_key: str
@@ -72,17 +73,21 @@ class Conflict:
     other_event_id: str | None
 
 
-def list_conflicts(store: Store, actor: Actor) -> list[Conflict]:
-    """Conflicts flagged by sync in the actor's units, for a manager to look at."""
+def list_conflicts(store: Store, actor: Actor, onboarding_id: str | None = None) -> list[Conflict]:
+    """Conflicts flagged by sync in the actor's units (or of one onboarding)."""
+    query = (
+        select(ConflictRow, OnboardingRow.unit_id, PersonRow.name)
+        .join(OnboardingRow, OnboardingRow.id == ConflictRow.onboarding_id)
+        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+        .order_by(ConflictRow.event_id)
+    )
+    if onboarding_id is not None:
+        query = query.where(ConflictRow.onboarding_id == onboarding_id)
     with store.read() as session:
-        rows = session.exec(
-            select(ConflictRow, OnboardingRow.unit_id, PersonRow.name)
-            .join(OnboardingRow, OnboardingRow.id == ConflictRow.onboarding_id)
-            .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-            .order_by(ConflictRow.event_id)
-        ).all()
+        rows = session.exec(query).all()
     return [
         Conflict(
+            conflict.event_id,
             conflict.onboarding_id,
             person_name,
             conflict.item_key,
@@ -92,3 +97,21 @@ def list_conflicts(store: Store, actor: Actor) -> list[Conflict]:
         for conflict, unit_id, person_name in rows
         if actor.covers_unit(unit_id)
     ]
+
+
+def resolve_conflict(
+    store: Store, actor: Actor, onboarding_id: str, conflict_key: str, note: str
+) -> None:
+    """Record that a manager has looked at a conflict and how it was settled."""
+    require_role(actor, Role.MANAGER)
+    note = checked_text(note, _("What was decided"))
+    with store.write(actor.user_id) as tx:
+        open_onboarding(tx.session, actor, onboarding_id)
+        conflict = tx.session.get(ConflictRow, conflict_key)
+        if conflict is None or conflict.onboarding_id != onboarding_id:
+            raise InputError(_("This conflict has already been resolved."))
+        tx.emit(
+            EventType.CONFLICT_RESOLVED,
+            onboarding_id,
+            {"conflict": conflict_key, "item_key": conflict.item_key, "note": note},
+        )

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from handledare import i18n
 from handledare.config import Settings
 from handledare.domain.actor import Actor
-from handledare.domain.enums import Theme
+from handledare.domain.enums import Role, Theme
 from handledare.i18n import N_, _
 from handledare.security import SignInGuard
 from handledare.services import people
@@ -126,7 +126,12 @@ class HandledareApp(TranslatedBindings, App):
         self.theme = TEXTUAL_THEME.get(user.theme, TEXTUAL_THEME[Theme.DEFAULT])
         mode = self._mode_of(actor.user_id)
         if mode not in self._modes:
-            self.add_mode(mode, HomeScreen)
+            if actor.role is Role.MANAGER:
+                from handledare.tui.screens.overview import OverviewScreen
+
+                self.add_mode(mode, OverviewScreen)
+            else:
+                self.add_mode(mode, HomeScreen)
         self.switch_mode(mode)
 
     def apply_language(self, language: str) -> None:

@@ -9,7 +9,7 @@ from textual.content import Content
 from handledare.domain.enums import Mark
 from handledare.domain.events import EventType
 from handledare.domain.template import Item
-from handledare.i18n import _, current_language, format_date, format_datetime
+from handledare.i18n import _, current_language, format_date, format_datetime, ngettext
 from handledare.services.onboarding import HistoryEntry, ItemState
 from handledare.text import printable
 
@@ -74,10 +74,11 @@ def state_line(state: ItemState | None, names: dict[str, str]) -> str:
     return line + " · " + _("not signed yet")
 
 
-def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
-    """One line of an item's history: when, who, what."""
+def what(entry: HistoryEntry, whole: bool = False) -> str:
+    """What an event did, in words; `whole` for the onboarding's history rather than an item's."""
     data = entry.data
-    what = {
+    return {
+        EventType.ONBOARDING_STARTED: lambda: _("checklist started"),
         EventType.ITEM_MARKED: lambda: (
             Mark(data["mark"]).label
             + (f": {printable(data['reason'])}" if data.get("reason") else "")
@@ -86,7 +87,13 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
             (_("substitute's comment") if data.get("by_substitute") else _("note"))
             + f": {printable(data['text'])}"
         ),
-        EventType.ITEMS_SIGNED_OFF: lambda: _("signed off"),
+        EventType.ITEMS_SIGNED_OFF: lambda: (
+            ngettext(
+                "signed off {count} item", "signed off {count} items", len(data["item_keys"])
+            ).format(count=len(data["item_keys"]))
+            if whole
+            else _("signed off")
+        ),
         EventType.SIGN_OFF_REVOKED: lambda: _("sign-off revoked: {reason}").format(
             reason=printable(data["reason"])
         ),
@@ -94,6 +101,25 @@ def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
             _("acknowledged by the substitute as {name}").format(name=printable(data["typed_name"]))
             + (f" ({printable(data['comment'])})" if data.get("comment") else "")
         ),
+        EventType.APPROVED: lambda: (
+            _("approved to work alone")
+            + (
+                " "
+                + _("with an exception: {reason}").format(reason=printable(data["override_reason"]))
+                if data.get("override_reason")
+                else ""
+            )
+        ),
+        EventType.CONFLICT_RESOLVED: lambda: _("conflict resolved: {note}").format(
+            note=printable(data["note"])
+        ),
     }.get(entry.type, lambda: entry.type.value)()
-    who = printable(names.get(entry.actor_id, _("command line")))
-    return f"{format_datetime(entry.at)}  {who}: {what}"
+
+
+def who(entry: HistoryEntry, names: dict[str, str]) -> str:
+    return printable(names.get(entry.actor_id, _("command line")))
+
+
+def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
+    """One line of an item's history: when, who, what."""
+    return f"{format_datetime(entry.at)}  {who(entry, names)}: {what(entry)}"

@@ -1,0 +1,168 @@
+"""The sign-off export: CSV that Swedish Excel opens as it is (columns in docs/exports.md)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from sqlmodel import select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark
+from handledare.domain.events import EventType
+from handledare.errors import EnvironmentProblem, InputError
+from handledare.i18n import _, current_language
+from handledare.store.eventlog import Store
+from handledare.store.projector import template_of
+from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+
+SIGNOFF_COLUMNS = (
+    "person",
+    "employee_number",
+    "unit",
+    "template_id",
+    "template_version",
+    "item_key",
+    "item_title",
+    "event",
+    "state",
+    "by",
+    "at",
+    "workstation",
+    "note",
+)
+
+# What each kind of item event is called in the `event` column; stable for scripts.
+_EVENT_CODES = {
+    EventType.ITEM_MARKED: "marked",
+    EventType.ITEMS_SIGNED_OFF: "signed_off",
+    EventType.SIGN_OFF_REVOKED: "revoked",
+    EventType.NOTE_ADDED: "note",
+}
+
+
+def local_iso(wall_time: str) -> str:
+    """An event's time as ISO 8601 in local time with its offset, to the second."""
+    return datetime.fromisoformat(wall_time).astimezone().isoformat(timespec="seconds")
+
+
+def local_bounds(first: date | None, last: date | None) -> tuple[str | None, str | None]:
+    """The stored (UTC) wall times that enclose whole local days `first`..`last`."""
+
+    def utc(day: date, at: time) -> str:
+        return datetime.combine(day, at).astimezone(UTC).isoformat()
+
+    return (
+        utc(first, time.min) if first else None,
+        utc(last, time.max) if last else None,
+    )
+
+
+def signoff_rows(
+    store: Store,
+    actor: Actor,
+    unit_id: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> list[tuple[str, ...]]:
+    """One row per item event in the actor's units, oldest first."""
+    if first and last and first > last:
+        raise InputError(_("The start date comes after the end date."))
+    start, end = local_bounds(first, last)
+    language = current_language()
+    query = (
+        select(EventRow, OnboardingRow, PersonRow, UnitRow.name)
+        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
+        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
+        .where(EventRow.type.in_(list(_EVENT_CODES)))
+        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+    )
+    if unit_id is not None:
+        query = query.where(OnboardingRow.unit_id == unit_id)
+    if not actor.is_admin:
+        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+    if start:
+        query = query.where(EventRow.wall_time >= start)
+    if end:
+        query = query.where(EventRow.wall_time <= end)
+    rows: list[tuple[str, ...]] = []
+    with store.read() as session:
+        names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
+        for event, onboarding, person, unit_name in session.exec(query):
+            data = json.loads(event.payload)
+            template = template_of(session, onboarding.template_id, onboarding.template_version)
+            keys = data.get("item_keys") or ([data["item_key"]] if data.get("item_key") else [])
+            for key in keys:
+                state, note = _state_and_note(EventType(event.type), data)
+                rows.append(
+                    (
+                        person.name,
+                        person.employee_number or "",
+                        unit_name,
+                        onboarding.template_id,
+                        str(onboarding.template_version),
+                        key,
+                        template.item(key).title.get(language),
+                        _EVENT_CODES[EventType(event.type)],
+                        state,
+                        names.get(event.actor_id, _("command line")),
+                        local_iso(event.wall_time),
+                        event.workstation_id,
+                        note,
+                    )
+                )
+    return rows
+
+
+def _state_and_note(event_type: EventType, data: dict) -> tuple[str, str]:
+    if event_type is EventType.ITEM_MARKED:
+        return Mark(data["mark"]).label, data.get("reason") or ""
+    if event_type is EventType.ITEMS_SIGNED_OFF:
+        return _("signed off"), ""
+    if event_type is EventType.SIGN_OFF_REVOKED:
+        return _("revoked"), data.get("reason") or ""
+    return _("note"), data.get("text") or ""
+
+
+def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+    """Let `write` fill a temporary file, then rename it into place: whole or not at all."""
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise EnvironmentProblem(
+            _("Could not write {path}: {problem}").format(path=path, problem=error.strerror)
+        ) from error
+
+
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
+    """Write CSV for Swedish Excel (UTF-8 with BOM, `;`); return the rows written."""
+    rows = list(rows)
+
+    def write(partial: Path) -> None:
+        with partial.open("w", encoding="utf-8-sig", newline="") as out:
+            writer = csv.writer(out, delimiter=";", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(header)
+            writer.writerows(rows)
+
+    write_whole(path, write)
+    return len(rows)
+
+
+def export_signoffs(
+    store: Store,
+    actor: Actor,
+    out: Path,
+    unit_id: str | None = None,
+    first: date | None = None,
+    last: date | None = None,
+) -> int:
+    return write_csv(out, SIGNOFF_COLUMNS, signoff_rows(store, actor, unit_id, first, last))

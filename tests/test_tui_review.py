@@ -1,0 +1,207 @@
+"""The manager's overview and drill-down, driven through Pilot on a real data folder."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Select
+
+from handledare.config import load_settings
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark, Role
+from handledare.services import onboarding, overview, people, review, signoff, templates
+from handledare.store.eventlog import Store
+from handledare.tui.app import HandledareApp
+from handledare.tui.screens.expiring import ExpiringScreen
+from handledare.tui.screens.overview import OverviewScreen
+from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScreen
+from test_snapshots import WHEN, _fixed_world
+
+from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text
+
+SIZES = [(80, 24), (120, 40)]
+YEAR_AGO = WHEN - timedelta(days=360)
+
+
+def _review_world(data_dir: Path) -> None:
+    """The fixed home-care world, plus a manager and a substitute approved a year ago."""
+    _fixed_world(data_dir)
+    store = Store.open(data_dir / "handledare.db", now=lambda: YEAR_AGO)
+    cli = Actor.command_line()
+    [unit] = people.list_units(store)
+    people.add_user(store, cli, "Karin Berg", Role.MANAGER, "3333", [unit.id])
+    anna = next(u for u in people.list_users(store) if u.name == "Anna Lindqvist")
+    anna = people.authenticate(store, anna.id, "1111")
+    greta = people.add_person(store, anna, "Greta Sundberg", unit.id, YEAR_AGO.date())
+    oid = onboarding.start_onboarding(store, anna, greta.id, "hemtjanst-omsorg")
+    keys = [item.key for item in templates.get_template(store, "hemtjanst-omsorg").items()]
+    for key in keys:
+        onboarding.mark_item(store, anna, oid, key, Mark.PRACTISED)
+    signoff.sign_off(store, anna, oid, keys, "1111", "Greta Sundberg")
+    store.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    _review_world(tmp_path / "data")
+    return tmp_path / "data"
+
+
+def _app(data_dir: Path) -> HandledareApp:
+    return HandledareApp(load_settings(data_dir), clock=lambda: WHEN + timedelta(days=2))
+
+
+def _rows(app: HandledareApp, selector: str = "#people") -> list[str]:
+    table = app.screen.query_one(selector, DataTable)
+    return [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+
+
+async def _as_manager(pilot) -> None:
+    await settle(pilot)
+    await sign_in(pilot, "Karin", "3333")
+
+
+async def _open(pilot, name: str) -> None:
+    await type_into(pilot, "#filter", name)
+    await pilot.press("enter", "enter")
+    await settle(pilot)
+
+
+async def test_manager_overview_counts_filters_and_expiry(data_dir: Path):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        assert await eventually(pilot, lambda: len(_rows(app)) == 3)
+        counts = widget_text(app, "#status-counts")
+        assert "Pågår: 1" in counts and "Väntar på godkännande: 1" in counts
+        # Greta's yearly items expire 365 days after signing, i.e. within the 30-day warning.
+        assert await shows(pilot, "Greta Sundberg ◷")
+
+        app.screen.query_one("#status-filter", Select).value = "in_progress"
+        assert await eventually(pilot, lambda: _rows(app) == ["Amina Hassan"])
+        app.screen.query_one("#status-filter", Select).value = Select.NULL
+        await type_into(pilot, "#filter", "gret")
+        assert await eventually(pilot, lambda: _rows(app) == ["Greta Sundberg ◷"])
+        assert "1 av 3 visas" in widget_text(app, "#count")
+
+        await pilot.press("escape")
+        app.screen.query_one("#people", DataTable).focus()
+        await pilot.press("x")
+        assert await on_screen(pilot, ExpiringScreen)
+        assert await shows(pilot, "Delegering: läkemedelshantering")
+        assert await shows(pilot, "25 nov. 2026")
+
+
+async def test_approval_is_refused_with_required_items_open_until_a_reason_is_given(
+    data_dir: Path,
+):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        await _open(pilot, "Amina")
+        assert await on_screen(pilot, PersonReviewScreen)
+        assert await shows(pilot, "Inte godkänd")
+        await pilot.press("g")
+        assert await on_screen(pilot, ApproveDialog)
+        await type_into(pilot, "#pin", "3333")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Godkänn ändå bara med ett skäl" in widget_text(app, "#error")
+        assert isinstance(app.screen, ApproveDialog)
+
+        await type_into(pilot, "#reason", "Bemanningsläget i jul")
+        await type_into(pilot, "#pin", "3333")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert await on_screen(pilot, PersonReviewScreen)
+        assert await eventually(
+            pilot, lambda: "Godkänd för eget arbete" in widget_text(app, "#facts")
+        )
+        assert "Undantag med obligatoriska moment öppna: Bemanningsläget i jul" in widget_text(
+            app, "#facts"
+        )
+        store = app.store
+        progress = onboarding.progress(store, Actor.command_line(), app.screen.onboarding_id)
+        assert progress.approval_override == "Bemanningsläget i jul"
+        assert progress.approved_by == app.actor.user_id
+
+
+async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        await _open(pilot, "Amina")
+        assert await on_screen(pilot, PersonReviewScreen)
+        assert await eventually(pilot, lambda: _rows(app, "#items")[:2] == ["✓", "✓"])
+        await pilot.press("r")
+        await type_into(pilot, "#text", "Fel person kvitterade")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert await eventually(pilot, lambda: _rows(app, "#items")[0] == "·")
+        await pilot.press("h")
+        history = app.screen.query_one("#history-table", DataTable)
+        last = [str(cell) for cell in history.get_row_at(history.row_count - 1)]
+        assert last[1:] == [
+            "Karin Berg",
+            "Anställningsavtal och arbetstider",
+            "signering återkallad: Fel person kvitterade",
+        ]
+        state = onboarding.progress(
+            app.store, Actor.command_line(), app.screen.onboarding_id
+        ).states["anst-avtal"]
+        assert not state.signed
+
+
+async def test_conflicts_appear_for_the_manager_and_can_be_resolved(data_dir: Path):
+    store = Store.open(data_dir / "handledare.db")
+    [amina] = [
+        p for p in people.list_people(store, Actor.command_line()) if p.name.startswith("Am")
+    ]
+    [oid] = onboarding.onboardings_of_person(store, Actor.command_line(), amina.id)
+    with store.write(None) as tx:
+        tx.emit("item.marked", oid, {"item_key": "anst-lon", "mark": "practised", "basis": None})
+    store.close()
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        assert await shows(pilot, "Konflikter från synk: 1")
+        await _open(pilot, "Amina")
+        assert await shows(pilot, "1 konflikt från synk")
+        await pilot.press("c")
+        assert await shows(pilot, "Lön och tidrapportering")
+        await pilot.press("k")
+        await type_into(pilot, "#text", "Övat, ej aktuellt stryks")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert await shows(pilot, "Konflikter (0)")
+        assert review.list_conflicts(app.store, Actor.command_line()) == []
+
+
+async def test_supervisor_home_marks_expiry_and_lists_it(data_dir: Path):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "1111")
+        assert await shows(pilot, "Greta Sundberg ◷")
+        assert await shows(pilot, "ett moment går ut inom 30 dagar")
+        await pilot.press("x")
+        assert await on_screen(pilot, ExpiringScreen)
+        assert await shows(pilot, "Personlyft och lyftsele")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_overview_snapshot(snap_compare, data_dir: Path, size):
+    assert snap_compare(_app(data_dir), terminal_size=size, run_before=_as_manager)
+
+
+def test_yearly_items_really_are_due_within_the_warning(data_dir: Path):
+    """The fixture's premise: the yearly items signed a year ago expire within 30 days."""
+    store = Store.open(data_dir / "handledare.db")
+    today = (WHEN + timedelta(days=2)).date()
+    soon = overview.expiring_items(store, Actor.command_line(), today)
+    store.close()
+    assert {item.expires_on for item in soon} == {date(2026, 11, 25)}
+    assert not any(item.expired(today) for item in soon)
