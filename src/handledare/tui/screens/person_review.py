@@ -69,7 +69,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#items", DataTable).add_columns(
-            "", _("Item"), _("State"), _("Signed by"), _("When"), _("Workstation"), _("Expires")
+            "", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")
         )
         self.query_one("#history-table", DataTable).add_columns(
             _("When"), _("Who"), _("Item"), _("What")
@@ -126,10 +126,10 @@ class PersonReviewScreen(TranslatedBindings, Screen):
                 item_view.marker(state),
                 item.title.get(language),
                 Text(self._state_text(state)),
+                expires,
                 printable(names.get(state.signed_by, "?")) if state and state.signed else "",
                 format_datetime(state.signed_at) if state and state.signed else "",
                 self._workstation(state.signed_workstation, here) if state and state.signed else "",
-                expires,
                 key=item.key,
             )
         items.move_cursor(row=min(chosen, max(items.row_count - 1, 0)))
@@ -192,6 +192,20 @@ class PersonReviewScreen(TranslatedBindings, Screen):
             )
         else:
             lines.append(_("Every required item is signed: ready for approval."))
+        today = self.app.clock().date().isoformat()
+        expired = [
+            s
+            for s in progress.states.values()
+            if s.signed and s.expires_on and s.expires_on < today
+        ]
+        if expired:
+            lines.append(
+                ngettext(
+                    "⚠ {count} signed item has expired and must be gone through again.",
+                    "⚠ {count} signed items have expired and must be gone through again.",
+                    len(expired),
+                ).format(count=len(expired))
+            )
         acknowledged = [e for e in self.history if e.type is EventType.ACKNOWLEDGED]
         if acknowledged:
             last = acknowledged[-1]
@@ -221,7 +235,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
     @staticmethod
     def _workstation(workstation_id: str | None, here: str) -> str:
         if workstation_id == here:
-            return _("this workstation")
+            return _("here")
         return (workstation_id or "")[:8]
 
     @staticmethod
