@@ -35,8 +35,9 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def hash_pin(pin: str) -> str:
-    salt = os.urandom(16)
+def hash_pin(pin: str, salt: bytes | None = None) -> str:
+    """A fresh random salt each time; a given salt only for reproducible generated data."""
+    salt = os.urandom(16) if salt is None else salt
     return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_derive(pin, salt, _N, _R, _P))}"
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, format_stamp
 from handledare.store import projector
@@ -22,7 +22,15 @@ from handledare.store.database import (
     prepare_database,
     translated_errors,
 )
-from handledare.store.tables import PROJECTION_TABLES, EventRow, MetaRow, PendingEntityRow
+from handledare.store.onboarding_projection import connection_of
+from handledare.store.tables import (
+    EVENT_COLUMNS,
+    PROJECTION_TABLES,
+    EventRow,
+    MetaRow,
+    PendingEntityRow,
+    StoredEvent,
+)
 
 Now = Callable[[], datetime]
 
@@ -146,12 +154,13 @@ class Store:
             session = tx.session
             for table in (*PROJECTION_TABLES, "pending_entities"):
                 session.execute(text(f"DELETE FROM {table}"))
-            events = session.exec(
-                select(EventRow).order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
-            ).all()
-            waiting: set[str] = set()
-            for row in events:
-                if row.entity_id not in waiting and not projector.apply_or_wait(session, row):
-                    waiting.add(row.entity_id)
+            events = [
+                StoredEvent._make(values)
+                for values in connection_of(session).execute(
+                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
+                    "ORDER BY hlc, workstation_id, id"
+                )
+            ]
+            waiting = projector.project_many(session, events)
             session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
             return len(events)

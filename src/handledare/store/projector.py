@@ -2,25 +2,26 @@
 
 Everything here is a pure function of the event and the tables, with no
 clock and no randomness, so replaying the log rebuilds identical tables.
+Onboardings, nearly all of the events, are projected in bulk by
+`onboarding_projection`; the rest one event at a time through the ORM.
 """
 
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.store import erasure
+from handledare.store import onboarding_projection as onboardings
+from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.tables import (
-    ConflictRow,
     EventRow,
-    ItemStateRow,
     OnboardingRow,
     PersonRow,
     TemplateRow,
@@ -32,16 +33,6 @@ from handledare.store.tables import (
 Handler = Callable[[Session, EventRow, dict], None]
 _HANDLERS: dict[str, Handler] = {}
 
-ONBOARDING_EVENTS = {
-    EventType.ONBOARDING_STARTED,
-    EventType.ITEM_MARKED,
-    EventType.NOTE_ADDED,
-    EventType.ACKNOWLEDGED,
-    EventType.ITEMS_SIGNED_OFF,
-    EventType.SIGN_OFF_REVOKED,
-    EventType.APPROVED,
-    EventType.CONFLICT_RESOLVED,
-}
 # Entities are replayed in this order, so that what others refer to exists first.
 _ENTITY_ORDER = {
     EventType.UNIT_CREATED: 0,
@@ -65,13 +56,107 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
 
 def apply(session: Session, row: EventRow) -> None:
     """Project one event; flushed at once so rows reach SQLite in event order."""
-    handler = _HANDLERS.get(row.type)
     try:
+        if row.type in ONBOARDING_EVENTS:
+            _project_or_raise(session, [row])
+            return
+        handler = _HANDLERS.get(row.type)
         if handler is not None:
             handler(session, row, json.loads(row.payload))
         session.flush()
-    except IntegrityError as error:
-        raise MissingDependency(f"{row.type} {row.entity_id}: {error.orig}") from error
+    except (IntegrityError, sqlite3.IntegrityError) as error:
+        raise MissingDependency(f"{row.type} {row.entity_id}: {error}") from error
+
+
+def _project_onboardings(session: Session, events: list[EventRow]) -> set[str]:
+    """Project onboarding events on top of what is stored; return the entities that wait."""
+    projection = onboardings.Projection(session, template_of)
+    states = onboardings.load(projection.connection, {row.entity_id for row in events})
+    return projection.project(events, states)
+
+
+def _project_or_raise(session: Session, events: list[EventRow]) -> None:
+    waiting = _project_onboardings(session, events)
+    if waiting:
+        raise MissingDependency(f"onboardings {sorted(waiting)}")
+
+
+def project_many(session: Session, events: list[EventRow]) -> set[str]:
+    """Project events in stamp order; return the entities that wait for others' events.
+
+    New units and people are inserted in bulk; other entities never refer to
+    onboardings, so they are projected next, one by one, and then all
+    onboardings in one pass.
+    """
+    inserted, waiting = _insert_new_units_and_people(session, events)
+    onboarding_events = []
+    for row in events:
+        if row.type in ONBOARDING_EVENTS:
+            onboarding_events.append(row)
+        elif row.entity_id in inserted or row.entity_id in waiting:
+            continue
+        elif not apply_or_wait(session, row):
+            waiting.add(row.entity_id)
+    if onboarding_events:
+        waiting |= _project_onboardings(session, onboarding_events)
+    return waiting
+
+
+def _insert_new_units_and_people(
+    session: Session, events: list[EventRow]
+) -> tuple[set[str], set[str]]:
+    """The bulk of a large pull: units and people created once and not here yet.
+
+    Returns the entities inserted and the people whose unit has not arrived.
+    """
+    counts: dict[str, int] = {}
+    for row in events:
+        counts[row.entity_id] = counts.get(row.entity_id, 0) + 1
+    creations = [
+        row
+        for row in events
+        if row.type in (EventType.UNIT_CREATED, EventType.PERSON_CREATED)
+        and counts[row.entity_id] == 1
+    ]
+    if not creations:
+        return set(), set()
+    connection = onboardings.connection_of(session)
+    present = onboardings.existing_ids(
+        connection, "units", (r.entity_id for r in creations)
+    ) | onboardings.existing_ids(connection, "people", (r.entity_id for r in creations))
+    units = [
+        r for r in creations if r.type == EventType.UNIT_CREATED and r.entity_id not in present
+    ]
+    connection.executemany(
+        "INSERT INTO units (id, name, created_at) VALUES (?, ?, ?)",
+        [(r.entity_id, json.loads(r.payload)["name"], r.wall_time) for r in units],
+    )
+    people = [
+        (r, json.loads(r.payload))
+        for r in creations
+        if r.type == EventType.PERSON_CREATED and r.entity_id not in present
+    ]
+    known_units = onboardings.existing_ids(connection, "units", (d["unit_id"] for _r, d in people))
+    waiting = {r.entity_id for r, d in people if d["unit_id"] not in known_units}
+    connection.executemany(
+        "INSERT INTO people (id, name, unit_id, employment_type, start_date, employee_number, "
+        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r.entity_id,
+                d["name"],
+                d["unit_id"],
+                d["employment_type"],
+                d["start_date"],
+                d.get("employee_number"),
+                r.wall_time,
+            )
+            for r, d in people
+            if r.entity_id not in waiting
+        ],
+    )
+    inserted = {r.entity_id for r in units} | {r.entity_id for r, _d in people} - waiting
+    return inserted, waiting
 
 
 def apply_or_wait(session: Session, row: EventRow) -> bool:
@@ -96,18 +181,9 @@ def replay_entity(session: Session, entity_id: str) -> None:
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     ).all()
     if any(event.type in ONBOARDING_EVENTS for event in events):
-        for state in session.exec(
-            select(ItemStateRow).where(ItemStateRow.onboarding_id == entity_id)
-        ):
-            session.delete(state)
-        for conflict in session.exec(
-            select(ConflictRow).where(ConflictRow.onboarding_id == entity_id)
-        ):
-            session.delete(conflict)
-        onboarding = session.get(OnboardingRow, entity_id)
-        if onboarding is not None:
-            session.delete(onboarding)
-        session.flush()
+        onboardings.delete(session, entity_id)
+        _project_or_raise(session, list(events))
+        return
     for event in events:
         apply(session, event)
 
@@ -136,6 +212,19 @@ def template_of(session: Session, template_id: str, version: int) -> Template:
         row = session.get(TemplateRow, (template_id, version))
         _parsed[key] = Template.from_dict(json.loads(row.content))
     return _parsed[key]
+
+
+def fill_missing_counts(session: Session) -> int:
+    """Compute the counts of onboardings projected before the counts were kept."""
+    ids = session.exec(select(OnboardingRow.id).where(OnboardingRow.item_count.is_(None))).all()
+    if not ids:
+        return 0
+    projection = onboardings.Projection(session, template_of)
+    states = onboardings.load(projection.connection, ids)
+    for state in states.values():
+        onboardings.derive(state, projection.template(state))
+    projection.save(states.values())
+    return len(ids)
 
 
 @handles(EventType.UNIT_CREATED)
@@ -242,184 +331,3 @@ def _is_first(session: Session, row: EventRow) -> bool:
         .limit(1)
     ).first()
     return first == row.id
-
-
-@handles(EventType.ONBOARDING_STARTED)
-def _onboarding_started(session: Session, row: EventRow, data: dict) -> None:
-    session.add(
-        OnboardingRow(
-            id=row.entity_id,
-            person_id=data["person_id"],
-            template_id=data["template_id"],
-            template_version=data["template_version"],
-            unit_id=data["unit_id"],
-            supervisor_id=data["supervisor_id"],
-            status=OnboardingStatus.NOT_STARTED.value,
-            started_at=row.wall_time,
-            last_activity=row.wall_time,
-        )
-    )
-    refresh_status(session, session.get(OnboardingRow, row.entity_id))
-
-
-def _item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow:
-    state = session.get(ItemStateRow, (onboarding_id, key))
-    if state is None:
-        state = ItemStateRow(onboarding_id=onboarding_id, item_key=key)
-        session.add(state)
-    return state
-
-
-def _edit_item(session: Session, row: EventRow, key: str, basis: object) -> ItemStateRow:
-    """The item's state, after noting whether this edit saw the item's latest edit.
-
-    `basis` is the id of the item's last event as the acting user saw it; an
-    edit made without seeing another workstation's edit is a conflict.
-    Events from before conflicts were tracked carry no basis and are trusted.
-    """
-    state = _item_state(session, row.entity_id, key)
-    if basis is not _NO_BASIS and basis != state.last_event_id:
-        session.add(
-            ConflictRow(
-                event_id=f"{row.id}:{key}",
-                onboarding_id=row.entity_id,
-                item_key=key,
-                other_event_id=state.last_event_id,
-            )
-        )
-    state.last_event_id = row.id
-    return state
-
-
-_NO_BASIS = object()
-
-
-def _touch(session: Session, row: EventRow) -> OnboardingRow:
-    onboarding = _required(session, OnboardingRow, row.entity_id)
-    onboarding.last_activity = row.wall_time
-    return onboarding
-
-
-def refresh_status(session: Session, onboarding: OnboardingRow) -> None:
-    """Derive the status and the counts from the item states and the approval."""
-    session.flush()
-    template = template_of(session, onboarding.template_id, onboarding.template_version)
-    states = {
-        s.item_key: s
-        for s in session.exec(
-            select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding.id)
-        )
-    }
-    items = template.items()
-    open_items = [
-        item for item in items if not (states.get(item.key) and states[item.key].signed_at)
-    ]
-    onboarding.item_count = len(items)
-    onboarding.signed_count = len(items) - len(open_items)
-    onboarding.required_open = sum(1 for item in open_items if item.required_before_alone)
-    step = min((item.step for item in open_items), key=lambda step: step.order, default=None)
-    onboarding.current_step = step.value if step else None
-    onboarding.first_expiry = min(
-        (s.expires_on for s in states.values() if s.signed_at and s.expires_on), default=None
-    )
-    if onboarding.approved_at:
-        status = OnboardingStatus.APPROVED
-    elif not onboarding.required_open:
-        status = OnboardingStatus.WAITING_FOR_APPROVAL
-    elif any(s.mark or s.signed_at for s in states.values()):
-        status = OnboardingStatus.IN_PROGRESS
-    else:
-        status = OnboardingStatus.NOT_STARTED
-    onboarding.status = status.value
-
-
-def fill_missing_counts(session: Session) -> int:
-    """Compute the counts of onboardings projected before the counts were kept."""
-    rows = session.exec(select(OnboardingRow).where(OnboardingRow.item_count.is_(None))).all()
-    for onboarding in rows:
-        refresh_status(session, onboarding)
-    return len(rows)
-
-
-@handles(EventType.ITEM_MARKED)
-def _item_marked(session: Session, row: EventRow, data: dict) -> None:
-    onboarding = _touch(session, row)
-    state = _edit_item(session, row, data["item_key"], data.get("basis", _NO_BASIS))
-    state.mark = data["mark"]
-    state.reason = data.get("reason")
-    state.marked_by = row.actor_id
-    state.marked_at = row.wall_time
-    refresh_status(session, onboarding)
-
-
-@handles(EventType.NOTE_ADDED)
-def _note_added(session: Session, row: EventRow, data: dict) -> None:
-    _touch(session, row)
-    if data.get("item_key"):
-        state = _item_state(session, row.entity_id, data["item_key"])
-        state.note_count = (state.note_count or 0) + 1
-
-
-@handles(EventType.ACKNOWLEDGED)
-def _acknowledged(session: Session, row: EventRow, data: dict) -> None:
-    _touch(session, row)
-
-
-def _expiry(signed_at: str, valid_for_days: int | None) -> str | None:
-    if not valid_for_days:
-        return None
-    signed_day: date = datetime.fromisoformat(signed_at).date()
-    return (signed_day + timedelta(days=valid_for_days)).isoformat()
-
-
-@handles(EventType.ITEMS_SIGNED_OFF)
-def _items_signed_off(session: Session, row: EventRow, data: dict) -> None:
-    onboarding = _touch(session, row)
-    template = template_of(session, onboarding.template_id, onboarding.template_version)
-    bases = data.get("basis", {})
-    for key in data["item_keys"]:
-        state = _edit_item(session, row, key, bases.get(key, None) if bases else _NO_BASIS)
-        state.signed_by = row.actor_id
-        state.signed_at = row.wall_time
-        state.signed_workstation = row.workstation_id
-        state.expires_on = _expiry(row.wall_time, template.item(key).valid_for_days)
-    refresh_status(session, onboarding)
-
-
-@handles(EventType.SIGN_OFF_REVOKED)
-def _sign_off_revoked(session: Session, row: EventRow, data: dict) -> None:
-    onboarding = _touch(session, row)
-    template = template_of(session, onboarding.template_id, onboarding.template_version)
-    state = _edit_item(session, row, data["item_key"], data.get("basis", _NO_BASIS))
-    state.mark = None
-    state.reason = None
-    state.marked_by = None
-    state.marked_at = None
-    state.signed_by = None
-    state.signed_at = None
-    state.signed_workstation = None
-    state.expires_on = None
-    if template.item(data["item_key"]).required_before_alone:
-        # Nobody stays approved to work alone without a required item.
-        onboarding.approved_at = None
-        onboarding.approved_by = None
-        onboarding.approval_override = None
-    refresh_status(session, onboarding)
-
-
-@handles(EventType.APPROVED)
-def _approved(session: Session, row: EventRow, data: dict) -> None:
-    onboarding = _touch(session, row)
-    onboarding.approved_at = row.wall_time
-    onboarding.approved_by = row.actor_id
-    onboarding.approval_override = data.get("override_reason")
-    refresh_status(session, onboarding)
-
-
-@handles(EventType.CONFLICT_RESOLVED)
-def _conflict_resolved(session: Session, row: EventRow, data: dict) -> None:
-    """A manager has looked at a conflict; the items keep whatever state they have now."""
-    _touch(session, row)
-    conflict = session.get(ConflictRow, data["conflict"])
-    if conflict is not None:
-        session.delete(conflict)

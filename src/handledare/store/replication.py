@@ -11,6 +11,7 @@ tables, whatever the order.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import func, update
@@ -19,7 +20,15 @@ from sqlmodel import Session, select
 from handledare.domain.events import EventType
 from handledare.store import erasure, projector
 from handledare.store.eventlog import Transaction
-from handledare.store.tables import BatchRow, ErasedEntityRow, EventRow, PendingEntityRow
+from handledare.store.onboarding_projection import connection_of, existing_ids, slices
+from handledare.store.tables import (
+    EVENT_COLUMNS,
+    BatchRow,
+    ErasedEntityRow,
+    EventRow,
+    PendingEntityRow,
+    StoredEvent,
+)
 
 EVENT_FIELDS = ("id", "hlc", "workstation_id", "actor_id", "type", "entity_id", "wall_time")
 
@@ -30,8 +39,8 @@ def event_to_wire(row: EventRow) -> dict:
     return wire
 
 
-def _event_from_wire(wire: dict) -> EventRow:
-    return EventRow(
+def _event_from_wire(wire: dict) -> StoredEvent:
+    return StoredEvent(
         **{name: wire[name] for name in EVENT_FIELDS},
         payload=json.dumps(wire["payload"], ensure_ascii=False, sort_keys=True),
     )
@@ -130,49 +139,75 @@ class Applied:
     pending_entities: int
 
 
-def _sort_key(row: EventRow) -> tuple[str, str, str]:
+def _sort_key(row: StoredEvent) -> tuple[str, str, str]:
     return (row.hlc, row.workstation_id, row.id)
 
 
-def _has_later(session: Session, row: EventRow, fresh: set[str]) -> bool:
-    """Is something already projected for this entity stamped at or after this event?"""
-    later = session.exec(
-        select(EventRow.id).where(
-            EventRow.entity_id == row.entity_id, EventRow.hlc >= row.hlc, EventRow.id != row.id
+def insert_events(connection: sqlite3.Connection, rows: list[StoredEvent]) -> None:
+    connection.executemany(
+        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+        f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+        rows,
+    )
+
+
+def _latest_stamps(connection: sqlite3.Connection, entity_ids: list[str]) -> dict[str, str]:
+    latest = {}
+    for part in slices(entity_ids):
+        latest.update(
+            connection.execute(
+                "SELECT entity_id, max(hlc) FROM events "
+                f"WHERE entity_id IN ({','.join('?' * len(part))}) GROUP BY entity_id",
+                part,
+            )
         )
-    ).all()
-    return any(event_id not in fresh for event_id in later)
+    return latest
 
 
 def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
-    """Insert events seen on the share and project them; safe to repeat."""
+    """Insert events seen on the share and project them; safe to repeat.
+
+    Events newer than everything stored for their entity are projected in one
+    pass; an entity that gets an older event is projected again from all its
+    events, and so is everything in a batch that erases a person.
+    """
     session = tx.session
     wire_events = _blank_erased(session, wire_events)
-    ids = [wire["id"] for wire in wire_events]
-    known = (
-        set(session.exec(select(EventRow.id).where(EventRow.id.in_(ids))).all()) if ids else set()
-    )
-    fresh_rows = sorted(
+    connection = connection_of(session)
+    known = set(_existing(connection, [wire["id"] for wire in wire_events]))
+    fresh = sorted(
         (_event_from_wire(wire) for wire in wire_events if wire["id"] not in known),
         key=_sort_key,
     )
-    fresh = {row.id for row in fresh_rows}
-    for row in fresh_rows:
-        session.add(row)
-        tx.observe(row.hlc)
-    session.flush()
-
     replay: set[str] = set()
-    for row in fresh_rows:
-        if row.entity_id in replay:
-            continue
-        if _has_later(session, row, fresh):
-            replay.add(row.entity_id)
-            continue
-        if not projector.apply_or_wait(session, row):
-            replay.add(row.entity_id)
+    if fresh:
+        first_stamp: dict[str, str] = {}
+        for row in fresh:
+            first_stamp.setdefault(row.entity_id, row.hlc)
+        latest = _latest_stamps(connection, sorted(first_stamp))
+        insert_events(connection, fresh)
+        tx.observe(fresh[-1].hlc)
+        if any(row.type == EventType.PERSON_ERASED for row in fresh):
+            replay = set(first_stamp)
+        else:
+            replay = {e for e, stamp in first_stamp.items() if latest.get(e, "") >= stamp}
+            replay |= projector.project_many(
+                session, [row for row in fresh if row.entity_id not in replay]
+            )
     pending = retry_entities(session, replay)
-    return Applied(new_events=len(fresh_rows), pending_entities=pending)
+    return Applied(new_events=len(fresh), pending_entities=pending)
+
+
+def _existing(connection: sqlite3.Connection, event_ids: list[str]) -> list[str]:
+    found = []
+    for part in slices(event_ids):
+        found += [
+            event_id
+            for (event_id,) in connection.execute(
+                f"SELECT id FROM events WHERE id IN ({','.join('?' * len(part))})", part
+            )
+        ]
+    return found
 
 
 def _blank_erased(session: Session, wire_events: list[dict]) -> list[dict]:
@@ -193,34 +228,98 @@ def _blank_erased(session: Session, wire_events: list[dict]) -> list[dict]:
 
 
 def retry_entities(session: Session, entity_ids: set[str]) -> int:
-    """Project these and all waiting entities again; return how many still wait."""
-    waiting = set(session.exec(select(PendingEntityRow.entity_id)).all()) | entity_ids
-    if not waiting:
-        return 0
+    """Project these again, and the waiting entities whose references have arrived
+    (again and again while that frees more); return how many still wait.
+
+    A waiting entity whose references are still missing is not tried: a pull of
+    hundreds of small batches would otherwise replay every waiting one each time.
+    """
+    pending = set(session.exec(select(PendingEntityRow.entity_id)).all())
+    todo = set(entity_ids) | _unblocked(session, pending - entity_ids)
+    tried: set[str] = set()
+    while todo and _replay(session, todo):
+        tried |= todo
+        todo = _unblocked(session, pending - tried)
+    session.flush()
+    return session.exec(select(func.count()).select_from(PendingEntityRow)).one()
+
+
+def _replay(session: Session, entity_ids: set[str]) -> bool:
+    """Project each entity again from its events; True if any of them got through."""
     first_types = dict(
         session.exec(
             select(EventRow.entity_id, func.min(EventRow.type))
-            .where(EventRow.entity_id.in_(waiting))
+            .where(EventRow.entity_id.in_(entity_ids))
             .group_by(EventRow.entity_id)
         ).all()
     )
-    still = 0
+    progressed = False
     for entity_id in sorted(
-        waiting, key=lambda e: (projector.entity_rank(first_types.get(e, "")), e)
+        entity_ids, key=lambda e: (projector.entity_rank(first_types.get(e, "")), e)
     ):
         try:
             with session.begin_nested():
                 projector.replay_entity(session, entity_id)
         except projector.MissingDependency:
-            still += 1
             if session.get(PendingEntityRow, entity_id) is None:
                 session.add(PendingEntityRow(entity_id=entity_id))
         else:
+            progressed = True
             found = session.get(PendingEntityRow, entity_id)
             if found is not None:
                 session.delete(found)
     session.flush()
-    return still
+    return progressed
+
+
+# What an entity's first event refers to, by table; it waits until all of them are here.
+_REFERENCES = {
+    EventType.ONBOARDING_STARTED: lambda d: [
+        ("people", d["person_id"]),
+        ("units", d["unit_id"]),
+        ("users", d.get("supervisor_id")),
+        ("templates", f"{d['template_id']}@{d['template_version']}"),
+    ],
+    EventType.PERSON_CREATED: lambda d: [("units", d["unit_id"])],
+    EventType.USER_CREATED: lambda d: [("units", unit_id) for unit_id in d["unit_ids"]],
+}
+
+
+def _unblocked(session: Session, waiting: set[str]) -> set[str]:
+    """The waiting entities whose first event's references are all stored now."""
+    if not waiting:
+        return set()
+    connection = connection_of(session)
+    references: dict[str, list[tuple[str, str]]] = {}
+    kinds = ",".join(f"'{kind.value}'" for kind in _REFERENCES)
+    for part in slices(sorted(waiting)):
+        marks = ",".join("?" * len(part))
+        for entity_id, kind, payload in connection.execute(
+            f"SELECT entity_id, type, payload FROM events "
+            f"WHERE entity_id IN ({marks}) AND type IN ({kinds})",
+            part,
+        ):
+            references[entity_id] = [
+                (table, key)
+                for table, key in _REFERENCES[kind](json.loads(payload))
+                if key is not None
+            ]
+    present = {
+        (table, key)
+        for table in ("people", "units", "users")
+        for key in existing_ids(
+            connection, table, (k for refs in references.values() for t, k in refs if t == table)
+        )
+    }
+    present |= {
+        ("templates", f"{template_id}@{version}")
+        for template_id, version in connection.execute("SELECT id, version FROM templates")
+    }
+    return {
+        entity_id
+        for entity_id, refs in references.items()
+        if all(reference in present for reference in refs)
+    }
 
 
 def set_batch_hash(session: Session, workstation_id: str, sequence: int, sha256: str) -> None:
@@ -229,9 +328,4 @@ def set_batch_hash(session: Session, workstation_id: str, sequence: int, sha256:
 
 
 def all_known(session: Session, event_ids: list[str]) -> bool:
-    if not event_ids:
-        return True
-    found = session.exec(
-        select(func.count()).select_from(EventRow).where(EventRow.id.in_(event_ids))
-    ).one()
-    return found == len(set(event_ids))
+    return len(_existing(connection_of(session), sorted(set(event_ids)))) == len(set(event_ids))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from sqlmodel import Field, SQLModel
 
 
@@ -17,6 +19,23 @@ class EventRow(SQLModel, table=True):
     payload: str
     wall_time: str
     batch_sequence: int | None = None
+
+
+class StoredEvent(NamedTuple):
+    """An event as stored, without the ORM: bulk paths make hundreds of thousands."""
+
+    id: str
+    hlc: str
+    workstation_id: str
+    actor_id: str | None
+    type: str
+    entity_id: str
+    payload: str
+    wall_time: str
+    batch_sequence: int | None = None
+
+
+EVENT_COLUMNS = StoredEvent._fields
 
 
 class MetaRow(SQLModel, table=True):

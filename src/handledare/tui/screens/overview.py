@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from rich.text import Text
@@ -122,8 +123,9 @@ class OverviewScreen(HomeScreen):
     def _choice_changed(self) -> None:
         self._fill()
 
-    def _fill(self) -> None:
-        super()._fill()
+    def watch_summaries(self) -> None:
+        """The counts are of everything loaded, so they change with the list, not the filter."""
+        super().watch_summaries()
         today = self.app.clock().date()
         counts = overview.status_counts(self.summaries, today)
         parts = [f"{status.label.capitalize()}: {counts[status]}" for status in ReviewStatus]
@@ -131,17 +133,15 @@ class OverviewScreen(HomeScreen):
             parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
         self.query_one("#status-counts", Static).update(" · ".join(parts))
 
-    def _matches(self, s: OnboardingSummary) -> bool:
-        if not super()._matches(s):
-            return False
+    def _row_filter(self) -> Callable[[OnboardingSummary], bool]:
         wanted = {
             name: self.query_one(f"#{name}-filter", Select).value
             for name in ("unit", "status", "supervisor")
         }
-        status = s.review_status(self.app.clock().date())
-        return (
+        today = self.app.clock().date()
+        return lambda s: (
             wanted["unit"] in (Select.NULL, s.unit_name)
-            and wanted["status"] in (Select.NULL, status.value)
+            and wanted["status"] in (Select.NULL, s.review_status(today).value)
             and wanted["supervisor"] in (Select.NULL, s.supervisor_name)
         )
 

@@ -87,8 +87,11 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def reload(self) -> None:
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
 
+        known = self.names
+
         def load():
-            names = {user.id: user.name for user in people.list_users(store)}
+            # Names of users change seldom: read once per screen, not after every mark.
+            names = known or {user.id: user.name for user in people.list_users(store)}
             return (
                 onboarding.progress(store, actor, oid),
                 onboarding.history(store, actor, oid),

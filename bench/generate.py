@@ -1,0 +1,470 @@
+"""A municipality's worth of data for the benchmarks, the same from the same seed.
+
+    python bench/generate.py OUT [--scale quick|full] [--seed N]
+
+Writes OUT/data (one workstation's data folder) and OUT/share (the file share
+with every workstation's batches). The events are the ones the services
+write, with the same types and payloads (tests/test_bench_generate.py holds
+them side by side); they reach the database through the sync path,
+`replication.apply_events`, which every workstation uses for others' events.
+The last days of activity are on the share only: that is what the benchmark's
+sync round pulls. Every user's PIN is 1234.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from handledare.checklists import bundled_template_files
+from handledare.checklists.parser import load_template_file
+from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.events import EventType
+from handledare.domain.template import Template
+from handledare.security import hash_pin
+from handledare.services.demo import FIRST_NAMES, LAST_NAMES
+from handledare.services.templates import content_hash
+from handledare.store import replication
+from handledare.store.database import prepare_database
+from handledare.store.eventlog import Store
+from handledare.sync.batch import batch_name, encode
+from handledare.sync.engine import MAX_BATCH_EVENTS
+from handledare.sync.share import Share
+
+PIN = "1234"
+END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
+SPAN_DAYS = 730
+DAY_MS = 86_400_000
+# Events go into the database in slices, each one transaction, as batches would.
+APPLY_SLICE = 50_000
+
+
+@dataclass(frozen=True)
+class Scale:
+    units: int
+    users: int
+    substitutes: int
+    onboardings: int
+    workstations: int
+    pull_events: int
+
+
+SCALES = {
+    "quick": Scale(
+        units=5, users=50, substitutes=800, onboardings=1000, workstations=20, pull_events=5000
+    ),
+    "full": Scale(
+        units=50,
+        users=500,
+        substitutes=20_000,
+        onboardings=25_000,
+        workstations=200,
+        pull_events=100_000,
+    ),
+}
+
+
+@dataclass
+class Summary:
+    events: int
+    local_events: int
+    pull_events: int
+    batches: int
+    workstation_id: str
+    logins: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _User:
+    name: str
+    role: Role
+    id: str
+    unit_ids: list[str]
+
+
+@dataclass(frozen=True)
+class _Person:
+    id: str
+    name: str
+    unit_id: str
+    supervisor: str
+
+
+@dataclass
+class _Event:
+    millis: int
+    workstation: int
+    wire: dict
+
+
+class World:
+    """Builds the events of a whole municipality in memory, then writes them out."""
+
+    def __init__(self, scale: Scale, seed: int):
+        self.scale = scale
+        self.rng = random.Random(seed)
+        self.events: list[_Event] = []
+        self.workstations = [self.uuid() for _ in range(scale.workstations)]
+        self.templates = [load_template_file(path) for path in bundled_template_files()]
+        self.pin_hash = hash_pin(PIN, salt=self.rng.randbytes(16))
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+
+    def emit(
+        self,
+        when: datetime,
+        workstation: int,
+        actor: str | None,
+        event_type: EventType,
+        entity_id: str,
+        payload: dict,
+    ) -> str:
+        event_id = self.uuid()
+        wire = {
+            "id": event_id,
+            "workstation_id": self.workstations[workstation],
+            "actor_id": actor,
+            "type": event_type.value,
+            "entity_id": entity_id,
+            "wall_time": when.isoformat(timespec="milliseconds"),
+            "payload": payload,
+        }
+        self.events.append(_Event(int(when.timestamp() * 1000), workstation, wire))
+        return event_id
+
+    def build(self) -> dict[str, str]:
+        """Every event of the municipality; returns a login (name: role) per kind of user."""
+        setup = END - timedelta(days=SPAN_DAYS + 30)
+        for template in self.templates:
+            self.emit(
+                setup,
+                0,
+                None,
+                EventType.TEMPLATE_IMPORTED,
+                f"{template.id}@{template.version}",
+                {"template": template.to_dict(), "content_hash": content_hash(template)},
+            )
+        units = [self.uuid() for _ in range(self.scale.units)]
+        for number, unit_id in enumerate(units, start=1):
+            self.emit(
+                setup, 0, None, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
+            )
+        users = self._users(setup, units)
+        stations = {
+            unit_id: [
+                w for w in range(1, self.scale.workstations) if (w - 1) % self.scale.units == index
+            ]
+            or [0]
+            for index, unit_id in enumerate(units)
+        }
+        self._onboardings(self._people(units, users, stations), users, stations)
+        return {user.name: user.role.value for user in users[:3]}
+
+    def _users(self, when: datetime, units: list[str]) -> list[_User]:
+        """One admin, a manager per five units, the rest supervisors spread over the units."""
+        managers = max(1, len(units) // 5)
+        users = []
+        for index in range(self.scale.users):
+            if index == 0:
+                user = _User("Admin Bench", Role.ADMIN, self.uuid(), [])
+            elif index <= managers:
+                # The first manager oversees every unit: the overview at full size.
+                unit_ids = units if index == 1 else units[(index - 1) * 5 : index * 5]
+                user = _User(f"Chef {index:03d}", Role.MANAGER, self.uuid(), unit_ids)
+            else:
+                unit_ids = [units[(index - managers - 1) % len(units)]]
+                user = _User(f"Handledare {index:03d}", Role.SUPERVISOR, self.uuid(), unit_ids)
+            self.emit(
+                when,
+                0,
+                None,
+                EventType.USER_CREATED,
+                user.id,
+                {
+                    "name": user.name,
+                    "role": user.role.value,
+                    "unit_ids": sorted(user.unit_ids),
+                    "pin_hash": self.pin_hash,
+                    "language": "sv",
+                },
+            )
+            users.append(user)
+        return users
+
+    def _people(self, units, users: list[_User], stations) -> list[_Person]:
+        supervisors = defaultdict(list)
+        for user in users:
+            if user.role is Role.SUPERVISOR:
+                supervisors[user.unit_ids[0]].append(user.id)
+        people = []
+        for _ in range(self.scale.substitutes):
+            unit_id = self.rng.choice(units)
+            name = f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+            start = END - timedelta(
+                days=self.rng.uniform(1, SPAN_DAYS), minutes=self.rng.randrange(0, 600)
+            )
+            person = _Person(self.uuid(), name, unit_id, self.rng.choice(supervisors[unit_id]))
+            self.emit(
+                start,
+                self.rng.choice(stations[unit_id]),
+                person.supervisor,
+                EventType.PERSON_CREATED,
+                person.id,
+                {
+                    "name": name,
+                    "unit_id": unit_id,
+                    "employment_type": EmploymentType.HOURLY.value,
+                    "start_date": start.date().isoformat(),
+                    "employee_number": f"V{self.rng.randrange(100000, 999999)}",
+                },
+            )
+            people.append((person, start))
+        return people
+
+    def _onboardings(self, people, users: list[_User], stations) -> None:
+        managers = defaultdict(list)
+        for user in users:
+            if user.role is Role.MANAGER:
+                for unit_id in user.unit_ids:
+                    managers[unit_id].append(user.id)
+        plans = [(person, start, 0) for person, start in people]
+        extra = max(0, self.scale.onboardings - len(people))
+        plans += [(person, start, 1) for person, start in self.rng.sample(people, extra)]
+        for person, start, which in plans:
+            begin = start + timedelta(minutes=5) if which == 0 else start + timedelta(days=30)
+            if begin >= END:
+                continue
+            template = self.templates[which % len(self.templates)]
+            _Onboarding(self, template, person, begin).run(
+                stations[person.unit_id], managers[person.unit_id]
+            )
+
+    def stamped(self) -> list[_Event]:
+        """Events in stamp order, each with a stamp unique on its workstation."""
+        self.events.sort(key=lambda e: (e.millis, e.wire["id"]))
+        counters: dict[tuple[int, int], int] = {}
+        for event in self.events:
+            key = (event.workstation, event.millis)
+            counter = counters.get(key, 0)
+            counters[key] = counter + 1
+            event.wire["hlc"] = f"{event.millis:015d}.{counter:06d}"
+        return self.events
+
+
+class _Onboarding:
+    """One substitute's way through a checklist: sessions of items, signed at the end."""
+
+    def __init__(self, world: World, template: Template, person: _Person, begin: datetime):
+        self.world = world
+        self.template = template
+        self.person = person
+        self.when = begin
+        self.id = world.uuid()
+        self.last: dict[str, str | None] = {}
+        self.unsigned: list[str] = []
+
+    def emit(self, station: int, event_type: EventType, payload: dict, actor=None) -> str:
+        self.when += timedelta(seconds=self.world.rng.randrange(20, 240))
+        return self.world.emit(
+            self.when, station, actor or self.person.supervisor, event_type, self.id, payload
+        )
+
+    def run(self, stations: list[int], managers: list[str]) -> None:
+        """Sessions a few days apart until the end, or until the substitute stops coming."""
+        rng = self.world.rng
+        station = rng.choice(stations)
+        payload = {
+            "person_id": self.person.id,
+            "template_id": self.template.id,
+            "template_version": self.template.version,
+            "unit_id": self.person.unit_id,
+            "supervisor_id": self.person.supervisor,
+        }
+        self.emit(station, EventType.ONBOARDING_STARTED, payload)
+        items = self.template.items()
+        stop = len(items) if rng.random() > 0.3 else rng.randrange(len(items))
+        done = 0
+        while done < stop:
+            self.when += timedelta(days=rng.uniform(1, 6))
+            station = rng.choice(stations)
+            for item in items[done : min(stop, done + rng.randrange(6, 15))]:
+                if self.when >= END:
+                    return
+                self._mark(station, item)
+                done += 1
+            if rng.random() < 0.9 or done == len(items):
+                self._sign(station)
+        if done < len(items):
+            return
+        if rng.random() < 0.03:
+            self._revoke_and_sign_again(station, rng.choice(items))
+        self.when += timedelta(days=rng.uniform(1, 10))
+        if self.when < END and managers:
+            self.emit(station, EventType.APPROVED, {}, actor=rng.choice(managers))
+
+    def _mark(self, station: int, item) -> None:
+        rng = self.world.rng
+        key = item.key
+        if rng.random() < 0.02 and not item.needs_practical:
+            payload = {"item_key": key, "mark": Mark.NOT_APPLICABLE.value, "basis": None}
+            payload["reason"] = "Ingår inte i uppdraget på den här enheten"
+            self.last[key] = self.emit(station, EventType.ITEM_MARKED, payload)
+            self.unsigned.append(key)
+            return
+        marks = (
+            [Mark.WALKED_THROUGH, Mark.PRACTISED] if item.needs_practical else [Mark.WALKED_THROUGH]
+        )
+        for mark in marks:
+            payload = {"item_key": key, "mark": mark.value, "basis": self.last.get(key)}
+            self.last[key] = self.emit(station, EventType.ITEM_MARKED, payload)
+        self.unsigned.append(key)
+        if rng.random() < 0.05:
+            payload = {"item_key": key, "text": "Behöver öva mer på detta", "by_substitute": False}
+            self.emit(station, EventType.NOTE_ADDED, payload)
+
+    def _sign(self, station: int) -> None:
+        """The substitute acknowledges and the supervisor signs what was marked, as in the app."""
+        keys = sorted(set(self.unsigned))
+        self.unsigned.clear()
+        self.emit(
+            station, EventType.ACKNOWLEDGED, {"typed_name": self.person.name, "item_keys": keys}
+        )
+        payload = {"item_keys": keys, "basis": {key: self.last[key] for key in keys}}
+        signed = self.emit(station, EventType.ITEMS_SIGNED_OFF, payload)
+        for key in keys:
+            self.last[key] = signed
+
+    def _revoke_and_sign_again(self, station: int, item) -> None:
+        self.when += timedelta(days=self.world.rng.uniform(1, 5))
+        payload = {
+            "item_key": item.key,
+            "reason": "Visade osäkerhet, gås igenom igen",
+            "basis": self.last[item.key],
+        }
+        self.last[item.key] = self.emit(station, EventType.SIGN_OFF_REVOKED, payload)
+        self._mark(station, item)
+        self._sign(station)
+
+
+def _batches(events: list[_Event]) -> Iterator[tuple[int, list[_Event]]]:
+    """Each workstation's events as it would publish them: a batch per day it worked."""
+    by_station: dict[int, list[_Event]] = defaultdict(list)
+    for event in events:
+        by_station[event.workstation].append(event)
+    for station, own in sorted(by_station.items()):
+        day: list[_Event] = []
+        for event in own:
+            if day and (
+                event.millis // DAY_MS != day[0].millis // DAY_MS or len(day) >= MAX_BATCH_EVENTS
+            ):
+                yield station, day
+                day = []
+            day.append(event)
+        if day:
+            yield station, day
+
+
+def _set_workstation_id(path: Path, workstation_id: str) -> None:
+    """A fresh database gets a random id; generated data gets one from the seed."""
+    prepare_database(path)
+    with closing(sqlite3.connect(path)) as connection, connection:
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES ('workstation_id', ?)", (workstation_id,)
+        )
+
+
+def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
+    """Write OUT/data and OUT/share; OUT must not hold a previous run."""
+    world = World(scale, seed)
+    logins = world.build()
+    events = world.stamped()
+    cutoff = _cutoff(events, scale.pull_events)
+
+    share = Share(out / "share")
+    share.root.mkdir(parents=True)
+    share.open()
+    local_batches = []
+    batch_count = 0
+    previous: dict[int, str | None] = defaultdict(lambda: None)
+    sequence: dict[int, int] = defaultdict(int)
+    for station, group in _batches(events):
+        sequence[station] += 1
+        wire = [event.wire for event in group]
+        batch, data = encode(
+            world.workstations[station], sequence[station], previous[station], wire
+        )
+        folder = share.folder(batch.workstation_id)
+        folder.mkdir(exist_ok=True)
+        (folder / batch_name(batch.sequence)).write_bytes(data)
+        previous[station] = batch.sha256
+        batch_count += 1
+        if group[-1].millis < cutoff:
+            local_batches.append((batch, wire[-1]["hlc"]))
+    for station, workstation_id in enumerate(world.workstations[1:], start=1):
+        share.claim(workstation_id, f"Arbetsplats {station:03d}", f"bench-{station:03d}")
+
+    database = out / "data" / "handledare.db"
+    _set_workstation_id(database, world.workstations[0])
+    store = Store.open(database, now=lambda: END)
+    local = [event.wire for event in events if event.millis < cutoff]
+    for start in range(0, len(local), APPLY_SLICE):
+        with store.write(None) as tx:
+            replication.apply_events(tx, local[start : start + APPLY_SLICE])
+    with store.write(None) as tx:
+        for batch, last_stamp in local_batches:
+            replication.record_batch(
+                tx,
+                batch.workstation_id,
+                batch.sequence,
+                batch.sha256,
+                [event["id"] for event in batch.events],
+                last_stamp,
+            )
+    store.close()
+    return Summary(
+        events=len(events),
+        local_events=len(local),
+        pull_events=len(events) - len(local),
+        batches=batch_count,
+        workstation_id=world.workstations[0],
+        logins=logins,
+    )
+
+
+def _cutoff(events: list[_Event], pull_events: int) -> int:
+    """The start of the day from which about `pull_events` events are on the share only."""
+    if pull_events <= 0 or pull_events >= len(events):
+        return events[-1].millis + 1
+    return events[-pull_events].millis // DAY_MS * DAY_MS
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="an empty or new folder")
+    parser.add_argument("--scale", choices=sorted(SCALES), default="quick")
+    parser.add_argument("--seed", type=int, default=20261122)
+    args = parser.parse_args()
+    if args.out.exists() and any(args.out.iterdir()):
+        parser.error(f"{args.out} is not empty")
+    started = time.perf_counter()
+    summary = generate(args.out, SCALES[args.scale], args.seed)
+    print(
+        f"{summary.events} events ({summary.local_events} in the database, "
+        f"{summary.pull_events} on the share only), {summary.batches} batches, "
+        f"in {time.perf_counter() - started:.0f} s"
+    )
+    print(f"data: {args.out / 'data'}  share: {args.out / 'share'}  PIN for everyone: {PIN}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+"""One measured scenario in a process of its own; prints its timings as one JSON line.
+
+    python bench/probe.py start-bare
+    python bench/probe.py start-app DATA_DIR
+    python bench/probe.py session-bare ROWS
+    python bench/probe.py session-app DATA_DIR
+
+Started by `run.py`, which times whole processes for the start-up and reads
+the JSON for the rest. Each `-app` scenario has a `-bare` twin doing the same
+with nothing but Textual (a header, a DataTable, a footer), the baseline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import sys
+import time
+from contextlib import closing
+from pathlib import Path
+
+PIN = "1234"
+MARKS = 25
+FILTER_KEYS = "anna"
+SIZE = (120, 40)
+
+
+def peak_rss_mb() -> float | None:
+    """This process's peak resident memory, where the platform tells it.
+
+    Linux's VmHWM starts afresh with the program; getrusage's maximum would
+    carry over the parent's from before the exec.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def bare_app(rows: int):
+    from textual.app import App
+    from textual.widgets import DataTable, Footer, Header, Input
+
+    class Bare(App):
+        """What any Textual list screen costs: the baseline."""
+
+        def compose(self):
+            yield Header()
+            yield Input(id="filter")
+            yield DataTable(id="table", cursor_type="row")
+            yield Footer()
+
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_columns(*(f"Kolumn {n}" for n in range(8)))
+            self.rows = [tuple(f"Vikarie {n} rad {r}" for n in range(8)) for r in range(rows)]
+            self._fill("")
+
+        def _fill(self, wanted: str) -> None:
+            table = self.query_one(DataTable)
+            table.clear()
+            table.add_rows(row for row in self.rows if wanted in row[0].lower())
+
+        def on_input_changed(self, event: Input.Changed) -> None:
+            self._fill(event.value.lower())
+
+    return Bare()
+
+
+def counting(obj, name: str) -> list[int]:
+    """Count calls of a screen's method, to know when it has handled a key."""
+    calls = [0]
+    original = getattr(obj, name)
+
+    def counted(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls[0] += 1
+        return result
+
+    setattr(obj, name, counted)
+    return calls
+
+
+async def press(app, key: str, calls: list[int]) -> float:
+    """Seconds from a key press to the screen updated and drawn.
+
+    Pilot.press waits for idle in 20 ms steps, too coarse for this; here the key
+    goes to the driver as a terminal's would, and the clock stops once the
+    screen's handler has run and the screen has been drawn.
+    """
+    before = calls[0]
+    began = time.perf_counter()
+    send(app, key)
+    while calls[0] == before:
+        await asyncio.sleep(0.0002)
+    app.screen._on_timer_update()
+    await asyncio.sleep(0)
+    return time.perf_counter() - began
+
+
+async def until(pilot, condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not get there")
+        await pilot.pause(0.001)
+
+
+async def quiet(pilot) -> None:
+    """Until the app's background work and what it started are done."""
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return
+
+
+async def start_bare() -> dict:
+    from textual.widgets import DataTable
+
+    app = bare_app(0)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: app.screen.query(DataTable))
+    return {}
+
+
+async def start_app(data_dir: Path) -> dict:
+    from handledare.config import Settings
+    from handledare.tui.app import HandledareApp
+
+    app = HandledareApp(Settings(data_dir=data_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: signing_in(app))
+    return {}
+
+
+def signing_in(app) -> bool:
+    """The sign-in screen is up with its names listed: the app can be used."""
+    from handledare.tui.screens.gate import SignInScreen
+
+    screen = app.screen
+    return (
+        isinstance(screen, SignInScreen)
+        and screen.is_mounted
+        and bool(screen.query("#users"))
+        and screen.query_one("#users").option_count > 0
+    )
+
+
+async def session_bare(rows: int) -> dict:
+    from textual.widgets import DataTable, Input
+
+    started = time.perf_counter()
+    app = bare_app(rows)
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(DataTable)
+        await until(pilot, lambda: table.row_count == rows)
+        await pilot.pause()
+        paint = time.perf_counter() - started
+        app.query_one(Input).focus()
+        await pilot.pause()
+        filled = counting(app, "_fill")
+        filter_keys = [await press(app, key, filled) for key in FILTER_KEYS]
+        table.focus()
+        await pilot.pause()
+        moved = counting(table, "action_cursor_down")
+        moves = [await press(app, "down", moved) for _ in range(MARKS)]
+    return {"paint": paint, "filter": filter_keys, "key": moves, "rss": peak_rss_mb()}
+
+
+def _busiest(data_dir: Path) -> tuple[str, str, str, int]:
+    """A manager who sees every unit, and an onboarding in progress with items left."""
+    with closing(sqlite3.connect(data_dir / "handledare.db")) as connection:
+        (manager,) = connection.execute(
+            "SELECT u.name FROM users u JOIN user_units l ON l.user_id = u.id "
+            "WHERE u.role = 'manager' GROUP BY u.id ORDER BY count(*) DESC, u.name LIMIT 1"
+        ).fetchone()
+        supervisor, onboarding_id = connection.execute(
+            "SELECT u.name, o.id FROM onboardings o JOIN users u ON u.id = o.supervisor_id "
+            "WHERE o.status = 'in_progress' ORDER BY o.item_count - o.signed_count DESC, o.id "
+            "LIMIT 1"
+        ).fetchone()
+        substitutes = connection.execute(
+            "SELECT count(*) FROM people p LEFT JOIN onboardings o ON o.person_id = p.id"
+        ).fetchone()[0]
+    return manager, supervisor, onboarding_id, substitutes
+
+
+async def _sign_in(pilot, name: str) -> None:
+    """Up to the PIN typed; the caller presses Enter, with its clock running."""
+    from textual.widgets import Input
+
+    screen = pilot.app.screen
+    await until(pilot, lambda: screen.query("#filter"))
+    screen.query_one("#filter", Input).focus()
+    await pilot.press(*("space" if char == " " else char for char in name), "enter", "enter")
+    await pilot.press(*PIN)
+
+
+def send(app, key: str) -> None:
+    """A key as a terminal would deliver it, without Pilot's waiting."""
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    app._driver.send_message(event)
+
+
+async def session_app(data_dir: Path) -> dict:
+    from textual.widgets import DataTable, Input
+
+    from handledare.config import Settings
+    from handledare.tui.app import HandledareApp
+    from handledare.tui.screens.home import ROW_LIMIT
+    from handledare.tui.screens.overview import OverviewScreen
+    from handledare.tui.screens.walkthrough import WalkthroughScreen
+
+    manager, supervisor, onboarding_id, rows = _busiest(data_dir)
+    marks_before = _mark_count(data_dir, onboarding_id)
+    app = HandledareApp(Settings(data_dir=data_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: signing_in(app))
+        await _sign_in(pilot, manager)
+        began = time.perf_counter()
+        send(app, "enter")
+
+        def painted() -> bool:
+            screen = app.screen
+            return (
+                isinstance(screen, OverviewScreen)
+                and bool(screen.query("#people"))
+                and screen.query_one("#people", DataTable).row_count >= min(rows, ROW_LIMIT)
+            )
+
+        await until(pilot, painted)
+        await pilot.pause()
+        paint = time.perf_counter() - began
+        app.screen.query_one("#filter", Input).focus()
+        await pilot.pause()
+        filled = counting(app.screen, "_fill")
+        filter_keys = [await press(app, key, filled) for key in FILTER_KEYS]
+
+        await pilot.press("ctrl+o")
+        await until(pilot, lambda: signing_in(app))
+        await _sign_in(pilot, supervisor)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query("#people"))
+        await quiet(pilot)
+        app.push_screen(WalkthroughScreen(onboarding_id))
+        await until(pilot, lambda: isinstance(app.screen, WalkthroughScreen))
+        await quiet(pilot)
+        loaded = counting(app.screen, "_loaded")
+        marks = []
+        for _ in range(MARKS):
+            await pilot.press("n")
+            await quiet(pilot)
+            marks.append(await press(app, "g", loaded))
+    return {
+        "paint": paint,
+        "rows": rows,
+        "filter": filter_keys,
+        "mark": marks,
+        "rss": peak_rss_mb(),
+        "stored": _mark_count(data_dir, onboarding_id) - marks_before,
+    }
+
+
+def _mark_count(data_dir: Path, onboarding_id: str) -> int:
+    """Marks in the database: the ones measured must have reached it, not just the screen."""
+    with closing(sqlite3.connect(data_dir / "handledare.db")) as connection:
+        return connection.execute(
+            "SELECT count(*) FROM events WHERE entity_id = ? AND type = 'item.marked'",
+            (onboarding_id,),
+        ).fetchone()[0]
+
+
+SCENARIOS = {
+    "start-bare": lambda: start_bare(),
+    "start-app": lambda path: start_app(Path(path)),
+    "session-bare": lambda rows: session_bare(int(rows)),
+    "session-app": lambda path: session_app(Path(path)),
+}
+
+
+def main() -> None:
+    name, *arguments = sys.argv[1:]
+    result = asyncio.run(SCENARIOS[name](*arguments))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
