@@ -22,7 +22,7 @@ from handledare.store.database import (
     prepare_database,
     translated_errors,
 )
-from handledare.store.onboarding_projection import connection_of
+from handledare.store.sql import connection_of
 from handledare.store.tables import (
     EVENT_COLUMNS,
     PROJECTION_TABLES,

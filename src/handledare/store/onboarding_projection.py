@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +20,7 @@ from sqlmodel import Session
 from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
+from handledare.store.sql import connection_of, existing_ids, select_in
 from handledare.store.tables import ConflictRow, EventRow, ItemStateRow, OnboardingRow
 
 ONBOARDING_COLUMNS = (
@@ -58,8 +59,6 @@ ITEM_COLUMNS = (
 CONFLICT_COLUMNS = ("event_id", "onboarding_id", "item_key", "other_event_id")
 # A revocation clears the item from its mark to its expiry; notes and history stay.
 _CLEARED_BY_REVOKE = ITEM_COLUMNS[ITEM_COLUMNS.index("mark") : ITEM_COLUMNS.index("note_count")]
-# SQLite allows 32766 parameters a statement; lookups go in slices well below it.
-_SLICE = 900
 # Events from before conflicts were tracked carry no basis and are trusted.
 _NO_BASIS = object()
 
@@ -74,44 +73,16 @@ class Onboarding:
     removed_conflicts: set[str] = field(default_factory=set)
 
 
-def connection_of(session: Session) -> sqlite3.Connection:
-    """The session's own sqlite3 connection, inside its transaction."""
-    session.flush()
-    return session.connection().connection.driver_connection
-
-
-def slices(values: list[str]) -> Iterator[list[str]]:
-    for start in range(0, len(values), _SLICE):
-        yield values[start : start + _SLICE]
-
-
-def _select_in(
-    connection: sqlite3.Connection, table: str, columns: tuple[str, ...], key: str, ids: list[str]
-) -> Iterator[dict]:
-    for part in slices(ids):
-        marks = ",".join("?" * len(part))
-        cursor = connection.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} IN ({marks})", part
-        )
-        for values in cursor:
-            yield dict(zip(columns, values, strict=True))
-
-
-def existing_ids(connection: sqlite3.Connection, table: str, ids: Iterable[str]) -> set[str]:
-    wanted = sorted({i for i in ids if i is not None})
-    return {row["id"] for row in _select_in(connection, table, ("id",), "id", wanted)}
-
-
 def load(connection: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Onboarding]:
     wanted = sorted(set(ids))
     found = {
         row["id"]: Onboarding(row, {}, {})
-        for row in _select_in(connection, "onboardings", ONBOARDING_COLUMNS, "id", wanted)
+        for row in select_in(connection, "onboardings", ONBOARDING_COLUMNS, "id", wanted)
     }
     loaded = sorted(found)
-    for item in _select_in(connection, "item_states", ITEM_COLUMNS, "onboarding_id", loaded):
+    for item in select_in(connection, "item_states", ITEM_COLUMNS, "onboarding_id", loaded):
         found[item["onboarding_id"]].items[item["item_key"]] = item
-    for conflict in _select_in(connection, "conflicts", CONFLICT_COLUMNS, "onboarding_id", loaded):
+    for conflict in select_in(connection, "conflicts", CONFLICT_COLUMNS, "onboarding_id", loaded):
         found[conflict["onboarding_id"]].conflicts[conflict["event_id"]] = conflict
     return found
 

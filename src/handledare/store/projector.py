@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,7 @@ from handledare.domain.template import Template
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
+from handledare.store.sql import connection_of, existing_ids
 from handledare.store.tables import (
     EventRow,
     OnboardingRow,
@@ -109,9 +111,7 @@ def _insert_new_units_and_people(
 
     Returns the entities inserted and the people whose unit has not arrived.
     """
-    counts: dict[str, int] = {}
-    for row in events:
-        counts[row.entity_id] = counts.get(row.entity_id, 0) + 1
+    counts = Counter(row.entity_id for row in events)
     creations = [
         row
         for row in events
@@ -120,43 +120,38 @@ def _insert_new_units_and_people(
     ]
     if not creations:
         return set(), set()
-    connection = onboardings.connection_of(session)
-    present = onboardings.existing_ids(
-        connection, "units", (r.entity_id for r in creations)
-    ) | onboardings.existing_ids(connection, "people", (r.entity_id for r in creations))
+    connection = connection_of(session)
+    present = existing_ids(connection, "units", (r.entity_id for r in creations)) | existing_ids(
+        connection, "people", (r.entity_id for r in creations)
+    )
     units = [
         r for r in creations if r.type == EventType.UNIT_CREATED and r.entity_id not in present
     ]
-    connection.executemany(
-        "INSERT INTO units (id, name, created_at) VALUES (?, ?, ?)",
-        [(r.entity_id, json.loads(r.payload)["name"], r.wall_time) for r in units],
-    )
+    _insert(connection, "units", [_unit_fields(r, json.loads(r.payload)) for r in units])
     people = [
         (r, json.loads(r.payload))
         for r in creations
         if r.type == EventType.PERSON_CREATED and r.entity_id not in present
     ]
-    known_units = onboardings.existing_ids(connection, "units", (d["unit_id"] for _r, d in people))
+    known_units = existing_ids(connection, "units", (d["unit_id"] for _r, d in people))
     waiting = {r.entity_id for r, d in people if d["unit_id"] not in known_units}
-    connection.executemany(
-        "INSERT INTO people (id, name, unit_id, employment_type, start_date, employee_number, "
-        "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (
-                r.entity_id,
-                d["name"],
-                d["unit_id"],
-                d["employment_type"],
-                d["start_date"],
-                d.get("employee_number"),
-                r.wall_time,
-            )
-            for r, d in people
-            if r.entity_id not in waiting
-        ],
+    _insert(
+        connection,
+        "people",
+        [_person_fields(r, d) for r, d in people if r.entity_id not in waiting],
     )
-    inserted = {r.entity_id for r in units} | {r.entity_id for r, _d in people} - waiting
+    inserted = {r.entity_id for r in units} | ({r.entity_id for r, _d in people} - waiting)
     return inserted, waiting
+
+
+def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+    """The same rows the ORM handlers add, in one statement."""
+    if rows:
+        columns = list(rows[0])
+        connection.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            [tuple(row[c] for c in columns) for row in rows],
+        )
 
 
 def apply_or_wait(session: Session, row: EventRow) -> bool:
@@ -230,7 +225,11 @@ def fill_missing_counts(session: Session) -> int:
 @handles(EventType.UNIT_CREATED)
 def _unit_created(session: Session, row: EventRow, data: dict) -> None:
     if session.get(UnitRow, row.entity_id) is None:
-        session.add(UnitRow(id=row.entity_id, name=data["name"], created_at=row.wall_time))
+        session.add(UnitRow(**_unit_fields(row, data)))
+
+
+def _unit_fields(row: EventRow, data: dict) -> dict:
+    return {"id": row.entity_id, "name": data["name"], "created_at": row.wall_time}
 
 
 @handles(EventType.USER_CREATED)
@@ -280,17 +279,19 @@ def _person_created(session: Session, row: EventRow, data: dict) -> None:
         existing.name = data["name"]
         existing.employee_number = data.get("employee_number")
         return
-    session.add(
-        PersonRow(
-            id=row.entity_id,
-            name=data["name"],
-            unit_id=data["unit_id"],
-            employment_type=data["employment_type"],
-            start_date=data["start_date"],
-            employee_number=data.get("employee_number"),
-            created_at=row.wall_time,
-        )
-    )
+    session.add(PersonRow(**_person_fields(row, data)))
+
+
+def _person_fields(row: EventRow, data: dict) -> dict:
+    return {
+        "id": row.entity_id,
+        "name": data["name"],
+        "unit_id": data["unit_id"],
+        "employment_type": data["employment_type"],
+        "start_date": data["start_date"],
+        "employee_number": data.get("employee_number"),
+        "created_at": row.wall_time,
+    }
 
 
 @handles(EventType.PERSON_ERASED)

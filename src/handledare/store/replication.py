@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from handledare.domain.events import EventType
 from handledare.store import erasure, projector
 from handledare.store.eventlog import Transaction
-from handledare.store.onboarding_projection import connection_of, existing_ids, slices
+from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
     EVENT_COLUMNS,
     BatchRow,
@@ -174,7 +174,7 @@ def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
     session = tx.session
     wire_events = _blank_erased(session, wire_events)
     connection = connection_of(session)
-    known = set(_existing(connection, [wire["id"] for wire in wire_events]))
+    known = existing_ids(connection, "events", (wire["id"] for wire in wire_events))
     fresh = sorted(
         (_event_from_wire(wire) for wire in wire_events if wire["id"] not in known),
         key=_sort_key,
@@ -196,18 +196,6 @@ def apply_events(tx: Transaction, wire_events: list[dict]) -> Applied:
             )
     pending = retry_entities(session, replay)
     return Applied(new_events=len(fresh), pending_entities=pending)
-
-
-def _existing(connection: sqlite3.Connection, event_ids: list[str]) -> list[str]:
-    found = []
-    for part in slices(event_ids):
-        found += [
-            event_id
-            for (event_id,) in connection.execute(
-                f"SELECT id FROM events WHERE id IN ({','.join('?' * len(part))})", part
-            )
-        ]
-    return found
 
 
 def _blank_erased(session: Session, wire_events: list[dict]) -> list[dict]:
@@ -328,4 +316,5 @@ def set_batch_hash(session: Session, workstation_id: str, sequence: int, sha256:
 
 
 def all_known(session: Session, event_ids: list[str]) -> bool:
-    return len(_existing(connection_of(session), sorted(set(event_ids)))) == len(set(event_ids))
+    wanted = set(event_ids)
+    return len(existing_ids(connection_of(session), "events", wanted)) == len(wanted)
