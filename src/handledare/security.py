@@ -14,7 +14,8 @@ from handledare.domain.enums import Role
 from handledare.errors import PermissionRefused
 from handledare.i18n import _
 
-_PIN_PATTERN = re.compile(r"[0-9]{4,8}")
+PIN_MAX_LENGTH = 8
+_PIN_PATTERN = re.compile(rf"[0-9]{{4,{PIN_MAX_LENGTH}}}")
 # scrypt with n=2**14, r=8 costs about 16 MiB and tens of milliseconds: slow
 # enough to make guessing a stolen hash expensive, fast enough for a sign-in.
 _N, _R, _P = 2**14, 8, 1

@@ -13,6 +13,7 @@ from handledare.i18n import _
 from handledare.security import pin_problem
 from handledare.services import people, templates
 from handledare.tui.background import in_background
+from handledare.tui.widgets.pin_input import PinInput
 
 
 class FirstRunScreen(Screen):
@@ -31,9 +32,9 @@ class FirstRunScreen(Screen):
             yield Input(id="name", max_length=200)
             yield Label("", id="name-error", classes="error")
             yield Label(_("Choose a PIN (4-8 digits)"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin")
+            yield PinInput(id="pin")
             yield Label(_("The same PIN again"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin2")
+            yield PinInput(id="pin2")
             yield Label("", id="pin-error", classes="error")
             yield Label(_("First unit (optional), e.g. Hemtjänst Norr"))
             yield Input(id="unit", max_length=200)

@@ -21,6 +21,7 @@ from handledare.services import onboarding, people, templates
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.pin_input import PinInput
 
 
 class Form(TranslatedBindings, ModalScreen[str | None]):
@@ -225,9 +226,9 @@ class UserForm(Form):
                 id="language",
             )
             yield Label(_("PIN (4-8 digits)"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin")
+            yield PinInput(id="pin")
             yield Label(_("The same PIN again"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin2")
+            yield PinInput(id="pin2")
             yield self.error_label("pin")
             yield from self.buttons()
 

@@ -24,6 +24,7 @@ from handledare.text import fold
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.pin_input import PinInput
 
 
 class StartScreen(Screen):
@@ -123,7 +124,7 @@ class SignInScreen(TranslatedBindings, Screen):
             yield Input(placeholder=_("Type to find your name"), id="filter")
             yield OptionList(id="users")
             yield Label(_("PIN"))
-            yield Input(password=True, max_length=8, id="pin", restrict=r"[0-9]*")
+            yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
         yield Footer()
 
@@ -203,7 +204,7 @@ class LockScreen(TranslatedBindings, Screen):
                 id="locked-by",
             )
             yield Label(_("PIN"))
-            yield Input(password=True, max_length=8, id="pin", restrict=r"[0-9]*")
+            yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
             yield Button(_("Sign in as another user"), id="other")
         yield Footer()

@@ -61,9 +61,9 @@ class HomeScreen(TranslatedBindings, Screen):
 
     summaries: var[list[OnboardingSummary]] = var(list, init=False)
     sort_column: var[int] = var(0)
-    _order_of: list[OnboardingSummary] | None = None
-    _order_key: tuple[int, str] | None = None
-    _order: list[tuple[OnboardingSummary, str]] = []
+    # The rows sorted, each with its searched text: made again only when the list or
+    # the sort changes, so typing in a list of thousands neither sorts nor folds them.
+    _order: list[tuple[OnboardingSummary, str]] | None = None
 
     def columns(self) -> list[str]:
         return [
@@ -126,9 +126,11 @@ class HomeScreen(TranslatedBindings, Screen):
         self.summaries = summaries
 
     def watch_summaries(self) -> None:
+        self._order = None
         self._fill()
 
     def watch_sort_column(self) -> None:
+        self._order = None
         self._fill()
 
     @on(Input.Changed, "#filter")
@@ -147,13 +149,9 @@ class HomeScreen(TranslatedBindings, Screen):
         return "\n".join(fold(text) for text in texts)
 
     def _ordered(self) -> list[tuple[OnboardingSummary, str]]:
-        """The rows sorted, with their searched text; kept while only the filter changes,
-        so typing in a list of thousands does not sort and fold them all again."""
-        key = (self.sort_column, current_language())
-        if self._order_of is not self.summaries or self._order_key != key:
+        if self._order is None:
             ordered = sorted(self.summaries, key=self._sort_key, reverse=self.sort_column in (3, 5))
             self._order = [(s, self._searched_text(s)) for s in ordered]
-            self._order_of, self._order_key = self.summaries, key
         return self._order
 
     def _row_filter(self) -> Callable[[OnboardingSummary], bool]:
@@ -201,19 +199,15 @@ class HomeScreen(TranslatedBindings, Screen):
             table.add_row(*self._cells(s, now.date(), now), key=keys[-1])
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
+        column = self.columns()[self.sort_column]
         if len(shown) > ROW_LIMIT:
             count = _(
                 "the first {limit} of {shown} matching ({total} in all) · type to narrow · "
                 "sorted by {column}"
-            ).format(
-                limit=ROW_LIMIT,
-                shown=len(shown),
-                total=len(self.summaries),
-                column=self.columns()[self.sort_column],
-            )
+            ).format(limit=ROW_LIMIT, shown=len(shown), total=len(self.summaries), column=column)
         else:
             count = _("{shown} of {total} shown · sorted by {column}").format(
-                shown=len(shown), total=len(self.summaries), column=self.columns()[self.sort_column]
+                shown=len(shown), total=len(self.summaries), column=column
             )
         if any(s.has_expired(now.date()) or s.expires_soon(now.date()) for s in shown):
             count += " · " + _(

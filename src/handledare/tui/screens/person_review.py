@@ -32,6 +32,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens import item_view
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.status_line import StatusLine
 
 
@@ -354,7 +355,7 @@ class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
                 yield Label(_("Approve anyway only with a reason for the exception:"))
                 yield Input(id="reason", max_length=4000)
             yield Label(_("Your PIN"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin")
+            yield PinInput(id="pin")
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Approve"), variant="primary", id="approve")

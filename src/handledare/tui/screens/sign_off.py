@@ -22,6 +22,7 @@ from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.pin_input import PinInput
 
 
 class SignOffScreen(TranslatedBindings, Screen[int | None]):
@@ -53,7 +54,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             yield Label(_("Substitute's comment (optional)"))
             yield Input(id="comment", max_length=4000)
             yield Label(_("3. You confirm with your PIN:"))
-            yield Input(password=True, max_length=8, restrict=r"[0-9]*", id="pin")
+            yield PinInput(id="pin")
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Sign"), variant="primary", id="sign")
