@@ -21,7 +21,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -80,7 +80,6 @@ class Summary:
     pull_events: int
     batches: int
     workstation_id: str
-    logins: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -142,8 +141,8 @@ class World:
         self.events.append(_Event(int(when.timestamp() * 1000), workstation, wire))
         return event_id
 
-    def build(self) -> dict[str, str]:
-        """Every event of the municipality; returns a login (name: role) per kind of user."""
+    def build(self) -> None:
+        """Every event of the municipality, in memory."""
         setup = END - timedelta(days=SPAN_DAYS + 30)
         for template in self.templates:
             self.emit(
@@ -168,7 +167,6 @@ class World:
             for index, unit_id in enumerate(units)
         }
         self._onboardings(self._people(units, users, stations), users, stations)
-        return {user.name: user.role.value for user in users[:3]}
 
     def _users(self, when: datetime, units: list[str]) -> list[_User]:
         """One admin, a manager per five units, the rest supervisors spread over the units."""
@@ -386,7 +384,7 @@ def _set_workstation_id(path: Path, workstation_id: str) -> None:
 def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
     """Write OUT/data and OUT/share; OUT must not hold a previous run."""
     world = World(scale, seed)
-    logins = world.build()
+    world.build()
     events = world.stamped()
     cutoff = _cutoff(events, scale.pull_events)
 
@@ -437,7 +435,6 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
         pull_events=len(events) - len(local),
         batches=batch_count,
         workstation_id=world.workstations[0],
-        logins=logins,
     )
 
 
