@@ -61,6 +61,7 @@ def probe(*arguments: str) -> tuple[float, dict]:
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "BENCH_SPAWNED_AT": repr(time.time())},
     )
     elapsed = time.perf_counter() - began
     if done.returncode != 0:
@@ -83,8 +84,8 @@ def p95(values: list[float]) -> float:
 def measure_start(data: Path, work: Path, repeat: int) -> list[Row]:
     bare, app = [], []
     for _ in range(repeat):
-        bare.append(probe("start-bare")[0])
-        app.append(probe("start-app", str(copy_data(data, work / "start")))[0])
+        bare.append(probe("start-bare")[1]["ready"])
+        app.append(probe("start-app", str(copy_data(data, work / "start")))[1]["ready"])
     value, baseline = statistics.median(app), statistics.median(bare)
     return [
         Row(

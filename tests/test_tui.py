@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -123,6 +124,29 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         assert widget_text(again, "#item-state").startswith(
             f"✓ Signerat av Anna Lindqvist, {format_date(date.today())}"
         )
+
+
+async def test_names_show_before_the_store_opens_and_an_early_pin_waits_for_it(seeded: Path):
+    """Names are read without the store; a PIN typed meanwhile is checked once it is open."""
+    writer = sqlite3.connect(seeded / "handledare.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # the store cannot open while another program writes
+    try:
+        app = _app(seeded)
+        async with app.run_test(size=SIZE) as pilot:
+            assert await on_screen(pilot, SignInScreen)
+            assert await shows(pilot, "Anna Lindqvist")
+            await type_into(pilot, "#filter", "Anna")
+            await pilot.press("enter")
+            await type_into(pilot, "#pin", "1111")
+            await pilot.press("enter")
+            await pilot.pause(0.2)
+            assert app.store is None
+            assert isinstance(app.screen, SignInScreen)
+            writer.execute("ROLLBACK")
+            assert await on_screen(pilot, HomeScreen)
+            assert await shows(pilot, "Amina Hassan")
+    finally:
+        writer.close()
 
 
 async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):

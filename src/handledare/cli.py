@@ -35,10 +35,6 @@ def _add_list_flag(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from handledare.cli_commands import COMMANDS
-    from handledare.cli_reports import REPORT_COMMANDS
-    from handledare.cli_share import SHARE_COMMANDS
-
     Parser = cli_argparse.Parser
     parser = Parser(
         prog="handledare",
@@ -164,8 +160,16 @@ def build_parser() -> argparse.ArgumentParser:
     certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
 
     commands.add_parser("rebuild", help=_("rebuild all tables from the event log"))
-    parser.set_defaults(commands={**COMMANDS, **SHARE_COMMANDS, **REPORT_COMMANDS})
     return parser
+
+
+def _handler(command: str, action: str | None):
+    """The command's function, imported only now: the app's start must not pay for them."""
+    from handledare.cli_commands import COMMANDS
+    from handledare.cli_reports import REPORT_COMMANDS
+    from handledare.cli_share import SHARE_COMMANDS
+
+    return {**COMMANDS, **SHARE_COMMANDS, **REPORT_COMMANDS}[(command, action)]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -185,9 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from handledare.tui.launch import run_app
 
         return run_app(settings)
-    handler = args.commands[(args.command, getattr(args, "action", None))]
     try:
-        return handler(args, settings) or EXIT_OK
+        return _handler(args.command, getattr(args, "action", None))(args, settings) or EXIT_OK
     except InputError as error:
         warn(error.message)
         return EXIT_REFUSED

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Engine, text
 from sqlmodel import Session
 
-from handledare.domain.clock import HybridClock, format_stamp
+from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
 from handledare.store import projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
@@ -31,12 +31,6 @@ from handledare.store.tables import (
     PendingEntityRow,
     StoredEvent,
 )
-
-Now = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _get_meta(session: Session, key: str) -> str | None:

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -22,15 +25,19 @@ from textual.screen import Screen
 from handledare import i18n
 from handledare.config import Settings
 from handledare.domain.actor import Actor
+from handledare.domain.clock import Now, utc_now
 from handledare.domain.enums import Role, Theme
 from handledare.i18n import N_, _
 from handledare.security import SignInGuard
-from handledare.services import people
-from handledare.store.eventlog import Now, Store, utc_now
+from handledare.services import sign_in
 from handledare.tui.background import in_background
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
+
+if TYPE_CHECKING:
+    from handledare.services.people import User
+    from handledare.store.eventlog import Store
 
 GATE = "gate"
 
@@ -71,32 +78,55 @@ class HandledareApp(TranslatedBindings, App):
         self.title = "handledare"
         self.register_theme(HIGH_CONTRAST)
         self.sync = SyncCoordinator(self)
+        self._store_ready: Future[Store] = Future()
 
     # ----- start ---------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from handledare.tui.screens.gate import StartScreen
+        """Names first, the store behind them: SQLModel alone takes longer to load than Textual.
 
-        self.push_screen(StartScreen())
+        The names are one quick read-only query, done here so that the sign-in
+        screen is the first thing drawn; when the file is new, older or busy the
+        start screen shows while the store opens.
+        """
+        from handledare.tui.screens.gate import SignInScreen, StartScreen
+
         self.set_interval(1.0, self._check_idle)
-        if self.store is None:
-            in_background(
-                self,
-                lambda: Store.open(self.settings.database_path),
-                self._store_opened,
-                failed=self._store_failed,
-            )
-        else:
+        names = None if self.store else sign_in.names_to_choose(self.settings.database_path)
+        if names:
+            self.push_screen(SignInScreen(names))
+            self.call_after_refresh(self._open_store)
+            return
+        self.push_screen(StartScreen())
+        if self.store is not None:
             self._store_opened(self.store)
+        else:
+            self._open_store()
+
+    def _open_store(self) -> None:
+        def open_store() -> Store:
+            from handledare.store.eventlog import Store
+
+            return Store.open(self.settings.database_path)
+
+        in_background(self, open_store, self._store_opened, failed=self._store_failed)
 
     def _store_opened(self, store: Store) -> None:
+        from handledare.services import people
+        from handledare.tui.screens.gate import StartScreen
+
         self.store = store
-        in_background(self, lambda: people.has_users(store), self._show_gate)
+        self._store_ready.set_result(store)
+        if isinstance(self.screen, StartScreen):
+            in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
 
     def _store_failed(self, message: str) -> None:
+        from handledare.errors import EnvironmentProblem
         from handledare.tui.screens.gate import StartScreen
 
+        if not self._store_ready.done():
+            self._store_ready.set_exception(EnvironmentProblem(message))
         self.switch_screen(StartScreen(problem=message))
 
     def _show_gate(self, has_users: bool) -> None:
@@ -104,6 +134,14 @@ class HandledareApp(TranslatedBindings, App):
         from handledare.tui.screens.gate import SignInScreen
 
         self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+
+    def store_when_open(self) -> Store:
+        """For a worker thread: the store, once it has opened (a PIN typed at once waits)."""
+        return self._store_ready.result()
+
+    @property
+    def database_path(self) -> Path:
+        return self.store.path if self.store is not None else self.settings.database_path
 
     def on_unmount(self) -> None:
         if self.store is not None:
@@ -115,7 +153,7 @@ class HandledareApp(TranslatedBindings, App):
     def _mode_of(user_id: str) -> str:
         return f"user-{user_id}"
 
-    def signed_in(self, actor: Actor, user: people.User) -> None:
+    def signed_in(self, actor: Actor, user: User) -> None:
         """Show the user's own screens: where they left them, or their home screen."""
         from handledare.tui.screens.home import HomeScreen
 
@@ -232,6 +270,8 @@ class HandledareApp(TranslatedBindings, App):
     async def action_toggle_theme(self) -> None:
         if self.actor is None:
             return
+        from handledare.services import people
+
         chosen = Theme.DEFAULT if self.theme == HIGH_CONTRAST.name else Theme.HIGH_CONTRAST
         self.theme = TEXTUAL_THEME[chosen]
         actor = self.actor

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from handledare.i18n import _, format_relative, ngettext
-from handledare.services import sync
-from handledare.sync.engine import SyncReport
-from handledare.sync.share import ShareUnavailable, WorkstationClash
 from handledare.tui.background import in_background
+
+if TYPE_CHECKING:
+    from handledare.sync.engine import SyncReport
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
@@ -52,6 +53,9 @@ class SyncCoordinator:
         store, settings = app.store, app.settings
 
         def round_() -> Outcome:
+            from handledare.services import sync
+            from handledare.sync.share import ShareUnavailable, WorkstationClash
+
             try:
                 report = sync.sync_now(store, settings)
             except WorkstationClash as error:

@@ -6,6 +6,7 @@ Nothing personal is shown here beyond the staff names to choose from.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -19,12 +20,16 @@ from textual.widgets.option_list import Option
 from handledare.domain.actor import Actor
 from handledare.errors import WrongPinError
 from handledare.i18n import N_, _, ngettext
-from handledare.services import people
+from handledare.services import sign_in
+from handledare.store.roster import StaffName
 from handledare.text import fold
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
+
+if TYPE_CHECKING:
+    from handledare.services.people import User
 
 
 class StartScreen(Screen):
@@ -60,15 +65,18 @@ class PinAttempt:
         self.pin.value = ""
 
         def attempt():
+            from handledare.services import people
+
+            store = app.store_when_open()
             try:
-                actor = people.authenticate(app.store, user_id, pin)
+                actor = people.authenticate(store, user_id, pin)
             except WrongPinError:
                 return None
-            return actor, people.get_user(app.store, user_id)
+            return actor, people.get_user(store, user_id)
 
         in_background(self.screen, attempt, lambda result: self._result(user_id, result))
 
-    def _result(self, user_id: str, result: tuple[Actor, people.User] | None) -> None:
+    def _result(self, user_id: str, result: tuple[Actor, User] | None) -> None:
         app = self.screen.app
         if result is None:
             left = app.guard.failed(user_id, time.monotonic())
@@ -112,9 +120,10 @@ class PinAttempt:
 class SignInScreen(TranslatedBindings, Screen):
     BINDINGS = [Binding("escape", "clear", N_("Clear"), id="clear")]
 
-    def __init__(self):
+    def __init__(self, names: list[StaffName] | None = None):
+        """`names` when the app already read them at start; otherwise read on mount."""
         super().__init__()
-        self.users: list[people.User] = []
+        self.users = names or []
         self.chosen: str | None = None
 
     def compose(self) -> ComposeResult:
@@ -130,11 +139,15 @@ class SignInScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         self.attempt = PinAttempt(self, self.query_one("#message", Label), self.query_one("#pin"))
-        in_background(self, lambda: people.list_users(self.app.store), self._loaded)
         self.query_one("#filter", Input).focus()
+        if self.users:
+            self._fill("")
+        else:
+            path = self.app.database_path
+            in_background(self, lambda: sign_in.names_to_choose(path), self._loaded)
 
-    def _loaded(self, users: list[people.User]) -> None:
-        self.users = users
+    def _loaded(self, names: list[StaffName] | None) -> None:
+        self.users = names or []
         self._fill("")
 
     def _fill(self, query: str) -> None:
