@@ -68,59 +68,70 @@ def _in_units(query, actor: Actor, unit_column):
 
 
 def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
-    """Onboardings in the actor's units (all units for an admin), and people still without one."""
+    """Onboardings in the actor's units (all units for an admin), and people still without one.
+
+    Columns, not ORM objects: a municipality's overview is tens of thousands of rows.
+    """
     supervisor = aliased(UserRow)
+    o = OnboardingRow
     with store.read() as session:
-        rows = session.exec(
+        rows = session.execute(
             _in_units(
-                select(OnboardingRow, PersonRow.name, UnitRow.name, supervisor.name)
-                .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-                .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-                .outerjoin(supervisor, supervisor.id == OnboardingRow.supervisor_id)
-                .order_by(OnboardingRow.last_activity.desc()),
+                select(
+                    o.id, o.person_id, PersonRow.name, UnitRow.name, supervisor.name,
+                    o.template_id, o.template_version, o.status, o.signed_count, o.item_count,
+                    o.current_step, o.started_at, o.last_activity, o.required_open,
+                    o.first_expiry, o.approval_override,
+                )
+                .join(PersonRow, PersonRow.id == o.person_id)
+                .join(UnitRow, UnitRow.id == o.unit_id)
+                .outerjoin(supervisor, supervisor.id == o.supervisor_id)
+                .order_by(o.last_activity.desc()),
                 actor,
-                OnboardingRow.unit_id,
+                o.unit_id,
             )
-        ).all()
-        waiting = session.exec(
+        ).all()  # fmt: skip
+        waiting = session.execute(
             _in_units(
-                select(PersonRow, UnitRow.name)
+                select(PersonRow.id, PersonRow.name, UnitRow.name, PersonRow.created_at)
                 .join(UnitRow, UnitRow.id == PersonRow.unit_id)
-                .where(PersonRow.id.not_in(select(OnboardingRow.person_id))),
+                .where(PersonRow.id.not_in(select(o.person_id))),
                 actor,
                 PersonRow.unit_id,
             )
         ).all()
-        titles = _titles(session, {(row[0].template_id, row[0].template_version) for row in rows})
+        titles = _titles(session, {(row.template_id, row.template_version) for row in rows})
     summaries = [
         OnboardingSummary(
-            onboarding_id=onboarding.id,
-            person_id=onboarding.person_id,
+            onboarding_id=onboarding_id,
+            person_id=person_id,
             person_name=person_name,
             unit_name=unit_name,
             supervisor_name=supervisor_name,
-            template_title=titles[(onboarding.template_id, onboarding.template_version)],
-            status=OnboardingStatus(onboarding.status),
-            signed=onboarding.signed_count or 0,
-            total=onboarding.item_count or 0,
-            current_step=Step(onboarding.current_step) if onboarding.current_step else None,
-            started_at=datetime.fromisoformat(onboarding.started_at),
-            last_activity=datetime.fromisoformat(onboarding.last_activity),
-            required_open=onboarding.required_open or 0,
-            first_expiry=date.fromisoformat(onboarding.first_expiry)
-            if onboarding.first_expiry
-            else None,
-            approval_override=onboarding.approval_override,
+            template_title=titles[(template_id, template_version)],
+            status=OnboardingStatus(status),
+            signed=signed or 0,
+            total=total or 0,
+            current_step=Step(step) if step else None,
+            started_at=datetime.fromisoformat(started_at),
+            last_activity=datetime.fromisoformat(last_activity),
+            required_open=required_open or 0,
+            first_expiry=date.fromisoformat(first_expiry) if first_expiry else None,
+            approval_override=approval_override,
         )
-        for onboarding, person_name, unit_name, supervisor_name in rows
-    ]
-    for person, unit_name in waiting:
-        created = datetime.fromisoformat(person.created_at)
+        for (
+            onboarding_id, person_id, person_name, unit_name, supervisor_name, template_id,
+            template_version, status, signed, total, step, started_at, last_activity,
+            required_open, first_expiry, approval_override,
+        ) in rows
+    ]  # fmt: skip
+    for person_id, person_name, unit_name, created_at in waiting:
+        created = datetime.fromisoformat(created_at)
         summaries.append(
             OnboardingSummary(
                 onboarding_id=None,
-                person_id=person.id,
-                person_name=person.name,
+                person_id=person_id,
+                person_name=person_name,
                 unit_name=unit_name,
                 supervisor_name=None,
                 template_title=None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from rich.text import Text
 from textual import on
@@ -26,8 +27,34 @@ BAR_WIDTH = 10
 
 
 # Filling a table costs about a quarter of a millisecond a row; nobody reads past a
-# few hundred rows, they type to narrow. So a list of 20,000 shows its first rows.
-ROW_LIMIT = 300
+# few pages, they type to narrow. So a list of 20,000 shows its first hundred rows,
+# and each key typed costs the same however long the list.
+ROW_LIMIT = 100
+
+
+class Listed(NamedTuple):
+    """A row's texts folded once, in the worker that loaded it, for search and sort."""
+
+    summary: OnboardingSummary
+    name: str
+    unit: str
+    supervisor: str
+    checklist: str
+    searched: str
+
+
+def listed(summaries: list[OnboardingSummary]) -> list[Listed]:
+    language = current_language()
+    rows = []
+    for s in summaries:
+        texts = (
+            fold(s.person_name),
+            fold(s.unit_name),
+            fold(s.supervisor_name or ""),
+            fold(s.template_title.get(language)) if s.template_title else "",
+        )
+        rows.append(Listed(s, *texts, "\n".join(texts)))
+    return rows
 
 
 def progress_bar(percent: int) -> Text:
@@ -61,9 +88,10 @@ class HomeScreen(TranslatedBindings, Screen):
 
     summaries: var[list[OnboardingSummary]] = var(list, init=False)
     sort_column: var[int] = var(0)
-    # The rows sorted, each with its searched text: made again only when the list or
-    # the sort changes, so typing in a list of thousands neither sorts nor folds them.
-    _order: list[tuple[OnboardingSummary, str]] | None = None
+    _listed: list[Listed] = []
+    # The rows sorted: made again only when the list or the sort changes, so typing
+    # in a list of thousands neither sorts nor folds them.
+    _order: list[Listed] | None = None
 
     def columns(self) -> list[str]:
         return [
@@ -93,9 +121,9 @@ class HomeScreen(TranslatedBindings, Screen):
         for index, label in enumerate(self.columns()):
             table.add_column(label, key=str(index))
         table.focus()
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        """Also sent when the screen is first shown: the one load then, not two at once."""
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -119,11 +147,12 @@ class HomeScreen(TranslatedBindings, Screen):
         )
 
     def load(self, store, actor, today: date):
-        """What the screen shows, read in a worker thread."""
-        return overview.list_onboardings(store, actor)
+        """What the screen shows, read and folded in a worker thread."""
+        return listed(overview.list_onboardings(store, actor))
 
-    def _loaded(self, summaries: list[OnboardingSummary]) -> None:
-        self.summaries = summaries
+    def _loaded(self, rows: list[Listed]) -> None:
+        self._listed = rows
+        self.summaries = [row.summary for row in rows]
 
     def watch_summaries(self) -> None:
         self._order = None
@@ -141,22 +170,15 @@ class HomeScreen(TranslatedBindings, Screen):
     def _filter_done(self) -> None:
         self.query_one("#people", DataTable).focus()
 
-    def _searched_text(self, s: OnboardingSummary) -> str:
-        """What the free-text filter looks in (name, unit, checklist, supervisor), folded."""
-        texts = [s.person_name, s.unit_name, s.supervisor_name or ""]
-        if s.template_title:
-            texts.append(s.template_title.get(current_language()))
-        return "\n".join(fold(text) for text in texts)
-
-    def _ordered(self) -> list[tuple[OnboardingSummary, str]]:
+    def _ordered(self) -> list[Listed]:
         if self._order is None:
-            ordered = sorted(self.summaries, key=self._sort_key, reverse=self.sort_column in (3, 5))
-            self._order = [(s, self._searched_text(s)) for s in ordered]
+            key = self.sort_keys()[self.sort_column]
+            self._order = sorted(self._listed, key=key, reverse=self.sort_column in (3, 5))
         return self._order
 
-    def _row_filter(self) -> Callable[[OnboardingSummary], bool]:
+    def _row_filter(self) -> Callable[[OnboardingSummary], bool] | None:
         """What else a row must pass besides the free text; the overview adds its choices."""
-        return lambda s: True
+        return None
 
     def _cells(self, s: OnboardingSummary, today: date, now: datetime) -> list:
         language = current_language()
@@ -171,25 +193,26 @@ class HomeScreen(TranslatedBindings, Screen):
             Text(printable(s.unit_name)),
         ]
 
-    def _sort_key(self, s: OnboardingSummary):
-        language = current_language()
-        keys = (
-            lambda: fold(s.person_name),
-            lambda: s.percent,
-            lambda: s.current_step.order if s.current_step else 9,
-            lambda: s.required_open,
-            lambda: s.started_at,
-            lambda: s.last_activity,
-            lambda: fold(s.template_title.get(language)) if s.template_title else "",
-            lambda: fold(s.unit_name),
-        )
-        return keys[self.sort_column]()
+    def sort_keys(self) -> list[Callable[[Listed], object]]:
+        """One per column, in column order."""
+        return [
+            lambda r: r.name,
+            lambda r: r.summary.percent,
+            lambda r: r.summary.current_step.order if r.summary.current_step else 9,
+            lambda r: r.summary.required_open,
+            lambda r: r.summary.started_at,
+            lambda r: r.summary.last_activity,
+            lambda r: r.checklist,
+            lambda r: r.unit,
+        ]
 
     def _fill(self) -> None:
         table = self.query_one("#people", DataTable)
         wanted = fold(self.query_one("#filter", Input).value)
         passes = self._row_filter()
-        shown = [s for s, text in self._ordered() if wanted in text and passes(s)]
+        shown = [row.summary for row in self._ordered() if wanted in row.searched]
+        if passes is not None:
+            shown = [s for s in shown if passes(s)]
         selected = self.selected()
         table.clear()
         now = self.app.clock()
@@ -209,7 +232,7 @@ class HomeScreen(TranslatedBindings, Screen):
             count = _("{shown} of {total} shown · sorted by {column}").format(
                 shown=len(shown), total=len(self.summaries), column=column
             )
-        if any(s.has_expired(now.date()) or s.expires_soon(now.date()) for s in shown):
+        if any(s.has_expired(now.date()) or s.expires_soon(now.date()) for s in shown[:ROW_LIMIT]):
             count += " · " + _(
                 "⚠ has expired items, ◷ an item expires within 30 days (x lists them)"
             )

@@ -13,11 +13,11 @@ from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
 
 from handledare.domain.enums import ReviewStatus
-from handledare.i18n import N_, _, current_language, format_relative
+from handledare.i18n import N_, _, format_relative
 from handledare.services import overview, review
 from handledare.services.overview import OnboardingSummary
 from handledare.text import fold, printable
-from handledare.tui.screens.home import HomeScreen, name_cell
+from handledare.tui.screens.home import HomeScreen, Listed, listed, name_cell
 from handledare.tui.widgets.status_line import StatusLine
 
 STATUS_STYLE = {
@@ -44,6 +44,7 @@ class OverviewScreen(HomeScreen):
     ]
 
     conflict_count = 0
+    _filled_with: tuple | None = None
 
     def columns(self) -> list[str]:
         return [
@@ -90,13 +91,14 @@ class OverviewScreen(HomeScreen):
 
     def load(self, store, actor, today: date):
         return (
-            overview.list_onboardings(store, actor),
+            listed(overview.list_onboardings(store, actor)),
             overview.started_and_approved(store, actor, today),
             len(review.list_conflicts(store, actor)),
         )
 
     def _loaded(self, loaded) -> None:
-        summaries, months, self.conflict_count = loaded
+        rows, months, self.conflict_count = loaded
+        summaries = [row.summary for row in rows]
         self._refill_choices("#unit-filter", {s.unit_name for s in summaries})
         self._refill_choices(
             "#supervisor-filter", {s.supervisor_name for s in summaries if s.supervisor_name}
@@ -109,7 +111,7 @@ class OverviewScreen(HomeScreen):
                 approved=sum(m.approved for m in months),
             )
         )
-        self.summaries = summaries
+        super()._loaded(rows)
 
     def _refill_choices(self, selector: str, names: set[str]) -> None:
         """Offer what is in the list now; keep the chosen value if it is still there."""
@@ -121,7 +123,16 @@ class OverviewScreen(HomeScreen):
 
     @on(Select.Changed)
     def _choice_changed(self) -> None:
-        self._fill()
+        """New choices report a change too; the list is filled again only for a real one."""
+        chosen = self._chosen()
+        if chosen != self._filled_with:
+            self._fill()
+
+    def _chosen(self) -> tuple:
+        return tuple(
+            self.query_one(f"#{name}-filter", Select).value
+            for name in ("unit", "status", "supervisor")
+        )
 
     def watch_summaries(self) -> None:
         """The counts are of everything loaded, so they change with the list, not the filter."""
@@ -133,16 +144,15 @@ class OverviewScreen(HomeScreen):
             parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
         self.query_one("#status-counts", Static).update(" · ".join(parts))
 
-    def _row_filter(self) -> Callable[[OnboardingSummary], bool]:
-        wanted = {
-            name: self.query_one(f"#{name}-filter", Select).value
-            for name in ("unit", "status", "supervisor")
-        }
+    def _row_filter(self) -> Callable[[OnboardingSummary], bool] | None:
+        self._filled_with = unit, status, supervisor = self._chosen()
+        if unit == status == supervisor == Select.NULL:
+            return None
         today = self.app.clock().date()
         return lambda s: (
-            wanted["unit"] in (Select.NULL, s.unit_name)
-            and wanted["status"] in (Select.NULL, s.review_status(today).value)
-            and wanted["supervisor"] in (Select.NULL, s.supervisor_name)
+            unit in (Select.NULL, s.unit_name)
+            and status in (Select.NULL, s.review_status(today).value)
+            and supervisor in (Select.NULL, s.supervisor_name)
         )
 
     def _cells(self, s: OnboardingSummary, today: date, now: datetime) -> list:
@@ -161,21 +171,19 @@ class OverviewScreen(HomeScreen):
             Text(printable(s.unit_name)),
         ]
 
-    def _sort_key(self, s: OnboardingSummary):
+    def sort_keys(self) -> list[Callable[[Listed], object]]:
         today = self.app.clock().date()
-        language = current_language()
-        keys = (
-            lambda: fold(s.person_name),
-            lambda: list(ReviewStatus).index(s.review_status(today)),
-            lambda: s.percent,
-            lambda: s.required_open,
-            lambda: s.started_at,
-            lambda: s.last_activity,
-            lambda: fold(s.supervisor_name or ""),
-            lambda: fold(s.unit_name),
-            lambda: fold(s.template_title.get(language)) if s.template_title else "",
-        )
-        return keys[self.sort_column]()
+        rank = {status: index for index, status in enumerate(ReviewStatus)}
+        return [
+            lambda r: r.name,
+            lambda r: rank[r.summary.review_status(today)],
+            lambda r: r.summary.percent,
+            lambda r: r.summary.required_open,
+            lambda r: r.summary.started_at,
+            lambda r: r.summary.last_activity,
+            lambda r: r.supervisor,
+            lambda r: r.unit,
+        ]
 
     def action_open(self) -> None:
         summary = self._selected_summary()
