@@ -65,6 +65,21 @@ def last_batch(session: Session, workstation_id: str) -> BatchRow | None:
     ).first()
 
 
+def last_batches(session: Session, workstation_ids: list[str]) -> dict[str, tuple[int, str]]:
+    """Each workstation's last batch applied here, (sequence, hash); a key lookup each."""
+    connection = connection_of(session)
+    found = {}
+    for workstation_id in workstation_ids:
+        row = connection.execute(
+            "SELECT sequence, sha256 FROM batches WHERE workstation_id = ? "
+            "ORDER BY sequence DESC LIMIT 1",
+            (workstation_id,),
+        ).fetchone()
+        if row is not None:
+            found[workstation_id] = row
+    return found
+
+
 @dataclass(frozen=True)
 class OwnBatch:
     sequence: int

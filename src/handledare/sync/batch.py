@@ -10,17 +10,31 @@ from dataclasses import dataclass
 from handledare.i18n import _
 
 FORMAT_VERSION = 1
-BATCH_NAME = re.compile(r"batch-([0-9]{12})\.jsonl")
+# One line per file name: a folder of tens of thousands of names is sorted out in one
+# pass of the regex engine instead of a Python call per name.
+_BATCH_LINE = re.compile(r"^batch-[0-9]{12}\.jsonl$", re.MULTILINE)
+_OTHER_LINE = re.compile(r"^(?!batch-[0-9]{12}\.jsonl$).+$", re.MULTILINE)
 
 
 def batch_name(sequence: int) -> str:
     return f"batch-{sequence:012d}.jsonl"
 
 
-def sequence_of(name: str) -> int | None:
-    """The sequence number of a proper batch file name; None for anything else."""
-    match = BATCH_NAME.fullmatch(name)
-    return int(match[1]) if match else None
+def split_names(names: list[str], expected_others: set[str]) -> tuple[set[str], list[str]]:
+    """A folder's proper batch file names, and the names that are neither batches nor
+    among `expected_others`."""
+    odd = [name for name in names if "\n" in name] if "\n" in "".join(names) else []
+    text = "\n".join(name for name in names if "\n" not in name) if odd else "\n".join(names)
+    batches = set(_BATCH_LINE.findall(text))
+    if len(names) - len(batches) == sum(name in names for name in expected_others):
+        return batches, []
+    others = _OTHER_LINE.findall(text) + odd
+    return batches, sorted(name for name in others if name not in expected_others)
+
+
+def sequence_of(name: str) -> int:
+    """The number in a proper batch file name."""
+    return int(name[len("batch-") : -len(".jsonl")])
 
 
 @dataclass(frozen=True)

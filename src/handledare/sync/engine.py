@@ -12,7 +12,7 @@ from handledare.i18n import _
 from handledare.store import erasure, replication
 from handledare.store.eventlog import Store
 from handledare.sync.batch import Batch, BatchProblem, batch_name, decode, encode
-from handledare.sync.share import Share, WorkstationClash
+from handledare.sync.share import Listing, Share, WorkstationClash
 
 CLOCK_SKEW_LIMIT = 300.0
 MAX_BATCH_EVENTS = 5000
@@ -57,12 +57,16 @@ def run_round(
         own = store.workstation_id
         share.claim(own, name, machine)
         _publish(store, share, report, dry_run)
+        workstation_ids = share.workstation_ids()
+        with store.read() as session:
+            applied = replication.last_batches(session, workstation_ids)
         chains = []
-        for workstation_id in share.workstation_ids():
-            if workstation_id == own:
-                _report_strays(share, own, report)
-            else:
-                chains.append(_new_batches(store, share, workstation_id, report))
+        for workstation_id in workstation_ids:
+            listing = share.listing(workstation_id)
+            _report_strays(listing, workstation_id, report)
+            if workstation_id != own:
+                last = applied.get(workstation_id, (0, None))
+                chains.append(_new_batches(store, share, workstation_id, listing, last, report))
         _apply_in_stamp_order(store, chains, report, dry_run)
         if not dry_run:
             report.clock_skew = share.clock_skew(own)
@@ -77,10 +81,10 @@ def _restore_own(store: Store, share: Share) -> None:
     Encoding is deterministic, so the file is byte for byte the one published before.
     """
     own = store.workstation_id
-    present = share.listing(own).batches
+    present = share.listing(own)
     with store.read() as session:
         for recorded in replication.own_batches(session, own):
-            if recorded.sequence in present:
+            if present.has(recorded.sequence):
                 continue
             events = replication.events_of_batch(session, own, recorded.sequence)
             wire = [replication.event_to_wire(row) for row in events]
@@ -180,11 +184,11 @@ def _accept_rewritten_chain(
     hashes = []
     with store.read() as session:
         for number in range(1, sequence):
-            if number not in listing.batches:
+            if not listing.has(number):
                 return None
             try:
                 batch = decode(
-                    share.read(workstation_id, listing.batches[number]), workstation_id, number
+                    share.read(workstation_id, batch_name(number)), workstation_id, number
                 )
             except BatchProblem:
                 return None
@@ -199,8 +203,8 @@ def _accept_rewritten_chain(
     return previous
 
 
-def _report_strays(share: Share, workstation_id: str, report: SyncReport) -> None:
-    for name in share.listing(workstation_id).strays:
+def _report_strays(listing: Listing, workstation_id: str, report: SyncReport) -> None:
+    for name in listing.strays:
         report.skipped.append(
             Skipped(
                 f"workstations/{workstation_id}/{name}",
@@ -210,27 +214,29 @@ def _report_strays(share: Share, workstation_id: str, report: SyncReport) -> Non
 
 
 def _new_batches(
-    store: Store, share: Share, workstation_id: str, report: SyncReport
+    store: Store,
+    share: Share,
+    workstation_id: str,
+    listing: Listing,
+    last: tuple[int, str | None],
+    report: SyncReport,
 ) -> Iterator[Batch]:
-    """The workstation's batches not applied here yet, checked and in chain order; stops at
-    the first missing or unusable one (reported: the later ones wait for it)."""
-    _report_strays(share, workstation_id, report)
-    listing = share.listing(workstation_id)
-    with store.read() as session:
-        last = replication.last_batch(session, workstation_id)
-    sequence, previous = (last.sequence, last.sha256) if last else (0, None)
+    """The workstation's batches after `last` (sequence and hash applied here), checked and
+    in chain order; stops at the first missing or unusable one (reported: the later ones
+    wait for it)."""
+    sequence, previous = last
     while True:
         sequence += 1
         path = f"workstations/{workstation_id}/batch-{sequence:012d}.jsonl"
-        if sequence not in listing.batches:
-            if any(number > sequence for number in listing.batches):
+        if not listing.has(sequence):
+            if listing.last() > sequence:
                 report.skipped.append(
                     Skipped(path, _("missing: later batches wait until it arrives"))
                 )
             return
         try:
             batch = decode(
-                share.read(workstation_id, listing.batches[sequence]), workstation_id, sequence
+                share.read(workstation_id, batch_name(sequence)), workstation_id, sequence
             )
             if batch.previous != previous:
                 previous = _accept_rewritten_chain(store, share, workstation_id, listing, sequence)

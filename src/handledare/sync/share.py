@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import _
-from handledare.sync.batch import FORMAT_VERSION, batch_name, sequence_of
+from handledare.sync.batch import FORMAT_VERSION, batch_name, sequence_of, split_names
 
 T = TypeVar("T")
 OWN_FILES = {"workstation.json", "clock.probe"}
@@ -75,8 +75,17 @@ def _unavailable(root: Path, error: OSError) -> ShareUnavailable:
 
 @dataclass
 class Listing:
-    batches: dict[int, str] = field(default_factory=dict)
+    """A workstation folder: the names of its batch files, and anything else in it."""
+
+    batches: set[str] = field(default_factory=set)
     strays: list[str] = field(default_factory=list)
+
+    def has(self, sequence: int) -> bool:
+        return batch_name(sequence) in self.batches
+
+    def last(self) -> int:
+        """The highest sequence number present (zero-padded, names sort like numbers)."""
+        return sequence_of(max(self.batches)) if self.batches else 0
 
 
 class Share:
@@ -161,14 +170,8 @@ class Share:
         return [entry.name for entry in entries if entry.is_dir()]
 
     def listing(self, workstation_id: str) -> Listing:
-        listing = Listing()
-        for entry in self._guard(lambda: sorted(os.listdir(self.folder(workstation_id)))):
-            sequence = sequence_of(entry)
-            if sequence is not None:
-                listing.batches[sequence] = entry
-            elif entry not in OWN_FILES:
-                listing.strays.append(entry)
-        return listing
+        names = self._guard(lambda: os.listdir(self.folder(workstation_id)))
+        return Listing(*split_names(names, OWN_FILES))
 
     def read(self, workstation_id: str, name: str) -> bytes:
         return self._guard((self.folder(workstation_id) / name).read_bytes)
