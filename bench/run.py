@@ -83,9 +83,10 @@ def p95(values: list[float]) -> float:
 
 def measure_start(data: Path, work: Path, repeat: int) -> list[Row]:
     bare, app = [], []
+    copy = copy_data(data, work / "start")  # once: a copy of GBs just before would slow a start
     for _ in range(repeat):
         bare.append(probe("start-bare")[1]["ready"])
-        app.append(probe("start-app", str(copy_data(data, work / "start")))[1]["ready"])
+        app.append(probe("start-app", str(copy))[1]["ready"])
     value, baseline = statistics.median(app), statistics.median(bare)
     return [
         Row(
