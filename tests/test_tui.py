@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
@@ -23,7 +23,16 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 
-from tui_helpers import on_screen, settle, shows, sign_in, type_into, visible_text, widget_text
+from tui_helpers import (
+    eventually,
+    on_screen,
+    settle,
+    shows,
+    sign_in,
+    type_into,
+    visible_text,
+    widget_text,
+)
 
 SIZE = (120, 40)
 
@@ -44,6 +53,11 @@ def _seed(data_dir: Path) -> None:
     person = people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
     onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
     store.close()
+
+
+def _progress(app: HandledareApp):
+    """The progress cell of the home list's first row."""
+    return app.screen.query_one("#people", DataTable).get_row_at(0)[1]
 
 
 @pytest.fixture
@@ -93,6 +107,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         assert await on_screen(pilot, HomeScreen)
         assert await shows(pilot, "Amina Hassan")
+        assert str(_progress(app)).endswith("  0 %")
 
         await pilot.press("enter")
         await settle(pilot)
@@ -111,6 +126,9 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         assert await on_screen(pilot, WalkthroughScreen)
         assert await shows(pilot, "2 signerade")
+        await pilot.press("escape")
+        assert await on_screen(pilot, HomeScreen)
+        assert await eventually(pilot, lambda: not str(_progress(app)).endswith("  0 %"))
         await pilot.press("ctrl+q")
 
     again = _app(data_dir)

@@ -67,6 +67,11 @@ def _in_units(query, actor: Actor, unit_column):
     return query if actor.is_admin else query.where(unit_column.in_(actor.unit_ids))
 
 
+def data_version(store: Store) -> int:
+    """Changes whenever anything these lists show may have changed."""
+    return store.version()
+
+
 def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
     """Onboardings in the actor's units (all units for an admin), and people still without one.
 

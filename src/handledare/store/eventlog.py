@@ -117,6 +117,14 @@ class Store:
             connection.execute("VACUUM")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def version(self) -> int:
+        """Grows with every event stored here, whoever wrote it: a list unchanged since it was
+        read need not be read again."""
+        with self.read() as session:
+            return (
+                connection_of(session).execute("SELECT max(rowid) FROM events").fetchone()[0] or 0
+            )
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         with translated_errors(self.path), Session(self.engine) as session:

@@ -89,6 +89,9 @@ class HomeScreen(TranslatedBindings, Screen):
     summaries: var[list[OnboardingSummary]] = var(list, init=False)
     sort_column: var[int] = var(0)
     _listed: list[Listed] = []
+    _loading = False
+    _load_again = False
+    _loaded_version: tuple | None = None
     # The rows sorted: made again only when the list or the sort changes, so typing
     # in a list of thousands neither sorts nor folds them.
     _order: list[Listed] | None = None
@@ -121,9 +124,9 @@ class HomeScreen(TranslatedBindings, Screen):
         for index, label in enumerate(self.columns()):
             table.add_column(label, key=str(index))
         table.focus()
+        self.reload()
 
     def on_screen_resume(self) -> None:
-        """Also sent when the screen is first shown: the one load then, not two at once."""
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -134,17 +137,37 @@ class HomeScreen(TranslatedBindings, Screen):
         return True
 
     def reload(self) -> None:
+        """Read the list again if anything changed: one read at a time, since a screen is
+        told it is shown more than once, and a list of thousands takes a while to read."""
         actor, store = self.app.actor, self.app.store
         if actor is None:
             return
+        if self._loading:
+            self._load_again = True
+            return
+        self._loading = True
         today = self.app.clock().date()
-        in_background(
-            self,
-            lambda: self.load(store, actor, today),
-            self._loaded,
-            group="home-list",
-            exclusive=True,
-        )
+        known = self._loaded_version
+
+        def read():
+            version = (overview.data_version(store), today)
+            return version, None if version == known else self.load(store, actor, today)
+
+        in_background(self, read, self._read, failed=self._read_failed, group="home-list")
+
+    def _read(self, result) -> None:
+        self._loading = False
+        version, loaded = result
+        if loaded is not None:
+            self._loaded_version = version
+            self._loaded(loaded)
+        if self._load_again:
+            self._load_again = False
+            self.reload()
+
+    def _read_failed(self, message: str) -> None:
+        self._loading = False
+        self.app.show_error(message)
 
     def load(self, store, actor, today: date):
         """What the screen shows, read and folded in a worker thread."""
