@@ -56,15 +56,6 @@ def unpublished(session: Session, workstation_id: str, limit: int | None = None)
     return list(session.exec(query if limit is None else query.limit(limit)))
 
 
-def last_batch(session: Session, workstation_id: str) -> BatchRow | None:
-    return session.exec(
-        select(BatchRow)
-        .where(BatchRow.workstation_id == workstation_id)
-        .order_by(BatchRow.sequence.desc())
-        .limit(1)
-    ).first()
-
-
 def last_batches(session: Session, workstation_ids: list[str]) -> dict[str, tuple[int, str]]:
     """Each workstation's last batch applied here, (sequence, hash); a key lookup each."""
     connection = connection_of(session)

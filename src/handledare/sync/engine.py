@@ -127,7 +127,7 @@ def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> N
     while True:
         with store.read() as session:
             events = replication.unpublished(session, own, MAX_BATCH_EVENTS)
-            last = replication.last_batch(session, own)
+            last, previous = replication.last_batches(session, [own]).get(own, (0, None))
             wire = [replication.event_to_wire(row) for row in events]
         if not events:
             return
@@ -135,8 +135,8 @@ def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> N
             with store.read() as session:
                 report.sent_events = replication.waiting_count(session, own)
             return
-        sequence = last.sequence + 1 if last else 1
-        batch, data = encode(own, sequence, last.sha256 if last else None, wire)
+        sequence = last + 1
+        batch, data = encode(own, sequence, previous, wire)
         if not share.publish(own, sequence, data):
             _adopt_or_clash(store, share, sequence)
             continue
@@ -266,43 +266,43 @@ def _apply_in_stamp_order(
     A batch that erases a person is applied on its own, and the file compacted after.
     """
     chunk: list[Batch] = []
-
-    def apply() -> None:
-        nonlocal events
-        events = 0
-        if not chunk:
-            return
-        if not dry_run:
-            with store.write(None) as tx:
-                applied = replication.apply_events(
-                    tx, [event for batch in chunk for event in batch.events]
-                )
-                for batch in chunk:
-                    replication.record_batch(
-                        tx,
-                        batch.workstation_id,
-                        batch.sequence,
-                        batch.sha256,
-                        [event["id"] for event in batch.events],
-                    )
-            if any(_erases(batch) for batch in chunk):
-                store.compact()
-            report.pending_entities = applied.pending_entities
-        for batch in chunk:
-            report.received[batch.workstation_id] = report.received.get(
-                batch.workstation_id, 0
-            ) + len(batch.events)
-        chunk.clear()
-
     events = 0
     for batch in heapq.merge(*chains, key=_first_stamp):
         if _erases(batch):
-            apply()
+            _apply(store, chunk, report, dry_run)
+            chunk, events = [], 0
         chunk.append(batch)
         events += len(batch.events)
         if _erases(batch) or events >= APPLY_EVENTS:
-            apply()
-    apply()
+            _apply(store, chunk, report, dry_run)
+            chunk, events = [], 0
+    _apply(store, chunk, report, dry_run)
+
+
+def _apply(store: Store, chunk: list[Batch], report: SyncReport, dry_run: bool) -> None:
+    """These batches in one transaction: their events, and the batches recorded as applied."""
+    if not chunk:
+        return
+    if not dry_run:
+        with store.write(None) as tx:
+            applied = replication.apply_events(
+                tx, [event for batch in chunk for event in batch.events]
+            )
+            for batch in chunk:
+                replication.record_batch(
+                    tx,
+                    batch.workstation_id,
+                    batch.sequence,
+                    batch.sha256,
+                    [event["id"] for event in batch.events],
+                )
+        if any(_erases(batch) for batch in chunk):
+            store.compact()
+        report.pending_entities = applied.pending_entities
+    for batch in chunk:
+        report.received[batch.workstation_id] = report.received.get(batch.workstation_id, 0) + len(
+            batch.events
+        )
 
 
 def _erases(batch: Batch) -> bool:

@@ -30,6 +30,7 @@ from handledare.domain.enums import Role, Theme
 from handledare.i18n import N_, _
 from handledare.security import SignInGuard
 from handledare.services import sign_in
+from handledare.services.sign_in import StaffName
 from handledare.tui.background import in_background
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
@@ -85,21 +86,27 @@ class HandledareApp(TranslatedBindings, App):
     def on_mount(self) -> None:
         """Names first, the store behind them: SQLModel alone takes longer to load than Textual.
 
-        The names are one quick read-only query, done here so that the sign-in
-        screen is the first thing drawn; when the file is new, older or busy the
-        start screen shows while the store opens.
+        The names are one quick read-only query; when the file is new, older or busy
+        the start screen stays while the store opens.
         """
-        from handledare.tui.screens.gate import SignInScreen, StartScreen
+        from handledare.tui.screens.gate import StartScreen
 
-        self.set_interval(1.0, self._check_idle)
-        names = None if self.store else sign_in.names_to_choose(self.settings.database_path)
-        if names:
-            self.push_screen(SignInScreen(names))
-            self.call_after_refresh(self._open_store)
-            return
         self.push_screen(StartScreen())
+        self.set_interval(1.0, self._check_idle)
         if self.store is not None:
             self._store_opened(self.store)
+            return
+        path = self.settings.database_path
+        in_background(
+            self, lambda: sign_in.names_to_choose(path), self._names_read, failed=self._store_failed
+        )
+
+    def _names_read(self, names: list[StaffName] | None) -> None:
+        from handledare.tui.screens.gate import SignInScreen
+
+        if names:
+            self.switch_screen(SignInScreen(names))
+            self.call_after_refresh(self._open_store)
         else:
             self._open_store()
 

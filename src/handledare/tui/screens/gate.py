@@ -21,7 +21,7 @@ from handledare.domain.actor import Actor
 from handledare.errors import WrongPinError
 from handledare.i18n import N_, _, ngettext
 from handledare.services import sign_in
-from handledare.store.roster import StaffName
+from handledare.services.sign_in import StaffName
 from handledare.text import fold
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal

@@ -86,9 +86,8 @@ class HomeScreen(TranslatedBindings, Screen):
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
 
-    summaries: var[list[OnboardingSummary]] = var(list, init=False)
+    rows: var[list[Listed]] = var(list, init=False)
     sort_column: var[int] = var(0)
-    _listed: list[Listed] = []
     _loading = False
     _load_again = False
     _loaded_version: tuple | None = None
@@ -174,10 +173,9 @@ class HomeScreen(TranslatedBindings, Screen):
         return listed(overview.list_onboardings(store, actor))
 
     def _loaded(self, rows: list[Listed]) -> None:
-        self._listed = rows
-        self.summaries = [row.summary for row in rows]
+        self.rows = rows
 
-    def watch_summaries(self) -> None:
+    def watch_rows(self) -> None:
         self._order = None
         self._fill()
 
@@ -196,7 +194,7 @@ class HomeScreen(TranslatedBindings, Screen):
     def _ordered(self) -> list[Listed]:
         if self._order is None:
             key = self.sort_keys()[self.sort_column]
-            self._order = sorted(self._listed, key=key, reverse=self.sort_column in (3, 5))
+            self._order = sorted(self.rows, key=key, reverse=self.sort_column in (3, 5))
         return self._order
 
     def _row_filter(self) -> Callable[[OnboardingSummary], bool] | None:
@@ -250,10 +248,10 @@ class HomeScreen(TranslatedBindings, Screen):
             count = _(
                 "the first {limit} of {shown} matching ({total} in all) · type to narrow · "
                 "sorted by {column}"
-            ).format(limit=ROW_LIMIT, shown=len(shown), total=len(self.summaries), column=column)
+            ).format(limit=ROW_LIMIT, shown=len(shown), total=len(self.rows), column=column)
         else:
             count = _("{shown} of {total} shown · sorted by {column}").format(
-                shown=len(shown), total=len(self.summaries), column=column
+                shown=len(shown), total=len(self.rows), column=column
             )
         if any(s.has_expired(now.date()) or s.expires_soon(now.date()) for s in shown[:ROW_LIMIT]):
             count += " · " + _(
@@ -269,7 +267,10 @@ class HomeScreen(TranslatedBindings, Screen):
 
     def _selected_summary(self) -> OnboardingSummary | None:
         key = self.selected()
-        return next((s for s in self.summaries if key in (s.onboarding_id, s.person_id)), None)
+        return next(
+            (r.summary for r in self.rows if key in (r.summary.onboarding_id, r.summary.person_id)),
+            None,
+        )
 
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:

@@ -134,17 +134,18 @@ class OverviewScreen(HomeScreen):
             for name in ("unit", "status", "supervisor")
         )
 
-    def watch_summaries(self) -> None:
+    def watch_rows(self) -> None:
         """The counts are of everything loaded, so they change with the list, not the filter."""
-        super().watch_summaries()
+        super().watch_rows()
         today = self.app.clock().date()
-        counts = overview.status_counts(self.summaries, today)
+        counts = overview.status_counts([row.summary for row in self.rows], today)
         parts = [f"{status.label.capitalize()}: {counts[status]}" for status in ReviewStatus]
         if self.conflict_count:
             parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
         self.query_one("#status-counts", Static).update(" · ".join(parts))
 
     def _row_filter(self) -> Callable[[OnboardingSummary], bool] | None:
+        """The chosen unit, status and supervisor; remembered as what the list shows."""
         self._filled_with = unit, status, supervisor = self._chosen()
         if unit == status == supervisor == Select.NULL:
             return None
