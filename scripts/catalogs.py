@@ -2,6 +2,7 @@
 
     python scripts/catalogs.py update    # extract strings, merge them into sv and en
     python scripts/catalogs.py compile   # write the .mo files that ship with the package
+    python scripts/catalogs.py adopt OLD.po   # after a merge: refill Swedish entries from OLD.po
 
 Message ids are English, so the English catalog is filled with the ids
 themselves; Swedish is translated by hand in locales/sv/LC_MESSAGES/handledare.po.
@@ -67,10 +68,32 @@ def _fill_english() -> None:
         write_po(handle, catalog, sort_output=True, omit_header=False, ignore_obsolete=True)
 
 
+def adopt(other: Path) -> None:
+    """Fill untranslated Swedish entries from another catalog.
+
+    After a merge that touched the catalogs: take one side's .po, run `update`,
+    then adopt the other side's file so none of its translations is lost.
+    """
+    with other.open("rb") as handle:
+        source = {m.id: m.string for m in read_po(handle, locale="sv") if m.id and m.string}
+    path = _po("sv")
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale="sv")
+    for message in catalog:
+        if message.id and not message.string and message.id in source:
+            message.string = source[message.id]
+            message.flags.discard("fuzzy")
+    with path.open("wb") as handle:
+        write_po(handle, catalog, sort_output=True, omit_header=False, ignore_obsolete=True)
+
+
 def compile_all() -> None:
     _pybabel("compile", "-D", "handledare", "-d", str(LOCALES), "--statistics")
 
 
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
-    {"update": update, "compile": compile_all}.get(command, lambda: sys.exit(__doc__))()
+    if command == "adopt" and len(sys.argv) == 3:
+        adopt(Path(sys.argv[2]))
+    else:
+        {"update": update, "compile": compile_all}.get(command, lambda: sys.exit(__doc__))()
