@@ -27,11 +27,11 @@ from pathlib import Path
 
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import load_template_file
-from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Role
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.security import hash_pin
-from handledare.services.demo import FIRST_NAMES, LAST_NAMES
+from handledare.services.demo import FIRST_NAMES, LAST_NAMES, proof_for
 from handledare.services.templates import content_hash
 from handledare.store import replication
 from handledare.store.database import prepare_database
@@ -224,6 +224,7 @@ class World:
                     "employment_type": EmploymentType.HOURLY.value,
                     "start_date": start.date().isoformat(),
                     "employee_number": f"V{self.rng.randrange(100000, 999999)}",
+                    "language": "sv",
                 },
             )
             people.append((person, start))
@@ -322,8 +323,12 @@ class _Onboarding:
         marks = (
             [Mark.WALKED_THROUGH, Mark.PRACTISED] if item.needs_practical else [Mark.WALKED_THROUGH]
         )
+        # The proof goes with every mark; a colleague's word only with the practical part.
+        proof = proof_for(item, self.when.date(), rng)
         for mark in marks:
             payload = {"item_key": key, "mark": mark.value, "basis": self.last.get(key)}
+            if proof and (proof.kind is not Evidence.OBSERVED or mark is Mark.PRACTISED):
+                payload["evidence"] = proof.to_dict()
             self.last[key] = self.emit(station, EventType.ITEM_MARKED, payload)
         self.unsigned.append(key)
         if rng.random() < 0.05:

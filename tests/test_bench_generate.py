@@ -6,6 +6,7 @@ Only correctness here; the timings live in bench/run.py.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import sys
 from contextlib import closing
@@ -16,7 +17,7 @@ import pytest
 
 from handledare.config import Settings
 from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, review, signoff, templates
+from handledare.services import demo, onboarding, people, review, signoff, templates
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -147,10 +148,14 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     first = [practical.key, plain[0].key, plain[1].key]
     signoff.sign_off(store, actor, oid, first, "1111", acknowledged_name="Amina Berg")
     signoff.revoke(store, actor, oid, plain[0].key, "Visade osäkerhet")
-    rest = [i.key for i in items if i.key not in (practical.key, plain[1].key)]
-    for key in rest:
-        onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, actor, oid, rest, "1111", acknowledged_name="Amina Berg")
+    rest = [i for i in items if i.key not in (practical.key, plain[1].key)]
+    rng = random.Random(7)
+    for session in demo.plan_sessions(rest):
+        for item in session:
+            proof = demo.proof_for(item, date.today(), rng)
+            onboarding.mark_item(store, actor, oid, item.key, Mark.PRACTISED, evidence=proof)
+        keys = [item.key for item in session]
+        signoff.sign_off(store, actor, oid, keys, "1111", acknowledged_name="Amina Berg")
     review.approve(store, boss, oid, "3333")
     store.close()
 

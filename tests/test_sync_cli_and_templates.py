@@ -20,13 +20,13 @@ def share(tmp_path: Path) -> Path:
     return folder
 
 
-def _version_2(tmp_path: Path) -> Path:
+def _version_3(tmp_path: Path) -> Path:
     source = next(p for p in bundled_template_files() if p.stem == "hemtjanst-omsorg")
-    text = source.read_text("utf-8").replace("version = 1", "version = 2", 1)
+    text = source.read_text("utf-8").replace("version = 2", "version = 3", 1)
     text = text.replace(
         "Anställningsavtal och arbetstider", "Anställningsavtal, arbetstider och lön"
     )
-    path = tmp_path / "hemtjanst-v2.toml"
+    path = tmp_path / "hemtjanst-v3.toml"
     path.write_text(text, "utf-8")
     return path
 
@@ -45,19 +45,19 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
             a_dir,
             "template",
             "publish",
-            str(_version_2(tmp_path)),
+            str(_version_3(tmp_path)),
             "--share",
             str(share),
         ]
     )
-    assert code == 0 and "hemtjanst-omsorg version 2" in capsys.readouterr().out
-    assert (share / "templates" / "hemtjanst-omsorg-v2.toml").is_file()
+    assert code == 0 and "hemtjanst-omsorg version 3" in capsys.readouterr().out
+    assert (share / "templates" / "hemtjanst-omsorg-v3.toml").is_file()
 
     b.sync(share)
-    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 3
     kept = onboarding.progress(b.store, b.supervisor(), oid).template
     assert (kept.version, kept.item("anst-avtal").title.get("sv")) == (
-        1,
+        2,
         "Anställningsavtal och arbetstider",
     )
     a.sync(share)

@@ -10,8 +10,8 @@ from textual.widgets import DataTable, Select
 
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
-from handledare.domain.enums import Mark, Role
-from handledare.services import onboarding, overview, people, review, signoff, templates
+from handledare.domain.enums import Role
+from handledare.services import onboarding, overview, people, review, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.expiring import ExpiringScreen
@@ -20,6 +20,7 @@ from handledare.tui.screens.overview import OverviewScreen
 from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScreen
 from test_snapshots import WHEN, _fixed_world
 
+from conftest import sign_items
 from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text
 
 SIZES = [(80, 24), (120, 40)]
@@ -38,9 +39,7 @@ def _review_world(data_dir: Path) -> None:
     greta = people.add_person(store, anna, "Greta Sundberg", unit.id, YEAR_AGO.date())
     oid = onboarding.start_onboarding(store, anna, greta.id, "hemtjanst-omsorg")
     keys = [item.key for item in templates.get_template(store, "hemtjanst-omsorg").items()]
-    for key in keys:
-        onboarding.mark_item(store, anna, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, anna, oid, keys, "1111", "Greta Sundberg")
+    sign_items(store, anna, oid, keys, "1111", "Greta Sundberg")
     store.close()
 
 

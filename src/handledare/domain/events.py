@@ -11,6 +11,7 @@ class EventType(StrEnum):
     USER_THEME_CHANGED = "user.theme_changed"
     PERSON_CREATED = "person.created"
     PERSON_ERASED = "person.erased"
+    PERSON_LANGUAGE_CHANGED = "person.language_changed"
     TEMPLATE_IMPORTED = "template.imported"
     ONBOARDING_STARTED = "onboarding.started"
     ITEM_MARKED = "item.marked"

@@ -13,15 +13,17 @@ import json
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from handledare.domain import evidence
 from handledare.domain.events import EventType
 from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow
 
 ERASED = "—"
 
-# For each kind of event: the fields that may hold a name or free text.
+# For each kind of event: the fields that may hold a name or free text; `a.b` is the
+# field `b` inside the object `a`.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.PERSON_CREATED: ("name", "employee_number"),
-    EventType.ITEM_MARKED: ("reason",),
+    EventType.ITEM_MARKED: ("reason", *(f"evidence.{name}" for name in evidence.FREE_TEXT)),
     EventType.NOTE_ADDED: ("text",),
     EventType.ACKNOWLEDGED: ("typed_name", "comment"),
     EventType.SIGN_OFF_REVOKED: ("reason",),
@@ -32,11 +34,24 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 
 def blank(event_type: str, payload: dict) -> dict:
     """The payload with its personal fields blanked (absent fields stay absent)."""
-    fields = PERSONAL_FIELDS.get(event_type, ())
-    return {
-        key: (ERASED if value else value) if key in fields else value
-        for key, value in payload.items()
-    }
+    return _blanked(payload, PERSONAL_FIELDS.get(event_type, ()))
+
+
+def _blanked(payload: dict, fields: tuple[str, ...]) -> dict:
+    inner = {}
+    for field in fields:
+        outer, _dot, name = field.partition(".")
+        if name:
+            inner.setdefault(outer, []).append(name)
+    result = {}
+    for key, value in payload.items():
+        if key in inner and isinstance(value, dict):
+            result[key] = _blanked(value, tuple(inner[key]))
+        elif key in fields:
+            result[key] = ERASED if value else value
+        else:
+            result[key] = value
+    return result
 
 
 def onboardings_of(session: Session, person_id: str) -> list[str]:

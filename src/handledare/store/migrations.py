@@ -153,6 +153,13 @@ ALTER TABLE onboardings ADD COLUMN current_step TEXT;
 ALTER TABLE onboardings ADD COLUMN first_expiry TEXT;
 """
 
+# Template format 2: the proof recorded with an item (a certificate, a test result, a
+# document, an observing colleague), and each substitute's own language.
+_V8_EVIDENCE_AND_LANGUAGE = """
+ALTER TABLE item_states ADD COLUMN evidence TEXT;
+ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -161,6 +168,7 @@ STEPS: tuple[str, ...] = (
     _V5_CONFLICTS,
     _V6_ERASURE,
     _V7_ONBOARDING_COUNTS,
+    _V8_EVIDENCE_AND_LANGUAGE,
 )
 CURRENT_VERSION = len(STEPS)
 

@@ -278,6 +278,7 @@ def _person_created(session: Session, row: EventRow, data: dict) -> None:
     if existing is not None:
         existing.name = data["name"]
         existing.employee_number = data.get("employee_number")
+        existing.language = data.get("language", "sv")
         return
     session.add(PersonRow(**_person_fields(row, data)))
 
@@ -291,7 +292,14 @@ def _person_fields(row: EventRow, data: dict) -> dict:
         "start_date": data["start_date"],
         "employee_number": data.get("employee_number"),
         "created_at": row.wall_time,
+        "language": data.get("language", "sv"),
     }
+
+
+@handles(EventType.PERSON_LANGUAGE_CHANGED)
+def _person_language_changed(session: Session, row: EventRow, data: dict) -> None:
+    person = _required(session, PersonRow, row.entity_id)
+    person.language = data["language"]
 
 
 @handles(EventType.PERSON_ERASED)
