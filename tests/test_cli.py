@@ -169,3 +169,31 @@ def test_installed_command_speaks_swedish_by_default_and_english_on_request():
         check=True,
     )
     assert english.stdout.startswith("usage: handledare")
+
+
+def test_the_apps_start_path_loads_no_store_services_sync_or_textual():
+    """`handledare` opens the app through the CLI: its commands' needs wait until they run."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from handledare.cli import build_parser; build_parser(); "
+            "print('\\n'.join(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = (
+        "sqlmodel",
+        "sqlalchemy",
+        "textual",
+        "handledare.store",
+        "handledare.services",
+        "handledare.sync",
+    )
+    assert [name for name in loaded if name.startswith(heavy)] == []
+    assert "handledare.cli.users" in loaded  # the check itself sees the command modules

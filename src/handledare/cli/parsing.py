@@ -1,4 +1,4 @@
-"""argparse speaking the user's language.
+"""argparse speaking the user's language, and the few helpers every command module uses.
 
 argparse looks its own strings up through module-level `_` and `ngettext`
 at call time; pointing those at our catalogs translates usage lines, help
@@ -6,11 +6,18 @@ headings and its error messages. The strings are listed here so that
 extraction puts them in our catalogs.
 """
 
+from __future__ import annotations
+
 import argparse
 import sys
+from collections.abc import Callable
 
 from handledare import i18n
-from handledare.i18n import N_
+from handledare.config import Settings
+from handledare.i18n import N_, _
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+Commands = argparse._SubParsersAction  # what `add_subparsers` returns; a module adds to it
 
 ARGPARSE_MESSAGES = (
     N_("usage: "),
@@ -43,3 +50,21 @@ class Parser(argparse.ArgumentParser):
         self.exit(
             1, i18n._("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
         )
+
+
+def command(commands: Commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
+    """Add a command (or a group's action) that `handler` carries out."""
+    parser = commands.add_parser(name, help=help)
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def group(commands: Commands, name: str, help: str) -> Commands:
+    """Add a command with actions of its own, e.g. `user add`, `user list`."""
+    return commands.add_parser(name, help=help).add_subparsers(
+        dest="action", metavar=_("ACTION"), required=True
+    )
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
