@@ -41,12 +41,22 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 GROUPS = (demo, templates, users, units, people, share, reports, maintenance)
 
 
-def _pre_parse(argv: Sequence[str]) -> argparse.Namespace:
-    """Read the options that decide language and data folder before building the help."""
-    pre = argparse.ArgumentParser(add_help=False)
+def _pre_parse(argv: Sequence[str]) -> tuple[Path | None, str | None]:
+    """The data folder and language, read before the help is built in that language.
+
+    Lenient on purpose: a wrong value is explained by the full parser, in the
+    language of the last valid `--lang` (or the settings'). As there, the last
+    of an option given twice (before and after the command) counts.
+    """
+    pre = argparse.ArgumentParser(add_help=False, exit_on_error=False)
     pre.add_argument("--data-dir", type=Path)
-    pre.add_argument("--lang", choices=LANGUAGES)
-    return pre.parse_known_args(argv)[0]
+    pre.add_argument("--lang", action="append", default=[])
+    try:
+        early = pre.parse_known_args(argv)[0]
+    except argparse.ArgumentError:
+        return None, None
+    languages = [language for language in early.lang if language in LANGUAGES]
+    return early.data_dir, languages[-1] if languages else None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,11 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
             "Introduction of substitutes in elder care. Without a command, the app opens."
         ),
     )
-    parser.add_argument(
-        "--data-dir", type=Path, help=_("folder with the database (overrides the config)")
+    parsing.add_global_options(parser)
+    commands = parser.add_subparsers(
+        dest="command", metavar=_("COMMAND"), parser_class=parsing.CommandParser
     )
-    parser.add_argument("--lang", choices=LANGUAGES, help=_("language: sv (default) or en"))
-    commands = parser.add_subparsers(dest="command", metavar=_("COMMAND"))
     for group in GROUPS:
         group.register(commands)
     return parser
@@ -68,9 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    early = _pre_parse(argv)
-    settings = load_settings(early.data_dir)
-    i18n.set_language(early.lang or settings.language)
+    data_dir, language = _pre_parse(argv)
+    settings = load_settings(data_dir)
+    i18n.set_language(language or settings.language)
     parsing.install()
     for problem in settings.problems:
         warn(str(problem))

@@ -11,10 +11,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from handledare import i18n
 from handledare.config import Settings
-from handledare.i18n import N_, _
+from handledare.i18n import LANGUAGES, N_, _
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; a module adds to it
@@ -42,6 +43,19 @@ def install() -> None:
     argparse.ngettext = i18n.ngettext
 
 
+def add_global_options(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """The options that hold for every command, before or after it."""
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=default,
+        help=_("folder with the database (overrides the config)"),
+    )
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=default, help=_("language: sv (default) or en")
+    )
+
+
 class Parser(argparse.ArgumentParser):
     """Usage mistakes are refused input: exit code 1, like every other refusal."""
 
@@ -50,6 +64,18 @@ class Parser(argparse.ArgumentParser):
         self.exit(
             1, i18n._("%(prog)s: error: %(message)s\n") % {"prog": self.prog, "message": message}
         )
+
+
+class CommandParser(Parser):
+    """A command's parser: it also takes the global options, written after the command.
+
+    Their default is to leave the attribute alone, so a value given before
+    the command stays unless the same option is given again after it.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        add_global_options(self, default=argparse.SUPPRESS)
 
 
 def command(commands: Commands, name: str, help: str, handler: Handler) -> argparse.ArgumentParser:
