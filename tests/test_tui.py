@@ -136,9 +136,9 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
         await pilot.press("enter")
-        assert await shows(pilot, "✓ Anställningsavtal och arbetstider")
+        assert await shows(pilot, "✓ 1.1 Anställningsavtal och arbetstider")
         text = visible_text(again)
-        assert "✓ Schema, passbokning" in text
+        assert "✓ 1.2 Schema, passbokning" in text
         assert widget_text(again, "#item-state").startswith(
             f"✓ Signerat av Anna Lindqvist, {format_date(date.today())}"
         )
@@ -184,7 +184,8 @@ async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):
 
 
 async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seeded: Path):
-    app = _app(seeded, idle_lock_minutes=0.02)
+    # Three seconds: on a busy machine opening the walkthrough can take more than one.
+    app = _app(seeded, idle_lock_minutes=0.05)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
@@ -193,7 +194,7 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seede
         await pilot.press("down", "down")
         where = app.screen.current_item().key
         assert where == "anst-lon" and "Amina Hassan" in visible_text(app)
-        await pilot.pause(2.5)
+        await pilot.pause(4)
         assert await on_screen(pilot, LockScreen)
         assert await shows(pilot, "Anna Lindqvist har låst skärmen")
         text = visible_text(app)
@@ -247,7 +248,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await type_into(pilot, "#pin", "1111")
         await pilot.press("enter")
         await settle(pilot)
-        assert await shows(pilot, "✓ Anställningsavtal")
+        assert await shows(pilot, "✓ 1.1 Anställningsavtal")
 
         await pilot.press("r")
         await settle(pilot)
@@ -255,7 +256,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await pilot.press("enter")
         await settle(pilot)
         assert "signering återkallad: Fel avtal visades" in widget_text(app, "#item-history")
-        assert await shows(pilot, "· Anställningsavtal")
+        assert await shows(pilot, "· 1.1 Anställningsavtal")
 
 
 async def test_names_with_markup_and_control_characters_are_shown_literally(seeded: Path):

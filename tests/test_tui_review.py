@@ -175,7 +175,7 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
         last = [str(cell) for cell in history.get_row_at(history.row_count - 1)]
         assert last[1:] == [
             "Karin Berg",
-            "Anställningsavtal och arbetstider",
+            "1.1 Anställningsavtal och arbetstider",
             "signering återkallad: Fel person kvitterade",
         ]
         state = onboarding.progress(

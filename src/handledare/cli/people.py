@@ -28,6 +28,14 @@ def register(commands: Commands) -> None:
         help=_("employment type"),
     )
     add.add_argument("--employee-number", help=_("employee number (optional)"))
+    language_help = _(
+        "the language the substitute reads best, e.g. sv, en, ar (default sv): "
+        "their own plan is printed in it beside Swedish"
+    )
+    add.add_argument("--language", default="sv", help=language_help)
+    edit = command(person, "edit", _("change what is registered about a substitute"), _edit)
+    edit.add_argument("person", metavar=_("PERSON"), help=person_help)
+    edit.add_argument("--language", required=True, help=language_help)
     export = command(person, "export", _("everything stored about one substitute"), _export)
     export.add_argument("person", metavar=_("PERSON"), help=person_help)
     export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
@@ -75,8 +83,26 @@ def _add(args, settings: Settings) -> int:
         _parse_date(args.start),
         EmploymentType(args.employment),
         args.employee_number,
+        args.language,
     )
     say(_("Added {name} in {unit} ({id}).").format(name=person.name, unit=unit.name, id=person.id))
+    return 0
+
+
+def _edit(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.i18n import language_name
+    from handledare.services import people
+
+    store = open_store(settings)
+    person = people.find_person(store, CLI, args.person)
+    people.set_person_language(store, CLI, person.id, args.language)
+    say(
+        _("{name}'s language is now {language}.").format(
+            name=person.name, language=language_name(args.language)
+        )
+    )
     return 0
 
 
@@ -98,13 +124,22 @@ def _list(args, settings: Settings) -> int:
                     "employment_type": p.employment_type.value,
                     "start_date": p.start_date.isoformat(),
                     "employee_number": p.employee_number,
+                    "language": p.language,
                 }
                 for p in rows
             ]
         )
     else:
         table(
-            [_("Name"), _("Unit"), _("Employment"), _("Start"), _("Employee no."), _("Id")],
+            [
+                _("Name"),
+                _("Unit"),
+                _("Employment"),
+                _("Start"),
+                _("Employee no."),
+                _("Language"),
+                _("Id"),
+            ],
             [
                 [
                     p.name,
@@ -112,6 +147,7 @@ def _list(args, settings: Settings) -> int:
                     p.employment_type.label,
                     format_date(p.start_date),
                     p.employee_number or "",
+                    p.language,
                     p.id,
                 ]
                 for p in rows

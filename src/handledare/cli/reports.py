@@ -1,4 +1,4 @@
-"""Commands that hand figures and papers onward: `export`, `report`, `certificate`."""
+"""Commands that hand figures and papers onward: `export`, `report`, `certificate`, `plan`."""
 
 from __future__ import annotations
 
@@ -39,6 +39,14 @@ def register(commands: Commands) -> None:
     )
     certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
     certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+    plan = command(
+        commands,
+        "plan",
+        _("a substitute's own plan (Min introduktion) in their language beside Swedish, as PDF"),
+        _plan,
+    )
+    plan.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    plan.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
 
 
 def parse_day(text: str | None, what: str) -> date | None:
@@ -115,6 +123,26 @@ def _certificate(args, settings: Settings) -> int:
         ngettext(
             "Wrote the certificate for {name} to {path} ({pages} page).",
             "Wrote the certificate for {name} to {path} ({pages} pages).",
+            pages,
+        ).format(name=person.name, path=args.out, pages=pages)
+    )
+    return 0
+
+
+def _plan(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import people
+    from handledare.services.plan import plan_of_person
+    from handledare.services.plan_pdf import write_plan
+
+    store = open_store(settings)
+    person = people.find_person(store, CLI, args.person)
+    pages = write_plan(plan_of_person(store, CLI, person.id), args.out, date.today())
+    say(
+        ngettext(
+            "Wrote the plan for {name} to {path} ({pages} page).",
+            "Wrote the plan for {name} to {path} ({pages} pages).",
             pages,
         ).format(name=person.name, path=args.out, pages=pages)
     )

@@ -15,8 +15,12 @@ def register(commands: Commands) -> None:
     command(template, "validate", _("check a template file"), _validate).add_argument(
         "file", type=Path, metavar=_("FILE")
     )
-    command(template, "import", _("import a template file"), _import).add_argument(
-        "file", type=Path, metavar=_("FILE")
+    command(
+        template, "import", _("import a template file, or a bundled template by its id"), _import
+    ).add_argument(
+        "file",
+        metavar=_("FILE_OR_ID"),
+        help=_("a TOML file, or the id of a bundled template, e.g. hemtjanst-omsorg"),
     )
     publish = command(
         template,
@@ -51,7 +55,7 @@ def _import(args, settings: Settings) -> int:
     from handledare.cli.access import CLI, open_store
     from handledare.services import templates
 
-    result = templates.import_file(open_store(settings), CLI, args.file)
+    result = templates.import_file_or_bundled(open_store(settings), CLI, args.file)
     t = result.template
     if result.imported:
         say(_("Imported {id} version {version}.").format(id=t.id, version=t.version))

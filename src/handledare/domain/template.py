@@ -123,9 +123,11 @@ class Template:
         }
 
     def waiting(self, done: set[str]) -> dict[str, tuple[str, ...]]:
-        """The items that wait for others, with the keys of what is not done yet."""
+        """The items not done that wait for others, with the keys of what is not done yet."""
         found = {}
         for item in self.items():
+            if item.key in done:
+                continue
             missing = tuple(key for key in item.after if key not in done)
             if missing:
                 found[item.key] = missing

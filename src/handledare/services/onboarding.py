@@ -83,6 +83,17 @@ class Progress:
     def numbers(self) -> dict[str, str]:
         return self.template.numbers()
 
+    def ready_to_sign(self) -> list[tuple[str, Item, ItemState]]:
+        """Items marked and not signed yet, with their numbers, in checklist order."""
+        numbers = self.numbers
+        return [
+            (numbers[item.key], item, self.states[item.key])
+            for item in self.template.items()
+            if item.key in self.states
+            and self.states[item.key].mark
+            and not self.states[item.key].signed
+        ]
+
     @property
     def signed_count(self) -> int:
         return sum(1 for state in self.states.values() if state.signed)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from handledare.domain.actor import Actor
-from handledare.domain.enums import Labelled, PlanStatus, Step
+from handledare.domain.enums import Labelled, Place, PlanStatus, Step
 from handledare.domain.template import Item, Template, Text
 from handledare.errors import NotFoundError
 from handledare.i18n import DEFAULT_LANGUAGE, N_, _, format_date, format_minutes, translate
@@ -60,6 +60,7 @@ class PlanStep:
 @dataclass(frozen=True)
 class Plan:
     onboarding_id: str
+    person_id: str
     person_name: str
     unit_name: str
     language: str
@@ -180,6 +181,7 @@ def plan_of(store: Store, actor: Actor, onboarding_id: str) -> Plan:
         steps.append(PlanStep(number, step, tuple(entries)))
     return Plan(
         onboarding_id=onboarding_id,
+        person_id=progress.person_id,
         person_name=progress.person_name,
         unit_name=person.unit_name,
         language=person.language,
@@ -191,10 +193,9 @@ def plan_of(store: Store, actor: Actor, onboarding_id: str) -> Plan:
 def item_line(plan: Plan, entry: PlanItem, language: str) -> str:
     """What an item is, where it is learnt and how long it takes, in one language."""
     item = entry.item
-    facts = [
-        item.where.label_in(language),
-        format_minutes(item.minutes, language),
-    ]
+    facts = [format_minutes(item.minutes, language)]
+    if item.where is not Place.ANYWHERE:
+        facts.insert(0, item.where.label_in(language))
     return f"{entry.number} {item.title.get(language)} ({', '.join(facts)})"
 
 

@@ -42,6 +42,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         Binding("g", "approve", N_("Approve to work alone"), id="approve"),
         Binding("r", "revoke", N_("Revoke sign-off"), id="revoke"),
         Binding("k", "resolve", N_("Resolve conflict"), id="resolve"),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
         Binding("i", "tab('items-tab')", N_("Items"), id="items-tab", show=False),
         Binding("h", "tab('history-tab')", N_("History"), id="history-tab", show=False),
         Binding("c", "tab('conflicts-tab')", N_("Conflicts"), id="conflicts-tab", show=False),
@@ -70,7 +71,14 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         self.query_one("#items", DataTable).add_columns(
-            "", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")
+            "",
+            _("Item"),
+            _("State"),
+            _("Expires"),
+            _("Signed by"),
+            _("When"),
+            _("Workstation"),
+            _("Proof"),
         )
         self.query_one("#history-table", DataTable).add_columns(
             _("When"), _("Who"), _("Item"), _("What")
@@ -116,6 +124,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         items = self.query_one("#items", DataTable)
         chosen = items.cursor_row
         items.clear()
+        numbers = progress.numbers
         for item in progress.template.items():
             state = progress.states.get(item.key)
             expires = ""
@@ -124,13 +133,14 @@ class PersonReviewScreen(TranslatedBindings, Screen):
                 style = "bold red" if day < today else ""
                 expires = Text(format_date(day), style=style)
             items.add_row(
-                item_view.marker(state),
-                item.title.get(language),
-                Text(self._state_text(state)),
+                item_view.marker(state, item.key in progress.waiting),
+                item_view.numbered(numbers[item.key], item),
+                Text(self._state_text(state, item_view.waits_for(progress, item.key))),
                 expires,
                 printable(names.get(state.signed_by, "?")) if state and state.signed else "",
                 format_datetime(state.signed_at) if state and state.signed else "",
                 self._workstation(state.signed_workstation, here) if state and state.signed else "",
+                Text(printable(state.evidence.summary()) if state and state.evidence else ""),
                 key=item.key,
             )
         items.move_cursor(row=min(chosen, max(items.row_count - 1, 0)))
@@ -141,7 +151,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
             history.add_row(
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                progress.template.item(key).title.get(language) if key else "",
+                item_view.numbered(numbers[key], progress.template.item(key)) if key else "",
                 item_view.what(entry, whole=True),
                 key=entry.id,
             )
@@ -226,9 +236,12 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         return "\n".join(lines)
 
     @staticmethod
-    def _state_text(state: onboarding.ItemState | None) -> str:
+    def _state_text(state: onboarding.ItemState | None, waits_for: str) -> str:
+        """In words, so that "not applicable" never reads as signed off."""
         if state is None or (state.mark is None and not state.signed):
-            return _("open")
+            return _("waits for {items}").format(items=waits_for) if waits_for else _("open")
+        if state.not_applicable:
+            return _("not applicable: {reason}").format(reason=printable(state.reason or ""))
         if state.signed:
             return _("signed off")
         return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
@@ -256,6 +269,11 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_plan(self) -> None:
+        from handledare.tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen(self.onboarding_id))
 
     def action_approve(self) -> None:
         if self.progress is not None:

@@ -38,6 +38,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         Binding("f", "filter", N_("Step filter"), id="filter", show=False),
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
         Binding("l", "language_support", N_("Language support"), id="language", show=False),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
+        Binding("y", "copy_link", N_("Copy link"), id="copy-link", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
         Binding("escape", "back", N_("Back"), id="back", show=False),
@@ -68,7 +70,10 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                 yield Static("", id="item-title")
                 yield Static("", id="item-facts", classes="muted")
                 yield Static("", id="item-flags", classes="flags")
+                yield Static("", id="item-waiting", classes="flags")
                 yield Static("", id="item-state")
+                yield Static("", id="item-proof")
+                yield Static("", id="item-link", classes="muted")
                 yield Static("", id="item-guidance")
                 with Horizontal(id="support"):
                     yield Static("", id="support-sv", classes="support-column")
@@ -124,17 +129,17 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         options.clear_options()
         language = current_language()
         visible = {item.key for item in self._visible_items()}
-        for section in self.progress.template.sections:
+        for number, section in enumerate(self.progress.template.sections, start=1):
             items = [item for item in section.items if item.key in visible]
             if not items:
                 continue
             options.add_option(
-                Option(Content.styled(section.title.get(language), "bold"), disabled=True)
+                Option(
+                    Content.styled(f"{number} {section.title.get(language)}", "bold"),
+                    disabled=True,
+                )
             )
-            options.add_options(
-                Option(item_view.item_prompt(item, self.progress.states.get(item.key)), id=item.key)
-                for item in items
-            )
+            options.add_options(Option(self._prompt(item), id=item.key) for item in items)
         label = self.step_filter.label if self.step_filter else _("all steps")
         self.query_one("#filter-label", Label).update(_("Showing: {steps}").format(steps=label))
         target = current.key if current and current.key in visible else None
@@ -149,12 +154,16 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if key is not None:
             options.highlighted = options.get_option_index(key)
 
+    def _prompt(self, item: Item) -> Content:
+        p = self.progress
+        return item_view.item_prompt(
+            item, p.states.get(item.key), p.numbers[item.key], item.key in p.waiting
+        )
+
     def _refresh_markers(self) -> None:
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
-            options.replace_option_prompt(
-                item.key, item_view.item_prompt(item, self.progress.states.get(item.key))
-            )
+            options.replace_option_prompt(item.key, self._prompt(item))
 
     def _show_overview(self) -> None:
         p = self.progress
@@ -176,20 +185,32 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         option = self.query_one("#items", OptionList).highlighted_option
         return self.progress.template.item(option.id) if option and option.id else None
 
+    def _put(self, selector: str, text: str) -> None:
+        """One part of the item's detail, hidden when there is nothing to say."""
+        widget = self.query_one(selector, Static)
+        widget.update(Content(text))
+        widget.display = bool(text)
+
     @on(OptionList.OptionHighlighted, "#items")
     def _show_item(self) -> None:
         item = self.current_item()
         if item is None:
             return
-        language = current_language()
-        state = self.progress.states.get(item.key)
-        self.query_one("#item-title", Static).update(Content(item.title.get(language)))
-        self.query_one("#item-facts", Static).update(Content(item_view.facts(item)))
-        self.query_one("#item-flags", Static).update(Content(item_view.flags(item)))
-        self.query_one("#item-state", Static).update(
-            Content(f"{item_view.marker(state)} {item_view.state_line(state, self.names)}")
-        )
-        self.query_one("#item-guidance", Static).update(Content(item.guidance.get(language)))
+        p = self.progress
+        state = p.states.get(item.key)
+        waiting = item_view.waits_for(p, item.key)
+        waits = _("◌ Waits for: {items}").format(items=waiting) if waiting else ""
+        proof = state.evidence if state else None
+        link = _("Link: {link} (y copies it)").format(link=item.link) if item.link else ""
+        self._put("#item-title", item_view.numbered(p.numbers[item.key], item))
+        self._put("#item-facts", item_view.facts(item))
+        self._put("#item-flags", item_view.flags(item))
+        self._put("#item-waiting", waits)
+        marker = item_view.marker(state, bool(waiting))
+        self._put("#item-state", f"{marker} {item_view.state_line(state, self.names)}")
+        self._put("#item-proof", printable(proof.summary()) if proof else "")
+        self._put("#item-link", link)
+        self._put("#item-guidance", item.guidance.get(current_language()))
         self._show_support(item)
         lines = [
             item_view.describe(entry, self.names)
@@ -235,14 +256,45 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def _after(self, _result=None) -> None:
         self.reload()
 
+    def _refused_while_waiting(self, item: Item) -> bool:
+        """The service refuses a waiting item too; saying so here spares opening a form."""
+        waiting = item_view.waits_for(self.progress, item.key)
+        if waiting:
+            self.app.notify(
+                _("This item waits for {items}. Sign that off first.").format(items=waiting),
+                severity="warning",
+            )
+        return bool(waiting)
+
     def action_mark(self, mark: str) -> None:
+        from handledare.tui.screens.evidence import ProofForm, needs_form
+
         item = self.current_item()
-        if item is None:
+        if item is None or self._refused_while_waiting(item):
+            return
+        mark = Mark(mark)
+        if needs_form(item, mark):
+            heading = item_view.numbered(self.progress.numbers[item.key], item)
+            self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
             return
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
         in_background(
-            self, lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)), self._after
+            self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after
         )
+
+    def action_copy_link(self) -> None:
+        """Links are shown as text and never opened; this puts one on the clipboard."""
+        item = self.current_item()
+        if item is None or not item.link:
+            self.app.notify(_("This item has no link."), severity="warning")
+            return
+        self.app.copy_to_clipboard(item.link)
+        self.app.notify(_("The link is copied: {link}").format(link=item.link))
+
+    def action_plan(self) -> None:
+        from handledare.tui.screens.plan import PlanScreen
+
+        self.app.push_screen(PlanScreen(self.onboarding_id))
 
     def _ask(self, title: str, label: str, then) -> None:
         from handledare.tui.screens.dialogs import TextPrompt
@@ -305,6 +357,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
+            if item.key in self.progress.waiting:
+                continue
             if state is None or (state.mark is None and not state.signed):
                 self._highlight(item.key)
                 return
@@ -327,13 +381,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
         if self.progress is None:
             return
-        ready = [
-            (item, self.progress.states[item.key].mark)
-            for item in self.progress.template.items()
-            if item.key in self.progress.states
-            and self.progress.states[item.key].mark
-            and not self.progress.states[item.key].signed
-        ]
+        ready = self.progress.ready_to_sign()
         if not ready:
             self.app.notify(_("Nothing has been marked yet, so there is nothing to sign."))
             return
