@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from handledare.domain.enums import PlanStatus
-from handledare.i18n import format_date, language_name
+from handledare.i18n import DEFAULT_LANGUAGE, LANGUAGES, format_date, language_name
 from handledare.services.exports import write_whole
 from handledare.services.paper import FONT, new_paper, write_line
 from handledare.services.plan import (
@@ -34,6 +34,14 @@ STATUS_MARKS = {
     PlanStatus.WAITING: "◌",
     PlanStatus.LATER: "·",
 }
+
+
+def column_heading(language: str) -> str:
+    """A language's name in itself where the app speaks it, otherwise in Swedish: the font
+    has no shaping for scripts such as Arabic (see docs/templates.md)."""
+    return language_name(
+        language, language if language in LANGUAGES else DEFAULT_LANGUAGE
+    ).capitalize()
 
 
 def both(plan: Plan, said: Said) -> str:
@@ -88,7 +96,7 @@ def write_plan(plan: Plan, out: Path, today: date) -> int:
             header = table.row()
             header.cell("")
             for _side, language in sides:
-                header.cell(language_name(language, language).capitalize())
+                header.cell(column_heading(language))
             for entry in step.items:
                 row = table.row()
                 row.cell(STATUS_MARKS[entry.status])

@@ -18,7 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Static
 
 from handledare.config import documents_dir
-from handledare.i18n import N_, _, language_name
+from handledare.i18n import N_, _
 from handledare.services.plan import (
     DONE_COUNT,
     MORE,
@@ -32,7 +32,13 @@ from handledare.services.plan import (
     item_line,
     plan_of,
 )
-from handledare.services.plan_pdf import STATUS_MARKS, both, entry_text, write_plan
+from handledare.services.plan_pdf import (
+    STATUS_MARKS,
+    both,
+    column_heading,
+    entry_text,
+    write_plan,
+)
 from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
@@ -91,7 +97,7 @@ class PlanScreen(TranslatedBindings, Screen):
         table = Table(expand=True, show_lines=True, pad_edge=False)
         table.add_column("", width=1, no_wrap=True)
         for _side, language in plan.sides():
-            table.add_column(language_name(language, language).capitalize(), ratio=1)
+            table.add_column(column_heading(language), ratio=1)
         return table
 
     def _next_table(self, plan: Plan) -> Table:
