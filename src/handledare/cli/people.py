@@ -261,5 +261,5 @@ def _status(args, settings: Settings) -> int:
         if r.required_open:
             say(_("Required before working alone, still open:"))
             for item in r.required_open:
-                say(f"  - {item.title.get(language)}")
+                say(f"  - {r.numbers[item.key]} {item.title.get(language)}")
     return 0

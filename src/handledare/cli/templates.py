@@ -110,12 +110,16 @@ def _show(args, settings: Settings) -> int:
     language = current_language()
     say(f"{template.title.get(language)} ({template.id} v{template.version})")
     say(template.role.get(language))
-    for section in template.sections:
+    numbers = template.numbers()
+    for number, section in enumerate(template.sections, start=1):
         say("")
-        say(section.title.get(language))
+        say(f"{number} {section.title.get(language)}")
         for item in section.items:
             flags = _("required") if item.required_before_alone else ""
-            say(
-                f"  {item.key:<24} {item.title.get(language)}  [{item.step.label}] {flags}".rstrip()
-            )
+            if item.after:
+                flags += " " + _("after {items}").format(
+                    items=", ".join(numbers[key] for key in item.after)
+                )
+            title = f"{numbers[item.key]} {item.title.get(language)}"
+            say(f"  {item.key:<24} {title}  [{item.step.label}] {flags}".rstrip())
     return 0

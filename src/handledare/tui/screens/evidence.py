@@ -45,7 +45,9 @@ class ProofForm(Form):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box form"):
             yield Label(literal(self.heading), classes="dialog-title")
-            yield Label(f"{self.mark.label.capitalize()} · {self.item.evidence.label}")
+            kind = self.item.evidence
+            about = self.mark.label.capitalize()
+            yield Label(about if kind is Evidence.OBSERVED else f"{about} · {kind.label}")
             yield from self._fields()
             yield from self.buttons()
 
