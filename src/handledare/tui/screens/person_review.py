@@ -357,7 +357,10 @@ class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
             )
             if open_items:
                 language = current_language()
-                listed = "\n".join(f"· {item.title.get(language)}" for item in open_items[:8])
+                numbers = self.progress.numbers
+                listed = "\n".join(
+                    f"· {numbers[item.key]} {item.title.get(language)}" for item in open_items[:8]
+                )
                 more = len(open_items) - 8
                 if more > 0:
                     listed += "\n" + _("… and {count} more").format(count=more)
