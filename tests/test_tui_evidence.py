@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Input, Select
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import onboarding, people, templates
+from handledare.services import people
 from handledare.services.certificate import write_certificate
 from handledare.services.exports import export_signoffs
 from handledare.store.eventlog import Store
@@ -27,6 +27,7 @@ from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
+from test_tui import _seed
 
 from tui_helpers import (
     eventually,
@@ -44,17 +45,15 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    """A unit, a supervisor (1111), a manager (3333) and Amina, who reads English best."""
+    """The supervisor's world of test_tui, a manager (3333), and Amina reads English best."""
     data_dir = tmp_path / "data"
+    _seed(data_dir)
     store = Store.open(data_dir / "handledare.db")
     cli = Actor.command_line()
-    unit = people.add_unit(store, cli, "Hemtjänst Norr")
-    templates.import_bundled(store, cli)
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
-    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
+    [unit] = people.list_units(store)
     people.add_user(store, cli, "Karin Berg", Role.MANAGER, "3333", [unit.id])
-    amina = people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2), language="en")
-    onboarding.start_onboarding(store, cli, amina.id, "hemtjanst-omsorg")
+    amina = people.find_person(store, cli, "Amina Hassan")
+    people.set_person_language(store, cli, amina.id, "en")
     store.close()
     return data_dir
 
