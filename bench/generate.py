@@ -44,6 +44,7 @@ PIN = "1234"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
+CHECKLISTS = ("hemtjanst-omsorg", "sabo-omsorg")
 # Events go into the database in slices, each one transaction, as batches would.
 APPLY_SLICE = 50_000
 
@@ -114,6 +115,8 @@ class World:
         self.events: list[_Event] = []
         self.workstations = [self.uuid() for _ in range(scale.workstations)]
         self.templates = [load_template_file(path) for path in bundled_template_files()]
+        # Substitutes start on the home-care and residential-care checklists.
+        self.checklists = [t for t in self.templates if t.id in CHECKLISTS]
         self.pin_hash = hash_pin(PIN, salt=self.rng.randbytes(16))
 
     def uuid(self) -> str:
@@ -243,7 +246,7 @@ class World:
             begin = start + timedelta(minutes=5) if which == 0 else start + timedelta(days=30)
             if begin >= END:
                 continue
-            template = self.templates[which % len(self.templates)]
+            template = self.checklists[which % len(self.checklists)]
             _Onboarding(self, template, person, begin).run(
                 stations[person.unit_id], managers[person.unit_id]
             )
