@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from handledare.domain.enums import Evidence, Level, Place, Step
 from handledare.i18n import DEFAULT_LANGUAGE
@@ -111,16 +112,25 @@ class Template:
         }
         return sorted(found, key=lambda lang: (lang != DEFAULT_LANGUAGE, lang))
 
-    def item(self, key: str) -> Item | None:
-        return next((item for item in self.items() if item.key == key), None)
+    # A template never changes, so its lookups are made once (read them, never change them).
+    @cached_property
+    def _by_key(self) -> dict[str, Item]:
+        return {item.key: item for item in self.items()}
 
-    def numbers(self) -> dict[str, str]:
-        """Each item's number as on a paper checklist: `2.3` is the third item of section 2."""
+    @cached_property
+    def _numbers(self) -> dict[str, str]:
         return {
             item.key: f"{section_number}.{item_number}"
             for section_number, section in enumerate(self.sections, start=1)
             for item_number, item in enumerate(section.items, start=1)
         }
+
+    def item(self, key: str) -> Item | None:
+        return self._by_key.get(key)
+
+    def numbers(self) -> dict[str, str]:
+        """Each item's number as on a paper checklist: `2.3` is the third item of section 2."""
+        return self._numbers
 
     def waiting(self, done: set[str]) -> dict[str, tuple[str, ...]]:
         """The items not done that wait for others, with the keys of what is not done yet."""

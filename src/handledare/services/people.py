@@ -15,6 +15,7 @@ from handledare.errors import InputError, NotFoundError, WrongPinError
 from handledare.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, is_language
 from handledare.security import hash_pin, pin_problem, require_admin, require_unit, verify_pin
 from handledare.services.common import checked_name, get_row
+from handledare.services.templates import newest_templates
 from handledare.store.eventlog import Store
 from handledare.store.tables import PersonRow, UnitRow, UserRow, UserUnitRow
 from handledare.text import fold
@@ -244,8 +245,6 @@ def set_person_language(store: Store, actor: Actor, person_id: str, language: st
 
 def person_languages(store: Store) -> list[str]:
     """The languages to offer for a substitute: the app's, and those templates are written in."""
-    from handledare.services.templates import newest_templates
-
     found = {lang for template in newest_templates(store) for lang in template.languages()}
     return [*LANGUAGES, *sorted(found - set(LANGUAGES))]
 
