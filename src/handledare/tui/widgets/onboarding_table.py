@@ -130,6 +130,8 @@ class OnboardingTable(Vertical):
         self.fill()
 
     def sort_by(self, column: int) -> None:
+        if column == self.sort_column:
+            return
         self.sort_column = column
         self._order = None
         self.fill()
