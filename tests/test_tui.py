@@ -184,8 +184,8 @@ async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):
 
 
 async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seeded: Path):
-    # Three seconds: on a busy machine opening the walkthrough can take more than one.
-    app = _app(seeded, idle_lock_minutes=0.05)
+    # Six seconds: on a busy machine opening the walkthrough can take more than one.
+    app = _app(seeded, idle_lock_minutes=0.1)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
@@ -194,7 +194,7 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seede
         await pilot.press("down", "down")
         where = app.screen.current_item().key
         assert where == "anst-lon" and "Amina Hassan" in visible_text(app)
-        await pilot.pause(4)
+        await pilot.pause(7)
         assert await on_screen(pilot, LockScreen)
         assert await shows(pilot, "Anna Lindqvist har låst skärmen")
         text = visible_text(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 from textual.widgets import DataTable, Input, Select
+from textual.widgets.select import InvalidSelectValueError
 
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
@@ -288,7 +289,16 @@ async def test_a_new_substitute_s_language_is_chosen_when_they_are_added(data_di
         assert await on_screen(pilot, PersonForm)
         await settle(pilot)
         await type_into(pilot, "#name", "Dawit Tesfaye")
-        app.screen.query_one("#language", Select).value = "en"
+        language = app.screen.query_one("#language", Select)
+
+        def english_offered() -> bool:
+            try:
+                language.value = "en"
+            except InvalidSelectValueError:  # the languages are still being read
+                return False
+            return True
+
+        assert await eventually(pilot, english_offered)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert await on_screen(pilot, HomeScreen)

@@ -138,7 +138,7 @@ class ProofForm(Form):
         proof = self._proof()
         if proof is False:
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         oid, key, mark = self.onboarding_id, self.item.key, self.mark
         in_background(
             self,

@@ -98,7 +98,7 @@ class PersonForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
 
         def load():
             units = [u for u in people.list_units(store) if actor.covers_unit(u.id)]
@@ -152,7 +152,7 @@ class PersonForm(Form):
             ok = False
         if not ok:
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
 
         def create() -> str:
             person = people.add_person(
@@ -198,7 +198,7 @@ class PersonLanguageForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: people.person_languages(store), self._loaded)
 
     def _loaded(self, languages: list[str]) -> None:
@@ -210,7 +210,7 @@ class PersonLanguageForm(Form):
 
     def save(self) -> None:
         language = self.query_one("#language", Select).value
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         in_background(
             self,
             lambda: people.set_person_language(store, actor, self.person_id, language),
@@ -235,7 +235,7 @@ class StartOnboardingForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: templates.newest_templates(store), self._loaded)
 
     def _loaded(self, newest) -> None:
@@ -251,7 +251,7 @@ class StartOnboardingForm(Form):
         if template == Select.NULL:
             self.field_error("template", _("Choose a checklist."))
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         in_background(
             self,
             lambda: onboarding.start_onboarding(store, actor, self.person_id, template),
@@ -294,7 +294,7 @@ class UserForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: people.list_units(store), self._loaded)
         self.query_one("#name", Input).focus()
 
@@ -323,7 +323,7 @@ class UserForm(Form):
             ok = False
         if not ok:
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         in_background(
             self,
             lambda: people.add_user(store, actor, name, role, pin, units, language).id,

@@ -75,7 +75,7 @@ class PlanScreen(TranslatedBindings, Screen):
         self.reload()
 
     def reload(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         in_background(self, lambda: plan_of(store, actor, oid), self._loaded)
 
     def _loaded(self, plan: Plan) -> None:

@@ -19,8 +19,8 @@ from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
-from handledare.tui.screens import item_view
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets import item_view
 from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
@@ -277,7 +277,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             heading = item_view.numbered(self.progress.numbers[item.key], item)
             self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
             return
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         in_background(
             self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after
         )
