@@ -28,7 +28,6 @@ from handledare.domain.actor import Actor
 from handledare.domain.clock import Now, utc_now
 from handledare.domain.enums import Role, Theme
 from handledare.i18n import N_, _
-from handledare.security import SignInGuard
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.tui.background import in_background
@@ -38,6 +37,7 @@ from handledare.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from handledare.services.people import User
+    from handledare.services.pins import SignedIn
     from handledare.store.eventlog import Store
 
 GATE = "gate"
@@ -72,7 +72,6 @@ class HandledareApp(TranslatedBindings, App):
         self.settings = settings
         self.store = store
         self.clock = clock
-        self.guard = SignInGuard()
         self.actor: Actor | None = None
         self.locked = False
         self.last_input = time.monotonic()
@@ -160,11 +159,14 @@ class HandledareApp(TranslatedBindings, App):
     def _mode_of(user_id: str) -> str:
         return f"user-{user_id}"
 
-    def signed_in(self, actor: Actor, user: User) -> None:
-        """Show the user's own screens: where they left them, or their home screen."""
+    def signed_in(self, signed_in: SignedIn, user: User) -> None:
+        """Show the user's own screens: where they left them, or their home screen.
+
+        A user whose PIN is too easy to guess chooses a new one first.
+        """
         from handledare.tui.screens.home import HomeScreen
 
-        self.actor = actor
+        actor = self.actor = signed_in.actor
         self.locked = False
         self.last_input = time.monotonic()
         self.apply_language(user.language)
@@ -178,6 +180,10 @@ class HandledareApp(TranslatedBindings, App):
             else:
                 self.add_mode(mode, HomeScreen)
         self.switch_mode(mode)
+        if signed_in.weak_pin:
+            from handledare.tui.screens.pin_prompt import NewPinDialog
+
+            self.push_screen(NewPinDialog())
 
     def apply_language(self, language: str) -> None:
         i18n.set_language(language)

@@ -81,6 +81,7 @@ class HomeScreen(TranslatedBindings, Screen):
         Binding("slash", "find", N_("Search"), id="find", show=False),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
+        Binding("l", "unlock_user", N_("Unlock a user"), id="unlock-user", show=False),
         Binding("x", "expiring", N_("Expiring"), id="expiring", show=False),
         Binding("v", "overview", N_("Overview"), id="overview"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
@@ -131,7 +132,7 @@ class HomeScreen(TranslatedBindings, Screen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "overview":
             return self.app.actor is not None and self.app.actor.role is not Role.SUPERVISOR
-        if action in ("add_user", "add_unit"):
+        if action in ("add_user", "add_unit", "unlock_user"):
             return self.app.actor is not None and self.app.actor.role is Role.ADMIN
         return True
 
@@ -323,6 +324,11 @@ class HomeScreen(TranslatedBindings, Screen):
         from handledare.tui.screens.forms import UserForm
 
         self.app.push_screen(UserForm())
+
+    def action_unlock_user(self) -> None:
+        from handledare.tui.screens.unlock import UnlockDialog
+
+        self.app.push_screen(UnlockDialog())
 
     def action_add_unit(self) -> None:
         from handledare.tui.screens.dialogs import TextPrompt
