@@ -8,7 +8,7 @@ write, with the same types and payloads (tests/test_bench_generate.py holds
 them side by side); they reach the database through the sync path,
 `replication.apply_events`, which every workstation uses for others' events.
 The last days of activity are on the share only: that is what the benchmark's
-sync round pulls. Every user's PIN is 1234.
+sync round pulls. Every user's PIN is 482916.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from handledare.sync.batch import batch_name, encode
 from handledare.sync.engine import MAX_BATCH_EVENTS
 from handledare.sync.share import Share
 
-PIN = "1234"
+PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000

@@ -10,6 +10,7 @@ import pytest
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
 from handledare.services import onboarding, templates
+from conftest import signed_in_as
 from sync_helpers import projections, seed, workstation
 
 
@@ -32,7 +33,7 @@ def _version_2(tmp_path: Path) -> Path:
 
 
 def test_published_template_reaches_every_workstation_and_onboardings_keep_their_version(
-    tmp_path: Path, share: Path, capsys
+    tmp_path: Path, share: Path, capsys, monkeypatch
 ):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
@@ -48,11 +49,16 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
             str(_version_2(tmp_path)),
             "--share",
             str(share),
+            *signed_in_as(monkeypatch),
         ]
     )
     assert code == 0 and "hemtjanst-omsorg version 2" in capsys.readouterr().out
     assert (share / "templates" / "hemtjanst-omsorg-v2.toml").is_file()
 
+    # The template travels as the publishing administrator's event, in their next batch.
+    b.sync(share)
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 1
+    a.sync(share)
     b.sync(share)
     assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
     kept = onboarding.progress(b.store, b.supervisor(), oid).template

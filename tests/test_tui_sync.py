@@ -27,7 +27,7 @@ async def test_sync_on_start_after_sign_off_and_on_f5(tmp_path: Path):
     app = HandledareApp(replace(load_settings(data_dir), share_path=share))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await eventually(pilot, lambda: "Synkat" in widget_text(app, "StatusLine"))
 
         def batches() -> list[str]:
@@ -40,7 +40,7 @@ async def test_sync_on_start_after_sign_off_and_on_f5(tmp_path: Path):
         await pilot.press("g", "s")
         await settle(pilot)
         await type_into(pilot, "#acknowledgement", "Amina Hassan")
-        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         assert await eventually(pilot, lambda: len(batches()) == 2)
 
@@ -58,7 +58,7 @@ async def test_unreachable_share_is_a_quiet_status_not_an_error(tmp_path: Path):
     app = HandledareApp(replace(load_settings(data_dir), share_path=tmp_path / "missing"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await eventually(
             pilot, lambda: "Delade mappen nås inte" in widget_text(app, "StatusLine")
         )

@@ -58,13 +58,13 @@ def pin_problem(pin: str, role: Role | None = None) -> str | None:
     """Why a new PIN cannot be used by someone with `role`, or None when it can."""
     if not _PIN_PATTERN.fullmatch(pin):
         return _("The PIN must be 4 to 8 digits.")
-    if role in LONG_PIN_ROLES and len(pin) < LONG_PIN_LENGTH:
-        return _("Administrators and unit managers need a PIN of at least 6 digits.")
     if pin in _COMMON_PINS or len(set(pin)) == 1 or pin in _ASCENDING or pin in _ASCENDING[::-1]:
         return _(
             "This PIN is too easy to guess (the same digit repeated, a straight "
             "sequence or a common PIN). Choose another."
         )
+    if role in LONG_PIN_ROLES and len(pin) < LONG_PIN_LENGTH:
+        return _("Administrators and unit managers need a PIN of at least 6 digits.")
     return None
 
 
