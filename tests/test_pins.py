@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import ADMIN_PIN, MANAGER_PIN, SUPERVISOR_PIN, World
 from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
 from handledare.errors import PermissionRefused, WrongPinError
 from handledare.services import onboarding, people, pins, review, signoff
 from handledare.store.eventlog import Store
 from test_security import old_scrypt_verifier
+
+from conftest import ADMIN_PIN, MANAGER_PIN, SUPERVISOR_PIN, World
 
 NOW = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
 
@@ -74,7 +75,7 @@ def test_wrong_pins_count_together_at_sign_off_revocation_approval_and_sign_in(w
     store.now = lambda: NOW
     oid = onboarding.start_onboarding(store, anna, world.person.id, "hemtjanst-omsorg")
     onboarding.mark_item(store, anna, oid, "anst-avtal", Mark.PRACTISED)
-    with pytest.raises(WrongPinError, match="Inget signerades. 4 försök kvar"):
+    with pytest.raises(WrongPinError, match=r"Inget signerades\. 4 försök kvar"):
         signoff.sign_off(store, anna, oid, ["anst-avtal"], "0001")
     signoff.sign_off(store, anna, oid, ["anst-avtal"], SUPERVISOR_PIN)  # a right PIN resets
     for _attempt in range(2):

@@ -10,8 +10,9 @@ import pytest
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
 from handledare.services import onboarding, templates
-from conftest import signed_in_as
 from sync_helpers import projections, seed, workstation
+
+from conftest import signed_in_as
 
 
 @pytest.fixture
