@@ -168,6 +168,9 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
         await type_into(pilot, "#text", "Fel person kvitterade")
         await pilot.press("enter")
         await settle(pilot)
+        await type_into(pilot, "#pin", "735184")
+        await pilot.press("enter")
+        await settle(pilot)
         assert await eventually(pilot, lambda: _rows(app, "#items")[0] == "·")
         await pilot.press("h")
         history = app.screen.query_one("#history-table", DataTable)
@@ -185,9 +188,10 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
 
 async def test_conflicts_appear_for_the_manager_and_can_be_resolved(data_dir: Path):
     store = Store.open(data_dir / "handledare.db")
-    [amina] = [p for p in people.list_people(store, admin_of(store)) if p.name.startswith("Am")]
-    [oid] = onboarding.onboardings_of_person(store, admin_of(store), amina.id)
-    with store.write(None) as tx:
+    admin = admin_of(store)
+    [amina] = [p for p in people.list_people(store, admin) if p.name.startswith("Am")]
+    [oid] = onboarding.onboardings_of_person(store, admin, amina.id)
+    with store.write(admin.user_id) as tx:
         tx.emit("item.marked", oid, {"item_key": "anst-lon", "mark": "practised", "basis": None})
     store.close()
     app = _app(data_dir)
