@@ -133,19 +133,14 @@ def _export(args, settings: Settings) -> int:
     from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import export_person
+    from handledare.services.exports import write_whole
 
     store = open_store(settings)
     actor = sign_in(store, args)
     person = people.find_person(store, actor, args.person)
     data = export_person(store, actor, person.id)
-    try:
-        args.out.write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-        )
-    except OSError as error:
-        raise InputError(
-            _("The file {path} cannot be written: {error}").format(path=args.out, error=error)
-        ) from error
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    write_whole(args.out, lambda partial: partial.write_text(text, encoding="utf-8"))
     say(
         _("Wrote everything stored about {name} to {path}.").format(name=person.name, path=args.out)
     )
