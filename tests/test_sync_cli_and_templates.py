@@ -115,3 +115,15 @@ def test_a_clock_far_from_the_shares_gets_a_warning(tmp_path, share, capsys, mon
     assert report.clock_warning and 590 < report.clock_skew < 610
     assert main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(share)]) == 0
     assert "skiljer sig från den delade mappens med 600 sekunder" in capsys.readouterr().err
+
+
+def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, share: Path):
+    """Anyone with write access to the share could otherwise change every checklist."""
+    a = workstation(tmp_path, "a")
+    seed(a)
+    planted = _version_2(tmp_path).read_text("utf-8").replace("Anställningsavtal", "Förfalskat")
+    (share / "templates").mkdir()
+    (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(planted, "utf-8")
+    report = a.sync(share)
+    assert report.skipped == []
+    assert templates.get_template(a.store, "hemtjanst-omsorg").version == 1
