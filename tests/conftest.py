@@ -71,10 +71,22 @@ SUPERVISOR_PIN = "4827"
 MANAGER_PIN = "735184"
 
 
+# The command line's one exception to signing in: the first administrator of an empty database.
+ADD_FIRST_ADMIN = ("user", "add", "--name", "Ingrid Admin", "--role", "admin", "--pin-stdin")
+
+
 def first_admin(store: Store) -> Actor:
     """The first administrator of an empty store, signed in; they add everyone else."""
     user = people.add_user(store, None, "Ingrid Admin", Role.ADMIN, ADMIN_PIN)
     return pins.sign_in(store, user.id, ADMIN_PIN).actor
+
+
+def data_with_admin(folder: Path) -> Path:
+    """A data folder whose database has its first administrator and nothing else."""
+    store = Store.open(folder / "handledare.db")
+    first_admin(store)
+    store.close()
+    return folder
 
 
 def admin_of(store: Store) -> Actor:

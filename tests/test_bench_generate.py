@@ -159,3 +159,10 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     assert set(generated_shapes) <= set(made)
     for kind, shapes in generated_shapes.items():
         assert shapes <= made[kind], kind
+
+
+def test_every_generated_event_has_a_user_as_actor(generated):
+    out, _summary = generated
+    with closing(sqlite3.connect(out / "data" / "handledare.db")) as connection:
+        missing = connection.execute("SELECT count(*) FROM events WHERE actor_id IS NULL")
+        assert missing.fetchone()[0] == 0

@@ -13,7 +13,7 @@ from handledare.cli import main
 from handledare.services import people
 from handledare.store.eventlog import Store
 
-from conftest import ADMIN_PIN, first_admin
+from conftest import ADD_FIRST_ADMIN, ADMIN_PIN, first_admin
 
 
 class Cli:
@@ -33,16 +33,7 @@ class Cli:
         return self(*args, *AS_ADMIN, stdin=f"{ADMIN_PIN}\n{stdin}")
 
     def first_admin(self) -> None:
-        code, _out, err = self(
-            "user",
-            "add",
-            "--name",
-            "Ingrid Admin",
-            "--role",
-            "admin",
-            "--pin-stdin",
-            stdin=f"{ADMIN_PIN}\n",
-        )
+        code, _out, err = self(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
         assert code == 0, err
 
     def json(self, *args: str, signed_in: bool = True):
@@ -251,13 +242,7 @@ def test_installed_command_takes_its_options_after_the_command(tmp_path: Path):
         )
 
     first = run(
-        "user",
-        "add",
-        "--name",
-        "Ingrid Admin",
-        "--role",
-        "admin",
-        "--pin-stdin",
+        *ADD_FIRST_ADMIN,
         "--data-dir",
         str(data),
         stdin=f"{ADMIN_PIN}\n",

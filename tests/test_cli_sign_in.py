@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN_PIN, SUPERVISOR_PIN
+from conftest import ADD_FIRST_ADMIN, ADMIN_PIN, SUPERVISOR_PIN
 
 ADMIN = ("--as", "Ingrid Admin", "--pin-stdin")
 SUPERVISOR = ("--as", "Anna Lindqvist", "--pin-stdin")
@@ -37,8 +37,7 @@ class Handledare:
 def run(tmp_path: Path) -> Handledare:
     """A database with its first administrator, a unit and a supervisor, made through the CLI."""
     run = Handledare(tmp_path / "data")
-    made = run("user", "add", "--name", "Ingrid Admin", "--role", "admin", "--pin-stdin",
-               stdin=f"{ADMIN_PIN}\n")  # fmt: skip
+    made = run(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
     assert made.returncode == 0, made.stderr
     assert run("unit", "add", "Norr", *ADMIN, stdin=f"{ADMIN_PIN}\n").returncode == 0
     added = run("user", "add", "--name", "Anna Lindqvist", "--role", "supervisor",

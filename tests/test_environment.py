@@ -15,13 +15,12 @@ import pytest
 from handledare.cli import main
 from handledare.config import load_settings, user_config_file
 from handledare.store import database
-from handledare.store.eventlog import Store
 from handledare.store.migrations import CURRENT_VERSION
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.first_run import FirstRunScreen
 from handledare.tui.screens.gate import StartScreen
 
-from conftest import first_admin, signed_in_as
+from conftest import data_with_admin, signed_in_as
 from tui_helpers import on_screen, settle, visible_text
 
 NOT_UTF8 = b'language = "sv"\nworkstation_name = "Kontoret \xe5\xe4\xf6"\n'
@@ -155,10 +154,7 @@ def test_a_foreign_database_file_is_refused_and_left_alone(tmp_path: Path, capsy
 
 
 def test_a_newer_database_is_refused_with_no_wal_or_shm_beside_it(tmp_path: Path, capsys):
-    folder = tmp_path / "data"
-    store = Store.open(folder / "handledare.db")
-    first_admin(store)
-    store.close()
+    folder = data_with_admin(tmp_path / "data")
     with sqlite3.connect(folder / "handledare.db") as connection:
         connection.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
     connection.close()
@@ -171,10 +167,7 @@ def test_a_full_disk_while_writing_the_database_says_so_and_where(
     tmp_path: Path, capsys, monkeypatch
 ):
     """SQLite's own 'disk full', made real by capping the file at the pages it has."""
-    folder = tmp_path / "data"
-    store = Store.open(folder / "handledare.db")
-    first_admin(store)
-    store.close()
+    folder = data_with_admin(tmp_path / "data")
     real_engine = database.create_store_engine
 
     def full_disk_engine(path, timeout=database.DEFAULT_BUSY_TIMEOUT):
@@ -201,10 +194,7 @@ def test_a_full_disk_while_writing_the_database_says_so_and_where(
 def test_a_full_disk_while_writing_an_export_leaves_nothing_half_written(
     tmp_path: Path, capsys, monkeypatch
 ):
-    folder = tmp_path / "data"
-    store = Store.open(folder / "handledare.db")
-    first_admin(store)
-    store.close()
+    folder = data_with_admin(tmp_path / "data")
     out = tmp_path / "out"
     out.mkdir()
     real_open = Path.open
