@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from handledare.i18n import N_, _, format_datetime
@@ -26,7 +26,7 @@ class UnlockDialog(TranslatedBindings, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(_("Unlock a user"), classes="dialog-title")
-            yield Label(_("Users with wrong PINs on this workstation. Enter unlocks."))
+            yield Static(_("Users with wrong PINs on this workstation. Enter unlocks."))
             yield OptionList(id="locked")
             yield Label("", id="message")
 
@@ -53,7 +53,9 @@ class UnlockDialog(TranslatedBindings, ModalScreen[None]):
                     id=lockout.user_id,
                 )
             )
-        if not lockouts:
+        if lockouts:
+            options.highlighted = 0
+        else:
             self.query_one("#message", Label).update(_("No one has typed a wrong PIN here."))
         options.focus()
 
