@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, Static
 
 from handledare.i18n import N_, _
 from handledare.security import pin_problem
@@ -79,7 +79,7 @@ class NewPinDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(_("Choose a new PIN"), classes="dialog-title")
-            yield Label(
+            yield Static(
                 _(
                     "Your PIN is too easy to guess under the rules that now apply. "
                     "Choose a new one before you go on."
