@@ -23,10 +23,10 @@ def cheap_pin_hashes():
     """64 MiB per PIN checked would make the suite crawl: in-process tests use argon2id at
     its cheapest. The real parameters are checked in test_security.py, and every test
     that runs the CLI as a subprocess uses them."""
-    real = security.HASHER
-    security.HASHER = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    real = security.hasher_in_use
+    security.hasher_in_use = PasswordHasher.from_parameters(profiles.CHEAPEST)
     yield
-    security.HASHER = real
+    security.hasher_in_use = real
 
 
 @pytest.fixture(autouse=True)

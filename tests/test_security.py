@@ -69,3 +69,14 @@ def test_the_real_parameters_are_argon2id_with_64_mib():
         check=True,
     ).stdout
     assert made.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
+def test_the_sign_in_screen_does_not_wait_for_argon2_to_load():
+    """Importing argon2 takes a noticeable part of the start; it waits for the first PIN."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys, handledare.tui.screens.gate; print(*sys.modules)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert "handledare.security" in loaded and "argon2" not in loaded

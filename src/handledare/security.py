@@ -20,9 +20,6 @@ import hmac
 import re
 from datetime import timedelta
 
-from argon2 import PasswordHasher, profiles
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.errors import PermissionRefused
@@ -40,8 +37,19 @@ _COMMON_PINS = frozenset(
 # Keypad order with 0 after 9, so that 7890 and 0987 count as straight sequences too.
 _ASCENDING = "01234567890"
 
-# The hasher in use; replaced only by the tests, which cannot afford 64 MiB per user.
-HASHER = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+# The hasher in use, made at first use: importing argon2 takes longer than the app's
+# start may (the sign-in screen's PIN field needs only the rules). The tests, which
+# cannot afford 64 MiB per user, put a cheaper one here.
+hasher_in_use = None
+
+
+def _hasher():
+    global hasher_in_use
+    if hasher_in_use is None:
+        from argon2 import PasswordHasher, profiles
+
+        hasher_in_use = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    return hasher_in_use
 
 # A user who has typed a wrong PIN this many times in a row waits LOCKOUT_DELAYS
 # (the first time, the second, ...; the last one for every time after that).
@@ -70,25 +78,29 @@ def pin_problem(pin: str, role: Role | None = None) -> str | None:
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """A fresh random salt each time; a given salt only for reproducible generated data."""
-    return HASHER.hash(pin, salt=salt)
+    return _hasher().hash(pin, salt=salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Constant-time check against an argon2id verifier, or an old scrypt one."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     if stored.startswith("scrypt$"):
         return _verify_scrypt(pin, stored)
     try:
-        return HASHER.verify(stored, pin)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return _hasher().verify(stored, pin)
+    except (VerificationError, InvalidHashError):  # a wrong PIN is a VerificationError too
         return False
 
 
 def needs_new_verifier(stored: str) -> bool:
     """True for a verifier made with weaker settings than today's: replace it at sign-in."""
+    from argon2.exceptions import InvalidHashError
+
     if stored.startswith("scrypt$"):
         return True
     try:
-        return HASHER.check_needs_rehash(stored)
+        return _hasher().check_needs_rehash(stored)
     except InvalidHashError:
         return True
 
