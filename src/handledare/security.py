@@ -51,6 +51,7 @@ def _hasher():
         hasher_in_use = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
     return hasher_in_use
 
+
 # A user who has typed a wrong PIN this many times in a row waits LOCKOUT_DELAYS
 # (the first time, the second, ...; the last one for every time after that).
 ATTEMPTS_BEFORE_LOCKOUT = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from handledare.checklists.parser import parse_template
@@ -11,9 +12,10 @@ from handledare.domain.template import Template
 from handledare.errors import InputError
 from handledare.i18n import _
 from handledare.services import templates
+from handledare.store import replication
 from handledare.store.eventlog import Store
 from handledare.sync.engine import Skipped, SyncReport, run_round
-from handledare.sync.share import Share, ShareUnavailable, machine_fingerprint
+from handledare.sync.share import Share, ShareUnavailable, WorkstationClash, machine_fingerprint
 
 
 def sync_now(
@@ -90,7 +92,26 @@ def _check_published_templates(share: Share, report: SyncReport) -> None:
 
 def waiting_changes(store: Store) -> int:
     """Local changes not yet on the share."""
-    from handledare.store import replication
-
     with store.read() as session:
         return replication.waiting_count(session, store.workstation_id)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """What a round in the background came to, for the app's status line."""
+
+    report: SyncReport | None = None
+    offline: str | None = None  # the share is out of reach: normal, work goes on locally
+    stopped: str | None = None  # another computer uses this workstation's id: sync stops
+    waiting: int = 0
+
+
+def try_sync(store: Store, settings: Settings) -> RoundOutcome:
+    """One round, where a share out of reach or an id clash is an outcome to show, not an error."""
+    try:
+        report = sync_now(store, settings)
+    except WorkstationClash as error:
+        return RoundOutcome(stopped=error.message)
+    except ShareUnavailable as error:
+        return RoundOutcome(offline=error.message, waiting=waiting_changes(store))
+    return RoundOutcome(report=report, waiting=report.waiting)

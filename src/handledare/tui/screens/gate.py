@@ -59,6 +59,7 @@ class PinAttempt:
         self.pin.value = ""
 
         def attempt() -> tuple[SignedIn, User]:
+            # Imported in the worker: people loads SQLModel, which the sign-in never waits for.
             from handledare.services import people, pins
 
             store = app.store_when_open()
