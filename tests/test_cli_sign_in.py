@@ -47,7 +47,13 @@ def run(tmp_path: Path) -> Handledare:
 
 
 def test_a_command_without_as_is_refused_and_changes_nothing(run: Handledare):
-    for args in (("unit", "add", "Söder"), ("person", "list"), ("user", "list"), ("rebuild",)):
+    for args in (
+        ("unit", "add", "Söder"),
+        ("person", "list"),
+        ("user", "list"),
+        ("rebuild",),
+        ("sync", "--share", str(run.data.parent / "share")),
+    ):
         done = run(*args)
         assert done.returncode == 1 and "--as NAMN" in done.stderr, args
     assert run.query("SELECT name FROM units") == [("Norr",)]

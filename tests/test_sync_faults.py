@@ -15,7 +15,7 @@ from handledare.services import people
 from handledare.sync.share import Share, ShareUnavailable, WorkstationClash
 from sync_helpers import Workstation, projections, seed, workstation
 
-from conftest import admin_of
+from conftest import admin_of, signed_in_as
 
 
 @pytest.fixture
@@ -144,12 +144,21 @@ def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
     assert sorted(p.name for p in share.iterdir()) == ["format.json"]
 
 
-def test_unreachable_share_keeps_the_work_waiting(tmp_path):
+def test_unreachable_share_keeps_the_work_waiting(tmp_path, monkeypatch):
     a = workstation(tmp_path, "a")
     seed(a)
     with pytest.raises(ShareUnavailable, match="inte nåbar"):
         a.sync(tmp_path / "no-such-share")
-    code = main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(tmp_path / "x")])
+    code = main(
+        [
+            "--data-dir",
+            str(a.store.path.parent),
+            "sync",
+            "--share",
+            str(tmp_path / "x"),
+            *signed_in_as(monkeypatch),
+        ]
+    )
     assert code == 2
 
 
