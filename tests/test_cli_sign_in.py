@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -33,17 +34,24 @@ class Handledare:
             return connection.execute(sql).fetchall()
 
 
-@pytest.fixture
-def run(tmp_path: Path) -> Handledare:
-    """A database with its first administrator, a unit and a supervisor, made through the CLI."""
-    run = Handledare(tmp_path / "data")
+@pytest.fixture(scope="module")
+def made_by_the_cli(tmp_path_factory) -> Path:
+    """A database with its first administrator, a unit and a supervisor, made through the CLI
+    once; each test works on a copy."""
+    run = Handledare(tmp_path_factory.mktemp("cli") / "data")
     made = run(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
     assert made.returncode == 0, made.stderr
     assert run("unit", "add", "Norr", *ADMIN, stdin=f"{ADMIN_PIN}\n").returncode == 0
     added = run("user", "add", "--name", "Anna Lindqvist", "--role", "supervisor",
                 "--unit", "Norr", *ADMIN, stdin=f"{ADMIN_PIN}\n{SUPERVISOR_PIN}\n")  # fmt: skip
     assert added.returncode == 0, added.stderr
-    return run
+    return run.data
+
+
+@pytest.fixture
+def run(made_by_the_cli: Path, tmp_path: Path) -> Handledare:
+    shutil.copytree(made_by_the_cli, tmp_path / "data")
+    return Handledare(tmp_path / "data")
 
 
 def test_a_command_without_as_is_refused_and_changes_nothing(run: Handledare):
