@@ -66,7 +66,7 @@ def test_a_sign_off_is_refused_when_what_it_waits_for_was_revoked_meanwhile(worl
     oid = _start(world)
     sign_items(world.store, world.supervisor, oid, ["webb-hygien"])
     _mark(world, oid, "hyg-test", evidence=PASSED)
-    signoff.revoke(world.store, world.supervisor, oid, "webb-hygien", "Fel intyg")
+    signoff.revoke(world.store, world.supervisor, oid, "webb-hygien", "Fel intyg", SUPERVISOR_PIN)
     with pytest.raises(InputError, match=r"väntar på 2\.2"):
         signoff.sign_off(world.store, world.supervisor, oid, ["hyg-test"], SUPERVISOR_PIN)
     assert not _events(world, oid, "items.signed_off")[1:]

@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, PlanStatus, Step
 from handledare.errors import InputError, NotFoundError
 from handledare.services import onboarding, people, signoff
@@ -17,7 +16,7 @@ from handledare.services.plan import plan_of, plan_of_person
 from handledare.services.plan_pdf import write_plan
 from handledare.store.eventlog import Store
 
-from conftest import SUPERVISOR_PIN, World, sign_items
+from conftest import SUPERVISOR_PIN, World, admin_of, data_with_admin, sign_items, signed_in_as
 
 HOME_CARE = "hemtjanst-omsorg"
 
@@ -105,32 +104,35 @@ def test_no_checklist_no_plan(world: World):
         plan_of_person(world.store, world.supervisor, world.person.id)
 
 
-def test_cli_imports_by_id_sets_a_language_and_writes_the_plan(tmp_path: Path, capsys):
-    data = ["--data-dir", str(tmp_path / "data")]
-    assert main([*data, "unit", "add", "Hemtjänst Norr"]) == 0
-    assert main([*data, "template", "import", "grundkunskaper-aldreomsorg"]) == 0
+def test_cli_imports_by_id_sets_a_language_and_writes_the_plan(tmp_path: Path, capsys, monkeypatch):
+    data = ["--data-dir", str(data_with_admin(tmp_path / "data"))]
+
+    def run(*args: str) -> int:
+        return main([*data, *args, *signed_in_as(monkeypatch)])
+
+    assert run("unit", "add", "Hemtjänst Norr") == 0
+    assert run("template", "import", "grundkunskaper-aldreomsorg") == 0
     assert "grundkunskaper-aldreomsorg version 1" in capsys.readouterr().out
-    assert main([*data, "template", "import", "grundkunskaper"]) == 1
+    assert run("template", "import", "grundkunskaper") == 1
     assert "Medföljande mallar: grundkunskaper-aldreomsorg" in capsys.readouterr().err
-    assert main([*data, "person", "add", "--name", "Leila Ek", "--unit", "Hemtjänst Norr",
-                 "--language", "en"]) == 0  # fmt: skip
-    assert main([*data, "person", "add", "--name", "Bo Ek", "--unit", "Hemtjänst Norr",
-                 "--language", "klingon"]) == 1  # fmt: skip
+    add = ("person", "add", "--unit", "Hemtjänst Norr", "--name")
+    assert run(*add, "Leila Ek", "--language", "en") == 0
+    assert run(*add, "Bo Ek", "--language", "klingon") == 1
     assert "klingon är ingen språkkod" in capsys.readouterr().err
-    assert main([*data, "person", "edit", "Leila Ek", "--language", "ar"]) == 0
+    assert run("person", "edit", "Leila Ek", "--language", "ar") == 0
     assert "arabiska" in capsys.readouterr().out
-    assert main([*data, "person", "list", "--json"]) == 0
+    assert run("person", "list", "--json") == 0
     assert '"language": "ar"' in capsys.readouterr().out
     out = tmp_path / "plan.pdf"
-    assert main([*data, "plan", "Leila Ek", "--out", str(out)]) == 1
+    assert run("plan", "Leila Ek", "--out", str(out)) == 1
     assert "ingen checklista" in capsys.readouterr().err
 
     store = Store.open(tmp_path / "data" / "handledare.db")
-    cli = Actor.command_line()
-    leila = people.find_person(store, cli, "Leila Ek")
-    onboarding.start_onboarding(store, cli, leila.id, "grundkunskaper-aldreomsorg")
+    admin = admin_of(store)
+    leila = people.find_person(store, admin, "Leila Ek")
+    onboarding.start_onboarding(store, admin, leila.id, "grundkunskaper-aldreomsorg")
     store.close()
-    assert main([*data, "plan", "Leila Ek", "--out", str(out)]) == 0
+    assert run("plan", "Leila Ek", "--out", str(out)) == 0
     assert "Planen för Leila Ek har skrivits" in capsys.readouterr().out
     text = _pdf_text(out)
     assert "Arabiska" in text and "Svenska" in text

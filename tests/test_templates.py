@@ -8,12 +8,13 @@ import pytest
 
 from handledare.checklists import bundled_template_file, bundled_template_files
 from handledare.checklists.parser import TemplateInvalid, load_template_file, parse_template
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Evidence, Place
 from handledare.domain.template import Template
 from handledare.errors import InputError
 from handledare.services import templates
 from handledare.store.eventlog import Store
+
+from conftest import admin_of
 
 VALID = """
 format = 1
@@ -137,7 +138,7 @@ def test_all_problems_are_reported_at_once_with_the_file_name():
 
 def _import(store: Store, source: str):
     template = parse_template(source, "mall.toml")
-    return templates.import_template(store, Actor.command_line(), template)
+    return templates.import_template(store, admin_of(store), template)
 
 
 def test_reimport_of_same_version_with_same_content_is_a_no_op(store: Store):
@@ -257,7 +258,7 @@ def test_a_format_1_file_imports_with_the_content_it_always_had(store: Store):
         == ((), Evidence.OBSERVED, Place.ANYWHERE, None, False)
         for item in template.items()
     )
-    assert templates.import_template(store, Actor.command_line(), template).imported
+    assert templates.import_template(store, admin_of(store), template).imported
     assert templates.get_template(store, "hemtjanst-omsorg", 1) == template
 
 
@@ -392,7 +393,7 @@ def test_bundled_templates_are_found_by_id_and_named_after_it():
 
 
 def test_import_by_bundled_id_or_by_file(store: Store, tmp_path: Path):
-    cli = Actor.command_line()
+    cli = admin_of(store)
     result = templates.import_file_or_bundled(store, cli, "grundkunskaper-aldreomsorg")
     assert (result.template.id, result.imported) == ("grundkunskaper-aldreomsorg", True)
     with pytest.raises(InputError, match="hemtjanst-omsorg"):

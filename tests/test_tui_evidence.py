@@ -13,7 +13,6 @@ from textual.widgets import DataTable, Input, Select
 from textual.widgets.select import InvalidSelectValueError
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.services import people
 from handledare.services.certificate import write_certificate
@@ -30,6 +29,7 @@ from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 from test_tui import _seed
 
+from conftest import admin_of
 from tui_helpers import (
     eventually,
     on_screen,
@@ -50,9 +50,9 @@ def data_dir(tmp_path: Path) -> Path:
     data_dir = tmp_path / "data"
     _seed(data_dir)
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
+    cli = admin_of(store)
     [unit] = people.list_units(store)
-    people.add_user(store, cli, "Karin Berg", Role.MANAGER, "3333", [unit.id])
+    people.add_user(store, cli, "Karin Berg", Role.MANAGER, "735184", [unit.id])
     amina = people.find_person(store, cli, "Amina Hassan")
     people.set_person_language(store, cli, amina.id, "en")
     store.close()
@@ -74,7 +74,7 @@ def _marks(data_dir: Path, key: str) -> int:
 
 async def _walkthrough(pilot) -> None:
     await settle(pilot)
-    await sign_in(pilot, "Anna", "1111")
+    await sign_in(pilot, "Anna", "4827")
     await pilot.press("enter")
     await settle(pilot)
     assert await on_screen(pilot, WalkthroughScreen)
@@ -93,7 +93,7 @@ async def _sign(pilot, name: str = "Amina Hassan") -> None:
     await pilot.press("s")
     assert await on_screen(pilot, SignOffScreen)
     await type_into(pilot, "#acknowledgement", name)
-    await type_into(pilot, "#pin", "1111")
+    await type_into(pilot, "#pin", "4827")
     await pilot.press("enter")
     await settle(pilot)
     assert await on_screen(pilot, WalkthroughScreen)
@@ -185,7 +185,7 @@ async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_th
     assert _marks(data_dir, "hyg-test") == 1
 
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
+    cli = admin_of(store)
     amina = people.find_person(store, cli, "Amina Hassan")
     pdf = tmp_path / "intyg.pdf"
     write_certificate(store, cli, amina.id, pdf, date(2026, 11, 22))
@@ -228,7 +228,7 @@ async def test_not_applicable_reads_as_such_for_the_manager(data_dir: Path):
         assert await on_screen(pilot, HomeScreen)
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await sign_in(pilot, "Karin", "3333")
+        await sign_in(pilot, "Karin", "735184")
         await type_into(pilot, "#filter", "Amina")
         await pilot.press("enter", "enter")
         await settle(pilot)
@@ -284,7 +284,7 @@ async def test_a_new_substitute_s_language_is_chosen_when_they_are_added(data_di
     app = _app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("a")
         assert await on_screen(pilot, PersonForm)
         await settle(pilot)
@@ -303,6 +303,6 @@ async def test_a_new_substitute_s_language_is_chosen_when_they_are_added(data_di
         await settle(pilot)
         assert await on_screen(pilot, HomeScreen)
     store = Store.open(data_dir / "handledare.db")
-    dawit = people.find_person(store, Actor.command_line(), "Dawit Tesfaye")
+    dawit = people.find_person(store, admin_of(store), "Dawit Tesfaye")
     store.close()
     assert dawit.language == "en"

@@ -153,9 +153,19 @@ ALTER TABLE onboardings ADD COLUMN current_step TEXT;
 ALTER TABLE onboardings ADD COLUMN first_expiry TEXT;
 """
 
+# Wrong PINs counted per user on this workstation, so that a lockout outlasts a
+# restart. Local on purpose, like `meta`: not a projection, never synced.
+_V8_PIN_FAILURES = """
+CREATE TABLE pin_failures (
+    user_id TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until TEXT
+);
+"""
+
 # Template format 2: the proof recorded with an item (a certificate, a test result, a
 # document, an observing colleague), and each substitute's own language.
-_V8_EVIDENCE_AND_LANGUAGE = """
+_V9_EVIDENCE_AND_LANGUAGE = """
 ALTER TABLE item_states ADD COLUMN evidence TEXT;
 ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
 """
@@ -168,7 +178,8 @@ STEPS: tuple[str, ...] = (
     _V5_CONFLICTS,
     _V6_ERASURE,
     _V7_ONBOARDING_COUNTS,
-    _V8_EVIDENCE_AND_LANGUAGE,
+    _V8_PIN_FAILURES,
+    _V9_EVIDENCE_AND_LANGUAGE,
 )
 CURRENT_VERSION = len(STEPS)
 
