@@ -69,7 +69,8 @@ def test_rebuild_from_events_gives_identical_projections(world: World):
     assert before["item_states"] and before["onboardings"]
     proofs = [row for row in before["item_states"] if row[-1]]
     assert len(proofs) == 4 and any("Lena Holm" in row[-1] for row in proofs)
-    assert [row[-1] for row in before["people"]] == ["so"]
+    # people: ..., language, left_on (the last two columns)
+    assert [row[-2:] for row in before["people"]] == [("so", None)]
     replayed = store.rebuild()
     assert replayed > 15
     assert dump_projections(store.path) == before

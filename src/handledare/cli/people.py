@@ -52,6 +52,17 @@ def register(commands: Commands) -> None:
     erase.add_argument("person", metavar=_("PERSON"), help=person_help)
     erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     add_sign_in(erase)
+    leave = command(
+        person,
+        "leave",
+        _("record that a substitute has left the job; their delegations end"),
+        _leave,
+    )
+    leave.add_argument("person", metavar=_("PERSON"), help=person_help)
+    leave.add_argument(
+        "--last-day", help=_("the last day of employment YYYY-MM-DD (default: today)")
+    )
+    add_sign_in(leave)
     listing = command(person, "list", _("list substitutes"), _list)
     listing.add_argument("--unit", help=_("only this unit"))
     add_json_flag(listing)
@@ -110,6 +121,24 @@ def _edit(args, settings: Settings) -> int:
     say(
         _("{name}'s language is now {language}.").format(
             name=person.name, language=language_name(args.language)
+        )
+    )
+    return 0
+
+
+def _leave(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store, sign_in
+    from handledare.services import people
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    last_day = _parse_date(args.last_day)
+    people.person_left(store, actor, person.id, last_day)
+    say(
+        _("{name} has left; the last day was {date}. Their delegations end with it.").format(
+            name=person.name, date=format_date(last_day)
         )
     )
     return 0

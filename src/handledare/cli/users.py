@@ -6,7 +6,7 @@ from handledare.cli.access import add_sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
-from handledare.i18n import LANGUAGES, _, format_datetime
+from handledare.i18n import LANGUAGES, _, format_date, format_datetime
 
 
 def register(commands: Commands) -> None:
@@ -14,7 +14,15 @@ def register(commands: Commands) -> None:
     add = command(user, "add", _("add a user"), _add)
     add.add_argument("--name", required=True, help=_("full name"))
     add.add_argument(
-        "--role", required=True, choices=["supervisor", "manager", "admin"], help=_("role")
+        "--role",
+        required=True,
+        choices=["supervisor", "manager", "admin", "nurse"],
+        help=_("role (nurse: a licensed professional who delegates tasks)"),
+    )
+    add.add_argument(
+        "--profession",
+        choices=["nurse", "physiotherapist", "occupational_therapist"],
+        help=_("the profession of a delegating professional (role nurse only)"),
     )
     add.add_argument(
         "--unit", action="append", default=[], help=_("unit name or id (repeat for several)")
@@ -38,12 +46,18 @@ def register(commands: Commands) -> None:
     )
     unlock.add_argument("name", metavar=_("NAME"), help=_("whom to unlock (name or id)"))
     add_sign_in(unlock)
+    end = command(
+        user, "end", _("end an account: no sign-in after it, and its delegations end"), _end
+    )
+    end.add_argument("name", metavar=_("NAME"), help=_("whose account (name or id)"))
+    end.add_argument("--last-day", help=_("the account's last day YYYY-MM-DD (default: today)"))
+    add_sign_in(end)
 
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store, read_new_pin, sign_in
-    from handledare.domain.enums import Role
+    from handledare.domain.enums import Profession, Role
     from handledare.services import people
 
     store = open_store(settings)
@@ -52,8 +66,14 @@ def _add(args, settings: Settings) -> int:
     actor = None if first_admin else sign_in(store, args)
     unit_ids = [people.find_unit(store, unit).id for unit in args.unit]
     pin = read_new_pin(args)
-    user = people.add_user(store, actor, args.name, Role(args.role), pin, unit_ids, args.language)
-    say(_("Added {role} {name} ({id}).").format(role=user.role.label, name=user.name, id=user.id))
+    profession = Profession(args.profession) if args.profession else None
+    user = people.add_user(
+        store, actor, args.name, Role(args.role), pin, unit_ids, args.language, profession
+    )
+    role = user.role.label
+    if user.profession is not None:
+        role = f"{role} ({user.profession.label})"
+    say(_("Added {role} {name} ({id}).").format(role=role, name=user.name, id=user.id))
     return 0
 
 
@@ -74,6 +94,8 @@ def _list(args, settings: Settings) -> int:
                     "id": u.id,
                     "name": u.name,
                     "role": u.role.value,
+                    "profession": u.profession.value if u.profession else None,
+                    "ended_on": u.ended_on.isoformat() if u.ended_on else None,
                     "language": u.language,
                     "units": [names[i] for i in u.unit_ids],
                     "locked_until": locked[u.id].isoformat() if u.id in locked else None,
@@ -122,4 +144,25 @@ def _unlock(args, settings: Settings) -> int:
     user = people.find_user(store, args.name)
     pins.unlock(store, actor, user.id)
     say(_("{name} can sign in again on this workstation.").format(name=user.name))
+    return 0
+
+
+def _end(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from datetime import date
+
+    from handledare.cli.access import open_store, sign_in
+    from handledare.cli.reports import parse_day
+    from handledare.services import people
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    user = people.find_user(store, args.name)
+    last_day = parse_day(args.last_day, "--last-day") or date.today()
+    people.end_user(store, actor, user.id, last_day)
+    say(
+        _("{name}'s account ends after {date}; delegations they gave end with it.").format(
+            name=user.name, date=format_date(last_day)
+        )
+    )
     return 0

@@ -25,12 +25,29 @@ class Role(Labelled, StrEnum):
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
     ADMIN = "admin"
+    NURSE = "nurse"
 
 
 LABELS[Role] = {
     Role.SUPERVISOR: N_("supervisor"),
     Role.MANAGER: N_("unit manager"),
     Role.ADMIN: N_("administrator"),
+    Role.NURSE: N_("delegating professional"),
+}
+
+
+class Profession(Labelled, StrEnum):
+    """The licensed professions that may delegate a health-care task (SOSFS 1997:14)."""
+
+    NURSE = "nurse"
+    PHYSIOTHERAPIST = "physiotherapist"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist"
+
+
+LABELS[Profession] = {
+    Profession.NURSE: N_("registered nurse"),
+    Profession.PHYSIOTHERAPIST: N_("physiotherapist"),
+    Profession.OCCUPATIONAL_THERAPIST: N_("occupational therapist"),
 }
 
 

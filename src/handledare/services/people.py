@@ -9,9 +9,9 @@ from datetime import date
 from sqlmodel import Session, select
 
 from handledare.domain.actor import Actor
-from handledare.domain.enums import EmploymentType, Role, Theme
+from handledare.domain.enums import EmploymentType, Profession, Role, Theme
 from handledare.domain.events import EventType
-from handledare.errors import InputError, NotFoundError
+from handledare.errors import InputError, NotFoundError, PermissionRefused
 from handledare.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, is_language
 from handledare.security import hash_pin, pin_problem, require_admin, require_unit
 from handledare.services.common import checked_name, get_row
@@ -35,6 +35,8 @@ class User:
     language: str
     unit_ids: tuple[str, ...]
     theme: Theme = Theme.DEFAULT
+    profession: Profession | None = None
+    ended_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Person:
     start_date: date
     employee_number: str | None
     language: str = DEFAULT_LANGUAGE
+    left_on: date | None = None
 
 
 def add_unit(store: Store, actor: Actor, name: str) -> Unit:
@@ -87,6 +90,8 @@ def _user(session: Session, row: UserRow) -> User:
         row.language,
         _unit_ids(session, row.id),
         Theme(row.theme) if row.theme in Theme._value2member_map_ else Theme.DEFAULT,
+        Profession(row.profession) if row.profession else None,
+        date.fromisoformat(row.ended_on) if row.ended_on else None,
     )
 
 
@@ -103,10 +108,21 @@ def add_user(
     pin: str,
     unit_ids: list[str] = (),
     language: str = "sv",
+    profession: Profession | None = None,
 ) -> User:
     """Create a user. With no users yet, the first one (an admin) may be created by anyone,
-    and is the actor of their own creation: no event is without a user."""
+    and is the actor of their own creation: no event is without a user. A nurse (the role
+    that delegates) has a profession recorded; no one else has one."""
     name = checked_name(name, _("The user's name"))
+    if role is Role.NURSE and profession is None:
+        raise InputError(
+            _(
+                "A delegating professional needs a profession: registered nurse, "
+                "physiotherapist or occupational therapist."
+            )
+        )
+    if role is not Role.NURSE and profession is not None:
+        raise InputError(_("Only a delegating professional has a profession recorded."))
     problem = pin_problem(pin, role)
     if problem:
         raise InputError(problem)
@@ -122,7 +138,9 @@ def add_user(
     if not bootstrap:
         require_admin(actor)
     if role is not Role.ADMIN and not unit_ids:
-        raise InputError(_("A supervisor or manager must belong to at least one unit."))
+        raise InputError(
+            _("A supervisor, manager or delegating professional must belong to at least one unit.")
+        )
     pin_hash = hash_pin(pin)
     user_id = str(uuid.uuid4())
     with store.write(user_id if bootstrap else actor.user_id) as tx:
@@ -136,18 +154,47 @@ def add_user(
                     "A user named {name} already exists; add something that tells them apart."
                 ).format(name=name)
             )
-        tx.emit(
-            EventType.USER_CREATED,
-            user_id,
-            {
-                "name": name,
-                "role": role.value,
-                "unit_ids": sorted(set(unit_ids)),
-                "pin_hash": pin_hash,
-                "language": language,
-            },
-        )
-    return User(user_id, name, role, language, tuple(sorted(set(unit_ids))))
+        payload = {
+            "name": name,
+            "role": role.value,
+            "unit_ids": sorted(set(unit_ids)),
+            "pin_hash": pin_hash,
+            "language": language,
+        }
+        if profession is not None:
+            payload["profession"] = Profession(profession).value
+        tx.emit(EventType.USER_CREATED, user_id, payload)
+    return User(user_id, name, role, language, tuple(sorted(set(unit_ids))), profession=profession)
+
+
+def end_user(store: Store, actor: Actor, user_id: str, last_day: date) -> None:
+    """An administrator ends an account (the user has left): no sign-in after `last_day`, and
+    every delegation the user gave ends with it."""
+    require_admin(actor)
+    if user_id == actor.user_id:
+        raise InputError(_("You cannot end your own account."))
+    with store.write(actor.user_id) as tx:
+        user = get_row(tx.session, UserRow, user_id)
+        if user.ended_on is not None:
+            raise InputError(_("{name}'s account has already been ended.").format(name=user.name))
+        tx.emit(EventType.USER_ENDED, user_id, {"last_day": last_day.isoformat()})
+
+
+def person_left(store: Store, actor: Actor, person_id: str, last_day: date) -> None:
+    """The person has left the job: their onboardings stop and their delegations end with
+    `last_day`, the last day of employment."""
+    with store.write(actor.user_id) as tx:
+        person = get_row(tx.session, PersonRow, person_id)
+        require_unit(actor, person.unit_id)
+        if actor.role not in (Role.MANAGER, Role.ADMIN):
+            raise PermissionRefused(_("Only a unit manager or an administrator may do this."))
+        if person.left_on is not None:
+            raise InputError(
+                _("{name} has already left, on {date}.").format(
+                    name=person.name, date=person.left_on
+                )
+            )
+        tx.emit(EventType.PERSON_LEFT, person_id, {"last_day": last_day.isoformat()})
 
 
 def list_users(store: Store) -> list[User]:
@@ -261,6 +308,7 @@ def _person(session: Session, row: PersonRow) -> Person:
         date.fromisoformat(row.start_date),
         row.employee_number,
         row.language,
+        date.fromisoformat(row.left_on) if row.left_on else None,
     )
 
 

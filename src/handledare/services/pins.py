@@ -79,6 +79,12 @@ def sign_in(store: Store, user_id: str, pin: str, refused: str | None = None) ->
     """
     with store.write(user_id) as tx:
         row = get_row(tx.session, UserRow, user_id)
+        if row.ended_on is not None and row.ended_on < tx.wall.astimezone().date().isoformat():
+            raise PermissionRefused(
+                _("{name}'s account was ended on {date}; it cannot be used.").format(
+                    name=row.name, date=row.ended_on
+                )
+            )
         failure = tx.session.get(PinFailureRow, user_id)
         until = _locked_until(failure, tx.wall)
         if until is None and verify_pin(pin, row.pin_hash):

@@ -170,6 +170,63 @@ ALTER TABLE item_states ADD COLUMN evidence TEXT;
 ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
 """
 
+# Delegation of health-care tasks by a nurse (SOSFS 1997:14): the nurse's profession, the
+# end of an account and of an employment, the municipality's task list, the delegations,
+# their conflicts from sync, and an erased person's records kept under the retention rule.
+_V10_DELEGATIONS = """
+ALTER TABLE users ADD COLUMN profession TEXT;
+ALTER TABLE users ADD COLUMN ended_on TEXT;
+ALTER TABLE people ADD COLUMN left_on TEXT;
+CREATE TABLE delegation_tasks (
+    key TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    imported_at TEXT NOT NULL
+);
+CREATE TABLE delegations (
+    id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL REFERENCES people (id),
+    person_name TEXT NOT NULL,
+    nurse_id TEXT NOT NULL REFERENCES users (id),
+    unit_id TEXT NOT NULL REFERENCES units (id),
+    valid_from TEXT NOT NULL,
+    valid_until TEXT NOT NULL,
+    conditions TEXT,
+    status TEXT NOT NULL,
+    signed_at TEXT NOT NULL,
+    signed_workstation TEXT NOT NULL,
+    answered_at TEXT,
+    answered_workstation TEXT,
+    answer_reason TEXT,
+    revoked_at TEXT,
+    revoked_by TEXT,
+    revoked_workstation TEXT,
+    revoke_reason TEXT,
+    renews TEXT,
+    renewed_by TEXT,
+    last_event_id TEXT
+);
+CREATE INDEX ix_delegations_person ON delegations (person_id);
+CREATE INDEX ix_delegations_nurse ON delegations (nurse_id);
+CREATE INDEX ix_delegations_unit ON delegations (unit_id);
+CREATE TABLE delegation_task_links (
+    delegation_id TEXT NOT NULL REFERENCES delegations (id),
+    task_key TEXT NOT NULL,
+    PRIMARY KEY (delegation_id, task_key)
+);
+CREATE INDEX ix_delegation_task_links_task ON delegation_task_links (task_key);
+CREATE TABLE delegation_conflicts (
+    event_id TEXT PRIMARY KEY,
+    delegation_id TEXT NOT NULL REFERENCES delegations (id),
+    other_event_id TEXT
+);
+CREATE TABLE retained_delegations (
+    entity_id TEXT PRIMARY KEY,
+    person_id TEXT NOT NULL,
+    keep_until TEXT NOT NULL,
+    purged INTEGER NOT NULL DEFAULT 0
+);
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -180,6 +237,7 @@ STEPS: tuple[str, ...] = (
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
     _V9_EVIDENCE_AND_LANGUAGE,
+    _V10_DELEGATIONS,
 )
 CURRENT_VERSION = len(STEPS)
 

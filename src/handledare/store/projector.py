@@ -243,6 +243,7 @@ def _user_created(session: Session, row: EventRow, data: dict) -> None:
         for field, value in _user_fields(data).items():
             setattr(user, field, value)
         user.theme = "default"
+        user.ended_on = None
     for link in session.exec(select(UserUnitRow).where(UserUnitRow.user_id == row.entity_id)):
         session.delete(link)
     session.flush()
@@ -251,7 +252,14 @@ def _user_created(session: Session, row: EventRow, data: dict) -> None:
 
 
 def _user_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("name", "role", "pin_hash", "language")}
+    fields = {key: data[key] for key in ("name", "role", "pin_hash", "language")}
+    return {**fields, "profession": data.get("profession")}
+
+
+@handles(EventType.USER_ENDED)
+def _user_ended(session: Session, row: EventRow, data: dict) -> None:
+    user = _required(session, UserRow, row.entity_id)
+    user.ended_on = data["last_day"]
 
 
 @handles(EventType.USER_PIN_CHANGED)
@@ -279,6 +287,7 @@ def _person_created(session: Session, row: EventRow, data: dict) -> None:
         existing.name = data["name"]
         existing.employee_number = data.get("employee_number")
         existing.language = data.get("language", "sv")
+        existing.left_on = None
         return
     session.add(PersonRow(**_person_fields(row, data)))
 
@@ -300,6 +309,12 @@ def _person_fields(row: EventRow, data: dict) -> dict:
 def _person_language_changed(session: Session, row: EventRow, data: dict) -> None:
     person = _required(session, PersonRow, row.entity_id)
     person.language = data["language"]
+
+
+@handles(EventType.PERSON_LEFT)
+def _person_left(session: Session, row: EventRow, data: dict) -> None:
+    person = _required(session, PersonRow, row.entity_id)
+    person.left_on = data["last_day"]
 
 
 @handles(EventType.PERSON_ERASED)

@@ -23,7 +23,8 @@ class StaffName(NamedTuple):
 
 
 def staff_names(path: Path, timeout: float = 0.2) -> list[StaffName] | None:
-    """Everyone who may sign in, by name; None if the store must open first."""
+    """Everyone who may sign in (no account that has ended), by name; None if the store
+    must open first."""
     if not path.is_file():
         return None
     try:
@@ -31,7 +32,10 @@ def staff_names(path: Path, timeout: float = 0.2) -> list[StaffName] | None:
         with closing(sqlite3.connect(uri, uri=True, timeout=timeout)) as connection:
             if schema_version(connection) != CURRENT_VERSION:
                 return None
-            rows = connection.execute("SELECT id, name FROM users ORDER BY name")
+            rows = connection.execute(
+                "SELECT id, name FROM users "
+                "WHERE ended_on IS NULL OR ended_on >= date('now', 'localtime') ORDER BY name"
+            )
             return [StaffName(*row) for row in rows]
     except sqlite3.Error:
         return None

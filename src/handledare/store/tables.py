@@ -63,6 +63,10 @@ class UserRow(SQLModel, table=True):
     language: str
     created_at: str
     theme: str = "default"
+    # A delegating professional's profession (nurse role only).
+    profession: str | None = None
+    # The last day of an account that has been ended; no sign-in after it.
+    ended_on: str | None = None
 
 
 class UserUnitRow(SQLModel, table=True):
@@ -83,6 +87,8 @@ class PersonRow(SQLModel, table=True):
     employee_number: str | None = None
     created_at: str
     language: str = "sv"
+    # The last day of employment, once the person has left the job.
+    left_on: str | None = None
 
 
 class TemplateRow(SQLModel, table=True):
@@ -190,7 +196,81 @@ class PinFailureRow(SQLModel, table=True):
     locked_until: str | None = None
 
 
+class DelegationTaskRow(SQLModel, table=True):
+    """A task of the municipality's list that a nurse can delegate."""
+
+    __tablename__ = "delegation_tasks"
+
+    key: str = Field(primary_key=True)
+    title: str  # JSON: {"sv": ..., "en": ...}
+    imported_at: str
+
+
+class DelegationRow(SQLModel, table=True):
+    """One written delegation decision: a nurse, a person, named tasks, a window of days."""
+
+    __tablename__ = "delegations"
+
+    id: str = Field(primary_key=True)
+    person_id: str = Field(foreign_key="people.id")
+    person_name: str
+    nurse_id: str = Field(foreign_key="users.id")
+    unit_id: str = Field(foreign_key="units.id")
+    valid_from: str
+    valid_until: str
+    conditions: str | None = None
+    status: str
+    signed_at: str
+    signed_workstation: str
+    answered_at: str | None = None
+    answered_workstation: str | None = None
+    answer_reason: str | None = None
+    revoked_at: str | None = None
+    revoked_by: str | None = None
+    revoked_workstation: str | None = None
+    revoke_reason: str | None = None
+    renews: str | None = None
+    renewed_by: str | None = None
+    last_event_id: str | None = None
+
+
+class DelegationTaskLinkRow(SQLModel, table=True):
+    __tablename__ = "delegation_task_links"
+
+    delegation_id: str = Field(primary_key=True, foreign_key="delegations.id")
+    task_key: str = Field(primary_key=True)
+
+
+class DelegationConflictRow(SQLModel, table=True):
+    """A delegation revoked on one workstation and renewed on another, neither seeing the other."""
+
+    __tablename__ = "delegation_conflicts"
+
+    event_id: str = Field(primary_key=True)
+    delegation_id: str = Field(foreign_key="delegations.id")
+    other_event_id: str | None = None
+
+
+class RetainedRow(SQLModel, table=True):
+    """An erased person's delegation records, kept until a date under the retention rule.
+
+    Local, like `erased_entities`: once the date has passed, the first sync removes them
+    and the entity is remembered as purged, so that late copies are removed too.
+    """
+
+    __tablename__ = "retained_delegations"
+
+    entity_id: str = Field(primary_key=True)
+    person_id: str
+    keep_until: str
+    purged: bool = False
+
+
 PROJECTION_TABLES = (
+    "delegation_conflicts",
+    "delegation_task_links",
+    "delegations",
+    "delegation_tasks",
     "conflicts",
     "item_states",
     "onboardings",
