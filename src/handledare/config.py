@@ -23,6 +23,19 @@ CONFIG_FILE_NAME = "config.toml"
 DATA_DIR_ENV = "HANDLEDARE_DATA_DIR"
 CONFIG_DIR_ENV = "HANDLEDARE_CONFIG_DIR"
 DEFAULT_IDLE_LOCK_MINUTES = 5
+# The municipality's rules on delegation: the longest a delegation may run, how long
+# before its end (or a sign-off's) it counts as expiring, how long an erased person's
+# delegation records are kept.
+DEFAULT_DELEGATION_MAX_MONTHS = 12
+DEFAULT_EXPIRY_WARNING_DAYS = 30
+DEFAULT_DELEGATION_RETENTION_YEARS = 3
+# Each setting that is a whole number, with the values it may take.
+_RANGES = {
+    "idle_lock_minutes": (1, 120),
+    "delegation_max_months": (1, 12),
+    "expiry_warning_days": (1, 180),
+    "delegation_retention_years": (1, 20),
+}
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,9 @@ class Settings:
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     language: str = DEFAULT_LANGUAGE
     workstation_name: str = field(default_factory=platform.node)
+    delegation_max_months: int = DEFAULT_DELEGATION_MAX_MONTHS
+    expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
+    delegation_retention_years: int = DEFAULT_DELEGATION_RETENTION_YEARS
     problems: tuple[ConfigProblem, ...] = ()
 
     @property
@@ -106,6 +122,9 @@ def _checked(raw: dict, path: Path, problems: list[ConfigProblem]) -> dict:
         "idle_lock_minutes": (int, _("a whole number of minutes from 1 to 120")),
         "language": (str, _("one of: {choices}").format(choices=", ".join(LANGUAGES))),
         "workstation_name": (str, _("a name in quotes")),
+        "delegation_max_months": (int, _("a whole number of months from 1 to 12")),
+        "expiry_warning_days": (int, _("a whole number of days from 1 to 180")),
+        "delegation_retention_years": (int, _("a whole number of years from 1 to 20")),
     }
     valid = {}
     for key, value in raw.items():
@@ -114,8 +133,9 @@ def _checked(raw: dict, path: Path, problems: list[ConfigProblem]) -> dict:
             continue
         kind, expected = checks[key]
         ok = isinstance(value, kind) and not isinstance(value, bool)
-        if ok and key == "idle_lock_minutes":
-            ok = 1 <= value <= 120
+        if ok and key in _RANGES:
+            low, high = _RANGES[key]
+            ok = low <= value <= high
         if ok and key == "language":
             ok = value in LANGUAGES
         if ok and kind is str:
@@ -162,5 +182,10 @@ def load_settings(
         idle_lock_minutes=merged.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES),
         language=merged.get("language", DEFAULT_LANGUAGE),
         workstation_name=merged.get("workstation_name", platform.node() or "arbetsstation"),
+        delegation_max_months=merged.get("delegation_max_months", DEFAULT_DELEGATION_MAX_MONTHS),
+        expiry_warning_days=merged.get("expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS),
+        delegation_retention_years=merged.get(
+            "delegation_retention_years", DEFAULT_DELEGATION_RETENTION_YEARS
+        ),
         problems=tuple(problems),
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from handledare import i18n
 from handledare.cli import (
+    delegations,
     demo,
     maintenance,
     parsing,
@@ -38,7 +39,9 @@ from handledare.i18n import LANGUAGES, _
 EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
-GROUPS = (demo, templates, users, units, people, share, reports, maintenance)
+GROUPS = (
+    demo, templates, users, units, people, delegations, share, reports, maintenance,
+)  # fmt: skip
 
 
 def _pre_parse(argv: Sequence[str]) -> tuple[Path | None, str | None]:

@@ -229,15 +229,28 @@ def _erase(args, settings: Settings) -> int:
         typed = input(_("Type the person's full name to erase their data: "))
         if typed.strip() != person.name.strip():
             raise InputError(_("The name did not match. Nothing was erased."))
-    removed = erase_person(store, actor, person.id)
+    erased = erase_person(store, actor, person.id, settings.delegation_retention_years)
     say(
         _(
             "{name}'s name and free text are erased here. Every workstation erases them "
             "and rewrites its files on the share at its next sync."
         ).format(name=person.name)
     )
-    if removed:
-        say(_("Removed {count} old backup copies of the database.").format(count=removed))
+    if erased.delegations_kept_until:
+        say(
+            _(
+                "Their delegation records (tasks, dates, who delegated, the name on the "
+                "decision) are kept until {date} under the municipality's retention rule, "
+                "then removed at the first sync after that date. Their free text is "
+                "already erased."
+            ).format(date=format_date(erased.delegations_kept_until))
+        )
+    if erased.removed_backups:
+        say(
+            _("Removed {count} old backup copies of the database.").format(
+                count=erased.removed_backups
+            )
+        )
     return 0
 
 

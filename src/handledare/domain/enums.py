@@ -212,3 +212,20 @@ LABELS[Theme] = {
     Theme.DEFAULT: N_("standard colours"),
     Theme.HIGH_CONTRAST: N_("high contrast"),
 }
+
+
+class DelegationStatus(Labelled, StrEnum):
+    """Where a delegation decision stands; only an accepted one can be valid."""
+
+    AWAITING = "awaiting"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REVOKED = "revoked"
+
+
+LABELS[DelegationStatus] = {
+    DelegationStatus.AWAITING: N_("awaiting acceptance"),
+    DelegationStatus.ACCEPTED: N_("accepted"),
+    DelegationStatus.DECLINED: N_("declined"),
+    DelegationStatus.REVOKED: N_("revoked"),
+}

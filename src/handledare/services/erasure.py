@@ -9,6 +9,8 @@ docs/sync-format.md.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from datetime import date
 
 from sqlmodel import select
 
@@ -18,9 +20,12 @@ from handledare.errors import InputError
 from handledare.i18n import _
 from handledare.security import require_admin
 from handledare.services.common import get_row
+from handledare.services.delegation_views import read_delegation
+from handledare.services.delegations import add_months
 from handledare.store import erasure
 from handledare.store.eventlog import Store
 from handledare.store.tables import (
+    DelegationRow,
     EventRow,
     ItemStateRow,
     OnboardingRow,
@@ -28,6 +33,8 @@ from handledare.store.tables import (
     UnitRow,
     UserRow,
 )
+
+DEFAULT_RETENTION_YEARS = 3
 
 
 def export_person(store: Store, actor: Actor, person_id: str) -> dict:
@@ -71,18 +78,45 @@ def export_person(store: Store, actor: Actor, person_id: str) -> dict:
         }
 
 
-def erase_person(store: Store, actor: Actor, person_id: str) -> int:
+@dataclass(frozen=True)
+class Erased:
+    """What an erasure did: backups removed, and until when delegation records are kept."""
+
+    removed_backups: int
+    delegations_kept_until: date | None
+
+
+def erase_person(
+    store: Store,
+    actor: Actor,
+    person_id: str,
+    retention_years: int = DEFAULT_RETENTION_YEARS,
+) -> Erased:
     """Erase the person's personal data here now, and everywhere at each workstation's next
-    sync. Returns how many old backup copies of the database were removed."""
+    sync. Their delegation records (tasks, dates, who delegated, their name on the decision)
+    are kept `retention_years` after the last one ended, then removed at the first sync
+    after that date; the delegations' free text goes at once."""
     require_admin(actor)
     with store.write(actor.user_id) as tx:
         person = get_row(tx.session, PersonRow, person_id)
         if person.name == erasure.ERASED:
             raise InputError(_("This person's data has already been erased."))
-        tx.emit(EventType.PERSON_ERASED, person_id, {})
+        kept = _retention_date(tx.session, person_id, tx.wall.astimezone().date(), retention_years)
+        payload = {"delegations_kept_until": kept.isoformat()} if kept else {}
+        tx.emit(EventType.PERSON_ERASED, person_id, payload)
     store.compact()
     removed = 0
     for backup in store.path.parent.glob(f"{store.path.name}.v*.backup"):
         backup.unlink()
         removed += 1
-    return removed
+    return Erased(removed, kept)
+
+
+def _retention_date(session, person_id: str, today: date, years: int) -> date | None:
+    """`years` after the last of the person's delegations ended (today at the latest)."""
+    rows = session.exec(select(DelegationRow).where(DelegationRow.person_id == person_id)).all()
+    ends = []
+    for delegation in (read_delegation(session, row) for row in rows):
+        window = delegation.window()
+        ends.append(min(window.last if window and window.last else today, today))
+    return add_months(max(ends), 12 * years) if ends else None

@@ -15,7 +15,8 @@ from sqlmodel import Session, select
 
 from handledare.domain import evidence
 from handledare.domain.events import EventType
-from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow
+from handledare.store import delegation_projection
+from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow, RetainedRow
 
 ERASED = "—"
 
@@ -29,6 +30,17 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.SIGN_OFF_REVOKED: ("reason",),
     EventType.APPROVED: ("override_reason",),
     EventType.CONFLICT_RESOLVED: ("note",),
+    # A delegation's task, dates and who delegated it are kept until the retention date
+    # (RETAINED_FIELDS); its free text goes at once.
+    EventType.DELEGATION_GRANTED: ("conditions",),
+    EventType.DELEGATION_ACCEPTED: ("typed_name",),
+    EventType.DELEGATION_DECLINED: ("reason",),
+    EventType.DELEGATION_REVOKED: ("reason",),
+    EventType.DELEGATION_CONFLICT_RESOLVED: ("note",),
+}
+# Kept after an erasure until the retention date: what the decision needs to be read.
+RETAINED_FIELDS: dict[str, tuple[str, ...]] = {
+    EventType.DELEGATION_GRANTED: ("person_name",),
 }
 
 
@@ -65,6 +77,17 @@ def onboardings_of(session: Session, person_id: str) -> list[str]:
     )
 
 
+def delegations_of(session: Session, person_id: str) -> list[str]:
+    return list(
+        session.exec(
+            select(EventRow.entity_id).where(
+                EventRow.type == EventType.DELEGATION_GRANTED.value,
+                func.json_extract(EventRow.payload, "$.person_id") == person_id,
+            )
+        )
+    )
+
+
 def erased_ids(session: Session) -> set[str]:
     return set(session.exec(select(ErasedEntityRow.entity_id)).all())
 
@@ -72,21 +95,78 @@ def erased_ids(session: Session) -> set[str]:
 def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
     """Blank the person's data in every event; return the entities touched and the
     sequence numbers of this workstation's batches that held it."""
-    entities = {person_id, *onboardings_of(session, person_id)}
+    entities = {person_id, *onboardings_of(session, person_id), *delegations_of(session, person_id)}
     for entity_id in entities:
         if session.get(ErasedEntityRow, entity_id) is None:
             session.add(ErasedEntityRow(entity_id=entity_id))
+    return entities, _rewrite_payloads(session, entities, blank)
+
+
+def _rewrite_payloads(session: Session, entities: set[str], change) -> set[int]:
+    """Change the payloads of the entities' events; return the sequence numbers of this
+    workstation's batches that held a changed one."""
     touched_batches: set[int] = set()
     rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
-        blanked = blank(row.type, payload)
-        if blanked != payload:
-            row.payload = json.dumps(blanked, ensure_ascii=False, sort_keys=True)
+        changed = change(row.type, payload)
+        if changed != payload:
+            row.payload = json.dumps(changed, ensure_ascii=False, sort_keys=True)
             if row.batch_sequence is not None:
                 touched_batches.add(row.batch_sequence)
     session.flush()
-    return entities, touched_batches
+    return touched_batches
+
+
+def retain(session: Session, person_id: str, entities: set[str], keep_until: str | None) -> None:
+    """Keep an erased person's delegation records until `keep_until` (then `purge_due`)."""
+    for entity_id in sorted(set(delegations_of(session, person_id)) & entities):
+        retain_one(session, entity_id, person_id, keep_until)
+
+
+def retain_one(session: Session, entity_id: str, person_id: str, keep_until: str | None) -> None:
+    """No date recorded (an erasure made before delegations were kept): removed at once."""
+    if session.get(RetainedRow, entity_id) is None:
+        session.add(
+            RetainedRow(entity_id=entity_id, person_id=person_id, keep_until=keep_until or "")
+        )
+        session.flush()
+
+
+def purged_payload(event_type: str, payload: dict) -> dict:
+    return {"purged": True}
+
+
+def purge_due(session: Session, today: str) -> set[str]:
+    """Remove the retained delegation records whose retention date has passed: their
+    events emptied (sync and the counts still add up), their batches to be rewritten.
+    Returns the delegations removed."""
+    due = session.exec(
+        select(RetainedRow).where(RetainedRow.purged == False, RetainedRow.keep_until < today)  # noqa: E712
+    ).all()
+    if not due:
+        return set()
+    entities = {row.entity_id for row in due}
+    mark_rewrite(session, _rewrite_payloads(session, entities, purged_payload))
+    for row in due:
+        row.purged = True
+        delegation_projection.remove(session, row.entity_id)
+    session.flush()
+    return entities
+
+
+def purged_ids(session: Session) -> set[str]:
+    return set(session.exec(select(RetainedRow.entity_id).where(RetainedRow.purged == True)))  # noqa: E712
+
+
+def keep_until_of(session: Session, person_id: str) -> str | None:
+    """The retention date the erasure of a person set for their delegations."""
+    payload = session.exec(
+        select(EventRow.payload).where(
+            EventRow.type == EventType.PERSON_ERASED.value, EventRow.entity_id == person_id
+        )
+    ).first()
+    return json.loads(payload).get("delegations_kept_until") if payload else None
 
 
 def mark_rewrite(session: Session, sequences: set[int]) -> None:

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
+from handledare.store import delegation_projection as delegations
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
@@ -54,6 +55,20 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
         return handler
 
     return register
+
+
+def _delegation_handler(handler: Handler) -> Handler:
+    def handle(session: Session, row: EventRow, data: dict) -> None:
+        try:
+            handler(session, row, data)
+        except delegations.Missing as error:
+            raise MissingDependency(str(error)) from error
+
+    return handle
+
+
+for _type, _handler in delegations.HANDLERS.items():
+    _HANDLERS[_type.value] = _delegation_handler(_handler)
 
 
 def apply(session: Session, row: EventRow) -> None:
@@ -322,6 +337,7 @@ def _person_erased(session: Session, row: EventRow, data: dict) -> None:
     """Blank the person's data in the log, then project their onboardings again from it."""
     entities, batches = erasure.erase(session, row.entity_id)
     erasure.mark_rewrite(session, batches)
+    erasure.retain(session, row.entity_id, entities, data.get("delegations_kept_until"))
     person = _required(session, PersonRow, row.entity_id)
     person.name = erasure.ERASED
     person.employee_number = None

@@ -209,16 +209,27 @@ def _blank_erased(session: Session, wire_events: list[dict]) -> list[dict]:
     erased = erasure.erased_ids(session)
     if not erased:
         return wire_events
+    purged = erasure.purged_ids(session)
     result = []
     for wire in sorted(wire_events, key=lambda w: (w["hlc"], w["workstation_id"], w["id"])):
         payload = wire["payload"]
-        if wire["type"] == EventType.ONBOARDING_STARTED and payload.get("person_id") in erased:
+        if wire["type"] in _ABOUT_A_PERSON and payload.get("person_id") in erased:
             erased.add(wire["entity_id"])
             session.add(ErasedEntityRow(entity_id=wire["entity_id"]))
-        if wire["entity_id"] in erased:
+            if wire["type"] == EventType.DELEGATION_GRANTED:
+                person_id = payload["person_id"]
+                keep = erasure.keep_until_of(session, person_id)
+                erasure.retain_one(session, wire["entity_id"], person_id, keep)
+        if wire["entity_id"] in purged:
+            wire = {**wire, "payload": erasure.purged_payload(wire["type"], payload)}
+        elif wire["entity_id"] in erased:
             wire = {**wire, "payload": erasure.blank(wire["type"], payload)}
         result.append(wire)
     return result
+
+
+# The first events of entities that belong to one person, and are erased with them.
+_ABOUT_A_PERSON = (EventType.ONBOARDING_STARTED, EventType.DELEGATION_GRANTED)
 
 
 def retry_entities(session: Session, entity_ids: set[str]) -> int:
@@ -276,6 +287,10 @@ _REFERENCES = {
     ],
     EventType.PERSON_CREATED: lambda d: [("units", d["unit_id"])],
     EventType.USER_CREATED: lambda d: [("units", unit_id) for unit_id in d["unit_ids"]],
+    EventType.DELEGATION_GRANTED: lambda d: [
+        ("people", d.get("person_id")),
+        ("units", d.get("unit_id")),
+    ],
 }
 
 

@@ -56,6 +56,8 @@ def run_round(
         share.open()
         own = store.workstation_id
         share.claim(own, name, machine)
+        if not dry_run:
+            _purge_retained(store)
         _publish(store, share, report, dry_run)
         workstation_ids = share.workstation_ids()
         with store.read() as session:
@@ -73,6 +75,13 @@ def run_round(
         with store.read() as session:
             report.waiting = replication.waiting_count(session, own)
         return report
+
+
+def _purge_retained(store: Store) -> None:
+    """An erased person's delegation records whose retention date has passed go now; the
+    batches that held them are rewritten below, as after an erasure."""
+    with store.write(None) as tx:
+        erasure.purge_due(tx.session, tx.wall.astimezone().date().isoformat())
 
 
 def _restore_own(store: Store, share: Share) -> None:
