@@ -6,8 +6,9 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from conftest import ADD_FIRST_ADMIN, ADMIN_PIN
 from test_cli_sign_in import Handledare
+
+from conftest import ADD_FIRST_ADMIN, ADMIN_PIN
 
 ADMIN = ("--as", "Ingrid Admin", "--pin-stdin")
 NURSE = ("--as", "Sara Nilsson", "--pin-stdin")
@@ -62,6 +63,17 @@ def test_a_nurse_delegates_the_person_accepts_and_the_list_shows_it(tmp_path: Pa
     table = run("delegation", "list", *NURSE, stdin=f"{NURSE_PIN}\n").stdout
     assert "✓ giltig" in table and "Insulin med penna" in table
 
+    asked = run("allowed", "--task", "insulin-penna", "--on", today.isoformat(), "--json",
+                *NURSE, stdin=f"{NURSE_PIN}\n")  # fmt: skip
+    assert asked.returncode == 0, asked.stderr
+    [held] = json.loads(asked.stdout)["allowed"]
+    assert held["person"] == "Amina Hassan" and held["by"] == "Sara Nilsson"
+    assert (
+        held["kind"] == "delegation" and held["until"] == (today + timedelta(days=90)).isoformat()
+    )
+    before = run("allowed", "--task", "insulin-penna", "--on",
+                 (today - timedelta(days=1)).isoformat(), *NURSE, stdin=f"{NURSE_PIN}\n")  # fmt: skip
+    assert before.returncode == 0 and "Ingen" in before.stdout
     revoked = run("delegation", "revoke", short_id, "--reason", "Ny ordination", *NURSE,
                   stdin=f"{NURSE_PIN}\n{NURSE_PIN}\n")  # fmt: skip
     assert revoked.returncode == 0, revoked.stderr

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from handledare import i18n
 from handledare.cli import (
+    allowed,
     delegations,
     demo,
     maintenance,
@@ -40,7 +41,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
 GROUPS = (
-    demo, templates, users, units, people, delegations, share, reports, maintenance,
+    demo, templates, users, units, people, delegations, allowed, share, reports, maintenance,
 )  # fmt: skip
 
 

@@ -1,0 +1,164 @@
+""" "Who was allowed to do X on date D", and its reverse, "what was this person allowed on D".
+
+The first question an inspector (IVO) or a Lex Sarah investigation asks. The answer is
+read from the history, not from today's state: a delegation's window of days (see
+`delegation_views`), and each sign-off from the day it was signed to its expiry or
+its revocation, whichever came first, as the event log records them. Every answer
+says who signed or delegated, when, and on which workstation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from sqlmodel import select
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark, Role
+from handledare.domain.events import EventType
+from handledare.domain.validity import Window
+from handledare.i18n import current_language
+from handledare.security import require_role
+from handledare.services.delegation_views import list_delegations, local_day
+from handledare.services.exports import marks_signed
+from handledare.store.eventlog import Store
+from handledare.store.projector import template_of
+from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+
+ASKING_ROLES = (Role.MANAGER, Role.NURSE, Role.ADMIN)
+DELEGATION, SIGN_OFF = "delegation", "sign_off"
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """One ground on which a person was allowed a task for a window of days."""
+
+    person_id: str
+    person_name: str
+    unit_id: str
+    unit_name: str
+    task_key: str
+    task_title: str
+    kind: str  # DELEGATION or SIGN_OFF
+    by: str
+    at: datetime
+    workstation: str
+    window: Window
+    reference: str  # the delegation, or the onboarding
+
+    def as_dict(self) -> dict:
+        return {
+            "person": self.person_name,
+            "person_id": self.person_id,
+            "unit": self.unit_name,
+            "task": self.task_key,
+            "title": self.task_title,
+            "kind": self.kind,
+            "by": self.by,
+            "at": self.at.astimezone().isoformat(timespec="seconds"),
+            "workstation": self.workstation,
+            "from": self.window.first.isoformat(),
+            "until": self.window.last.isoformat() if self.window.last else None,
+            "reference": self.reference,
+        }
+
+
+def allowed_on(
+    store: Store, actor: Actor, task_key: str, day: date, unit_id: str | None = None
+) -> list[Allowance]:
+    """Everyone who held a valid delegation or sign-off for the task on `day`."""
+    require_role(actor, *ASKING_ROLES)
+    found = [
+        a
+        for a in _all(store, actor, unit_id=unit_id)
+        if a.task_key == task_key and a.window.holds_on(day)
+    ]
+    return sorted(found, key=lambda a: (a.person_name, a.kind, a.at))
+
+
+def allowed_for_person(store: Store, actor: Actor, person_id: str, day: date) -> list[Allowance]:
+    """Every task the person was allowed on `day`, and on what grounds."""
+    require_role(actor, *ASKING_ROLES)
+    found = [a for a in _all(store, actor, person_id=person_id) if a.window.holds_on(day)]
+    return sorted(found, key=lambda a: (a.task_title, a.kind, a.at))
+
+
+def _all(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+    return [*_delegated(store, actor, **narrow), *signed_windows(store, actor, **narrow)]
+
+
+def _delegated(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+    language = current_language()
+    found = []
+    for d in list_delegations(store, actor, **narrow):
+        window = d.window()
+        if window is None:
+            continue
+        for key, title in zip(d.task_keys, d.task_titles, strict=True):
+            found.append(
+                Allowance(
+                    d.person_id, d.person_name, d.unit_id, d.unit_name, key,
+                    title.get(language), DELEGATION, d.nurse_name, d.signed_at,
+                    d.signed_workstation, window, d.id,
+                )
+            )  # fmt: skip
+    return found
+
+
+def signed_windows(
+    store: Store, actor: Actor, *, person_id: str | None = None, unit_id: str | None = None
+) -> list[Allowance]:
+    """Each sign-off as a window of days, from the log: signed, then expired or revoked.
+    A signed "not applicable" allows nothing."""
+    query = (
+        select(EventRow, OnboardingRow, PersonRow.name, UnitRow.name)
+        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
+        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
+        .where(EventRow.type.in_([EventType.ITEMS_SIGNED_OFF, EventType.SIGN_OFF_REVOKED]))
+        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+    )
+    if person_id is not None:
+        query = query.where(OnboardingRow.person_id == person_id)
+    if unit_id is not None:
+        query = query.where(OnboardingRow.unit_id == unit_id)
+    if not actor.is_admin:
+        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+    language = current_language()
+    with store.read() as session:
+        names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
+        rows = session.exec(query).all()
+        marks = marks_signed(session, [event for event, *_rest in rows])
+        open_: dict[tuple[str, str], Allowance] = {}
+        found: list[Allowance] = []
+        for event, onboarding, person_name, unit_name in rows:
+            template = template_of(session, onboarding.template_id, onboarding.template_version)
+            data = json.loads(event.payload)
+            day = local_day(event.wall_time)
+            if event.type == EventType.SIGN_OFF_REVOKED:
+                held = open_.pop((onboarding.id, data["item_key"]), None)
+                if held is not None:
+                    found.remove(held)
+                    found.append(_cut(held, day))
+                continue
+            for key in data["item_keys"]:
+                mark = marks.get((event.id, key), {}).get("mark")
+                item = template.item(key)
+                if mark == Mark.NOT_APPLICABLE.value or item is None:
+                    continue
+                days = item.valid_for_days
+                allowance = Allowance(
+                    onboarding.person_id, person_name, onboarding.unit_id, unit_name, key,
+                    item.title.get(language), SIGN_OFF, names.get(event.actor_id, "?"),
+                    datetime.fromisoformat(event.wall_time), event.workstation_id,
+                    Window(day, day + timedelta(days=days) if days else None), onboarding.id,
+                )  # fmt: skip
+                open_[(onboarding.id, key)] = allowance
+                found.append(allowance)
+    return found
+
+
+def _cut(allowance: Allowance, last: date) -> Allowance:
+    return replace(allowance, window=allowance.window.cut(last))
