@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from handledare.domain.enums import Evidence, Mark
 from handledare.domain.evidence import Proof
 from handledare.errors import InputError
 from handledare.services import onboarding, people, signoff
+from handledare.services.certificate import write_certificate
+from handledare.services.exports import export_signoffs
+from handledare.services.reports import monthly_report
 from sync_helpers import PIN, projections, seed, workstation
 
 from conftest import SUPERVISOR_PIN, World, sign_items
@@ -214,3 +219,36 @@ def test_proof_and_a_person_s_language_travel_with_sync(tmp_path: Path):
     assert state.signed and state.evidence == CERTIFICATE
     assert people.get_person(b.store, b.supervisor(), person).language == "en"
     assert projections(a.store) == projections(b.store)
+
+
+def test_not_applicable_reads_as_such_in_the_certificate_csv_and_report(
+    world: World, tmp_path: Path
+):
+    world.store.now = lambda: datetime(2026, 11, 2, 9, tzinfo=UTC)
+    oid = _start(world)
+    sign_items(world.store, world.supervisor, oid, ["anst-avtal"])
+    _mark(world, oid, "anst-lon", Mark.NOT_APPLICABLE, reason="Lön via bemanningen")
+    signoff.sign_off(world.store, world.supervisor, oid, ["anst-lon"], SUPERVISOR_PIN)
+
+    pdf = tmp_path / "intyg.pdf"
+    write_certificate(world.store, world.supervisor, world.person.id, pdf, date(2026, 11, 22))
+    text = " ".join("\n".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    assert "– 1.3 Lön och tidrapportering — ej aktuellt: Lön via bemanningen" in text
+    assert "✓ 1.3" not in text and "✓ 1.1 Anställningsavtal" in text
+
+    out = tmp_path / "signoffs.csv"
+    export_signoffs(world.store, world.admin, out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = [
+            row for row in csv.DictReader(handle, delimiter=";") if row["event"] == "signed_off"
+        ]
+    by_key = {row["item_key"]: row for row in rows}
+    assert (by_key["anst-lon"]["state"], by_key["anst-lon"]["note"]) == (
+        "ej aktuellt",
+        "Lön via bemanningen",
+    )
+    assert by_key["anst-lon"]["evidence"] == "" and by_key["anst-lon"]["item_number"] == "1.3"
+    assert by_key["anst-avtal"]["state"] != "ej aktuellt"
+
+    [north, _south] = monthly_report(world.store, world.admin, "2026-11")
+    assert (north.items_signed, north.not_applicable) == (1, 1)

@@ -73,6 +73,30 @@ def test_bundled_templates_are_valid_bilingual_and_of_the_right_size(path: Path)
     }
 
 
+@pytest.mark.parametrize("template_id", ["hemtjanst-omsorg", "sabo-omsorg"])
+def test_the_care_checklists_say_how_each_thing_is_proven_and_where_it_is_learnt(template_id):
+    template = load_template_file(bundled_template_file(template_id))
+    by_key = {item.key: item for item in template.items()}
+    web = [item for item in template.items() if item.where is Place.WEB_COURSE]
+    assert {item.key for item in web} == {"webb-introduktion", "webb-hygien"}
+    assert all(item.evidence is Evidence.CERTIFICATE and item.link for item in web)
+    hygiene_test = by_key["hyg-test"]
+    assert (hygiene_test.evidence, hygiene_test.after) == (Evidence.TEST, ("webb-hygien",))
+    assert by_key["sekr-journal"].where is Place.ON_SITE  # social documentation
+    assert by_key["sekr-tystnadsplikt"].evidence is Evidence.DOCUMENT
+    assert any(item.observer for item in template.items())
+
+
+def test_the_basic_knowledge_checklist_covers_what_sosfs_2011_12_lists():
+    template = load_template_file(bundled_template_file("grundkunskaper-aldreomsorg"))
+    sections = " ".join(section.title.get("sv").lower() for section in template.sections)
+    for topic in ("värdegrund", "bemötande", "hygien", "nutrition", "fall", "demens",
+                  "dokumentation", "sekretess", "läkemedel", "livets slutskede"):  # fmt: skip
+        assert topic in sections, topic
+    kinds = {item.evidence for item in template.items()}
+    assert kinds == set(Evidence)
+
+
 def test_valid_template_parses():
     template = parse_template(VALID, "mall.toml")
     assert (template.id, template.version, len(template.items())) == ("test-mall", 2, 2)

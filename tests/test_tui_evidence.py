@@ -124,6 +124,26 @@ async def test_a_waiting_item_cannot_be_marked_or_signed(data_dir: Path):
     assert _marks(data_dir, "hyg-test") == 0
 
 
+async def test_a_course_shows_its_hours_and_its_link_is_copied_never_opened(data_dir: Path):
+    app = _app(data_dir)
+    async with app.run_test(size=SIZE) as pilot:
+        await _walkthrough(pilot)
+        await _go_to(pilot, "webb-introduktion")  # 360 minutes, a web course
+        facts = widget_text(app, "#item-facts")
+        assert "Cirka 6 tim ·" in facts and "360" not in facts
+        assert "Webbutbildning" in facts and "Underlag: kursintyg" in facts
+        assert widget_text(app, "#item-link") == (
+            "Länk: https://kunskapsguiden.se/ (y kopierar den)"
+        )
+        await pilot.press("y")
+        assert app.clipboard == "https://kunskapsguiden.se/"
+        assert isinstance(app.screen, WalkthroughScreen), "nothing was opened"
+        await _go_to(pilot, "anst-lon")
+        assert widget_text(app, "#item-link") == ""
+        await pilot.press("y")
+        assert app.clipboard == "https://kunskapsguiden.se/", "an item without a link copies none"
+
+
 async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_the_csv(
     data_dir: Path, tmp_path: Path
 ):

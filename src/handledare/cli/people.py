@@ -258,6 +258,7 @@ def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store, sign_in
     from handledare.services import onboarding, people
+    from handledare.services.common import named_items
 
     store = open_store(settings)
     actor = sign_in(store, args)
@@ -283,6 +284,7 @@ def _status(args, settings: Settings) -> int:
                             s.step.value: {"signed": s.signed, "total": s.total} for s in r.steps
                         },
                         "required_open": [item.key for item in r.required_open],
+                        "waiting": {key: list(keys) for key, keys in r.waiting.items()},
                     }
                     for r in reports
                 ],
@@ -312,4 +314,13 @@ def _status(args, settings: Settings) -> int:
             say(_("Required before working alone, still open:"))
             for item in r.required_open:
                 say(f"  - {r.numbers[item.key]} {item.title.get(language)}")
+        if r.waiting:
+            say(_("Waiting for what comes before them:"))
+            for key, before in r.waiting.items():
+                say(
+                    "  ◌ "
+                    + _("{item} waits for {items}").format(
+                        item=named_items(r.template, [key]), items=named_items(r.template, before)
+                    )
+                )
     return 0
