@@ -6,7 +6,7 @@ Writes OUT/data (one workstation's data folder) and OUT/share (the file share
 with every workstation's batches). The events are the ones the services
 write, with the same types and payloads (tests/test_bench_generate.py holds
 them side by side); they reach the database through the sync path,
-`replication.apply_events`, which every workstation uses for others' events.
+`ingest.ingest`, which every workstation uses for others' batches.
 The last days of activity are on the share only: that is what the benchmark's
 sync round pulls. Every user's PIN is 1234.
 """
@@ -33,18 +33,18 @@ from handledare.domain.template import Template
 from handledare.security import hash_pin
 from handledare.services.demo import FIRST_NAMES, LAST_NAMES
 from handledare.services.templates import content_hash
-from handledare.store import replication
+from handledare.store import ingest
 from handledare.store.database import prepare_database
 from handledare.store.eventlog import Store
-from handledare.sync.batch import batch_name, encode
-from handledare.sync.engine import MAX_BATCH_EVENTS
+from handledare.sync.batch import batch_name, encode, event_from_wire
+from handledare.sync.publish import MAX_BATCH_EVENTS
 from handledare.sync.share import Share
 
 PIN = "1234"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
-# Events go into the database in slices, each one transaction, as batches would.
+# Batches go into the database in slices of about this many events, each one transaction.
 APPLY_SLICE = 50_000
 
 
@@ -397,9 +397,11 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
     sequence: dict[int, int] = defaultdict(int)
     for station, group in _batches(events):
         sequence[station] += 1
-        wire = [event.wire for event in group]
         batch, data = encode(
-            world.workstations[station], sequence[station], previous[station], wire
+            world.workstations[station],
+            sequence[station],
+            previous[station],
+            [event_from_wire(event.wire) for event in group],
         )
         folder = share.folder(batch.workstation_id)
         folder.mkdir(exist_ok=True)
@@ -407,32 +409,31 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
         previous[station] = batch.sha256
         batch_count += 1
         if group[-1].millis < cutoff:
-            local_batches.append((batch, wire[-1]["hlc"]))
+            local_batches.append(batch)
     for station, workstation_id in enumerate(world.workstations[1:], start=1):
         share.claim(workstation_id, f"Arbetsplats {station:03d}", f"bench-{station:03d}")
 
     database = out / "data" / "handledare.db"
     _set_workstation_id(database, world.workstations[0])
     store = Store.open(database, now=lambda: END)
-    local = [event.wire for event in events if event.millis < cutoff]
-    for start in range(0, len(local), APPLY_SLICE):
-        with store.write(None) as tx:
-            replication.apply_events(tx, local[start : start + APPLY_SLICE])
-    with store.write(None) as tx:
-        for batch, last_stamp in local_batches:
-            replication.record_batch(
-                tx,
-                batch.workstation_id,
-                batch.sequence,
-                batch.sha256,
-                [event["id"] for event in batch.events],
-                last_stamp,
-            )
+    local_batches.sort(key=lambda batch: batch.events[0].hlc)
+    chunk: list[ingest.IncomingBatch] = []
+    size = 0
+    for batch in local_batches:
+        chunk.append(
+            ingest.IncomingBatch(batch.workstation_id, batch.sequence, batch.sha256, batch.events)
+        )
+        size += len(batch.events)
+        if size >= APPLY_SLICE:
+            ingest.ingest(store, chunk)
+            chunk, size = [], 0
+    ingest.ingest(store, chunk)
     store.close()
+    local = sum(len(batch.events) for batch in local_batches)
     return Summary(
         events=len(events),
-        local_events=len(local),
-        pull_events=len(events) - len(local),
+        local_events=local,
+        pull_events=len(events) - local,
         batches=batch_count,
         workstation_id=world.workstations[0],
     )

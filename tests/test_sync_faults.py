@@ -233,7 +233,7 @@ def test_sharing_violations_are_retried_then_reported():
 
 
 def test_a_long_offline_workstation_publishes_in_bounded_batches(tmp_path, share, monkeypatch):
-    monkeypatch.setattr("handledare.sync.engine.MAX_BATCH_EVENTS", 4)
+    monkeypatch.setattr("handledare.sync.publish.MAX_BATCH_EVENTS", 4)
     a = workstation(tmp_path, "a")
     seed(a)
     report = a.sync(share)

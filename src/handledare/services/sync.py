@@ -11,8 +11,10 @@ from handledare.domain.template import Template
 from handledare.errors import InputError
 from handledare.i18n import _
 from handledare.services import templates
+from handledare.store import journal
 from handledare.store.eventlog import Store
-from handledare.sync.engine import Skipped, SyncReport, run_round
+from handledare.sync.engine import SyncReport, run_round
+from handledare.sync.pull import Skipped
 from handledare.sync.share import Share, ShareUnavailable, machine_fingerprint
 
 
@@ -90,7 +92,4 @@ def _import_published_templates(store: Store, share: Share, report: SyncReport) 
 
 def waiting_changes(store: Store) -> int:
     """Local changes not yet on the share."""
-    from handledare.store import replication
-
-    with store.read() as session:
-        return replication.waiting_count(session, store.workstation_id)
+    return journal.waiting_count(store)

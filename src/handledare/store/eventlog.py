@@ -28,9 +28,9 @@ from handledare.store.tables import (
     PROJECTION_TABLES,
     EventRow,
     MetaRow,
-    PendingEntityRow,
     StoredEvent,
 )
+from handledare.store.templates import MissingDependency
 
 
 def _get_meta(session: Session, key: str) -> str | None:
@@ -75,7 +75,8 @@ class Transaction:
             wall_time=self.wall.isoformat(timespec="milliseconds"),
         )
         self.session.add(row)
-        projector.apply(self.session, row)
+        if projector.project(self.session, [row]).waiting:
+            raise MissingDependency(f"{event_type} {entity_id}")
         self.emitted.append(row)
         return row
 
@@ -163,6 +164,5 @@ class Store:
                     "ORDER BY hlc, workstation_id, id"
                 )
             ]
-            waiting = projector.project_many(session, events)
-            session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
+            projector.project(session, events)
             return len(events)

@@ -1,9 +1,14 @@
-"""Projection of events into current-state tables.
+"""Projection of events into current-state tables, through one door: `project`.
 
 Everything here is a pure function of the event and the tables, with no
 clock and no randomness, so replaying the log rebuilds identical tables.
 Onboardings, nearly all of the events, are projected in bulk by
 `onboarding_projection`; the rest one event at a time through the ORM.
+
+Events from other workstations can arrive in any order. An entity that gets
+an event older than what is projected for it, or that refers to something not
+here yet, is projected again from all its events in stamp order, now or when
+the missing events arrive. So equal sets of events give equal tables.
 """
 
 from __future__ import annotations
@@ -11,27 +16,32 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from handledare.domain.events import EventType
-from handledare.domain.template import Template
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
-from handledare.store.sql import connection_of, existing_ids
+from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
     EventRow,
     OnboardingRow,
+    PendingEntityRow,
     PersonRow,
+    StoredEvent,
     TemplateRow,
     UnitRow,
     UserRow,
     UserUnitRow,
 )
+from handledare.store.templates import MissingDependency
 
+Event = EventRow | StoredEvent
 Handler = Callable[[Session, EventRow, dict], None]
 _HANDLERS: dict[str, Handler] = {}
 
@@ -44,10 +54,6 @@ _ENTITY_ORDER = {
 }
 
 
-class MissingDependency(LookupError):
-    """The event refers to something whose events have not arrived yet."""
-
-
 def handles(event_type: EventType) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         _HANDLERS[event_type.value] = handler
@@ -56,7 +62,28 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
     return register
 
 
-def apply(session: Session, row: EventRow) -> None:
+@dataclass(frozen=True)
+class Projected:
+    waiting: set[str]  # entities of this call that wait for events not here yet
+    pending: int  # every entity that waits, this call's and earlier ones
+
+
+def project(
+    session: Session, events: Sequence[Event] = (), replay: Iterable[str] = ()
+) -> Projected:
+    """The one way into the projection.
+
+    `events` are new (stored in this transaction, in stamp order) and are folded on
+    top of what is projected; the entities in `replay` are projected again from all
+    their stored events. Entities that wait, now or from before, are tried again once
+    what they refer to is here; those still waiting are remembered as pending.
+    """
+    again = set(replay)
+    again |= _project_new(session, [row for row in events if row.entity_id not in again])
+    return _retry(session, again)
+
+
+def _apply(session: Session, row: Event) -> None:
     """Project one event; flushed at once so rows reach SQLite in event order."""
     try:
         if row.type in ONBOARDING_EVENTS:
@@ -70,20 +97,20 @@ def apply(session: Session, row: EventRow) -> None:
         raise MissingDependency(f"{row.type} {row.entity_id}: {error}") from error
 
 
-def _project_onboardings(session: Session, events: list[EventRow]) -> set[str]:
+def _project_onboardings(session: Session, events: list[Event]) -> set[str]:
     """Project onboarding events on top of what is stored; return the entities that wait."""
-    projection = onboardings.Projection(session, template_of)
+    projection = onboardings.Projection(session)
     states = onboardings.load(projection.connection, {row.entity_id for row in events})
     return projection.project(events, states)
 
 
-def _project_or_raise(session: Session, events: list[EventRow]) -> None:
+def _project_or_raise(session: Session, events: list[Event]) -> None:
     waiting = _project_onboardings(session, events)
     if waiting:
         raise MissingDependency(f"onboardings {sorted(waiting)}")
 
 
-def project_many(session: Session, events: list[EventRow]) -> set[str]:
+def _project_new(session: Session, events: list[Event]) -> set[str]:
     """Project events in stamp order; return the entities that wait for others' events.
 
     New units and people are inserted in bulk; other entities never refer to
@@ -97,7 +124,7 @@ def project_many(session: Session, events: list[EventRow]) -> set[str]:
             onboarding_events.append(row)
         elif row.entity_id in inserted or row.entity_id in waiting:
             continue
-        elif not apply_or_wait(session, row):
+        elif not _apply_or_wait(session, row):
             waiting.add(row.entity_id)
     if onboarding_events:
         waiting |= _project_onboardings(session, onboarding_events)
@@ -105,7 +132,7 @@ def project_many(session: Session, events: list[EventRow]) -> set[str]:
 
 
 def _insert_new_units_and_people(
-    session: Session, events: list[EventRow]
+    session: Session, events: list[Event]
 ) -> tuple[set[str], set[str]]:
     """The bulk of a large pull: units and people created once and not here yet.
 
@@ -154,21 +181,17 @@ def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> Non
         )
 
 
-def apply_or_wait(session: Session, row: EventRow) -> bool:
+def _apply_or_wait(session: Session, row: Event) -> bool:
     """Project one event if what it refers to is here; False when it has to wait."""
     try:
         with session.begin_nested():
-            apply(session, row)
+            _apply(session, row)
     except MissingDependency:
         return False
     return True
 
 
-def entity_rank(first_event_type: str) -> int:
-    return _ENTITY_ORDER.get(first_event_type, len(_ENTITY_ORDER))
-
-
-def replay_entity(session: Session, entity_id: str) -> None:
+def _replay_entity(session: Session, entity_id: str) -> None:
     """Project one entity again from all its events, in (stamp, workstation, id) order."""
     events = session.exec(
         select(EventRow)
@@ -180,7 +203,110 @@ def replay_entity(session: Session, entity_id: str) -> None:
         _project_or_raise(session, list(events))
         return
     for event in events:
-        apply(session, event)
+        _apply(session, event)
+
+
+def _retry(session: Session, entity_ids: set[str]) -> Projected:
+    """Project these again, and the waiting entities whose references have arrived
+    (again and again while that frees more).
+
+    A waiting entity whose references are still missing is not tried: a pull of
+    hundreds of small batches would otherwise replay every waiting one each time.
+    """
+    pending = set(session.exec(select(PendingEntityRow.entity_id)).all())
+    todo = set(entity_ids) | _unblocked(session, pending - entity_ids)
+    tried: set[str] = set()
+    waiting: set[str] = set()
+    while todo:
+        progressed, still = _replay(session, todo)
+        waiting = (waiting - todo) | still
+        if not progressed:
+            break
+        tried |= todo
+        todo = _unblocked(session, pending - tried)
+    session.flush()
+    total = session.exec(select(func.count()).select_from(PendingEntityRow)).one()
+    return Projected(waiting=waiting, pending=total)
+
+
+def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
+    """Project each entity again from its events; whether any got through, and which wait."""
+    first_types = dict(
+        session.exec(
+            select(EventRow.entity_id, func.min(EventRow.type))
+            .where(EventRow.entity_id.in_(entity_ids))
+            .group_by(EventRow.entity_id)
+        ).all()
+    )
+    progressed = False
+    waiting = set()
+    for entity_id in sorted(
+        entity_ids, key=lambda e: (_ENTITY_ORDER.get(first_types.get(e, ""), len(_ENTITY_ORDER)), e)
+    ):
+        try:
+            with session.begin_nested():
+                _replay_entity(session, entity_id)
+        except MissingDependency:
+            waiting.add(entity_id)
+            if session.get(PendingEntityRow, entity_id) is None:
+                session.add(PendingEntityRow(entity_id=entity_id))
+        else:
+            progressed = True
+            found = session.get(PendingEntityRow, entity_id)
+            if found is not None:
+                session.delete(found)
+    session.flush()
+    return progressed, waiting
+
+
+# What an entity's first event refers to, by table; it waits until all of them are here.
+_REFERENCES = {
+    EventType.ONBOARDING_STARTED: lambda d: [
+        ("people", d["person_id"]),
+        ("units", d["unit_id"]),
+        ("users", d.get("supervisor_id")),
+        ("templates", f"{d['template_id']}@{d['template_version']}"),
+    ],
+    EventType.PERSON_CREATED: lambda d: [("units", d["unit_id"])],
+    EventType.USER_CREATED: lambda d: [("units", unit_id) for unit_id in d["unit_ids"]],
+}
+
+
+def _unblocked(session: Session, waiting: set[str]) -> set[str]:
+    """The waiting entities whose first event's references are all stored now."""
+    if not waiting:
+        return set()
+    connection = connection_of(session)
+    references: dict[str, list[tuple[str, str]]] = {}
+    kinds = ",".join(f"'{kind.value}'" for kind in _REFERENCES)
+    for part in slices(sorted(waiting)):
+        marks = ",".join("?" * len(part))
+        for entity_id, kind, payload in connection.execute(
+            f"SELECT entity_id, type, payload FROM events "
+            f"WHERE entity_id IN ({marks}) AND type IN ({kinds})",
+            part,
+        ):
+            references[entity_id] = [
+                (table, key)
+                for table, key in _REFERENCES[kind](json.loads(payload))
+                if key is not None
+            ]
+    present = {
+        (table, key)
+        for table in ("people", "units", "users")
+        for key in existing_ids(
+            connection, table, (k for refs in references.values() for t, k in refs if t == table)
+        )
+    }
+    present |= {
+        ("templates", f"{template_id}@{version}")
+        for template_id, version in connection.execute("SELECT id, version FROM templates")
+    }
+    return {
+        entity_id
+        for entity_id, refs in references.items()
+        if all(reference in present for reference in refs)
+    }
 
 
 def _required(session: Session, row_type: type, key) -> object:
@@ -190,31 +316,12 @@ def _required(session: Session, row_type: type, key) -> object:
     return found
 
 
-_parsed: dict[tuple[str, int, str], Template] = {}
-
-
-def template_of(session: Session, template_id: str, version: int) -> Template:
-    """Templates never change once imported, so each is parsed once per process."""
-    digest = session.exec(
-        select(TemplateRow.content_hash).where(
-            TemplateRow.id == template_id, TemplateRow.version == version
-        )
-    ).first()
-    if digest is None:
-        raise MissingDependency(f"template {template_id} v{version}")
-    key = (template_id, version, digest)
-    if key not in _parsed:
-        row = session.get(TemplateRow, (template_id, version))
-        _parsed[key] = Template.from_dict(json.loads(row.content))
-    return _parsed[key]
-
-
 def fill_missing_counts(session: Session) -> int:
     """Compute the counts of onboardings projected before the counts were kept."""
     ids = session.exec(select(OnboardingRow.id).where(OnboardingRow.item_count.is_(None))).all()
     if not ids:
         return 0
-    projection = onboardings.Projection(session, template_of)
+    projection = onboardings.Projection(session)
     states = onboardings.load(projection.connection, ids)
     for state in states.values():
         onboardings.derive(state, projection.template(state))
@@ -303,7 +410,7 @@ def _person_erased(session: Session, row: EventRow, data: dict) -> None:
     person.name = erasure.ERASED
     person.employee_number = None
     for entity_id in sorted(entities - {row.entity_id}):
-        replay_entity(session, entity_id)
+        _replay_entity(session, entity_id)
 
 
 @handles(EventType.TEMPLATE_IMPORTED)

@@ -1,4 +1,7 @@
-"""Batch files: JSON Lines with a header, the events, and a checksum trailer."""
+"""Batch files: JSON Lines with a header, the events, and a checksum trailer.
+
+This is the wire format; the store sees only its own event tuples.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from handledare.i18n import _
+from handledare.store.tables import StoredEvent
 
 FORMAT_VERSION = 1
 # One line per file name: a folder of tens of thousands of names is sorted out in one
@@ -37,12 +41,30 @@ def sequence_of(name: str) -> int:
     return int(name[len("batch-") : -len(".jsonl")])
 
 
+# The fields of an event on the wire; `payload` travels as a JSON object besides them.
+EVENT_FIELDS = ("id", "hlc", "workstation_id", "actor_id", "type", "entity_id", "wall_time")
+
+
+def event_to_wire(event: StoredEvent) -> dict:
+    wire = {name: getattr(event, name) for name in EVENT_FIELDS}
+    wire["payload"] = json.loads(event.payload)
+    return wire
+
+
+def event_from_wire(wire: dict, batch_sequence: int | None = None) -> StoredEvent:
+    return StoredEvent(
+        **{name: wire[name] for name in EVENT_FIELDS},
+        payload=json.dumps(wire["payload"], ensure_ascii=False, sort_keys=True),
+        batch_sequence=batch_sequence,
+    )
+
+
 @dataclass(frozen=True)
 class Batch:
     workstation_id: str
     sequence: int
     previous: str | None
-    events: list[dict]
+    events: list[StoredEvent]
     sha256: str
 
 
@@ -55,7 +77,7 @@ def _line(value: dict) -> bytes:
 
 
 def encode(
-    workstation_id: str, sequence: int, previous: str | None, events: list[dict]
+    workstation_id: str, sequence: int, previous: str | None, events: list[StoredEvent]
 ) -> tuple[Batch, bytes]:
     header = {
         "format": FORMAT_VERSION,
@@ -64,7 +86,7 @@ def encode(
         "previous": previous,
         "count": len(events),
     }
-    body = _line(header) + b"".join(_line(event) for event in events)
+    body = _line(header) + b"".join(_line(event_to_wire(event)) for event in events)
     digest = hashlib.sha256(body).hexdigest()
     return Batch(workstation_id, sequence, previous, events, digest), body + _line(
         {"sha256": digest}
@@ -97,8 +119,8 @@ def decode(data: bytes, workstation_id: str, sequence: int) -> Batch:
     if header.get("workstation") != workstation_id or header.get("sequence") != sequence:
         raise BatchProblem(_("the header names another workstation or number than the file name"))
     try:
-        events = [json.loads(line) for line in lines[1:-1]]
-    except ValueError as error:
+        events = [event_from_wire(json.loads(line), sequence) for line in lines[1:-1]]
+    except (ValueError, TypeError, KeyError) as error:
         raise BatchProblem(_("an event line is damaged ({error})").format(error=error)) from error
     if header.get("count") != len(events):
         raise BatchProblem(_("the number of events does not match the header"))

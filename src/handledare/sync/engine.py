@@ -1,4 +1,5 @@
-"""One sync round: publish what is new here, then read and apply what is new elsewhere."""
+"""One sync round, top to bottom: list the share, verify what is new, ingest it, publish
+what is new here, report."""
 
 from __future__ import annotations
 
@@ -8,22 +9,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from handledare.domain.events import EventType
-from handledare.i18n import _
-from handledare.store import erasure, replication
+from handledare.store import ingest, journal
 from handledare.store.eventlog import Store
-from handledare.sync.batch import Batch, BatchProblem, batch_name, decode, encode
-from handledare.sync.share import Listing, Share, WorkstationClash
+from handledare.sync.batch import Batch
+from handledare.sync.publish import publish
+from handledare.sync.pull import Skipped, new_batches
+from handledare.sync.share import Share
 
 CLOCK_SKEW_LIMIT = 300.0
-MAX_BATCH_EVENTS = 5000
 APPLY_EVENTS = 5000
 _round_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class Skipped:
-    path: str
-    reason: str
 
 
 @dataclass
@@ -53,252 +48,71 @@ def run_round(
     round loses nothing: what was not committed is read again next time."""
     with _round_lock:
         report = SyncReport(dry_run=dry_run)
-        share.open()
         own = store.workstation_id
+        share.open()
         share.claim(own, name, machine)
-        _publish(store, share, report, dry_run)
-        workstation_ids = share.workstation_ids()
-        with store.read() as session:
-            applied = replication.last_batches(session, workstation_ids)
-        chains = []
-        for workstation_id in workstation_ids:
-            listing = share.listing(workstation_id)
-            _report_strays(listing, workstation_id, report)
-            if workstation_id != own:
-                last = applied.get(workstation_id, (0, None))
-                chains.append(_new_batches(store, share, workstation_id, listing, last, report))
-        _apply_in_stamp_order(store, chains, report, dry_run)
+        listings = {
+            workstation_id: share.listing(workstation_id)
+            for workstation_id in share.workstation_ids()
+        }
+        for workstation_id, listing in listings.items():
+            report.skipped += [Skipped.stray(workstation_id, stray) for stray in listing.strays]
+        others = [workstation_id for workstation_id in listings if workstation_id != own]
+        applied = ingest.applied_up_to(store, others)
+        chains = [
+            new_batches(
+                store,
+                share,
+                workstation_id,
+                listings[workstation_id],
+                applied.get(workstation_id, (0, None)),
+                report.skipped,
+            )
+            for workstation_id in others
+        ]
+        _ingest_in_stamp_order(store, chains, report)
+        sent = publish(store, share, listings.get(own), dry_run=dry_run)
+        report.sent_events, report.sent_batch = sent.events, sent.last_sequence
         if not dry_run:
             report.clock_skew = share.clock_skew(own)
-        with store.read() as session:
-            report.waiting = replication.waiting_count(session, own)
+        report.waiting = journal.waiting_count(store)
         return report
 
 
-def _restore_own(store: Store, share: Share) -> None:
-    """Write again any of our published batches the share has lost (a restored or new share).
-
-    Encoding is deterministic, so the file is byte for byte the one published before.
-    """
-    own = store.workstation_id
-    present = share.listing(own)
-    with store.read() as session:
-        for recorded in replication.own_batches(session, own):
-            if present.has(recorded.sequence):
-                continue
-            events = replication.events_of_batch(session, own, recorded.sequence)
-            wire = [replication.event_to_wire(row) for row in events]
-            _batch, data = encode(own, recorded.sequence, recorded.previous, wire)
-            share.publish(own, recorded.sequence, data)
-
-
-def _rewrite_erased(store: Store, share: Share) -> None:
-    """After an erasure, our batches that held the person's data are written again, blanked.
-
-    The only time a batch file is replaced: the chain from the first such batch
-    on gets new hashes, which readers accept because the event ids are unchanged.
-    """
-    own = store.workstation_id
-    with store.read() as session:
-        start = erasure.rewrite_from(session)
-        batches = replication.own_batches(session, own)
-    if start is None:
-        return
-    previous = next((b.previous for b in batches if b.sequence == start), None)
-    with store.write(None) as tx:
-        for recorded in batches:
-            if recorded.sequence < start:
-                continue
-            events = replication.events_of_batch(tx.session, own, recorded.sequence)
-            wire = [replication.event_to_wire(row) for row in events]
-            batch, data = encode(own, recorded.sequence, previous, wire)
-            share.replace_own(share.folder(own) / batch_name(recorded.sequence), data)
-            replication.set_batch_hash(tx.session, own, recorded.sequence, batch.sha256)
-            previous = batch.sha256
-        erasure.rewritten(tx.session)
-
-
-def _publish(store: Store, share: Share, report: SyncReport, dry_run: bool) -> None:
-    """Everything unpublished goes out, in batches of at most MAX_BATCH_EVENTS."""
-    own = store.workstation_id
-    if not dry_run:
-        _rewrite_erased(store, share)
-        _restore_own(store, share)
-    while True:
-        with store.read() as session:
-            events = replication.unpublished(session, own, MAX_BATCH_EVENTS)
-            last, previous = replication.last_batches(session, [own]).get(own, (0, None))
-            wire = [replication.event_to_wire(row) for row in events]
-        if not events:
-            return
-        if dry_run:
-            with store.read() as session:
-                report.sent_events = replication.waiting_count(session, own)
-            return
-        sequence = last + 1
-        batch, data = encode(own, sequence, previous, wire)
-        if not share.publish(own, sequence, data):
-            _adopt_or_clash(store, share, sequence)
-            continue
-        with store.write(None) as tx:
-            replication.record_batch(
-                tx, own, sequence, batch.sha256, [e["id"] for e in wire], wire[-1]["hlc"]
-            )
-        report.sent_events += len(events)
-        report.sent_batch = sequence
-
-
-def _adopt_or_clash(store: Store, share: Share, sequence: int) -> None:
-    """Our batch number is taken. Ours from another window of this workstation, or a clone?"""
-    own = store.workstation_id
-    name = f"batch-{sequence:012d}.jsonl"
-    try:
-        batch = decode(share.read(own, name), own, sequence)
-    except BatchProblem as error:
-        raise _clash(own) from error
-    ids = [event["id"] for event in batch.events]
-    with store.write(None) as tx:
-        mine = replication.unpublished(tx.session, own)
-        if not {row.id for row in mine} >= set(ids):
-            raise _clash(own)
-        last_stamp = max(event["hlc"] for event in batch.events) if batch.events else None
-        replication.record_batch(tx, own, sequence, batch.sha256, ids, last_stamp)
-
-
-def _clash(workstation_id: str) -> WorkstationClash:
-    return WorkstationClash(
-        _(
-            "The share holds a batch of this workstation ({id}) that was not written here. "
-            "Another computer uses the same id (a copied disk image?). Sync is stopped. "
-            "IT: give this computer its own data folder so it gets a new id."
-        ).format(id=workstation_id)
-    )
-
-
-def _accept_rewritten_chain(
-    store: Store, share: Share, workstation_id: str, listing, sequence: int
-) -> str | None:
-    """Another workstation rewrote its batches after an erasure. Accept the new chain if it
-    links up and holds exactly the events already applied here; return its last hash."""
-    previous = None
-    hashes = []
-    with store.read() as session:
-        for number in range(1, sequence):
-            if not listing.has(number):
-                return None
-            try:
-                batch = decode(
-                    share.read(workstation_id, batch_name(number)), workstation_id, number
-                )
-            except BatchProblem:
-                return None
-            ids = [event["id"] for event in batch.events]
-            if batch.previous != previous or not replication.all_known(session, ids):
-                return None
-            hashes.append(batch.sha256)
-            previous = batch.sha256
-    with store.write(None) as tx:
-        for number, digest in enumerate(hashes, start=1):
-            replication.set_batch_hash(tx.session, workstation_id, number, digest)
-    return previous
-
-
-def _report_strays(listing: Listing, workstation_id: str, report: SyncReport) -> None:
-    for name in listing.strays:
-        report.skipped.append(
-            Skipped(
-                f"workstations/{workstation_id}/{name}",
-                _("not a batch file (a copy, a temporary or a foreign file); left alone"),
-            )
-        )
-
-
-def _new_batches(
-    store: Store,
-    share: Share,
-    workstation_id: str,
-    listing: Listing,
-    last: tuple[int, str | None],
-    report: SyncReport,
-) -> Iterator[Batch]:
-    """The workstation's batches after `last` (sequence and hash applied here), checked and
-    in chain order; stops at the first missing or unusable one (reported: the later ones
-    wait for it)."""
-    sequence, previous = last
-    while True:
-        sequence += 1
-        path = f"workstations/{workstation_id}/batch-{sequence:012d}.jsonl"
-        if not listing.has(sequence):
-            if listing.last() > sequence:
-                report.skipped.append(
-                    Skipped(path, _("missing: later batches wait until it arrives"))
-                )
-            return
-        try:
-            batch = decode(
-                share.read(workstation_id, batch_name(sequence)), workstation_id, sequence
-            )
-            if batch.previous != previous:
-                previous = _accept_rewritten_chain(store, share, workstation_id, listing, sequence)
-            if batch.previous != previous:
-                raise BatchProblem(
-                    _("it does not follow the batch before it (the chain is broken)")
-                )
-        except BatchProblem as error:
-            report.skipped.append(Skipped(path, str(error)))
-            return
-        yield batch
-        previous = batch.sha256
-
-
 def _first_stamp(batch: Batch) -> str:
-    return batch.events[0]["hlc"] if batch.events else ""
+    return batch.events[0].hlc if batch.events else ""
 
 
-def _apply_in_stamp_order(
-    store: Store, chains: list[Iterator[Batch]], report: SyncReport, dry_run: bool
-) -> None:
+def _ingest_in_stamp_order(store: Store, chains: list[Iterator[Batch]], report: SyncReport) -> None:
     """All workstations' new batches, merged by stamp, applied APPLY_EVENTS at a time.
 
     In stamp order, events seldom arrive older than what is already projected for
     their entity, which would make the store project that entity again from all
     its events; and one transaction for many small batches saves a disk flush each.
-    A batch that erases a person is applied on its own, and the file compacted after.
+    A batch that erases a person is applied on its own.
     """
     chunk: list[Batch] = []
     events = 0
     for batch in heapq.merge(*chains, key=_first_stamp):
         if _erases(batch):
-            _apply(store, chunk, report, dry_run)
+            _ingest(store, chunk, report)
             chunk, events = [], 0
         chunk.append(batch)
         events += len(batch.events)
         if _erases(batch) or events >= APPLY_EVENTS:
-            _apply(store, chunk, report, dry_run)
+            _ingest(store, chunk, report)
             chunk, events = [], 0
-    _apply(store, chunk, report, dry_run)
+    _ingest(store, chunk, report)
 
 
-def _apply(store: Store, chunk: list[Batch], report: SyncReport, dry_run: bool) -> None:
-    """These batches in one transaction: their events, and the batches recorded as applied."""
+def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
     if not chunk:
         return
-    if not dry_run:
-        with store.write(None) as tx:
-            applied = replication.apply_events(
-                tx, [event for batch in chunk for event in batch.events]
-            )
-            for batch in chunk:
-                replication.record_batch(
-                    tx,
-                    batch.workstation_id,
-                    batch.sequence,
-                    batch.sha256,
-                    [event["id"] for event in batch.events],
-                )
-        if any(_erases(batch) for batch in chunk):
-            store.compact()
-        report.pending_entities = applied.pending_entities
+    if not report.dry_run:
+        incoming = [
+            ingest.IncomingBatch(b.workstation_id, b.sequence, b.sha256, b.events) for b in chunk
+        ]
+        report.pending_entities = ingest.ingest(store, incoming).pending_entities
     for batch in chunk:
         report.received[batch.workstation_id] = report.received.get(batch.workstation_id, 0) + len(
             batch.events
@@ -306,4 +120,4 @@ def _apply(store: Store, chunk: list[Batch], report: SyncReport, dry_run: bool) 
 
 
 def _erases(batch: Batch) -> bool:
-    return any(event["type"] == EventType.PERSON_ERASED for event in batch.events)
+    return any(event.type == EventType.PERSON_ERASED for event in batch.events)
