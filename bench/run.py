@@ -173,8 +173,8 @@ def measure_sync(data: Path, share: Path, work: Path) -> list[Row]:
     again = sync_now(store, settings)
     noop = time.perf_counter() - began
     store.close()
-    if report.skipped or again.received_events:
-        raise SystemExit(f"sync did not go as expected: {report.skipped}")
+    if report.problems or again.received_events:
+        raise SystemExit(f"sync did not go as expected: {report.problems}")
     with closing(sqlite3.connect(copy / "handledare.db")) as connection:
         rows = connection.execute(
             f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE rowid > ?", (before,)

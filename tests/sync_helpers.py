@@ -10,7 +10,7 @@ from pathlib import Path
 from handledare.config import Settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import onboarding, people, templates
+from handledare.services import onboarding, people, templates, workstations
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -18,6 +18,7 @@ from handledare.sync.engine import SyncReport
 from handledare.sync.share import machine_fingerprint
 
 PIN = "1111"
+ADMIN_PIN = "9999"
 
 
 @dataclass
@@ -33,9 +34,25 @@ class Workstation:
         )
         return sync_now(self.store, settings, machine=self.machine, **kwargs)
 
+    def admin(self) -> Actor:
+        user = next(u for u in people.list_users(self.store) if u.role is Role.ADMIN)
+        return people.authenticate(self.store, user.id, ADMIN_PIN)
+
     def supervisor(self) -> Actor:
         user = next(u for u in people.list_users(self.store) if u.role is Role.SUPERVISOR)
         return people.authenticate(self.store, user.id, PIN)
+
+
+def approve(share: Path, admin: Workstation, *others: Workstation) -> None:
+    """Each of `others` shows its card on the share; an administrator on `admin` approves
+    them, and the approvals go out."""
+    for station in others:
+        station.sync(share)
+    admin.sync(share)
+    actor = admin.admin()
+    for station in others:
+        workstations.approve(admin.store, actor, station.store.workstation_id, ADMIN_PIN)
+    admin.sync(share)
 
 
 def workstation(root: Path, name: str) -> Workstation:
@@ -45,7 +62,7 @@ def workstation(root: Path, name: str) -> Workstation:
 def seed(ws: Workstation) -> str:
     """Admin, a unit, a supervisor, the templates and one substitute on a checklist."""
     cli = Actor.command_line()
-    people.add_user(ws.store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    people.add_user(ws.store, cli, "Ingrid Admin", Role.ADMIN, ADMIN_PIN)
     unit = people.add_unit(ws.store, cli, "Hemtjänst Norr")
     templates.import_bundled(ws.store, cli)
     people.add_user(ws.store, cli, "Anna Lindqvist", Role.SUPERVISOR, PIN, [unit.id])

@@ -16,7 +16,7 @@ import pytest
 
 from handledare.config import Settings
 from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, review, signoff, templates
+from handledare.services import onboarding, people, review, signoff, templates, workstations
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -81,7 +81,7 @@ def test_a_sync_round_pulls_exactly_the_events_left_on_the_share(generated, tmp_
     store = Store.open(_copy(out, tmp_path / "data"))
     settings = Settings(data_dir=tmp_path / "data", share_path=out / "share")
     report = sync_now(store, settings)
-    assert report.skipped == []
+    assert report.problems == []
     assert report.received_events == summary.pull_events > 0
     assert report.pending_entities == 0
     assert sync_now(store, settings).received_events == 0
@@ -152,6 +152,13 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
         onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
     signoff.sign_off(store, actor, oid, rest, "1111", acknowledged_name="Amina Berg")
     review.approve(store, boss, oid, "3333")
+    share = tmp_path / "share"
+    share.mkdir()
+    other = Store.open(tmp_path / "other" / "services.db")
+    for station in (store, other, store):
+        sync_now(station, Settings(data_dir=station.path.parent, share_path=share))
+    workstations.approve(store, admin_actor, other.workstation_id, "9999")
+    other.close()
     store.close()
 
     made = _payload_shapes(tmp_path / "services.db")

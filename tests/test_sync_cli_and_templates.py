@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
-from handledare.services import onboarding, templates
-from sync_helpers import projections, seed, workstation
+from handledare.domain.clock import utc_now
+from handledare.services import onboarding, people, templates
+from handledare.store.eventlog import Store
+from sync_helpers import Workstation, approve, projections, seed, workstation
 
 
 @pytest.fixture
@@ -71,8 +73,9 @@ def test_a_broken_template_on_the_share_is_reported_and_skipped(tmp_path: Path, 
     (share / "templates").mkdir()
     (share / "templates" / "trasig-v1.toml").write_text('id = "trasig"\nversion = ', "utf-8")
     report = a.sync(share)
-    [skipped] = report.skipped
-    assert skipped.path == "templates/trasig-v1.toml" and "inte giltig TOML" in skipped.reason
+    [found] = report.problems
+    assert found.path == "templates/trasig-v1.toml" and "inte giltig TOML" in found.reason
+    assert report.new_problems == [found] and a.sync(share).new_problems == []
 
 
 def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path, share, capsys):
@@ -81,8 +84,8 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path
     data_dir = str(a.store.path.parent)
     assert main(["--data-dir", data_dir, "sync", "--share", str(share), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "Provkörning" in out and "Skickat:" in out
-    assert not list(share.rglob("batch-*.jsonl"))
+    assert "Provkörning" in out and "Skulle skicka: 7 ändringar" in out and "Skickat" not in out
+    assert list(share.iterdir()) == [], "a dry run writes nothing"
 
     assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 0
     assert "Skickat:" in capsys.readouterr().out
@@ -90,7 +93,10 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path
     (own / "batch-000000000001 (1).jsonl").write_bytes(b"copy")
     assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 1
     err = capsys.readouterr().err
-    assert "Hoppade över 1 fil" in err and "batch-000000000001 (1).jsonl" in err
+    assert (
+        "1 fil i den delade mappen kunde inte användas" in err
+        and "batch-000000000001 (1).jsonl" in err
+    )
 
 
 def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys):
@@ -99,12 +105,21 @@ def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys):
     assert "Ingen delad mapp" in capsys.readouterr().err
 
 
-def test_a_clock_far_from_the_shares_gets_a_warning(tmp_path, share, capsys, monkeypatch):
+def test_a_clock_far_from_the_others_is_named_on_every_workstation(tmp_path, share, capsys):
+    """A workstation whose clock is a day ahead: its peers name it, and so does it."""
     a = workstation(tmp_path, "a")
     seed(a)
-    real = time.time
-    monkeypatch.setattr("handledare.sync.share.time.time", lambda: real() + 600)
+    a.sync(share)
+    ahead = Workstation(
+        "b", Store.open(tmp_path / "b" / "handledare.db", now=lambda: utc_now() + timedelta(days=1))
+    )
+    approve(share, a, ahead)
+    people.add_unit(ahead.store, ahead.admin(), "Enhet från B")
+    ahead.sync(share)
     report = a.sync(share)
-    assert report.clock_warning and 590 < report.clock_skew < 610
+    [skewed] = report.status.skewed
+    assert skewed.name == "b" and 86_000 < skewed.clock_offset < 86_500
+    assert abs(skewed.offset_here - 86_400) < 100
+    assert [w.name for w in ahead.sync(share).status.skewed] == ["b"]
     assert main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(share)]) == 0
-    assert "skiljer sig från den delade mappens med 600 sekunder" in capsys.readouterr().err
+    assert "Klockan på b går 24 h före den delade mappens" in capsys.readouterr().out

@@ -72,45 +72,105 @@ def _sync(args, settings: Settings) -> int:
     from handledare.services.sync import sync_now
 
     report = sync_now(open_store(settings), settings, args.share, dry_run=args.dry_run)
-    if report.dry_run:
-        say(_("Dry run: nothing was sent or applied."))
-    say(
-        ngettext("Sent: {count} change", "Sent: {count} changes", report.sent_events).format(
-            count=report.sent_events
+    for line in sync_report_lines(report):
+        say(line)
+    if report.new_problems:
+        warn(
+            ngettext(
+                "{count} file on the share could not be used:",
+                "{count} files on the share could not be used:",
+                len(report.new_problems),
+            ).format(count=len(report.new_problems))
         )
-    )
-    say(
-        ngettext(
-            "Received: {count} change", "Received: {count} changes", report.received_events
-        ).format(count=report.received_events)
-    )
+        for found in report.new_problems:
+            warn(f"  {found.path}: {found.reason}")
+        return 1
+    return 0
+
+
+def sync_report_lines(report) -> list[str]:
+    """What a round did (or, dry, would do), with workstations by name."""
+    from handledare.sync.status import describe_offset
+
+    lines = []
+    sent, received = report.sent.events, report.received_events
+    if report.dry_run:
+        lines.append(_("Dry run: nothing was sent, applied or written."))
+        lines.append(
+            ngettext("Would send: {count} change", "Would send: {count} changes", sent).format(
+                count=sent
+            )
+        )
+        lines.append(
+            ngettext(
+                "Would receive: {count} change", "Would receive: {count} changes", received
+            ).format(count=received)
+        )
+    else:
+        lines.append(
+            ngettext("Sent: {count} change", "Sent: {count} changes", sent).format(count=sent)
+        )
+        lines.append(
+            ngettext("Received: {count} change", "Received: {count} changes", received).format(
+                count=received
+            )
+        )
     for workstation_id, count in sorted(report.received.items()):
-        say(f"  {workstation_id}: {count}")
-    if report.waiting:
-        say(_("Waiting to be sent: {count}").format(count=report.waiting))
+        lines.append(f"  {report.name_of(workstation_id)}: {count}")
+    if report.templates:
+        lines.append(
+            _("Checklist templates from the share: {names}").format(
+                names=", ".join(report.templates)
+            )
+        )
+    if report.waiting and not report.dry_run:
+        lines.append(_("Waiting to be sent: {count}").format(count=report.waiting))
     if report.pending_entities:
-        say(
+        lines.append(
             _("{count} records wait for changes from a workstation not read yet.").format(
                 count=report.pending_entities
             )
         )
-    if report.clock_warning:
-        warn(
+    if report.trusted_root:
+        lines.append(
             _(
-                "This computer's clock differs from the share's by {seconds} seconds. "
-                "Ask IT to set the time; the order of changes stays correct."
-            ).format(seconds=round(report.clock_skew))
+                "This workstation now trusts the workstation that set up the share (key {key})."
+            ).format(key=report.trusted_root)
         )
-    if report.skipped:
-        warn(
-            ngettext("Skipped {count} file:", "Skipped {count} files:", len(report.skipped)).format(
-                count=len(report.skipped)
+    for path in report.set_aside:
+        lines.append(
+            _("A file that was not this workstation's batch was moved aside: {path}").format(
+                path=path
             )
         )
-        for skipped in report.skipped:
-            warn(f"  {skipped.path}: {skipped.reason}")
-        return 1
-    return 0
+    status = report.status
+    for workstation in status.waiting if status else []:
+        lines.append(
+            _(
+                "Waiting for approval: {name} ({machine}), key {key}, {count} batches, "
+                "first seen {first}. An administrator approves it with "
+                "'handledare workstation approve'."
+            ).format(
+                name=workstation.name,
+                machine=workstation.machine,
+                key=workstation.key,
+                count=workstation.batches,
+                first=workstation.first_seen,
+            )
+        )
+    for workstation in status.skewed if status else []:
+        lines.append(
+            _("The clock of {name} is {offset} of the share's. Ask IT to set its time.").format(
+                name=workstation.name, offset=describe_offset(workstation.clock_offset)
+            )
+        )
+    if status and len(status.problems) > len(report.new_problems):
+        lines.append(
+            _("Known problems on the share: {count} (handledare sync status)").format(
+                count=len(status.problems)
+            )
+        )
+    return lines
 
 
 SHARE_COMMANDS = {

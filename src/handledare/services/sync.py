@@ -13,9 +13,18 @@ from handledare.i18n import _
 from handledare.services import templates
 from handledare.store import journal
 from handledare.store.eventlog import Store
+from handledare.sync import status
 from handledare.sync.engine import SyncReport, run_round
-from handledare.sync.pull import Skipped
-from handledare.sync.share import Share, ShareUnavailable, machine_fingerprint
+from handledare.sync.opening import check_format
+from handledare.sync.pull import Found
+from handledare.sync.share import (
+    NotAFile,
+    Share,
+    ShareFiles,
+    ShareUnavailable,
+    machine_fingerprint,
+)
+from handledare.sync.status import ShareStatus
 
 
 def sync_now(
@@ -25,24 +34,28 @@ def sync_now(
     *,
     dry_run: bool = False,
     machine: str | None = None,
+    files: ShareFiles | None = None,
 ) -> SyncReport:
-    """One round against the configured share (or the one given)."""
+    """One round against the configured share (or the one given); `files` lets a test put
+    faults between the round and the folder."""
     root = share_path or settings.share_path
     if root is None:
         raise ShareUnavailable(
             _("No share is configured. Set share_path in the config file, or give --share.")
         )
-    share = Share(root)
-    report = run_round(
+    return run_round(
         store,
-        share,
+        Share(root, files),
         name=settings.workstation_name,
         machine=machine or machine_fingerprint(),
         dry_run=dry_run,
+        templates=lambda share, report: _import_published_templates(store, share, report),
     )
-    if not dry_run:
-        _import_published_templates(store, share, report)
-    return report
+
+
+def share_status(store: Store) -> ShareStatus:
+    """What this workstation knows of the share's health, without reaching the share."""
+    return status.share_status(store)
 
 
 def template_file_name(template: Template) -> str:
@@ -60,7 +73,8 @@ def publish_template(
         )
     template = templates.import_file(store, actor, path).template
     share = Share(root)
-    share.open()
+    share.reachable()
+    check_format(share)
     name = template_file_name(template)
     if not share.publish_template(name, path.read_bytes()):
         raise InputError(
@@ -85,9 +99,13 @@ def _import_published_templates(store: Store, share: Share, report: SyncReport) 
             if template_file_name(template) != name:
                 raise InputError(_("the file name does not match the id and version inside"))
             templates.import_template(store, Actor.command_line(), template)
+            report.templates.append(f"{template.id} v{template.version}")
         except (InputError, UnicodeDecodeError) as error:
             reason = error.message if isinstance(error, InputError) else str(error)
-            report.skipped.append(Skipped(path, reason))
+            report.problems.append(Found(path, reason, "template"))
+        except NotAFile:
+            reason = _("a folder or other non-file is where a template file belongs")
+            report.problems.append(Found(path, reason, "template"))
 
 
 def waiting_changes(store: Store) -> int:

@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
-from handledare.store import projector
+from handledare.store import identity, projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     create_store_engine,
@@ -33,12 +33,12 @@ from handledare.store.tables import (
 from handledare.store.templates import MissingDependency
 
 
-def _get_meta(session: Session, key: str) -> str | None:
+def get_meta(session: Session, key: str) -> str | None:
     row = session.get(MetaRow, key)
     return row.value if row else None
 
 
-def _set_meta(session: Session, key: str, value: str) -> None:
+def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(MetaRow, key)
     if row:
         row.value = value
@@ -88,11 +88,13 @@ class Store:
         self.now = now
         self._writer = engine.execution_options(immediate=True)
         with self.write(None) as tx:
-            if _get_meta(tx.session, "workstation_id") is None:
-                _set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+            new = get_meta(tx.session, "workstation_id") is None
+            if new:
+                set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+                identity.create_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
-            self.workstation_id = _get_meta(session, "workstation_id")
+            self.workstation_id = get_meta(session, "workstation_id")
 
     @classmethod
     def open(
@@ -134,17 +136,17 @@ class Store:
     @contextmanager
     def write(self, actor_id: str | None) -> Iterator[Transaction]:
         with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
-            clock = HybridClock.from_stamp(_get_meta(session, "hlc"))
+            clock = HybridClock.from_stamp(get_meta(session, "hlc"))
             tx = Transaction(
                 session=session,
                 actor_id=actor_id,
-                workstation_id=_get_meta(session, "workstation_id") or "",
+                workstation_id=get_meta(session, "workstation_id") or "",
                 clock=clock,
                 wall=self.now(),
             )
             yield tx
             if tx.emitted or tx.observed:
-                _set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+                set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
             session.commit()
 
     def rebuild(self) -> int:

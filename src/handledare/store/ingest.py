@@ -26,12 +26,19 @@ class IncomingBatch:
     sequence: int
     sha256: str
     events: list[StoredEvent]
+    key_id: str | None = None
 
 
 @dataclass(frozen=True)
 class Ingested:
     new_events: int
     pending_entities: int
+
+
+@dataclass(frozen=True)
+class AppliedBatch:
+    sha256: str
+    event_count: int
 
 
 def applied_up_to(store: Store, workstation_ids: list[str]) -> dict[str, tuple[int, str]]:
@@ -69,9 +76,12 @@ def ingest(store: Store, batches: list[IncomingBatch]) -> Ingested:
                 sha256=batch.sha256,
                 event_count=len(batch.events),
                 recorded_at=tx.wall.isoformat(timespec="seconds"),
+                key_id=batch.key_id,
             )
             for batch in batches
         )
+        tx.session.flush()
+        _withdraw_revoked(tx, events)
     if any(e.type == EventType.PERSON_ERASED for batch in batches for e in batch.events):
         store.compact()
     return applied
@@ -149,14 +159,75 @@ def _blank_erased(tx: Transaction, events: list[StoredEvent]) -> list[StoredEven
     return result
 
 
-def replace_hashes(store: Store, workstation_id: str, hashes: dict[int, str]) -> None:
-    """Another workstation rewrote these batches (after an erasure); remember their new hashes."""
-    with store.write(None) as tx:
-        for sequence, sha256 in hashes.items():
-            tx.session.get(BatchRow, (workstation_id, sequence)).sha256 = sha256
+def _withdraw_revoked(tx: Transaction, events: list[StoredEvent]) -> None:
+    """A revocation arrived: events from batches the revoked key signed after the cut, which
+    this workstation had applied before it learnt of the revocation, leave the log, and
+    what they touched is projected again without them."""
+    revoked = {e.entity_id for e in events if e.type == EventType.WORKSTATION_REVOKED}
+    if not revoked:
+        return
+    connection = connection_of(tx.session)
+    touched: set[str] = set()
+    for workstation_id in sorted(revoked):
+        cuts = connection.execute(
+            "SELECT key_id, revoked_after FROM workstation_keys "
+            "WHERE workstation_id = ? AND state = 'revoked'",
+            (workstation_id,),
+        ).fetchall()
+        for key_id, cut in cuts:
+            late = "FROM batches WHERE workstation_id = ? AND key_id = ? AND sequence > ?"
+            sequences = [
+                row[0]
+                for row in connection.execute(
+                    f"SELECT sequence {late}", (workstation_id, key_id, cut)
+                )
+            ]
+            for part in slices([str(sequence) for sequence in sequences]):
+                marks = ",".join("?" * len(part))
+                where = f"WHERE workstation_id = ? AND batch_sequence IN ({marks})"
+                touched |= {
+                    row[0]
+                    for row in connection.execute(
+                        f"SELECT DISTINCT entity_id FROM events {where}", (workstation_id, *part)
+                    )
+                }
+                connection.execute(f"DELETE FROM events {where}", (workstation_id, *part))
+            connection.execute(f"DELETE {late}", (workstation_id, key_id, cut))
+    if touched:
+        projector.project(tx.session, replay=touched)
 
 
-def all_known(store: Store, event_ids: list[str]) -> bool:
-    wanted = set(event_ids)
+def applied_batches(store: Store, workstation_id: str) -> dict[int, AppliedBatch]:
+    """Every batch of one workstation applied here, by number."""
     with store.read() as session:
-        return len(existing_ids(connection_of(session), "events", wanted)) == len(wanted)
+        rows = connection_of(session).execute(
+            "SELECT sequence, sha256, event_count FROM batches WHERE workstation_id = ?",
+            (workstation_id,),
+        )
+        return {sequence: AppliedBatch(sha256, count) for sequence, sha256, count in rows}
+
+
+def stored_events(store: Store, event_ids: list[str]) -> dict[str, StoredEvent]:
+    """The events with these ids that are in the log here."""
+    with store.read() as session:
+        connection = connection_of(session)
+        found = {}
+        for part in slices(sorted(set(event_ids))):
+            marks = ",".join("?" * len(part))
+            for values in connection.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE id IN ({marks})", part
+            ):
+                event = StoredEvent._make(values)
+                found[event.id] = event
+        return found
+
+
+def replace_hashes(
+    store: Store, workstation_id: str, hashes: dict[int, tuple[str, str | None]]
+) -> None:
+    """Another workstation rewrote these batches (after an erasure, signing them again);
+    remember their new hashes and keys."""
+    with store.write(None) as tx:
+        for sequence, (sha256, key_id) in hashes.items():
+            row = tx.session.get(BatchRow, (workstation_id, sequence))
+            row.sha256, row.key_id = sha256, key_id

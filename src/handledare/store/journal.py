@@ -78,9 +78,11 @@ def events_of(store: Store, sequence: int) -> list[StoredEvent]:
         return [StoredEvent._make(values) for values in rows]
 
 
-def mark_published(store: Store, sequence: int, sha256: str, events: list[StoredEvent]) -> None:
-    """Remember a batch now on the share, and mark its events published (all up to its
-    last stamp, since this workstation's stamps only grow)."""
+def mark_published(
+    store: Store, sequence: int, sha256: str, events: list[StoredEvent], key_id: str
+) -> None:
+    """Remember a batch now on the share, signed with `key_id`, and mark its events
+    published (all up to its last stamp, since this workstation's stamps only grow)."""
     with store.write(None) as tx:
         tx.session.add(
             BatchRow(
@@ -89,6 +91,7 @@ def mark_published(store: Store, sequence: int, sha256: str, events: list[Stored
                 sha256=sha256,
                 event_count=len(events),
                 recorded_at=tx.wall.isoformat(timespec="seconds"),
+                key_id=key_id,
             )
         )
         if events:
@@ -115,9 +118,10 @@ def rewrite_from(store: Store) -> int | None:
         return erasure.rewrite_from(session)
 
 
-def rewritten(store: Store, hashes: dict[int, str]) -> None:
-    """Our batches are on the share again, blanked, with these new hashes."""
+def rewritten(store: Store, hashes: dict[int, str], key_id: str) -> None:
+    """Our batches are on the share again, signed with `key_id`, with these new hashes."""
     with store.write(None) as tx:
         for sequence, sha256 in hashes.items():
-            tx.session.get(BatchRow, (store.workstation_id, sequence)).sha256 = sha256
+            row = tx.session.get(BatchRow, (store.workstation_id, sequence))
+            row.sha256, row.key_id = sha256, key_id
         erasure.rewritten(tx.session)

@@ -38,6 +38,7 @@ from handledare.store.tables import (
     UnitRow,
     UserRow,
     UserUnitRow,
+    WorkstationKeyRow,
 )
 from handledare.store.templates import MissingDependency
 
@@ -202,6 +203,11 @@ def _replay_entity(session: Session, entity_id: str) -> None:
         onboardings.delete(session, entity_id)
         _project_or_raise(session, list(events))
         return
+    for key in session.exec(
+        select(WorkstationKeyRow).where(WorkstationKeyRow.workstation_id == entity_id)
+    ):
+        session.delete(key)
+    session.flush()
     for event in events:
         _apply(session, event)
 
@@ -439,3 +445,43 @@ def _is_first(session: Session, row: EventRow) -> bool:
         .limit(1)
     ).first()
     return first == row.id
+
+
+@handles(EventType.WORKSTATION_APPROVED)
+def _workstation_approved(session: Session, row: EventRow, data: dict) -> None:
+    _decide_key(session, row, data, "approved")
+
+
+@handles(EventType.WORKSTATION_REJECTED)
+def _workstation_rejected(session: Session, row: EventRow, data: dict) -> None:
+    _decide_key(session, row, data, "rejected")
+
+
+@handles(EventType.WORKSTATION_REVOKED)
+def _workstation_revoked(session: Session, row: EventRow, data: dict) -> None:
+    _decide_key(session, row, data, "revoked")
+
+
+def _decide_key(session: Session, row: EventRow, data: dict, state: str) -> None:
+    """The later decision on a key counts, except that a revoked key stays revoked. Batches
+    up to the one the revoking workstation had applied stay; of two revocations of one
+    key, the lower cut counts. So the outcome does not depend on the order of arrival."""
+    key = session.get(WorkstationKeyRow, (row.entity_id, data["key_id"]))
+    if key is None:
+        key = WorkstationKeyRow(workstation_id=row.entity_id, key_id=data["key_id"])
+        session.add(key)
+    elif key.state == "revoked" and (
+        state != "revoked" or key.revoked_after <= data["last_sequence"]
+    ):
+        return
+    key.public_key = data["public_key"]
+    key.name = data["name"]
+    key.machine = data["machine"]
+    key.state = state
+    key.decided_by = row.actor_id
+    key.decided_at = row.wall_time
+    key.decided_on = row.workstation_id
+    if state == "revoked":
+        key.revoked_after = data["last_sequence"]
+        key.revoked_sha256 = data["last_sha256"]
+        key.reason = data["reason"]

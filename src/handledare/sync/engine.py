@@ -1,82 +1,138 @@
 """One sync round, top to bottom: list the share, verify what is new, ingest it, publish
-what is new here, report."""
+what is new here, report.
+
+An interrupted round loses nothing: batches are applied whole, several to a
+transaction, and what was not committed is read again next time.
+"""
 
 from __future__ import annotations
 
 import heapq
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from handledare.domain.events import EventType
-from handledare.store import ingest, journal
+from handledare.store import ingest, journal, share_view
 from handledare.store.eventlog import Store
+from handledare.store.share_view import Folder, Problem
 from handledare.sync.batch import Batch
-from handledare.sync.publish import publish
-from handledare.sync.pull import Skipped, new_batches
+from handledare.sync.opening import open_share
+from handledare.sync.publish import Own, Sent, publish, would_send
+from handledare.sync.pull import Folder as Readable
+from handledare.sync.pull import Found, new_batches
 from handledare.sync.share import Share
+from handledare.sync.signing import Signer
+from handledare.sync.status import ShareStatus, share_status
+from handledare.sync.survey import Survey
+from handledare.sync.trust import Trust
 
-CLOCK_SKEW_LIMIT = 300.0
 APPLY_EVENTS = 5000
+# A round that trusts new folders after applying approvals reads those too, this many times.
+TRUST_PASSES = 3
 _round_lock = threading.Lock()
 
 
 @dataclass
 class SyncReport:
-    sent_events: int = 0
-    sent_batch: int | None = None
+    sent: Sent = field(default_factory=Sent)
     received: dict[str, int] = field(default_factory=dict)
-    skipped: list[Skipped] = field(default_factory=list)
+    problems: list[Found] = field(default_factory=list)  # every problem found this round
+    new_problems: list[Found] = field(default_factory=list)  # those not reported before
+    set_aside: list[str] = field(default_factory=list)
+    templates: list[str] = field(default_factory=list)  # imported from the share this round
+    trusted_root: str | None = None  # the share's root, when this round pinned it
     waiting: int = 0
     pending_entities: int = 0
-    clock_skew: float | None = None
     dry_run: bool = False
+    status: ShareStatus | None = None
 
     @property
     def received_events(self) -> int:
         return sum(self.received.values())
 
     @property
-    def clock_warning(self) -> bool:
-        return self.clock_skew is not None and abs(self.clock_skew) > CLOCK_SKEW_LIMIT
+    def sent_events(self) -> int:
+        return self.sent.events
+
+    def name_of(self, workstation_id: str) -> str:
+        return self.status.named(workstation_id) if self.status else workstation_id[:8]
 
 
 def run_round(
-    store: Store, share: Share, *, name: str, machine: str, dry_run: bool = False
+    store: Store,
+    share: Share,
+    *,
+    name: str,
+    machine: str,
+    dry_run: bool = False,
+    templates: Callable[[Share, SyncReport], None] | None = None,
 ) -> SyncReport:
-    """Sync once. Batches are applied whole, several to a transaction, so an interrupted
-    round loses nothing: what was not committed is read again next time."""
+    """Sync once with the share; `templates` imports the checklist templates published
+    there (a service's work), after the events and before the report."""
     with _round_lock:
         report = SyncReport(dry_run=dry_run)
+        signer = Signer.load(store.path.parent)
         own = store.workstation_id
-        share.open()
-        share.claim(own, name, machine)
+        history = share_view.unsigned_history(store)
+        share.reachable()
+        root = open_share(store, share, signer, name, machine, report, dry_run)
         listings = {
             workstation_id: share.listing(workstation_id)
             for workstation_id in share.workstation_ids()
         }
-        for workstation_id, listing in listings.items():
-            report.skipped += [Skipped.stray(workstation_id, stray) for stray in listing.strays]
-        others = [workstation_id for workstation_id in listings if workstation_id != own]
-        applied = ingest.applied_up_to(store, others)
-        chains = [
-            new_batches(
-                store,
-                share,
-                workstation_id,
-                listings[workstation_id],
-                applied.get(workstation_id, (0, None)),
-                report.skipped,
-            )
-            for workstation_id in others
-        ]
-        _ingest_in_stamp_order(store, chains, report)
-        sent = publish(store, share, listings.get(own), dry_run=dry_run)
-        report.sent_events, report.sent_batch = sent.events, sent.last_sequence
+        survey = Survey(store, share, listings)
+        survey.look()
+        trust = _pull(store, share, survey, root, report)
+        survey.check_keys(trust)
+        if dry_run:
+            report.sent = would_send(store)
+        else:
+            mine = Own(store, share, signer, name, machine, listings.get(own), history)
+            report.sent = publish(mine)
+            report.problems += mine.found
+            report.set_aside = mine.set_aside
+            survey.own(_own_folder(store, survey, mine, report.sent))
+        report.problems += survey.found
         if not dry_run:
-            report.clock_skew = share.clock_skew(own)
+            if templates is not None:
+                templates(share, report)
+            survey.save()
+            _save_problems(store, report)
         report.waiting = journal.waiting_count(store)
+        report.status = share_status(store)
         return report
+
+
+def _pull(
+    store: Store, share: Share, survey: Survey, root: dict | None, report: SyncReport
+) -> Trust:
+    """Read the trusted folders' new batches and ingest them; again for folders an
+    approval applied in this round trusts."""
+    decisions = share_view.key_decisions(store)
+    read: set[str] = set()
+    for _pass in range(TRUST_PASSES):
+        trust = Trust(decisions, root, store.workstation_id)
+        readable = [w for w in survey.listings if trust.readable(w) and w not in read]
+        if not readable:
+            break
+        applied = ingest.applied_up_to(store, readable)
+        folders = [
+            Readable(
+                w, survey.listings[w], trust.keys(w), survey.card(w), applied.get(w, (0, None))
+            )
+            for w in readable
+        ]
+        _ingest_in_stamp_order(store, [new_batches(store, share, f) for f in folders], report)
+        for folder in folders:
+            report.problems += folder.found
+        read |= set(readable)
+        again = share_view.key_decisions(store)
+        if report.dry_run or again == decisions:
+            break
+        decisions = again
+    return Trust(decisions, root, store.workstation_id)
 
 
 def _first_stamp(batch: Batch) -> str:
@@ -89,20 +145,29 @@ def _ingest_in_stamp_order(store: Store, chains: list[Iterator[Batch]], report: 
     In stamp order, events seldom arrive older than what is already projected for
     their entity, which would make the store project that entity again from all
     its events; and one transaction for many small batches saves a disk flush each.
-    A batch that erases a person is applied on its own.
+    A batch that erases a person, or decides on a workstation's key, is applied on
+    its own, so that what follows it is applied knowing it.
     """
     chunk: list[Batch] = []
     events = 0
     for batch in heapq.merge(*chains, key=_first_stamp):
-        if _erases(batch):
+        alone = _alone(batch)
+        if alone:
             _ingest(store, chunk, report)
             chunk, events = [], 0
         chunk.append(batch)
         events += len(batch.events)
-        if _erases(batch) or events >= APPLY_EVENTS:
+        if alone or events >= APPLY_EVENTS:
             _ingest(store, chunk, report)
             chunk, events = [], 0
     _ingest(store, chunk, report)
+
+
+_ALONE = {EventType.PERSON_ERASED, EventType.WORKSTATION_REVOKED}
+
+
+def _alone(batch: Batch) -> bool:
+    return any(event.type in _ALONE for event in batch.events)
 
 
 def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
@@ -110,7 +175,8 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
         return
     if not report.dry_run:
         incoming = [
-            ingest.IncomingBatch(b.workstation_id, b.sequence, b.sha256, b.events) for b in chunk
+            ingest.IncomingBatch(b.workstation_id, b.sequence, b.sha256, b.events, b.keyid)
+            for b in chunk
         ]
         report.pending_entities = ingest.ingest(store, incoming).pending_entities
     for batch in chunk:
@@ -119,5 +185,49 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
         )
 
 
-def _erases(batch: Batch) -> bool:
-    return any(event.type == EventType.PERSON_ERASED for event in batch.events)
+def _own_folder(store: Store, survey: Survey, mine: Own, sent: Sent) -> Folder:
+    """This workstation's own line in the sync status."""
+    before = survey.folders.get(store.workstation_id) or Folder(store.workstation_id, survey.now)
+    offset, measured = share_view.own_clock(store)
+    batches = journal.published(store)
+    return Folder(
+        workstation_id=store.workstation_id,
+        first_seen=before.first_seen,
+        name=mine.name,
+        machine=mine.machine,
+        key_id=mine.signer.keyid,
+        public_key=mine.signer.public,
+        batch_count=len(batches),
+        last_batch=batches[-1].sequence if batches else 0,
+        last_batch_seen=survey.now if sent.batches else before.last_batch_seen,
+        clock_offset=offset,
+        clock_measured=measured,
+    )
+
+
+_KEPT = "restored"  # a batch its owner wrote again: listed for 30 days
+_KEEP_DAYS = 30
+
+
+def _save_problems(store: Store, report: SyncReport) -> None:
+    """Remember the problems found; those not known before are this round's news. A problem
+    no longer found is gone."""
+    known = share_view.problems(store)
+    now = store.now()
+    stamp = now.isoformat(timespec="seconds")
+    current: dict[str, Found] = {}
+    for found in report.problems:
+        current.setdefault(found.path, found)
+    report.new_problems = [
+        f for f in current.values() if f.path not in known or known[f.path].reason != f.reason
+    ]
+    added = [
+        Problem(f.path, f.workstation_id, f.kind, f.reason, stamp) for f in report.new_problems
+    ]
+    expired = (now - timedelta(days=_KEEP_DAYS)).isoformat(timespec="seconds")
+    gone = [
+        path
+        for path, problem in known.items()
+        if path not in current and (problem.kind != _KEPT or problem.first_seen < expired)
+    ]
+    share_view.save_problems(store, added, gone)

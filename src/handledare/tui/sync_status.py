@@ -16,6 +16,7 @@ from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
     from handledare.sync.engine import SyncReport
+    from handledare.sync.status import ShareStatus
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
@@ -27,6 +28,7 @@ class Outcome:
     offline: str | None = None
     stopped: str | None = None
     waiting: int = 0
+    status: ShareStatus | None = None
 
 
 class SyncCoordinator:
@@ -61,8 +63,12 @@ class SyncCoordinator:
             except WorkstationClash as error:
                 return Outcome(stopped=error.message)
             except ShareUnavailable as error:
-                return Outcome(offline=error.message, waiting=sync.waiting_changes(store))
-            return Outcome(report=report, waiting=report.waiting)
+                return Outcome(
+                    offline=error.message,
+                    waiting=sync.waiting_changes(store),
+                    status=sync.share_status(store),
+                )
+            return Outcome(report=report, waiting=report.waiting, status=report.status)
 
         in_background(app, round_, self._finished, failed=self._failed, group="sync")
 
@@ -105,19 +111,38 @@ class SyncCoordinator:
                     "{count} change waiting", "{count} changes waiting", outcome.waiting
                 ).format(count=outcome.waiting)
             )
-        report = outcome.report
-        if report and report.skipped:
-            parts.append(
-                ngettext(
-                    "{count} file skipped (see handledare sync)",
-                    "{count} files skipped (see handledare sync)",
-                    len(report.skipped),
-                ).format(count=len(report.skipped))
-            )
-        if report and report.clock_warning:
-            parts.append(
-                _("this computer's clock is {minutes} min off").format(
-                    minutes=round(abs(report.clock_skew) / 60)
-                )
-            )
+        parts += _share_notes(outcome.status)
         return " · ".join(parts)
+
+
+def _share_notes(status: ShareStatus | None) -> list[str]:
+    """What every workstation should know of the share: problems, approvals, skewed clocks."""
+    # Imported here: sync.status loads the store, which the app's start must not wait for.
+    from handledare.sync.status import describe_offset
+
+    if status is None:
+        return []
+    notes = []
+    if status.problems:
+        notes.append(
+            ngettext(
+                "{count} file on the share has a problem (see sync status)",
+                "{count} files on the share have problems (see sync status)",
+                len(status.problems),
+            ).format(count=len(status.problems))
+        )
+    if status.waiting:
+        notes.append(
+            ngettext(
+                "{count} workstation waits for approval",
+                "{count} workstations wait for approval",
+                len(status.waiting),
+            ).format(count=len(status.waiting))
+        )
+    notes += [
+        _("the clock of {name} is {offset}").format(
+            name=workstation.name, offset=describe_offset(workstation.clock_offset)
+        )
+        for workstation in status.skewed
+    ]
+    return notes

@@ -1,0 +1,202 @@
+"""What this workstation knows of the share: whom it trusts, each folder as last seen, and
+the files that could not be used.
+
+Trust decisions are projected from events (they travel); the rest is this
+workstation's own observation and never leaves it. Writes happen only when
+something changed, so a round with nothing new writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from sqlmodel import select
+
+from handledare.domain.events import EventType
+from handledare.store.eventlog import Store, get_meta, set_meta
+from handledare.store.sql import connection_of
+from handledare.store.tables import ShareProblemRow, ShareWorkstationRow, WorkstationKeyRow
+
+ROOT_KEY = "share_root"
+HISTORY_KEY = "unsigned_history"
+CARD_KEY = "own_card"
+CLOCK_KEY = "own_clock"
+
+
+@dataclass(frozen=True)
+class KeyDecision:
+    """An administrator's decision on one workstation key, as projected from the events."""
+
+    workstation_id: str
+    key_id: str
+    public_key: str
+    name: str
+    machine: str
+    state: str  # approved, rejected or revoked
+    decided_by: str | None
+    decided_at: str
+    decided_on: str
+    revoked_after: int | None
+    revoked_sha256: str | None
+    reason: str | None
+
+
+@dataclass
+class Folder:
+    """A workstation folder on the share as this workstation last saw it."""
+
+    workstation_id: str
+    first_seen: str
+    name: str | None = None
+    machine: str | None = None
+    key_id: str | None = None
+    public_key: str | None = None
+    history_sequence: int | None = None
+    history_sha256: str | None = None
+    batch_count: int = 0
+    last_batch: int = 0
+    last_batch_seen: str | None = None
+    clock_offset: float | None = None
+    clock_measured: str | None = None
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    workstation_id: str | None
+    kind: str  # stray, batch, card, tamper
+    reason: str
+    first_seen: str
+
+
+def key_decisions(store: Store) -> list[KeyDecision]:
+    with store.read() as session:
+        rows = session.exec(select(WorkstationKeyRow)).all()
+        return [KeyDecision(**row.model_dump()) for row in rows]
+
+
+def pinned_root(store: Store) -> dict | None:
+    """The share root this workstation trusts (workstation, keyid, public), once pinned."""
+    return _meta_json(store, ROOT_KEY)
+
+
+def pin_root(store: Store, root: dict) -> None:
+    _set_meta_json(store, ROOT_KEY, root)
+
+
+def unsigned_history(store: Store) -> tuple[int, str] | None:
+    """This workstation's last batch published before it signed its batches (sequence and
+    hash), or None; fixed at its first signed round, when all its batches were unsigned."""
+    with store.read() as session:
+        value = get_meta(session, HISTORY_KEY)
+    if value is None:
+        with store.write(None) as tx:
+            last = (
+                connection_of(tx.session)
+                .execute(
+                    "SELECT sequence, sha256 FROM batches WHERE workstation_id = ? "
+                    "ORDER BY sequence DESC LIMIT 1",
+                    (store.workstation_id,),
+                )
+                .fetchone()
+            )
+            value = json.dumps(list(last) if last else None)
+            set_meta(tx.session, HISTORY_KEY, value)
+    found = json.loads(value)
+    return (found[0], found[1]) if found else None
+
+
+def set_unsigned_history(store: Store, history: tuple[int, str] | None) -> None:
+    """After an erasure rewrite signed some of them, fewer of our batches are unsigned."""
+    with store.write(None) as tx:
+        set_meta(tx.session, HISTORY_KEY, json.dumps(list(history) if history else None))
+
+
+def folders(store: Store) -> dict[str, Folder]:
+    with store.read() as session:
+        rows = session.exec(select(ShareWorkstationRow)).all()
+        return {row.workstation_id: Folder(**row.model_dump()) for row in rows}
+
+
+def save_folders(store: Store, changed: list[Folder]) -> None:
+    if not changed:
+        return
+    names = [f.name for f in fields(Folder)]
+    with store.write(None) as tx:
+        for folder in changed:
+            row = tx.session.get(ShareWorkstationRow, folder.workstation_id)
+            if row is None:
+                tx.session.add(ShareWorkstationRow(**asdict(folder)))
+            else:
+                for name in names:
+                    setattr(row, name, getattr(folder, name))
+
+
+def problems(store: Store) -> dict[str, Problem]:
+    with store.read() as session:
+        rows = session.exec(select(ShareProblemRow)).all()
+        return {row.path: Problem(**row.model_dump()) for row in rows}
+
+
+def save_problems(store: Store, added: list[Problem], gone: list[str]) -> None:
+    if not added and not gone:
+        return
+    with store.write(None) as tx:
+        for path in gone:
+            row = tx.session.get(ShareProblemRow, path)
+            if row is not None:
+                tx.session.delete(row)
+        tx.session.flush()
+        for problem in added:
+            row = tx.session.get(ShareProblemRow, problem.path)
+            if row is None:
+                tx.session.add(ShareProblemRow(**asdict(problem)))
+            else:
+                row.kind, row.reason = problem.kind, problem.reason
+
+
+def own_card(store: Store) -> dict | None:
+    """The signed part of the card this workstation last wrote on the share."""
+    return _meta_json(store, CARD_KEY)
+
+
+def set_own_card(store: Store, signed: dict) -> None:
+    _set_meta_json(store, CARD_KEY, signed)
+
+
+def own_clock(store: Store) -> tuple[float | None, str | None]:
+    """This computer's clock against the share's (seconds ahead), and when it was measured."""
+    found = _meta_json(store, CLOCK_KEY)
+    return (found["offset"], found["measured"]) if found else (None, None)
+
+
+def set_own_clock(store: Store, offset: float, measured: str) -> None:
+    _set_meta_json(store, CLOCK_KEY, {"offset": offset, "measured": measured})
+
+
+def _meta_json(store: Store, key: str):
+    with store.read() as session:
+        value = get_meta(session, key)
+    return json.loads(value) if value else None
+
+
+def _set_meta_json(store: Store, key: str, value) -> None:
+    with store.write(None) as tx:
+        set_meta(tx.session, key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+
+
+def approve_founder(store: Store, key_id: str, public_key: str, name: str, machine: str) -> None:
+    """Setting up the share approves the workstation that sets it up, in its own log."""
+    with store.write(None) as tx:
+        tx.emit(
+            EventType.WORKSTATION_APPROVED,
+            store.workstation_id,
+            {
+                "key_id": key_id,
+                "public_key": public_key,
+                "name": name,
+                "machine": machine,
+                "founder": True,
+            },
+        )
