@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -15,7 +18,7 @@ from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
 from handledare.sync.engine import SyncReport
-from handledare.sync.share import machine_fingerprint
+from handledare.sync.share import ShareFiles, machine_fingerprint
 
 PIN = "1111"
 ADMIN_PIN = "9999"
@@ -76,3 +79,43 @@ def projections(store: Store) -> dict[str, list[tuple]]:
             table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
             for table in PROJECTION_TABLES
         }
+
+
+class FaultyFiles(ShareFiles):
+    """The share's file operations, one of which (counted from 0) fails with `error`."""
+
+    def __init__(self, fail_at: int | None = None, error: int = errno.EIO, times: int = 1):
+        super().__init__()
+        self.fail_at, self.error, self.times = fail_at, error, times
+        self.calls: list[str] = []
+
+    def _count(self) -> None:
+        number = len(self.calls)
+        self.calls.append(sys._getframe(1).f_code.co_name)
+        super()._count()
+        if self.fail_at is not None and self.fail_at <= number < self.fail_at + self.times:
+            raise OSError(self.error, os.strerror(self.error), f"share-op-{number}")
+
+
+class CaseInsensitiveFiles(ShareFiles):
+    """A share that, like SMB on Windows, finds `BATCH-1.JSONL` when asked for `batch-1.jsonl`."""
+
+    @staticmethod
+    def _actual(path: Path) -> Path:
+        if path.parent.is_dir():
+            for entry in path.parent.iterdir():
+                if entry.name.casefold() == path.name.casefold():
+                    return entry
+        return path
+
+    def read(self, path: Path) -> bytes:
+        return super().read(self._actual(path))
+
+    def rename_new(self, source: Path, target: Path) -> bool:
+        if self._actual(target) != target:
+            self._count()
+            return False
+        return super().rename_new(source, target)
+
+    def replace(self, source: Path, target: Path) -> None:
+        super().replace(self._actual(source), target)

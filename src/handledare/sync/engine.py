@@ -70,7 +70,7 @@ def run_round(
     templates: Callable[[Share, SyncReport], None] | None = None,
 ) -> SyncReport:
     """Sync once with the share; `templates` imports the checklist templates published
-    there (a service's work), after the events and before the report."""
+    there (a service's work), after the events and before publishing."""
     with _round_lock:
         report = SyncReport(dry_run=dry_run)
         signer = Signer.load(store.path.parent)
@@ -86,6 +86,8 @@ def run_round(
         survey.look()
         trust = _pull(store, share, survey, root, report)
         survey.check_keys(trust)
+        if templates is not None and not dry_run:
+            templates(share, report)
         if dry_run:
             report.sent = would_send(store)
         else:
@@ -96,8 +98,6 @@ def run_round(
             survey.own(_own_folder(store, survey, mine, report.sent))
         report.problems += survey.found
         if not dry_run:
-            if templates is not None:
-                templates(share, report)
             survey.save()
             _save_problems(store, report)
         report.waiting = journal.waiting_count(store)
