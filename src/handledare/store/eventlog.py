@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
@@ -24,11 +24,8 @@ from handledare.store.database import (
 )
 from handledare.store.sql import connection_of
 from handledare.store.tables import (
-    EVENT_COLUMNS,
-    PROJECTION_TABLES,
     EventRow,
     MetaRow,
-    StoredEvent,
 )
 from handledare.store.templates import MissingDependency
 
@@ -156,15 +153,4 @@ class Store:
         with a later sync) is left out and remembered as waiting.
         """
         with self.write(None) as tx:
-            session = tx.session
-            for table in (*PROJECTION_TABLES, "pending_entities"):
-                session.execute(text(f"DELETE FROM {table}"))
-            events = [
-                StoredEvent._make(values)
-                for values in connection_of(session).execute(
-                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
-                    "ORDER BY hlc, workstation_id, id"
-                )
-            ]
-            projector.project(session, events)
-            return len(events)
+            return projector.rebuild(tx.session)

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -29,6 +29,8 @@ from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
+    EVENT_COLUMNS,
+    PROJECTION_TABLES,
     EventRow,
     OnboardingRow,
     PendingEntityRow,
@@ -82,6 +84,21 @@ def project(
     again = set(replay)
     again |= _project_new(session, [row for row in events if row.entity_id not in again])
     return _retry(session, again)
+
+
+def rebuild(session: Session) -> int:
+    """Throw away every projection and project all stored events again, through `project`;
+    return how many there are."""
+    for table in (*PROJECTION_TABLES, "pending_entities"):
+        session.execute(text(f"DELETE FROM {table}"))
+    events = [
+        StoredEvent._make(values)
+        for values in connection_of(session).execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY hlc, workstation_id, id"
+        )
+    ]
+    project(session, events)
+    return len(events)
 
 
 def _apply(session: Session, row: Event) -> None:

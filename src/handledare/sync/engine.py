@@ -124,10 +124,12 @@ def _pull(
             )
             for w in readable
         ]
-        _ingest_in_stamp_order(store, [new_batches(store, share, f) for f in folders], report)
+        chains = [new_batches(store, share, folder) for folder in folders]
+        decided = _ingest_in_stamp_order(store, chains, report)
         for folder in folders:
-            report.problems += folder.found
-        read |= set(readable)
+            if folder.workstation_id not in decided:
+                report.problems += folder.found
+        read |= set(readable) - decided
         again = share_view.key_decisions(store)
         if report.dry_run or again == decisions:
             break
@@ -139,18 +141,24 @@ def _first_stamp(batch: Batch) -> str:
     return batch.events[0].hlc if batch.events else ""
 
 
-def _ingest_in_stamp_order(store: Store, chains: list[Iterator[Batch]], report: SyncReport) -> None:
+def _ingest_in_stamp_order(
+    store: Store, chains: list[Iterator[Batch]], report: SyncReport
+) -> set[str]:
     """All workstations' new batches, merged by stamp, applied APPLY_EVENTS at a time.
 
     In stamp order, events seldom arrive older than what is already projected for
     their entity, which would make the store project that entity again from all
     its events; and one transaction for many small batches saves a disk flush each.
     A batch that erases a person, or decides on a workstation's key, is applied on
-    its own, so that what follows it is applied knowing it.
+    its own; the batches of a workstation decided on are left for the next pass,
+    which reads them trusting what the decision says. Returns those workstations.
     """
     chunk: list[Batch] = []
     events = 0
+    decided: set[str] = set()
     for batch in heapq.merge(*chains, key=_first_stamp):
+        if batch.workstation_id in decided:
+            continue
         alone = _alone(batch)
         if alone:
             _ingest(store, chunk, report)
@@ -160,10 +168,17 @@ def _ingest_in_stamp_order(store: Store, chains: list[Iterator[Batch]], report: 
         if alone or events >= APPLY_EVENTS:
             _ingest(store, chunk, report)
             chunk, events = [], 0
+        decided |= {e.entity_id for e in batch.events if e.type in _DECISIONS}
     _ingest(store, chunk, report)
+    return decided
 
 
-_ALONE = {EventType.PERSON_ERASED, EventType.WORKSTATION_REVOKED}
+_DECISIONS = {
+    EventType.WORKSTATION_APPROVED,
+    EventType.WORKSTATION_REJECTED,
+    EventType.WORKSTATION_REVOKED,
+}
+_ALONE = {EventType.PERSON_ERASED, *_DECISIONS}
 
 
 def _alone(batch: Batch) -> bool:
