@@ -169,3 +169,89 @@ def test_installed_command_speaks_swedish_by_default_and_english_on_request():
         check=True,
     )
     assert english.stdout.startswith("usage: handledare")
+
+
+def test_global_options_work_after_the_command_too(tmp_path: Path, capsys):
+    north, south = tmp_path / "north", tmp_path / "south"
+    assert main(["unit", "add", "Norr", "--data-dir", str(north)]) == 0
+    assert main(["--data-dir", str(south), "unit", "add", "Söder"]) == 0
+    capsys.readouterr()
+
+    assert main(["unit", "list", "--json", "--data-dir", str(north)]) == 0
+    assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["Norr"]
+    assert main(["unit", "--data-dir", str(south), "list", "--json"]) == 0
+    assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["Söder"]
+
+    assert main(["user", "list", "--lang", "en", "--data-dir", str(north)]) == 0
+    assert capsys.readouterr().out.startswith("Name  Role")
+    assert main(["--lang", "en", "user", "list", "--data-dir", str(north)]) == 0
+    assert capsys.readouterr().out.startswith("Name  Role")
+    assert main(["--data-dir", str(north), "user", "list"]) == 0
+    assert capsys.readouterr().out.startswith("Namn  Roll")
+
+
+def test_an_option_given_after_the_command_wins_over_the_same_before_it(tmp_path: Path, capsys):
+    north, south = tmp_path / "north", tmp_path / "south"
+    assert main(["--data-dir", str(north), "unit", "add", "Norr"]) == 0
+    capsys.readouterr()
+    before = ["--lang", "sv", "--data-dir", str(south)]
+    assert main([*before, "unit", "list", "--lang", "en", "--data-dir", str(north)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Name  Id") and "Norr" in out
+
+
+def test_a_wrong_language_after_the_command_is_refused_in_the_users_language(capsys):
+    assert main(["unit", "list", "--lang", "fr"]) == 1
+    err = capsys.readouterr().err
+    assert "handledare unit list: fel: argument --lang: ogiltigt val: 'fr'" in err
+    assert main(["--lang", "en", "unit", "list", "--lang", "fr"]) == 1
+    assert "invalid choice: 'fr'" in capsys.readouterr().err
+
+
+def test_installed_command_takes_its_options_after_the_command(tmp_path: Path):
+    import subprocess
+    import sys
+
+    data = tmp_path / "data"
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "handledare", *args], capture_output=True, text=True
+        )
+
+    added = run("unit", "add", "Hemtjänst Norr", "--data-dir", str(data), "--lang", "en")
+    assert added.returncode == 0, added.stderr
+    assert added.stdout.startswith("Added the unit Hemtjänst Norr")
+    listed = run("unit", "list", "--json", "--data-dir", str(data))
+    assert listed.returncode == 0, listed.stderr
+    assert [u["name"] for u in json.loads(listed.stdout)] == ["Hemtjänst Norr"]
+    helped = run("person", "add", "--help", "--lang", "en")
+    assert helped.returncode == 0 and helped.stdout.startswith("usage: handledare person add")
+
+
+def test_the_apps_start_path_loads_no_store_services_sync_or_textual():
+    """`handledare` opens the app through the CLI: its commands' needs wait until they run."""
+    import subprocess
+    import sys
+
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from handledare.cli import build_parser; build_parser(); "
+            "print('\\n'.join(sys.modules))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    heavy = (
+        "sqlmodel",
+        "sqlalchemy",
+        "textual",
+        "handledare.store",
+        "handledare.services",
+        "handledare.sync",
+    )
+    assert [name for name in loaded if name.startswith(heavy)] == []
+    assert "handledare.cli.users" in loaded  # the check itself sees the command modules

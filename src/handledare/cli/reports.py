@@ -1,15 +1,44 @@
-"""CLI commands that hand figures and papers onward: exports, reports, certificates."""
+"""Commands that hand figures and papers onward: `export`, `report`, `certificate`."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from handledare.cli_commands import CLI, open_store
-from handledare.cli_output import say, table
+from handledare.cli.output import say, table
+from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
 from handledare.errors import InputError
 from handledare.i18n import _, ngettext
-from handledare.services import people
+
+
+def register(commands: Commands) -> None:
+    export = group(commands, "export", _("exports for other programs"))
+    signoffs = command(
+        export,
+        "signoffs",
+        _("every item event as CSV for Excel (see docs/exports.md)"),
+        _export_signoffs,
+    )
+    signoffs.add_argument("--unit", help=_("only this unit"))
+    signoffs.add_argument("--from", dest="first", help=_("from this date, YYYY-MM-DD"))
+    signoffs.add_argument("--to", dest="last", help=_("up to and including this date"))
+    signoffs.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
+
+    report = group(commands, "report", _("follow-up figures"))
+    monthly = command(report, "monthly", _("one month per unit"), _report_monthly)
+    monthly.add_argument("--month", required=True, help=_("the month, YYYY-MM"))
+    monthly.add_argument("--unit", help=_("only this unit"))
+    monthly.add_argument("--out", type=Path, help=_("also write the table as CSV"))
+
+    certificate = command(
+        commands,
+        "certificate",
+        _("the introduction certificate of a substitute, as PDF"),
+        _certificate,
+    )
+    certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
 
 
 def parse_day(text: str | None, what: str) -> date | None:
@@ -24,10 +53,15 @@ def parse_day(text: str | None, what: str) -> date | None:
 
 
 def _unit_id(store, name: str | None) -> str | None:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.services import people
+
     return people.find_unit(store, name).id if name else None
 
 
 def _export_signoffs(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
     from handledare.services.exports import export_signoffs
 
     store = open_store(settings)
@@ -48,6 +82,8 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 
 def _report_monthly(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
     from handledare.services.exports import write_csv
     from handledare.services.reports import (
         REPORT_COLUMNS,
@@ -67,6 +103,9 @@ def _report_monthly(args, settings: Settings) -> int:
 
 
 def _certificate(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import people
     from handledare.services.certificate import write_certificate
 
     store = open_store(settings)
@@ -80,10 +119,3 @@ def _certificate(args, settings: Settings) -> int:
         ).format(name=person.name, path=args.out, pages=pages)
     )
     return 0
-
-
-REPORT_COMMANDS = {
-    ("export", "signoffs"): _export_signoffs,
-    ("report", "monthly"): _report_monthly,
-    ("certificate", None): _certificate,
-}

@@ -1,0 +1,67 @@
+"""`handledare demo`: a demo municipality in a folder of its own, to try the app on."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+
+from handledare.cli.output import say, table
+from handledare.cli.parsing import Commands, command
+from handledare.config import Settings, demo_data_dir
+from handledare.errors import InputError
+from handledare.i18n import _
+
+DEMO_MARKER = "DEMO.txt"
+
+
+def register(commands: Commands) -> None:
+    demo = command(commands, "demo", _("open the app on a demo municipality"), _demo)
+    demo.add_argument("--reset", action="store_true", help=_("delete the demo data and start over"))
+    demo.add_argument("--no-tui", action="store_true", help=_("only create the demo data"))
+
+
+def _demo(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store
+    from handledare.services import demo, people
+
+    data_dir = args.data_dir or demo_data_dir()
+    settings = replace(settings, data_dir=data_dir)
+    marker = data_dir / DEMO_MARKER
+    if args.reset:
+        if settings.database_path.exists() and not marker.exists():
+            raise InputError(
+                _("{folder} does not hold demo data, so --reset will not delete it.").format(
+                    folder=data_dir
+                )
+            )
+        shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    if settings.database_path.exists() and not marker.exists():
+        raise InputError(
+            _("{folder} already holds real data; the demo needs a folder of its own.").format(
+                folder=data_dir
+            )
+        )
+    marker.write_text(_("This folder holds demo data made by 'handledare demo'.\n"), "utf-8")
+    store = open_store(settings)
+    if people.has_users(store):
+        say(
+            _("The demo data in {folder} is already there (use --reset to start over).").format(
+                folder=data_dir
+            )
+        )
+    else:
+        say(_("Creating the demo municipality in {folder} ...").format(folder=data_dir))
+        logins = demo.fill_demo(store)
+        say(_("Demo users:"))
+        table(
+            [_("Name"), _("Role"), _("PIN")],
+            [[login.name, login.role.label, login.pin] for login in logins],
+        )
+    store.close()
+    if args.no_tui:
+        return 0
+    from handledare.tui.launch import run_app  # start time: Textual only when the app opens
+
+    return run_app(settings)

@@ -1,0 +1,229 @@
+"""`handledare person` and `handledare status`: the substitutes, their data and progress."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from handledare.cli.output import as_json, say, table
+from handledare.cli.parsing import Commands, add_json_flag, command, group
+from handledare.config import Settings
+from handledare.errors import InputError
+from handledare.i18n import _, current_language, format_date
+
+
+def register(commands: Commands) -> None:
+    person_help = _("name, employee number or id")
+    person = group(commands, "person", _("substitutes"))
+    add = command(person, "add", _("add a substitute"), _add)
+    add.add_argument("--name", required=True, help=_("full name"))
+    add.add_argument("--unit", required=True, help=_("unit name or id"))
+    add.add_argument("--start", help=_("start date YYYY-MM-DD (default: today)"))
+    add.add_argument(
+        "--employment",
+        choices=["hourly", "temporary", "permanent"],
+        default="hourly",
+        help=_("employment type"),
+    )
+    add.add_argument("--employee-number", help=_("employee number (optional)"))
+    export = command(person, "export", _("everything stored about one substitute"), _export)
+    export.add_argument("person", metavar=_("PERSON"), help=person_help)
+    export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
+    erase = command(
+        person,
+        "erase",
+        _("erase a substitute's personal data here and, at their next sync, everywhere"),
+        _erase,
+    )
+    erase.add_argument("person", metavar=_("PERSON"), help=person_help)
+    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
+    listing = command(person, "list", _("list substitutes"), _list)
+    listing.add_argument("--unit", help=_("only this unit"))
+    add_json_flag(listing)
+
+    status = command(commands, "status", _("progress of one substitute"), _status)
+    status.add_argument("person", metavar=_("PERSON"), help=person_help)
+    add_json_flag(status)
+
+
+def _parse_date(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise InputError(
+            _("The date {value} is not valid; expected YYYY-MM-DD.").format(value=value)
+        ) from error
+
+
+def _add(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.domain.enums import EmploymentType
+    from handledare.services import people
+
+    store = open_store(settings)
+    unit = people.find_unit(store, args.unit)
+    person = people.add_person(
+        store,
+        CLI,
+        args.name,
+        unit.id,
+        _parse_date(args.start),
+        EmploymentType(args.employment),
+        args.employee_number,
+    )
+    say(_("Added {name} in {unit} ({id}).").format(name=person.name, unit=unit.name, id=person.id))
+    return 0
+
+
+def _list(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import people
+
+    store = open_store(settings)
+    unit_id = people.find_unit(store, args.unit).id if args.unit else None
+    rows = people.list_people(store, CLI, unit_id)
+    if args.json:
+        as_json(
+            [
+                {
+                    "id": p.id,
+                    "name": p.name,
+                    "unit": p.unit_name,
+                    "employment_type": p.employment_type.value,
+                    "start_date": p.start_date.isoformat(),
+                    "employee_number": p.employee_number,
+                }
+                for p in rows
+            ]
+        )
+    else:
+        table(
+            [_("Name"), _("Unit"), _("Employment"), _("Start"), _("Employee no."), _("Id")],
+            [
+                [
+                    p.name,
+                    p.unit_name,
+                    p.employment_type.label,
+                    format_date(p.start_date),
+                    p.employee_number or "",
+                    p.id,
+                ]
+                for p in rows
+            ],
+        )
+    return 0
+
+
+def _export(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import people
+    from handledare.services.erasure import export_person
+
+    store = open_store(settings)
+    person = people.find_person(store, CLI, args.person)
+    data = export_person(store, CLI, person.id)
+    try:
+        args.out.write_text(
+            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+        )
+    except OSError as error:
+        raise InputError(
+            _("The file {path} cannot be written: {error}").format(path=args.out, error=error)
+        ) from error
+    say(
+        _("Wrote everything stored about {name} to {path}.").format(name=person.name, path=args.out)
+    )
+    return 0
+
+
+def _erase(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import people
+    from handledare.services.erasure import erase_person
+
+    store = open_store(settings)
+    person = people.find_person(store, CLI, args.person)
+    if not args.yes:
+        if not sys.stdin.isatty():
+            raise InputError(_("Confirm with --yes when not running interactively."))
+        typed = input(_("Type the person's full name to erase their data: "))
+        if typed.strip() != person.name.strip():
+            raise InputError(_("The name did not match. Nothing was erased."))
+    removed = erase_person(store, CLI, person.id)
+    say(
+        _(
+            "{name}'s name and free text are erased here. Every workstation erases them "
+            "and rewrites its files on the share at its next sync."
+        ).format(name=person.name)
+    )
+    if removed:
+        say(_("Removed {count} old backup copies of the database.").format(count=removed))
+    return 0
+
+
+def _status(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import CLI, open_store
+    from handledare.services import onboarding, people
+
+    store = open_store(settings)
+    person = people.find_person(store, CLI, args.person)
+    reports = [
+        onboarding.progress(store, CLI, oid)
+        for oid in onboarding.onboardings_of_person(store, CLI, person.id)
+    ]
+    language = current_language()
+    if args.json:
+        as_json(
+            {
+                "person": {"id": person.id, "name": person.name, "unit": person.unit_name},
+                "onboardings": [
+                    {
+                        "id": r.onboarding_id,
+                        "template": r.template.id,
+                        "version": r.template.version,
+                        "status": r.status.value,
+                        "signed": r.signed_count,
+                        "total": r.total,
+                        "steps": {
+                            s.step.value: {"signed": s.signed, "total": s.total} for s in r.steps
+                        },
+                        "required_open": [item.key for item in r.required_open],
+                    }
+                    for r in reports
+                ],
+            }
+        )
+        return 0
+    say(f"{person.name}, {person.unit_name}")
+    if not reports:
+        say(_("No onboarding has been started."))
+    for r in reports:
+        say("")
+        say(
+            _(
+                "{title} (v{version}): {status}, {signed} of {total} items signed ({percent} %)"
+            ).format(
+                title=r.template.title.get(language),
+                version=r.template.version,
+                status=r.status.label,
+                signed=r.signed_count,
+                total=r.total,
+                percent=r.percent,
+            )
+        )
+        for step in r.steps:
+            say(f"  {step.step.label:<28} {step.signed:>3} / {step.total}")
+        if r.required_open:
+            say(_("Required before working alone, still open:"))
+            for item in r.required_open:
+                say(f"  - {item.title.get(language)}")
+    return 0

@@ -1,0 +1,95 @@
+"""`handledare workstation`: the workstations seen on the share, and an administrator's
+decisions on them (approve, reject, revoke), each confirmed with their PIN."""
+
+from __future__ import annotations
+
+from handledare.cli.output import as_json, say, table
+from handledare.cli.parsing import Commands, add_json_flag, add_sign_in, command, group
+from handledare.config import Settings
+from handledare.i18n import _
+
+
+def register(commands: Commands) -> None:
+    workstation = group(commands, "workstation", _("workstations that sync through the share"))
+    add_json_flag(command(workstation, "list", _("list the workstations seen on the share"), _list))
+    help_name = _("the workstation's name or id")
+    for action, text, handler in (
+        ("approve", _("apply a workstation's folder everywhere (administrator, PIN)"), _approve),
+        ("reject", _("never apply a workstation's folder (administrator, PIN)"), _reject),
+        ("revoke", _("refuse what a stolen or retired workstation signs from now on"), _revoke),
+    ):
+        parser = command(workstation, action, text, handler)
+        parser.add_argument("workstation", metavar=_("WORKSTATION"), help=help_name)
+        if action == "revoke":
+            parser.add_argument("--reason", required=True, help=_("why, for the record"))
+        add_sign_in(parser)
+
+
+def _list(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store
+    from handledare.services.sync import share_status
+
+    workstations = share_status(open_store(settings)).workstations
+    if args.json:
+        as_json(
+            [
+                {
+                    "id": w.workstation_id,
+                    "name": w.name,
+                    "machine": w.machine,
+                    "state": w.state.value,
+                    "key": w.key,
+                    "batches": w.batches,
+                    "first_seen": w.first_seen,
+                    "last_batch_seen": w.last_batch_seen,
+                }
+                for w in workstations
+            ]
+        )
+        return 0
+    table(
+        [_("Name"), _("Machine"), _("State"), _("Signing key"), _("Batches"), _("First seen"),
+         _("Id")],
+        [
+            [w.name, w.machine, w.state.label, w.key or "", str(w.batches), w.first_seen,
+             w.workstation_id]
+            for w in workstations
+        ],
+    )  # fmt: skip
+    return 0
+
+
+def _decide(args, settings: Settings, decide, done: str) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store, sign_in
+    from handledare.services import workstations
+
+    store = open_store(settings)
+    found = workstations.find(store, args.workstation)
+    actor, pin = sign_in(store, args)
+    decide(store, actor, found.workstation_id, pin)
+    say(done.format(name=found.name, key=found.key))
+    say(_("Every workstation follows at its next sync."))
+    return 0
+
+
+def _approve(args, settings: Settings) -> int:
+    from handledare.services import workstations  # start time, as above
+
+    return _decide(args, settings, workstations.approve, _("Approved {name} (key {key})."))
+
+
+def _reject(args, settings: Settings) -> int:
+    from handledare.services import workstations  # start time, as above
+
+    return _decide(args, settings, workstations.reject, _("Rejected {name} (key {key})."))
+
+
+def _revoke(args, settings: Settings) -> int:
+    from handledare.services import workstations  # start time, as above
+
+    def revoke(store, actor, workstation_id, pin):
+        workstations.revoke(store, actor, workstation_id, pin, args.reason)
+
+    return _decide(args, settings, revoke, _("Revoked the key of {name} (key {key})."))
