@@ -50,7 +50,7 @@ def _sync(args, settings: Settings) -> int:
 
 def _report_lines(report) -> list[str]:
     """What a round did (or, dry, would do), with workstations by name."""
-    from handledare.sync.status import describe_offset  # start time, as above
+    from handledare.services.sync import describe_offset  # start time, as above
 
     sent, received = report.sent.events, report.received_events
     if report.dry_run:
@@ -123,8 +123,7 @@ def _report_lines(report) -> list[str]:
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store
-    from handledare.services.sync import share_status
-    from handledare.sync.status import describe_offset
+    from handledare.services.sync import describe_offset, share_status
 
     status = share_status(open_store(settings))
     if args.json:

@@ -22,9 +22,24 @@ from handledare.sync.share import (
     Share,
     ShareFiles,
     ShareUnavailable,
+    WorkstationClash,
     machine_fingerprint,
 )
-from handledare.sync.status import ShareStatus
+from handledare.sync.status import ShareStatus, WorkstationStatus
+
+# What the app and the command line meet of sync, through this service.
+__all__ = [
+    "ShareStatus",
+    "ShareUnavailable",
+    "SyncReport",
+    "WorkstationClash",
+    "WorkstationStatus",
+    "describe_offset",
+    "publish_template",
+    "share_status",
+    "sync_now",
+    "waiting_changes",
+]
 
 
 def sync_now(
@@ -111,3 +126,17 @@ def _import_published_templates(store: Store, share: Share, report: SyncReport) 
 def waiting_changes(store: Store) -> int:
     """Local changes not yet on the share."""
     return journal.waiting_count(store)
+
+
+def describe_offset(seconds: float) -> str:
+    """A clock offset as people say it: "3 min ahead", "40 s behind", "in step"."""
+    size = abs(seconds)
+    if size < 2:
+        return _("in step")
+    if size < 120:
+        amount = _("{n} s").format(n=round(size))
+    elif size < 7200:
+        amount = _("{n} min").format(n=round(size / 60))
+    else:
+        amount = _("{n} h").format(n=round(size / 3600))
+    return (_("{amount} ahead") if seconds > 0 else _("{amount} behind")).format(amount=amount)

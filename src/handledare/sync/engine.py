@@ -77,7 +77,8 @@ def run_round(
         own = store.workstation_id
         history = share_view.unsigned_history(store)
         share.reachable()
-        root = open_share(store, share, signer, name, machine, report, dry_run)
+        opened = open_share(store, share, signer, name, machine, dry_run)
+        report.trusted_root, root = opened.pinned_now, opened.root
         listings = {
             workstation_id: share.listing(workstation_id)
             for workstation_id in share.workstation_ids()

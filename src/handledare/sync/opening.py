@@ -8,7 +8,7 @@ and stops, with a message, if format.json ever names another one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from handledare.i18n import _
 from handledare.store import share_view
@@ -18,45 +18,43 @@ from handledare.sync.marker import MarkerProblem, marker_bytes, read_format, rea
 from handledare.sync.share import MARKER, Share, ShareUnavailable
 from handledare.sync.signing import Signer, fingerprint
 
-if TYPE_CHECKING:
-    from handledare.sync.engine import SyncReport
+
+@dataclass
+class Opened:
+    """The root this workstation trusts (workstation, keyid, public; None on a new share in
+    a dry run), and its key's fingerprint when this round pinned another workstation's."""
+
+    root: dict | None
+    pinned_now: str | None = None
 
 
 def open_share(
-    store: Store,
-    share: Share,
-    signer: Signer,
-    name: str,
-    machine: str,
-    report: SyncReport,
-    dry_run: bool,
-) -> dict | None:
-    """The root this workstation trusts (workstation, keyid, public), or None when the share
-    has none yet and this is a dry run."""
+    store: Store, share: Share, signer: Signer, name: str, machine: str, dry_run: bool
+) -> Opened:
     own = store.workstation_id
     pinned = share_view.pinned_root(store)
     data = share.read_marker()
     found = None if data is None else read_format(data)
     if found == FORMAT_VERSION:
-        return _pin(store, share, data, pinned, report)
+        return _pin(store, share, data, pinned)
     if data is not None and found is None:
         raise _untrusted(share, _("format.json is damaged"))
     if found not in (None, LEGACY_FORMAT):
         raise _newer(share, found)
     if pinned is not None and pinned["workstation"] != own:
         if data is None:
-            return pinned  # the root writes format.json again at its next round
+            return Opened(pinned)  # the root writes format.json again at its next round
         raise _untrusted(share, _("format.json names an older format than this share had"))
     if dry_run:
-        return pinned
+        return Opened(pinned)
     mine = {"workstation": own, "keyid": signer.keyid, "public": signer.public}
     marker = marker_bytes(signer, own, FORMAT_VERSION)
     share.write_marker(marker, replace=data is not None)
-    root = _pin(store, share, share.read_marker(), pinned, report)
-    if root == mine and pinned is None:
+    opened = _pin(store, share, share.read_marker(), pinned)
+    if opened.root == mine and pinned is None:
         share_view.approve_founder(store, signer.keyid, signer.public, name, machine)
-        report.trusted_root = None
-    return root
+        return Opened(opened.root)
+    return opened
 
 
 def check_format(share: Share) -> None:
@@ -76,9 +74,7 @@ def _newer(share: Share, found: object) -> ShareUnavailable:
     )
 
 
-def _pin(
-    store: Store, share: Share, data: bytes | None, pinned: dict | None, report: SyncReport
-) -> dict:
+def _pin(store: Store, share: Share, data: bytes | None, pinned: dict | None) -> Opened:
     try:
         found = read_root(data or b"")
     except MarkerProblem as problem:
@@ -86,8 +82,7 @@ def _pin(
     root = {"workstation": found.workstation_id, "keyid": found.keyid, "public": found.public}
     if pinned is None:
         share_view.pin_root(store, root)
-        report.trusted_root = fingerprint(found.keyid)
-        return root
+        return Opened(root, fingerprint(found.keyid))
     if pinned != root:
         raise _untrusted(
             share,
@@ -95,7 +90,7 @@ def _pin(
                 "format.json names another root ({found}) than this workstation trusts ({pinned})"
             ).format(found=fingerprint(found.keyid), pinned=fingerprint(pinned["keyid"])),
         )
-    return root
+    return Opened(root)
 
 
 def _untrusted(share: Share, reason: str) -> ShareUnavailable:

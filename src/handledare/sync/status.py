@@ -12,7 +12,6 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from handledare.i18n import _
 from handledare.store import share_view
 from handledare.store.eventlog import Store
 from handledare.store.share_view import Problem
@@ -98,16 +97,3 @@ def share_status(store: Store) -> ShareStatus:
     if root is not None and root["workstation"] in folders:
         root_name = folders[root["workstation"]].name
     return ShareStatus(rows, problems, root_name)
-
-
-def describe_offset(seconds: float) -> str:
-    """A clock offset as people say it: "3 min ahead", "40 s behind", "in step"."""
-    size = abs(seconds)
-    if size < 2:
-        return _("in step")
-    amount = (
-        _("{n} s").format(n=round(size)) if size < 120 else _("{n} min").format(n=round(size / 60))
-    )
-    if size >= 7200:
-        amount = _("{n} h").format(n=round(size / 3600))
-    return (_("{amount} ahead") if seconds > 0 else _("{amount} behind")).format(amount=amount)

@@ -15,8 +15,7 @@ from handledare.i18n import _, format_relative, ngettext
 from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
-    from handledare.sync.engine import SyncReport
-    from handledare.sync.status import ShareStatus
+    from handledare.services.sync import ShareStatus, SyncReport
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
@@ -56,7 +55,7 @@ class SyncCoordinator:
 
         def round_() -> Outcome:
             from handledare.services import sync
-            from handledare.sync.share import ShareUnavailable, WorkstationClash
+            from handledare.services.sync import ShareUnavailable, WorkstationClash
 
             try:
                 report = sync.sync_now(store, settings)
@@ -117,8 +116,8 @@ class SyncCoordinator:
 
 def _share_notes(status: ShareStatus | None) -> list[str]:
     """What every workstation should know of the share: problems, approvals, skewed clocks."""
-    # Imported here: sync.status loads the store, which the app's start must not wait for.
-    from handledare.sync.status import describe_offset
+    # Imported here: the sync service loads the store, which the app's start must not wait for.
+    from handledare.services.sync import describe_offset
 
     if status is None:
         return []
