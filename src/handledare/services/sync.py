@@ -26,12 +26,14 @@ from handledare.sync.share import (
     machine_fingerprint,
 )
 from handledare.sync.status import ShareStatus, WorkstationStatus
+from handledare.sync.trust import TrustState
 
 # What the app and the command line meet of sync, through this service.
 __all__ = [
     "ShareStatus",
     "ShareUnavailable",
     "SyncReport",
+    "TrustState",
     "WorkstationClash",
     "WorkstationStatus",
     "describe_offset",

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
-from handledare.errors import InputError, NotFoundError
+from handledare.errors import InputError, NotFoundError, WrongPinError
 from handledare.i18n import _
-from handledare.security import require_admin
-from handledare.services.signoff import check_pin
+from handledare.security import require_admin, require_verified_user, verify_pin
+from handledare.services.common import get_row
 from handledare.store import ingest, share_view
 from handledare.store.eventlog import Store
+from handledare.store.tables import UserRow
 from handledare.sync.status import ShareStatus, WorkstationStatus, share_status
 from handledare.sync.trust import TrustState
 from handledare.text import fold
@@ -84,7 +85,9 @@ def _decide(
         last = ingest.applied_up_to(store, [workstation_id]).get(workstation_id, (0, None))
         payload.update(last_sequence=last[0], last_sha256=last[1], reason=reason.strip())
     with store.write(actor.user_id) as tx:
-        check_pin(tx, actor, pin)
+        user = get_row(tx.session, UserRow, require_verified_user(actor))
+        if not verify_pin(pin, user.pin_hash):
+            raise WrongPinError(_("Wrong PIN. Nothing was changed."))
         tx.emit(kind, workstation_id, payload)
 
 

@@ -30,7 +30,7 @@ class TrustState(StrEnum):
 
 
 _LABELS = {
-    TrustState.OWN: N_("this workstation"),
+    TrustState.OWN: N_("here"),
     TrustState.ROOT: N_("approved (set up the share)"),
     TrustState.APPROVED: N_("approved"),
     TrustState.WAITING: N_("waiting for approval"),

@@ -36,6 +36,7 @@ class SyncCoordinator:
         self.running = False
         self.outcome: Outcome | None = None
         self.finished_at: datetime | None = None
+        self.told: set[str] = set()
 
     def start(self) -> None:
         self.app.set_interval(SYNC_EVERY_SECONDS, self.request)
@@ -77,7 +78,25 @@ class SyncCoordinator:
         self.finished_at = self.app.clock()
         if outcome.stopped:
             self.app.show_error(outcome.stopped)
+        self._tell_admin(outcome.status)
         self.show()
+
+    def _tell_admin(self, status: ShareStatus | None) -> None:
+        """An administrator is told once of workstations that wait for their approval."""
+        actor = self.app.actor
+        if status is None or actor is None or not actor.is_admin:
+            return
+        waiting = {w.workstation_id for w in status.waiting}
+        if waiting - self.told:
+            self.app.notify(
+                ngettext(
+                    "{count} workstation waits for your approval: F6 shows it.",
+                    "{count} workstations wait for your approval: F6 shows them.",
+                    len(waiting),
+                ).format(count=len(waiting)),
+                timeout=15,
+            )
+        self.told |= waiting
 
     def _failed(self, message: str) -> None:
         self.running = False
