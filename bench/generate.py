@@ -462,7 +462,7 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
         batch_count += 1
         if group[-1].millis < cutoff:
             local_batches.append(batch)
-    for station in range(len(world.workstations)):
+    for station in range(1, len(world.workstations)):  # workstation 0 writes its own
         card = world.card(station)
         folder = share / "workstations" / card.workstation_id
         folder.mkdir(exist_ok=True)

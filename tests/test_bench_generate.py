@@ -39,8 +39,10 @@ def _tables(database: Path) -> dict[str, list[tuple]]:
 
 
 def _copy(out: Path, folder: Path) -> Path:
+    """The generated data folder: its database and its signing key."""
     folder.mkdir(exist_ok=True)
-    (folder / "handledare.db").write_bytes((out / "data" / "handledare.db").read_bytes())
+    for name in ("handledare.db", "workstation-key.pem"):
+        (folder / name).write_bytes((out / "data" / name).read_bytes())
     return folder / "handledare.db"
 
 
