@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, fields
 
-from sqlmodel import select
-
 from handledare.domain.events import EventType
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
-from handledare.store.tables import ShareProblemRow, ShareWorkstationRow, WorkstationKeyRow
+from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
 
 ROOT_KEY = "share_root"
 HISTORY_KEY = "unsigned_history"
@@ -70,10 +68,16 @@ class Problem:
     first_seen: str
 
 
-def key_decisions(store: Store) -> list[KeyDecision]:
+def _rows(store: Store, table: str, row_type: type) -> list:
+    """Every row of a small table, as plain data (the ORM costs a round a good part of its time)."""
+    columns = [f.name for f in fields(row_type)]
     with store.read() as session:
-        rows = session.exec(select(WorkstationKeyRow)).all()
-        return [KeyDecision(**row.model_dump()) for row in rows]
+        found = connection_of(session).execute(f"SELECT {', '.join(columns)} FROM {table}")
+        return [row_type(*values) for values in found]
+
+
+def key_decisions(store: Store) -> list[KeyDecision]:
+    return _rows(store, "workstation_keys", KeyDecision)
 
 
 def pinned_root(store: Store) -> dict | None:
@@ -114,9 +118,7 @@ def set_unsigned_history(store: Store, history: tuple[int, str] | None) -> None:
 
 
 def folders(store: Store) -> dict[str, Folder]:
-    with store.read() as session:
-        rows = session.exec(select(ShareWorkstationRow)).all()
-        return {row.workstation_id: Folder(**row.model_dump()) for row in rows}
+    return {folder.workstation_id: folder for folder in _rows(store, "share_workstations", Folder)}
 
 
 def save_folders(store: Store, changed: list[Folder]) -> None:
@@ -134,9 +136,7 @@ def save_folders(store: Store, changed: list[Folder]) -> None:
 
 
 def problems(store: Store) -> dict[str, Problem]:
-    with store.read() as session:
-        rows = session.exec(select(ShareProblemRow)).all()
-        return {row.path: Problem(**row.model_dump()) for row in rows}
+    return {problem.path: problem for problem in _rows(store, "share_problems", Problem)}
 
 
 def save_problems(store: Store, added: list[Problem], gone: list[str]) -> None:
@@ -177,8 +177,9 @@ def set_own_clock(store: Store, offset: float, measured: str) -> None:
 
 def _meta_json(store: Store, key: str):
     with store.read() as session:
-        value = get_meta(session, key)
-    return json.loads(value) if value else None
+        found = connection_of(session).execute("SELECT value FROM meta WHERE key = ?", (key,))
+        value = found.fetchone()
+    return json.loads(value[0]) if value and value[0] else None
 
 
 def _set_meta_json(store: Store, key: str, value) -> None:

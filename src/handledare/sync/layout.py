@@ -49,12 +49,15 @@ class Listing:
     temporary: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        # The highest sequence number present (zero-padded, names sort like numbers).
+        self._last = sequence_of(max(self.batches)) if self.batches else 0
+
     def has(self, sequence: int) -> bool:
         return batch_name(sequence) in self.batches
 
     def last(self) -> int:
-        """The highest sequence number present (zero-padded, names sort like numbers)."""
-        return sequence_of(max(self.batches)) if self.batches else 0
+        return self._last
 
     @classmethod
     def of(cls, names: list[str]) -> Listing:
