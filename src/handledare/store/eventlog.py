@@ -72,7 +72,7 @@ class Transaction:
             wall_time=self.wall.isoformat(timespec="milliseconds"),
         )
         self.session.add(row)
-        if projector.project(self.session, [row]).waiting:
+        if projector.project(self.session, [row], local=True):
             raise MissingDependency(f"{event_type} {entity_id}")
         self.emitted.append(row)
         return row

@@ -135,8 +135,8 @@ def _apply_events(tx: Transaction, events: list[StoredEvent]) -> Ingested:
             replay = set(first_stamp)
         else:
             replay = {e for e, stamp in first_stamp.items() if latest.get(e, "") >= stamp}
-    projected = projector.project(session, fresh, replay=replay)
-    return Ingested(new_events=len(fresh), pending_entities=projected.pending)
+    projector.project(session, fresh, replay=replay)
+    return Ingested(new_events=len(fresh), pending_entities=projector.pending_count(session))
 
 
 def _blank_erased(tx: Transaction, events: list[StoredEvent]) -> list[StoredEvent]:

@@ -17,7 +17,6 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
@@ -65,25 +64,31 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
     return register
 
 
-@dataclass(frozen=True)
-class Projected:
-    waiting: set[str]  # entities of this call that wait for events not here yet
-    pending: int  # every entity that waits, this call's and earlier ones
-
-
 def project(
-    session: Session, events: Sequence[Event] = (), replay: Iterable[str] = ()
-) -> Projected:
-    """The one way into the projection.
+    session: Session,
+    events: Sequence[Event] = (),
+    replay: Iterable[str] = (),
+    *,
+    local: bool = False,
+) -> set[str]:
+    """The one way into the projection; returns the entities that wait for events not
+    here yet.
 
     `events` are new (stored in this transaction, in stamp order) and are folded on
     top of what is projected; the entities in `replay` are projected again from all
     their stored events. Entities that wait, now or from before, are tried again once
-    what they refer to is here; those still waiting are remembered as pending.
+    what they refer to is here; those still waiting are remembered as pending. A
+    `local` event (made here, its references checked by the service) only folds: it
+    can free no one, and if it has to wait the caller refuses it.
     """
     again = set(replay)
-    again |= _project_new(session, [row for row in events if row.entity_id not in again])
-    return _retry(session, again)
+    waiting = _project_new(session, [row for row in events if row.entity_id not in again])
+    return waiting if local else _retry(session, again | waiting)
+
+
+def pending_count(session: Session) -> int:
+    """How many entities wait for events of a workstation not read yet."""
+    return session.exec(select(func.count()).select_from(PendingEntityRow)).one()
 
 
 def rebuild(session: Session) -> int:
@@ -229,7 +234,7 @@ def _replay_entity(session: Session, entity_id: str) -> None:
         _apply(session, event)
 
 
-def _retry(session: Session, entity_ids: set[str]) -> Projected:
+def _retry(session: Session, entity_ids: set[str]) -> set[str]:
     """Project these again, and the waiting entities whose references have arrived
     (again and again while that frees more).
 
@@ -248,8 +253,7 @@ def _retry(session: Session, entity_ids: set[str]) -> Projected:
         tried |= todo
         todo = _unblocked(session, pending - tried)
     session.flush()
-    total = session.exec(select(func.count()).select_from(PendingEntityRow)).one()
-    return Projected(waiting=waiting, pending=total)
+    return waiting
 
 
 def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
