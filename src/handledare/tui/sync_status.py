@@ -123,14 +123,33 @@ class SyncCoordinator:
             parts.append(
                 _("Synced {when}").format(when=format_relative(self.finished_at, self.app.clock()))
             )
+        parts += _share_notes(outcome.status)
         if outcome.waiting:
             parts.append(
                 ngettext(
                     "{count} change waiting", "{count} changes waiting", outcome.waiting
                 ).format(count=outcome.waiting)
             )
-        parts += _share_notes(outcome.status)
+        parts += _round_news(outcome.report)
         return " · ".join(parts)
+
+
+def _round_news(report: SyncReport | None) -> list[str]:
+    """What the last round brought, by workstation name; templates it imported."""
+    if report is None:
+        return []
+    news = [
+        ngettext("{count} change from {name}", "{count} changes from {name}", count).format(
+            count=count, name=report.name_of(workstation_id)
+        )
+        for workstation_id, count in sorted(report.received.items())
+        if count
+    ]
+    if report.templates:
+        news.append(
+            _("templates from the share: {names}").format(names=", ".join(report.templates))
+        )
+    return news
 
 
 def _share_notes(status: ShareStatus | None) -> list[str]:
@@ -140,7 +159,12 @@ def _share_notes(status: ShareStatus | None) -> list[str]:
 
     if status is None:
         return []
-    notes = []
+    notes = [
+        _("the clock of {name} is {offset}").format(
+            name=workstation.name, offset=describe_offset(workstation.clock_offset)
+        )
+        for workstation in status.skewed
+    ]
     if status.problems:
         notes.append(
             ngettext(
@@ -157,10 +181,4 @@ def _share_notes(status: ShareStatus | None) -> list[str]:
                 len(status.waiting),
             ).format(count=len(status.waiting))
         )
-    notes += [
-        _("the clock of {name} is {offset}").format(
-            name=workstation.name, offset=describe_offset(workstation.clock_offset)
-        )
-        for workstation in status.skewed
-    ]
     return notes
