@@ -80,7 +80,7 @@ def bare_app(rows: int):
 
 
 def counting(obj, name: str) -> list[int]:
-    """Count calls of a screen's method, to know when it has handled a key."""
+    """Count calls of a screen's or a widget's method, to know when it has handled a key."""
     calls = [0]
     original = getattr(obj, name)
 
@@ -229,9 +229,9 @@ async def session_app(data_dir: Path) -> dict:
 
     from handledare.config import Settings
     from handledare.tui.app import HandledareApp
-    from handledare.tui.screens.home import ROW_LIMIT
     from handledare.tui.screens.overview import OverviewScreen
     from handledare.tui.screens.walkthrough import WalkthroughScreen
+    from handledare.tui.widgets.onboarding_table import ROW_LIMIT, OnboardingTable
 
     manager, supervisor, onboarding_id, rows = _busiest(data_dir)
     marks_before = _mark_count(data_dir, onboarding_id)
@@ -255,7 +255,7 @@ async def session_app(data_dir: Path) -> dict:
         paint = time.perf_counter() - began
         app.screen.query_one("#filter", Input).focus()
         await pilot.pause()
-        filled = counting(app.screen, "_fill")
+        filled = counting(app.screen.query_one(OnboardingTable), "fill")
         filter_keys = [await press(app, key, filled) for key in FILTER_KEYS]
 
         await pilot.press("ctrl+o")

@@ -15,9 +15,9 @@ from handledare.services import onboarding, overview, people, review, signoff, t
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.expiring import ExpiringScreen
-from handledare.tui.screens.home import ROW_LIMIT
 from handledare.tui.screens.overview import OverviewScreen
 from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScreen
+from handledare.tui.widgets.onboarding_table import ROW_LIMIT
 from test_snapshots import WHEN, _fixed_world
 
 from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text

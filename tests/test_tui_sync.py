@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
 from handledare.config import load_settings
+from handledare.domain.actor import Actor
+from handledare.services import people
 from handledare.tui.app import HandledareApp
+from handledare.tui.screens.dialogs import MessageDialog
 from sync_helpers import seed, workstation
 
-from tui_helpers import eventually, settle, sign_in, type_into, widget_text
+from tui_helpers import eventually, on_screen, settle, sign_in, type_into, widget_text
 
 SIZE = (120, 40)
 
@@ -65,3 +69,34 @@ async def test_unreachable_share_is_a_quiet_status_not_an_error(tmp_path: Path):
         text = widget_text(app, "StatusLine")
         assert "ändringar väntar" in text
         assert app.screen.__class__.__name__ == "HomeScreen"
+
+
+async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
+    """Two computers with one workstation id: the copy's round stops, says why, sends nothing."""
+    share = tmp_path / "share"
+    share.mkdir()
+    original = workstation(tmp_path, "data")
+    seed(original)
+    original.sync(share)
+    original.store.close()
+    shutil.copytree(tmp_path / "data", tmp_path / "copy")
+    original = workstation(tmp_path, "data")
+    people.add_unit(original.store, Actor.command_line(), "Från originalet")
+    original.sync(share)
+    original.store.close()
+    copy = workstation(tmp_path, "copy")
+    people.add_unit(copy.store, Actor.command_line(), "Från kopian")
+    copy.store.close()
+    published = sorted(path.name for path in share.rglob("batch-*.jsonl"))
+
+    app = HandledareApp(replace(load_settings(tmp_path / "copy"), share_path=share))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await on_screen(pilot, MessageDialog)
+        assert "en kopia av dess datamapp körs på en annan dator" in widget_text(app, "#message")
+        await pilot.press("enter")
+        await sign_in(pilot, "Anna", "1111")
+        assert "Synken är stoppad" in widget_text(app, "StatusLine")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert "Synken är stoppad" in widget_text(app, "StatusLine")
+    assert sorted(path.name for path in share.rglob("batch-*.jsonl")) == published

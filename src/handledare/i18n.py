@@ -61,6 +61,7 @@ def N_(message: str) -> str:
 
 def language_name(code: str, in_language: str | None = None) -> str:
     """A language's name, in the active language by default: `engelska` for `en` in Swedish."""
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -70,6 +71,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 
 def format_date(value: date) -> str:
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel.dates import format_date as babel_format_date
 
     return babel_format_date(value, format="medium", locale=_active_language)
@@ -77,6 +79,7 @@ def format_date(value: date) -> str:
 
 def format_datetime(value: datetime) -> str:
     """Local date and time, e.g. `22 nov. 2026 14:03` (the 24-hour clock in Swedish)."""
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel.dates import format_time
 
     local = value.astimezone()
@@ -85,6 +88,7 @@ def format_datetime(value: datetime) -> str:
 
 
 def format_relative(value: datetime, now: datetime) -> str:
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel.dates import format_timedelta
 
     delta = value - now

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from handledare.checklists.parser import parse_template
@@ -30,6 +31,7 @@ from handledare.sync.trust import TrustState
 
 # What the app and the command line meet of sync, through this service.
 __all__ = [
+    "RoundOutcome",
     "ShareStatus",
     "ShareUnavailable",
     "SyncReport",
@@ -40,6 +42,7 @@ __all__ = [
     "publish_template",
     "share_status",
     "sync_now",
+    "try_sync",
     "waiting_changes",
 ]
 
@@ -142,3 +145,27 @@ def describe_offset(seconds: float) -> str:
     else:
         amount = _("{n} h").format(n=round(size / 3600))
     return (_("{amount} ahead") if seconds > 0 else _("{amount} behind")).format(amount=amount)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """What a round in the background came to, for the app's status line."""
+
+    report: SyncReport | None = None
+    offline: str | None = None  # the share is out of reach: normal, work goes on locally
+    stopped: str | None = None  # another computer uses this workstation's id: sync stops
+    waiting: int = 0
+    status: ShareStatus | None = None  # what is known of the share, reached or not
+
+
+def try_sync(store: Store, settings: Settings) -> RoundOutcome:
+    """One round, where a share out of reach or an id clash is an outcome to show, not an error."""
+    try:
+        report = sync_now(store, settings)
+    except WorkstationClash as error:
+        return RoundOutcome(stopped=error.message)
+    except ShareUnavailable as error:
+        return RoundOutcome(
+            offline=error.message, waiting=waiting_changes(store), status=share_status(store)
+        )
+    return RoundOutcome(report=report, waiting=report.waiting, status=report.status)

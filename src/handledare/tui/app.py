@@ -27,18 +27,20 @@ from handledare.config import Settings
 from handledare.domain.actor import Actor
 from handledare.domain.clock import Now, utc_now
 from handledare.domain.enums import Role, Theme
+from handledare.errors import EnvironmentProblem
 from handledare.i18n import N_, _
 from handledare.security import SignInGuard
 from handledare.services import sign_in
-from handledare.services.sign_in import StaffName
+from handledare.services.sign_in import StaffName, UserSession
 from handledare.tui.background import in_background
+from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
     from handledare.services.people import User
-    from handledare.store.eventlog import Store
+    from handledare.services.sign_in import Store
 
 GATE = "gate"
 
@@ -91,8 +93,6 @@ class HandledareApp(TranslatedBindings, App):
         The names are one quick read-only query; when the file is new, older or busy
         the start screen stays while the store opens.
         """
-        from handledare.tui.screens.gate import StartScreen
-
         self.push_screen(StartScreen())
         self.set_interval(1.0, self._check_idle)
         if self.store is not None:
@@ -104,8 +104,6 @@ class HandledareApp(TranslatedBindings, App):
         )
 
     def _names_read(self, names: list[StaffName] | None) -> None:
-        from handledare.tui.screens.gate import SignInScreen
-
         if names:
             self.switch_screen(SignInScreen(names))
             self.call_after_refresh(self._open_store)
@@ -113,16 +111,14 @@ class HandledareApp(TranslatedBindings, App):
             self._open_store()
 
     def _open_store(self) -> None:
-        def open_store() -> Store:
-            from handledare.store.eventlog import Store
-
-            return Store.open(self.settings.database_path)
-
-        in_background(self, open_store, self._store_opened, failed=self._store_failed)
+        path = self.settings.database_path
+        in_background(
+            self, lambda: sign_in.open_store(path), self._store_opened, failed=self._store_failed
+        )
 
     def _store_opened(self, store: Store) -> None:
+        # Imported once the store is open: people loads SQLModel, which the start must not wait for.
         from handledare.services import people
-        from handledare.tui.screens.gate import StartScreen
 
         self.store = store
         self._store_ready.set_result(store)
@@ -131,22 +127,31 @@ class HandledareApp(TranslatedBindings, App):
         self.sync.start()
 
     def _store_failed(self, message: str) -> None:
-        from handledare.errors import EnvironmentProblem
-        from handledare.tui.screens.gate import StartScreen
-
         if not self._store_ready.done():
             self._store_ready.set_exception(EnvironmentProblem(message))
         self.switch_screen(StartScreen(problem=message))
 
     def _show_gate(self, has_users: bool) -> None:
+        # Imported when needed: the first-run screen's services load SQLModel.
         from handledare.tui.screens.first_run import FirstRunScreen
-        from handledare.tui.screens.gate import SignInScreen
 
         self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
 
     def store_when_open(self) -> Store:
         """For a worker thread: the store, once it has opened (a PIN typed at once waits)."""
         return self._store_ready.result()
+
+    @property
+    def session(self) -> UserSession:
+        """The signed-in user's store and actor: what the screens behind the sign-in work with."""
+        if self.store is None or self.actor is None:
+            raise RuntimeError("no one is signed in")
+        return UserSession(self.store, self.actor)
+
+    @property
+    def role(self) -> Role | None:
+        """The signed-in user's role, for the keys a screen offers; None while no one is."""
+        return self.actor.role if self.actor is not None else None
 
     @property
     def database_path(self) -> Path:
@@ -164,8 +169,6 @@ class HandledareApp(TranslatedBindings, App):
 
     def signed_in(self, actor: Actor, user: User) -> None:
         """Show the user's own screens: where they left them, or their home screen."""
-        from handledare.tui.screens.home import HomeScreen
-
         self.actor = actor
         self.locked = False
         self.last_input = time.monotonic()
@@ -173,13 +176,20 @@ class HandledareApp(TranslatedBindings, App):
         self.theme = TEXTUAL_THEME.get(user.theme, TEXTUAL_THEME[Theme.DEFAULT])
         mode = self._mode_of(actor.user_id)
         if mode not in self._modes:
-            if actor.role is Role.MANAGER:
-                from handledare.tui.screens.overview import OverviewScreen
-
-                self.add_mode(mode, OverviewScreen)
-            else:
-                self.add_mode(mode, HomeScreen)
+            self.add_mode(mode, self._home_screen(actor.role))
         self.switch_mode(mode)
+
+    @staticmethod
+    def _home_screen(role: Role) -> type[Screen]:
+        """A manager starts on the overview, everyone else on their list of substitutes."""
+        # Imported at sign-in, only the one needed: they load the services, and SQLModel.
+        if role is Role.MANAGER:
+            from handledare.tui.screens.overview import OverviewScreen
+
+            return OverviewScreen
+        from handledare.tui.screens.home import HomeScreen
+
+        return HomeScreen
 
     def apply_language(self, language: str) -> None:
         i18n.set_language(language)
@@ -188,8 +198,6 @@ class HandledareApp(TranslatedBindings, App):
 
     def action_lock(self) -> None:
         """Hide everything personal; the user's screens wait in their mode."""
-        from handledare.tui.screens.gate import LockScreen
-
         if self.actor is None or self.locked:
             return
         self.locked = True
@@ -197,8 +205,6 @@ class HandledareApp(TranslatedBindings, App):
         self.switch_screen(LockScreen(self.actor))
 
     def action_sign_out(self) -> None:
-        from handledare.tui.screens.gate import SignInScreen
-
         if self.actor is None:
             return
         mode = self._mode_of(self.actor.user_id)
@@ -247,11 +253,13 @@ class HandledareApp(TranslatedBindings, App):
     # ----- messages, help, palette ----------------------------------------------
 
     def show_error(self, message: str) -> None:
+        # Imported when first shown: the dialogs load DataTable, which the sign-in does not use.
         from handledare.tui.screens.dialogs import MessageDialog
 
         self.push_screen(MessageDialog(message))
 
     def action_help(self) -> None:
+        # Imported when first shown: the dialogs load DataTable, which the sign-in does not use.
         from handledare.tui.screens.dialogs import HelpDialog
 
         if not isinstance(self.screen, HelpDialog):
@@ -291,9 +299,10 @@ class HandledareApp(TranslatedBindings, App):
     async def action_toggle_theme(self) -> None:
         if self.actor is None:
             return
+        # Imported here, after sign-in: people loads SQLModel, which the start must not wait for.
         from handledare.services import people
 
         chosen = Theme.DEFAULT if self.theme == HIGH_CONTRAST.name else Theme.HIGH_CONTRAST
         self.theme = TEXTUAL_THEME[chosen]
-        actor = self.actor
-        in_background(self, lambda: people.set_theme(self.store, actor, chosen))
+        store, actor = self.session
+        in_background(self, lambda: people.set_theme(store, actor, chosen))

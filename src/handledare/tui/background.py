@@ -7,8 +7,8 @@ message in the user's language, and whatever the user had typed stays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 from textual.dom import DOMNode
 from textual.worker import Worker, get_current_worker
@@ -51,3 +51,50 @@ def in_background(
         app.call_from_thread(failed or app.show_error, message)
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+class LatestRead(Generic[T]):
+    """A screen's list read again whenever it may have changed, one read at a time.
+
+    A screen is told more than once that it is shown, and a list of thousands
+    takes a while to read: a request while a read runs asks for one more after
+    it. Each read first asks for the data's version and skips the rest when
+    nothing has changed since the last one it delivered.
+    """
+
+    def __init__(self, node: DOMNode, done: Callable[[T], None], *, group: str) -> None:
+        self.node = node
+        self.done = done
+        self.group = group
+        self._running = False
+        self._next: tuple[Callable[[], Hashable], Callable[[], T]] | None = None
+        self._known: Hashable = None
+
+    def request(self, version: Callable[[], Hashable], read: Callable[[], T]) -> None:
+        """In a worker: `version()`, then `read()` unless the version is the one last read."""
+        if self._running:
+            self._next = (version, read)
+            return
+        self._running = True
+        known = self._known
+
+        def job() -> tuple[Hashable, T | None]:
+            current = version()
+            return current, None if current == known else read()
+
+        in_background(self.node, job, self._read, failed=self._failed, group=self.group)
+
+    def _read(self, result: tuple[Hashable, T | None]) -> None:
+        self._running = False
+        version, data = result
+        if data is not None:
+            self._known = version
+            self.done(data)
+        pending, self._next = self._next, None
+        if pending is not None:
+            self.request(*pending)
+
+    def _failed(self, message: str) -> None:
+        self._running = False
+        self._next = None
+        self.node.app.show_error(message)

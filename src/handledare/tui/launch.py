@@ -6,6 +6,7 @@ from handledare.config import Settings
 
 
 def run_app(settings: Settings) -> int:
+    # Imported only to open the app: every other command runs without loading Textual.
     from handledare.tui.app import HandledareApp
 
     HandledareApp(settings).run()

@@ -7,7 +7,6 @@ so and how much is waiting; only a workstation id clash interrupts the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -15,26 +14,18 @@ from handledare.i18n import _, format_relative, ngettext
 from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
-    from handledare.services.sync import ShareStatus, SyncReport
+    from handledare.services.sync import RoundOutcome, ShareStatus, SyncReport
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
-
-
-@dataclass(frozen=True)
-class Outcome:
-    report: SyncReport | None = None
-    offline: str | None = None
-    stopped: str | None = None
-    waiting: int = 0
-    status: ShareStatus | None = None
 
 
 class SyncCoordinator:
     def __init__(self, app):
         self.app = app
         self.running = False
-        self.outcome: Outcome | None = None
+        self.outcome: RoundOutcome | None = None
+        self.failed = False
         self.finished_at: datetime | None = None
         self.told: set[str] = set()
 
@@ -54,27 +45,18 @@ class SyncCoordinator:
         self.show()
         store, settings = app.store, app.settings
 
-        def round_() -> Outcome:
+        def round_() -> RoundOutcome:
+            # Imported in the worker: services.sync loads SQLModel, which the start never waits for.
             from handledare.services import sync
-            from handledare.services.sync import ShareUnavailable, WorkstationClash
 
-            try:
-                report = sync.sync_now(store, settings)
-            except WorkstationClash as error:
-                return Outcome(stopped=error.message)
-            except ShareUnavailable as error:
-                return Outcome(
-                    offline=error.message,
-                    waiting=sync.waiting_changes(store),
-                    status=sync.share_status(store),
-                )
-            return Outcome(report=report, waiting=report.waiting, status=report.status)
+            return sync.try_sync(store, settings)
 
         in_background(app, round_, self._finished, failed=self._failed, group="sync")
 
-    def _finished(self, outcome: Outcome) -> None:
+    def _finished(self, outcome: RoundOutcome) -> None:
         self.running = False
         self.outcome = outcome
+        self.failed = False
         self.finished_at = self.app.clock()
         if outcome.stopped:
             self.app.show_error(outcome.stopped)
@@ -98,9 +80,11 @@ class SyncCoordinator:
             )
         self.told |= waiting
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, _message: str) -> None:
+        """Whatever went wrong, the status line says what it says of a share out of reach."""
         self.running = False
-        self.outcome = Outcome(offline=message)
+        self.outcome = None
+        self.failed = True
         self.show()
 
     def show(self) -> None:
@@ -111,6 +95,8 @@ class SyncCoordinator:
             return _("Sync: no share is configured")
         if self.running:
             return _("Syncing …")
+        if self.failed:
+            return _("Share not reachable: working offline")
         outcome = self.outcome
         if outcome is None:
             return ""

@@ -12,6 +12,7 @@ from handledare.i18n import N_, _, current_language, format_date, ngettext
 from handledare.services import overview
 from handledare.text import printable
 from handledare.tui.background import in_background
+from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -39,7 +40,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
         table = self.query_one("#expiring", DataTable)
         table.add_columns(_("Expires"), _("Name"), _("Item"), _("Unit"))
         table.focus()
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         today = self.app.clock().date()
         in_background(self, lambda: overview.expiring_items(store, actor, today), self._loaded)
 
@@ -68,8 +69,6 @@ class ExpiringScreen(TranslatedBindings, Screen):
         )
 
     def action_open(self) -> None:
-        from handledare.tui.screens.person_review import PersonReviewScreen
-
         table = self.query_one("#expiring", DataTable)
         if table.row_count:
             item = self.items[table.cursor_row]

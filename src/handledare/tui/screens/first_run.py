@@ -13,6 +13,7 @@ from handledare.i18n import _
 from handledare.security import pin_problem
 from handledare.services import people, templates
 from handledare.tui.background import in_background
+from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.pin_input import PinInput
 
 
@@ -76,7 +77,5 @@ class FirstRunScreen(Screen):
         in_background(self, create, self._created, failed=self.query_one("#message", Label).update)
 
     def _created(self, _result: None) -> None:
-        from handledare.tui.screens.gate import SignInScreen
-
         self.app.notify(_("The administrator has been created. Sign in with your PIN."))
         self.app.switch_screen(SignInScreen())

@@ -96,7 +96,7 @@ class PersonForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
 
         def load():
             units = [u for u in people.list_units(store) if actor.covers_unit(u.id)]
@@ -147,7 +147,7 @@ class PersonForm(Form):
             ok = False
         if not ok:
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
 
         def create() -> str:
             person = people.add_person(store, actor, name, unit, start, employment, number)
@@ -174,7 +174,7 @@ class StartOnboardingForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: templates.newest_templates(store), self._loaded)
 
     def _loaded(self, newest) -> None:
@@ -190,7 +190,7 @@ class StartOnboardingForm(Form):
         if template == Select.NULL:
             self.field_error("template", _("Choose a checklist."))
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         in_background(
             self,
             lambda: onboarding.start_onboarding(store, actor, self.person_id, template),
@@ -233,7 +233,7 @@ class UserForm(Form):
             yield from self.buttons()
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: people.list_units(store), self._loaded)
         self.query_one("#name", Input).focus()
 
@@ -262,7 +262,7 @@ class UserForm(Form):
             ok = False
         if not ok:
             return
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         in_background(
             self,
             lambda: people.add_user(store, actor, name, role, pin, units, language).id,

@@ -65,6 +65,7 @@ class PinAttempt:
         self.pin.value = ""
 
         def attempt():
+            # Imported in the worker: people loads SQLModel, which the sign-in never waits for.
             from handledare.services import people
 
             store = app.store_when_open()

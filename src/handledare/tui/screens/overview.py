@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Label, Select, Sparkline, Static
 
+from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
-from handledare.i18n import N_, _, format_relative
+from handledare.i18n import N_, _
 from handledare.services import overview, review
-from handledare.services.overview import OnboardingSummary
+from handledare.services.overview import MonthCount, OnboardingSummary
 from handledare.text import fold, printable
-from handledare.tui.screens.home import HomeScreen, Listed, listed, name_cell
+from handledare.tui.background import LatestRead
+from handledare.tui.screens.onboarding_list import OnboardingListActions
+from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.onboarding_table import (
+    DAYS,
+    LAST_ACTIVITY,
+    NAME,
+    REQUIRED_LEFT,
+    UNIT,
+    Column,
+    Listed,
+    OnboardingTable,
+    listed,
+)
 from handledare.tui.widgets.status_line import StatusLine
+
+if TYPE_CHECKING:
+    from handledare.services.sign_in import Store
 
 STATUS_STYLE = {
     ReviewStatus.NOT_STARTED: "dim",
@@ -27,36 +45,67 @@ STATUS_STYLE = {
     ReviewStatus.APPROVED: "green",
     ReviewStatus.HAS_EXPIRED: "bold red",
 }
+STATUS_RANK = {status: index for index, status in enumerate(ReviewStatus)}
 
 
-class OverviewScreen(HomeScreen):
-    """Built on the supervisor's home: the same list, more columns and filters."""
+def status_cell(s: OnboardingSummary, today: date) -> Text:
+    status = s.review_status(today)
+    label = status.label
+    if s.approval_override and status is ReviewStatus.APPROVED:
+        label += " " + _("(exception)")
+    return Text(label if s.onboarding_id else _("no checklist"), style=STATUS_STYLE[status])
+
+
+COLUMNS = (
+    NAME,
+    Column(
+        N_("Status"),
+        lambda s, now: status_cell(s, now.date()),
+        lambda r, today: STATUS_RANK[r.summary.review_status(today)],
+    ),
+    Column(
+        N_("Signed"),
+        lambda s, now: Text(f"{s.percent} %" if s.onboarding_id else "", justify="right"),
+        lambda r, today: r.summary.percent,
+    ),
+    REQUIRED_LEFT,
+    DAYS,
+    LAST_ACTIVITY,
+    Column(
+        N_("Supervisor"),
+        lambda s, now: Text(printable(s.supervisor_name or "")),
+        lambda r, today: r.supervisor,
+    ),
+    UNIT,
+)
+
+Loaded = tuple[list[Listed], list[MonthCount], int]
+
+
+class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
+    """The supervisor's list with more columns and filters, counts and a chart above it."""
 
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="open", show=False),
-        Binding("x", "expiring", N_("Expiring"), id="expiring"),
-        Binding("s", "sort", N_("Sort"), id="sort"),
-        Binding("slash", "find", N_("Search"), id="find"),
         Binding("a", "add_person", N_("Add substitute"), id="add-person", show=False),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start", show=False),
-        Binding("escape", "back", N_("Back"), id="back", show=False),
+        Binding("s", "sort", N_("Sort"), id="sort"),
+        Binding("slash", "find", N_("Search"), id="find"),
+        Binding("u", "add_user", N_("Add user"), id="add-user"),
+        Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
+        Binding("x", "expiring", N_("Expiring"), id="expiring"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
+        Binding("escape", "back", N_("Back"), id="back", show=False),
     ]
 
     conflict_count = 0
+    # The unit, status and supervisor chosen when the list was last narrowed to them.
     _filled_with: tuple | None = None
 
-    def columns(self) -> list[str]:
-        return [
-            _("Name"),
-            _("Status"),
-            _("Signed"),
-            _("Required left"),
-            _("Days"),
-            _("Last activity"),
-            _("Supervisor"),
-            _("Unit"),
-        ]
+    def __init__(self) -> None:
+        super().__init__()
+        self.onboardings = OnboardingTable(COLUMNS)
+        self.reads: LatestRead[Loaded] = LatestRead(self, self._loaded, group="home-list")
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -77,26 +126,24 @@ class OverviewScreen(HomeScreen):
                 id="status-filter",
             )
             yield Select([], prompt=_("All supervisors"), id="supervisor-filter")
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
-        yield Label("", id="count", classes="muted")
+        yield self.onboardings
         yield StatusLine()
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
             return len(self.app.screen_stack) > 1
-        if action == "overview":
-            return False
         return super().check_action(action, parameters)
 
-    def load(self, store, actor, today: date):
+    def read(self, store: Store, actor: Actor, today: date) -> Loaded:
+        """The list, the chart and the count of conflicts."""
         return (
             listed(overview.list_onboardings(store, actor)),
             overview.started_and_approved(store, actor, today),
             len(review.list_conflicts(store, actor)),
         )
 
-    def _loaded(self, loaded) -> None:
+    def _loaded(self, loaded: Loaded) -> None:
         rows, months, self.conflict_count = loaded
         summaries = [row.summary for row in rows]
         self._refill_choices("#unit-filter", {s.unit_name for s in summaries})
@@ -111,7 +158,9 @@ class OverviewScreen(HomeScreen):
                 approved=sum(m.approved for m in months),
             )
         )
-        super()._loaded(rows)
+        self._narrow()
+        self.onboardings.show(rows)
+        self._show_counts(summaries)
 
     def _refill_choices(self, selector: str, names: set[str]) -> None:
         """Offer what is in the list now; keep the chosen value if it is still there."""
@@ -124,9 +173,9 @@ class OverviewScreen(HomeScreen):
     @on(Select.Changed)
     def _choice_changed(self) -> None:
         """New choices report a change too; the list is filled again only for a real one."""
-        chosen = self._chosen()
-        if chosen != self._filled_with:
-            self._fill()
+        if self._chosen() != self._filled_with:
+            self._narrow()
+            self.onboardings.fill()
 
     def _chosen(self) -> tuple:
         return tuple(
@@ -134,68 +183,31 @@ class OverviewScreen(HomeScreen):
             for name in ("unit", "status", "supervisor")
         )
 
-    def watch_rows(self) -> None:
-        """The counts are of everything loaded, so they change with the list, not the filter."""
-        super().watch_rows()
-        today = self.app.clock().date()
-        counts = overview.status_counts([row.summary for row in self.rows], today)
-        parts = [f"{status.label.capitalize()}: {counts[status]}" for status in ReviewStatus]
-        if self.conflict_count:
-            parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
-        self.query_one("#status-counts", Static).update(" · ".join(parts))
-
-    def _row_filter(self) -> Callable[[OnboardingSummary], bool] | None:
-        """The chosen unit, status and supervisor; remembered as what the list shows."""
+    def _narrow(self) -> None:
+        """The list shows only the chosen unit, status and supervisor."""
         self._filled_with = unit, status, supervisor = self._chosen()
         if unit == status == supervisor == Select.NULL:
-            return None
-        today = self.app.clock().date()
-        return lambda s: (
+            self.onboardings.narrowing = None
+            return
+        self.onboardings.narrowing = lambda s, today: (
             unit in (Select.NULL, s.unit_name)
             and status in (Select.NULL, s.review_status(today).value)
             and supervisor in (Select.NULL, s.supervisor_name)
         )
 
-    def _cells(self, s: OnboardingSummary, today: date, now: datetime) -> list:
-        status = s.review_status(today)
-        label = status.label
-        if s.approval_override and status is ReviewStatus.APPROVED:
-            label += " " + _("(exception)")
-        return [
-            name_cell(s, today),
-            Text(label if s.onboarding_id else _("no checklist"), style=STATUS_STYLE[status]),
-            Text(f"{s.percent} %" if s.onboarding_id else "", justify="right"),
-            Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
-            Text(str((today - s.started_at.date()).days), justify="right"),
-            Text(format_relative(s.last_activity, now)),
-            Text(printable(s.supervisor_name or "")),
-            Text(printable(s.unit_name)),
-        ]
-
-    def sort_keys(self) -> list[Callable[[Listed], object]]:
-        today = self.app.clock().date()
-        rank = {status: index for index, status in enumerate(ReviewStatus)}
-        return [
-            lambda r: r.name,
-            lambda r: rank[r.summary.review_status(today)],
-            lambda r: r.summary.percent,
-            lambda r: r.summary.required_open,
-            lambda r: r.summary.started_at,
-            lambda r: r.summary.last_activity,
-            lambda r: r.supervisor,
-            lambda r: r.unit,
-        ]
+    def _show_counts(self, summaries: list[OnboardingSummary]) -> None:
+        """Of everything loaded, so they change with the list, not the filter."""
+        counts = overview.status_counts(summaries, self.app.clock().date())
+        parts = [f"{status.label.capitalize()}: {counts[status]}" for status in ReviewStatus]
+        if self.conflict_count:
+            parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
+        self.query_one("#status-counts", Static).update(" · ".join(parts))
 
     def action_open(self) -> None:
-        summary = self._selected_summary()
-        if summary is None:
-            return
-        if summary.onboarding_id is None:
-            self.action_start_onboarding()
-            return
+        # Imported when first opened: the first paint after sign-in does not wait for it.
         from handledare.tui.screens.person_review import PersonReviewScreen
 
-        self.app.push_screen(PersonReviewScreen(summary.onboarding_id))
+        self.open_selected(PersonReviewScreen)
 
     def action_back(self) -> None:
         self.app.pop_screen()

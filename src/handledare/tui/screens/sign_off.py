@@ -91,7 +91,8 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             error.update(_("Enter your PIN to sign."))
             pin_input.focus()
             return
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        store, actor = self.app.session
+        oid = self.onboarding_id
         keys = [item.key for item, _mark in self.items]
         in_background(
             self,

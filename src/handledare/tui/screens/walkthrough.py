@@ -19,8 +19,8 @@ from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
-from handledare.tui.screens import item_view
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets import item_view
 from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)

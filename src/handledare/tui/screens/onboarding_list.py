@@ -1,0 +1,131 @@
+"""What the supervisor's home and the manager's overview share besides the table itself.
+
+Not a screen but a mixin, as `TranslatedBindings` is one: reading the list
+when the screen is shown, and what the keys, the filter field and a chosen
+row do. Each screen composes the onboarding table, says what it reads and
+which keys it offers, and opens a row its own way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+from textual.widgets import Input
+
+from handledare.domain.actor import Actor
+from handledare.domain.enums import Role
+from handledare.i18n import _
+from handledare.services import overview, people
+from handledare.text import printable
+from handledare.tui.background import LatestRead, in_background
+from handledare.tui.widgets.onboarding_table import OnboardingTable
+
+if TYPE_CHECKING:
+    from handledare.services.sign_in import Store
+
+
+class OnboardingListActions:
+    """For a screen that gives `onboardings`, `reads`, `read` and `action_open`."""
+
+    onboardings: OnboardingTable
+    reads: LatestRead
+
+    def read(self, store: Store, actor: Actor, today: date) -> object:
+        """What the screen shows, read (and folded) in a worker thread."""
+        raise NotImplementedError
+
+    def action_open(self) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        """Read again if anything changed; only while someone is signed in."""
+        if self.app.role is None:
+            return
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        self.reads.request(
+            lambda: (overview.data_version(store), today), lambda: self.read(store, actor, today)
+        )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add_user", "add_unit"):
+            return self.app.role is Role.ADMIN
+        return True
+
+    def on_mount(self) -> None:
+        actor = self.app.session.actor
+        self.sub_title = f"{printable(actor.name)} · {actor.role.label}"
+        self.onboardings.table.focus()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.onboardings.filter_by(event.value)
+
+    def on_input_submitted(self) -> None:
+        self.onboardings.table.focus()
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_open()
+
+    def open_selected(self, screen_for: Callable[[str], Screen]) -> None:
+        """The chosen onboarding on the screen given, or a new checklist where it has none."""
+        summary = self.onboardings.selected_summary()
+        if summary is None:
+            return
+        if summary.onboarding_id is None:
+            self.action_start_onboarding()
+            return
+        self.app.push_screen(screen_for(summary.onboarding_id))
+
+    def action_sort(self) -> None:
+        self.onboardings.sort_next()
+
+    def action_find(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_expiring(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.expiring import ExpiringScreen
+
+        self.app.push_screen(ExpiringScreen())
+
+    def action_add_person(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.forms import PersonForm
+
+        self.app.push_screen(PersonForm())
+
+    def action_start_onboarding(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.forms import StartOnboardingForm
+
+        summary = self.onboardings.selected_summary()
+        if summary is not None:
+            self.app.push_screen(StartOnboardingForm(summary.person_id, summary.person_name))
+
+    def action_add_user(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.forms import UserForm
+
+        self.app.push_screen(UserForm())
+
+    def action_add_unit(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.dialogs import TextPrompt
+
+        def save(name: str | None) -> None:
+            if name:
+                store, actor = self.app.session
+                in_background(
+                    self,
+                    lambda: people.add_unit(store, actor, name),
+                    lambda unit: self.app.notify(_("The unit has been added.")),
+                )
+
+        self.app.push_screen(TextPrompt(_("Add unit"), _("The unit's name")), save)

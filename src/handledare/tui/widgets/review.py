@@ -1,0 +1,219 @@
+"""What the manager's review of one substitute shows: the facts, the items, history, conflicts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual.content import Content
+from textual.widgets import DataTable, Static
+
+from handledare.domain.events import EventType
+from handledare.i18n import _, current_language, format_date, format_datetime, ngettext
+from handledare.services.onboarding import HistoryEntry, ItemState, Progress
+from handledare.services.review import Conflict
+from handledare.text import printable
+from handledare.tui.widgets import item_view
+
+
+class ReviewFacts(Static):
+    """Checklist and progress, approval, expiry, the last acknowledgement, conflicts to see to."""
+
+    def __init__(self) -> None:
+        super().__init__("", id="facts")
+
+    def show(
+        self,
+        progress: Progress,
+        history: list[HistoryEntry],
+        conflicts: list[Conflict],
+        names: dict[str, str],
+        today: date,
+    ) -> None:
+        # Every name in the facts is already made printable; only the line breaks are ours.
+        self.update(Content("\n".join(self._lines(progress, history, conflicts, names, today))))
+
+    @staticmethod
+    def _lines(
+        progress: Progress,
+        history: list[HistoryEntry],
+        conflicts: list[Conflict],
+        names: dict[str, str],
+        today: date,
+    ) -> list[str]:
+        language = current_language()
+        lines = [
+            _("{checklist}, version {version} · {signed} of {total} signed ({percent} %)").format(
+                checklist=progress.template.title.get(language),
+                version=progress.template.version,
+                signed=progress.signed_count,
+                total=progress.total,
+                percent=progress.percent,
+            )
+        ]
+        if progress.approved_at:
+            approval = _("Approved to work alone {when} by {name}.").format(
+                when=format_datetime(progress.approved_at),
+                name=printable(names.get(progress.approved_by, "?")),
+            )
+            if progress.approval_override:
+                approval += " " + _("Exception with required items open: {reason}").format(
+                    reason=printable(progress.approval_override)
+                )
+            lines.append(approval)
+        elif progress.required_open:
+            lines.append(
+                ngettext(
+                    "Not approved: {count} required item is still open.",
+                    "Not approved: {count} required items are still open.",
+                    len(progress.required_open),
+                ).format(count=len(progress.required_open))
+            )
+        else:
+            lines.append(_("Every required item is signed: ready for approval."))
+        day = today.isoformat()
+        expired = [
+            s for s in progress.states.values() if s.signed and s.expires_on and s.expires_on < day
+        ]
+        if expired:
+            lines.append(
+                ngettext(
+                    "⚠ {count} signed item has expired and must be gone through again.",
+                    "⚠ {count} signed items have expired and must be gone through again.",
+                    len(expired),
+                ).format(count=len(expired))
+            )
+        acknowledged = [e for e in history if e.type is EventType.ACKNOWLEDGED]
+        if acknowledged:
+            last = acknowledged[-1]
+            lines.append(
+                _("Last acknowledged {when} by the substitute as {name}.").format(
+                    when=format_datetime(last.at), name=printable(last.data["typed_name"])
+                )
+            )
+        if conflicts:
+            lines.append(
+                ngettext(
+                    "⚠ {count} conflict from sync to look at (c).",
+                    "⚠ {count} conflicts from sync to look at (c).",
+                    len(conflicts),
+                ).format(count=len(conflicts))
+            )
+        return lines
+
+
+class ReviewTable(DataTable):
+    """A table of the review whose rows are read by key."""
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+
+class ItemsTable(ReviewTable):
+    """Every item: its state, when it expires, who signed it, when and where."""
+
+    def __init__(self) -> None:
+        super().__init__("items")
+
+    def on_mount(self) -> None:
+        self.add_columns(
+            "", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")
+        )
+
+    def show(self, progress: Progress, names: dict[str, str], here: str, today: date) -> None:
+        """The rows again, the cursor on the same row as before."""
+        language = current_language()
+        chosen = self.cursor_row
+        self.clear()
+        for item in progress.template.items():
+            state = progress.states.get(item.key)
+            signed = state is not None and state.signed
+            expires = ""
+            if signed and state.expires_on:
+                day = date.fromisoformat(state.expires_on)
+                expires = Text(format_date(day), style="bold red" if day < today else "")
+            self.add_row(
+                item_view.marker(state),
+                item.title.get(language),
+                Text(self._state_text(state)),
+                expires,
+                printable(names.get(state.signed_by, "?")) if signed else "",
+                format_datetime(state.signed_at) if signed else "",
+                self._workstation(state.signed_workstation, here) if signed else "",
+                key=item.key,
+            )
+        self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
+
+    @staticmethod
+    def _state_text(state: ItemState | None) -> str:
+        if state is None or (state.mark is None and not state.signed):
+            return _("open")
+        if state.signed:
+            return _("signed off")
+        return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
+
+    @staticmethod
+    def _workstation(workstation_id: str | None, here: str) -> str:
+        if workstation_id == here:
+            return _("here")
+        return (workstation_id or "")[:8]
+
+
+class HistoryTable(ReviewTable):
+    """Everything that happened to the onboarding, oldest first."""
+
+    def __init__(self) -> None:
+        super().__init__("history-table")
+
+    def on_mount(self) -> None:
+        self.add_columns(_("When"), _("Who"), _("Item"), _("What"))
+
+    def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
+        language = current_language()
+        self.clear()
+        for entry in history:
+            key = entry.data.get("item_key")
+            self.add_row(
+                format_datetime(entry.at),
+                item_view.who(entry, names),
+                progress.template.item(key).title.get(language) if key else "",
+                item_view.what(entry, whole=True),
+                key=entry.id,
+            )
+
+
+class ConflictTable(ReviewTable):
+    """Edits from sync made without seeing each other, side by side."""
+
+    def __init__(self) -> None:
+        super().__init__("conflict-table")
+
+    def on_mount(self) -> None:
+        self.add_columns(_("Item"), _("This edit"), _("Made without seeing"))
+
+    def show(
+        self,
+        progress: Progress,
+        conflicts: list[Conflict],
+        history: list[HistoryEntry],
+        names: dict[str, str],
+    ) -> None:
+        language = current_language()
+        by_id = {entry.id: entry for entry in history}
+        self.clear()
+        for conflict in conflicts:
+            self.add_row(
+                progress.template.item(conflict.item_key).title.get(language),
+                self._event_line(by_id.get(conflict.event_id), names),
+                self._event_line(by_id.get(conflict.other_event_id), names),
+                key=conflict.key,
+            )
+
+    @staticmethod
+    def _event_line(entry: HistoryEntry | None, names: dict[str, str]) -> str:
+        return item_view.describe(entry, names) if entry else _("(not here)")
