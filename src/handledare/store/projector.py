@@ -3,7 +3,7 @@
 Everything here is a pure function of the event and the tables, with no
 clock and no randomness, so replaying the log rebuilds identical tables.
 Onboardings, nearly all of the events, are projected in bulk by
-`onboarding_projection`; the rest one event at a time through the ORM.
+`onboarding_projection`; the rest one event at a time by `entity_rows`.
 
 Events from other workstations can arrive in any order. An entity that gets
 an event older than what is projected for it, or that refers to something not
@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from handledare.domain.events import EventType
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
+from handledare.store.entity_rows import HANDLERS, handles, person_fields, required, unit_fields
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
@@ -35,17 +36,11 @@ from handledare.store.tables import (
     PendingEntityRow,
     PersonRow,
     StoredEvent,
-    TemplateRow,
-    UnitRow,
-    UserRow,
-    UserUnitRow,
     WorkstationKeyRow,
 )
 from handledare.store.templates import MissingDependency
 
 Event = EventRow | StoredEvent
-Handler = Callable[[Session, EventRow, dict], None]
-_HANDLERS: dict[str, Handler] = {}
 
 # Entities are replayed in this order, so that what others refer to exists first.
 _ENTITY_ORDER = {
@@ -54,14 +49,6 @@ _ENTITY_ORDER = {
     EventType.PERSON_CREATED: 2,
     EventType.TEMPLATE_IMPORTED: 3,
 }
-
-
-def handles(event_type: EventType) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        _HANDLERS[event_type.value] = handler
-        return handler
-
-    return register
 
 
 def project(
@@ -112,7 +99,7 @@ def _apply(session: Session, row: Event) -> None:
         if row.type in ONBOARDING_EVENTS:
             _project_or_raise(session, [row])
             return
-        handler = _HANDLERS.get(row.type)
+        handler = HANDLERS.get(row.type)
         if handler is not None:
             handler(session, row, json.loads(row.payload))
         session.flush()
@@ -177,7 +164,7 @@ def _insert_new_units_and_people(
     units = [
         r for r in creations if r.type == EventType.UNIT_CREATED and r.entity_id not in present
     ]
-    _insert(connection, "units", [_unit_fields(r, json.loads(r.payload)) for r in units])
+    _insert(connection, "units", [unit_fields(r, json.loads(r.payload)) for r in units])
     people = [
         (r, json.loads(r.payload))
         for r in creations
@@ -188,7 +175,7 @@ def _insert_new_units_and_people(
     _insert(
         connection,
         "people",
-        [_person_fields(r, d) for r, d in people if r.entity_id not in waiting],
+        [person_fields(r, d) for r, d in people if r.entity_id not in waiting],
     )
     inserted = {r.entity_id for r in units} | ({r.entity_id for r, _d in people} - waiting)
     return inserted, waiting
@@ -336,13 +323,6 @@ def _unblocked(session: Session, waiting: set[str]) -> set[str]:
     }
 
 
-def _required(session: Session, row_type: type, key) -> object:
-    found = session.get(row_type, key)
-    if found is None:
-        raise MissingDependency(f"{row_type.__tablename__} {key}")
-    return found
-
-
 def fill_missing_counts(session: Session) -> int:
     """Compute the counts of onboardings projected before the counts were kept."""
     ids = session.exec(select(OnboardingRow.id).where(OnboardingRow.item_count.is_(None))).all()
@@ -356,153 +336,13 @@ def fill_missing_counts(session: Session) -> int:
     return len(ids)
 
 
-@handles(EventType.UNIT_CREATED)
-def _unit_created(session: Session, row: EventRow, data: dict) -> None:
-    if session.get(UnitRow, row.entity_id) is None:
-        session.add(UnitRow(**_unit_fields(row, data)))
-
-
-def _unit_fields(row: EventRow, data: dict) -> dict:
-    return {"id": row.entity_id, "name": data["name"], "created_at": row.wall_time}
-
-
-@handles(EventType.USER_CREATED)
-def _user_created(session: Session, row: EventRow, data: dict) -> None:
-    """Also resets an existing user to how they were created, for a replay."""
-    user = session.get(UserRow, row.entity_id)
-    if user is None:
-        user = UserRow(id=row.entity_id, created_at=row.wall_time, **_user_fields(data))
-        session.add(user)
-    else:
-        for field, value in _user_fields(data).items():
-            setattr(user, field, value)
-        user.theme = "default"
-    for link in session.exec(select(UserUnitRow).where(UserUnitRow.user_id == row.entity_id)):
-        session.delete(link)
-    session.flush()
-    for unit_id in data["unit_ids"]:
-        session.add(UserUnitRow(user_id=row.entity_id, unit_id=unit_id))
-
-
-def _user_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("name", "role", "pin_hash", "language")}
-
-
-@handles(EventType.USER_PIN_CHANGED)
-def _user_pin_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.pin_hash = data["pin_hash"]
-
-
-@handles(EventType.USER_LANGUAGE_CHANGED)
-def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.language = data["language"]
-
-
-@handles(EventType.USER_THEME_CHANGED)
-def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.theme = data["theme"]
-
-
-@handles(EventType.PERSON_CREATED)
-def _person_created(session: Session, row: EventRow, data: dict) -> None:
-    existing = session.get(PersonRow, row.entity_id)
-    if existing is not None:
-        existing.name = data["name"]
-        existing.employee_number = data.get("employee_number")
-        return
-    session.add(PersonRow(**_person_fields(row, data)))
-
-
-def _person_fields(row: EventRow, data: dict) -> dict:
-    return {
-        "id": row.entity_id,
-        "name": data["name"],
-        "unit_id": data["unit_id"],
-        "employment_type": data["employment_type"],
-        "start_date": data["start_date"],
-        "employee_number": data.get("employee_number"),
-        "created_at": row.wall_time,
-    }
-
-
 @handles(EventType.PERSON_ERASED)
 def _person_erased(session: Session, row: EventRow, data: dict) -> None:
     """Blank the person's data in the log, then project their onboardings again from it."""
     entities, batches = erasure.erase(session, row.entity_id)
     erasure.mark_rewrite(session, batches)
-    person = _required(session, PersonRow, row.entity_id)
+    person = required(session, PersonRow, row.entity_id)
     person.name = erasure.ERASED
     person.employee_number = None
     for entity_id in sorted(entities - {row.entity_id}):
         _replay_entity(session, entity_id)
-
-
-@handles(EventType.TEMPLATE_IMPORTED)
-def _template_imported(session: Session, row: EventRow, data: dict) -> None:
-    """Several workstations may import the same version; the first by stamp order counts."""
-    template = data["template"]
-    fields = {
-        "title_sv": template["title"]["sv"],
-        "content": json.dumps(template, ensure_ascii=False, sort_keys=True),
-        "content_hash": data["content_hash"],
-        "imported_at": row.wall_time,
-    }
-    existing = session.get(TemplateRow, (template["id"], template["version"]))
-    if existing is None:
-        session.add(TemplateRow(id=template["id"], version=template["version"], **fields))
-    elif _is_first(session, row):
-        for name, value in fields.items():
-            setattr(existing, name, value)
-
-
-def _is_first(session: Session, row: EventRow) -> bool:
-    first = session.exec(
-        select(EventRow.id)
-        .where(EventRow.entity_id == row.entity_id, EventRow.type == row.type)
-        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
-        .limit(1)
-    ).first()
-    return first == row.id
-
-
-@handles(EventType.WORKSTATION_APPROVED)
-def _workstation_approved(session: Session, row: EventRow, data: dict) -> None:
-    _decide_key(session, row, data, "approved")
-
-
-@handles(EventType.WORKSTATION_REJECTED)
-def _workstation_rejected(session: Session, row: EventRow, data: dict) -> None:
-    _decide_key(session, row, data, "rejected")
-
-
-@handles(EventType.WORKSTATION_REVOKED)
-def _workstation_revoked(session: Session, row: EventRow, data: dict) -> None:
-    _decide_key(session, row, data, "revoked")
-
-
-def _decide_key(session: Session, row: EventRow, data: dict, state: str) -> None:
-    """The later decision on a key counts, except that a revoked key stays revoked. Batches
-    up to the one the revoking workstation had applied stay; of two revocations of one
-    key, the lower cut counts. So the outcome does not depend on the order of arrival."""
-    key = session.get(WorkstationKeyRow, (row.entity_id, data["key_id"]))
-    if key is None:
-        key = WorkstationKeyRow(workstation_id=row.entity_id, key_id=data["key_id"])
-        session.add(key)
-    elif key.state == "revoked" and (
-        state != "revoked" or key.revoked_after <= data["last_sequence"]
-    ):
-        return
-    key.public_key = data["public_key"]
-    key.name = data["name"]
-    key.machine = data["machine"]
-    key.state = state
-    key.decided_by = row.actor_id
-    key.decided_at = row.wall_time
-    key.decided_on = row.workstation_id
-    if state == "revoked":
-        key.revoked_after = data["last_sequence"]
-        key.revoked_sha256 = data["last_sha256"]
-        key.reason = data["reason"]
