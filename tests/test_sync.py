@@ -6,21 +6,12 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, review, signoff
 from handledare.sync.batch import decode
 from handledare.sync.signing import Signer
 from sync_helpers import PIN, Workstation, approve, projections, seed, workstation
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 def _sign(ws: Workstation, onboarding_id: str, key: str) -> None:

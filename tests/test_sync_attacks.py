@@ -32,13 +32,6 @@ FORGED_UNIT = "Påhittad enhet"
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def stations(tmp_path: Path, share: Path) -> tuple[Workstation, Workstation]:
     """A (who set up the share) and B, approved, have each read all there is."""
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")

@@ -5,21 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
 from handledare.domain.clock import utc_now
 from handledare.services import onboarding, people, templates
 from handledare.store.eventlog import Store
 from sync_helpers import Workstation, approve, projections, seed, workstation
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 def _version_2(tmp_path: Path) -> Path:

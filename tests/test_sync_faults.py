@@ -16,13 +16,6 @@ from sync_helpers import Workstation, approve, projections, seed, workstation
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def published(tmp_path: Path, share: Path) -> tuple[Workstation, Path]:
     """Workstation A has published two batches; returns A and its folder on the share."""
     a = workstation(tmp_path, "a")

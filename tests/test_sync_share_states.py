@@ -19,13 +19,6 @@ from sync_helpers import CaseInsensitiveFiles, Workstation, approve, projections
 
 
 @pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
-
-
-@pytest.fixture
 def pair(tmp_path: Path, share: Path) -> tuple[Workstation, Workstation]:
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     seed(a)

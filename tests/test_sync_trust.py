@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from pathlib import Path
 
 import pytest
 
@@ -18,13 +17,6 @@ from handledare.sync.batch import encode
 from handledare.sync.signing import Signer
 from handledare.sync.trust import TrustState
 from sync_helpers import ADMIN_PIN, Workstation, approve, projections, seed, workstation
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 def _state(station: Workstation, other: Workstation) -> TrustState:

@@ -123,6 +123,7 @@ def _report_lines(report) -> list[str]:
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store
+    from handledare.cli.workstations import as_dict
     from handledare.services.sync import describe_offset, share_status
 
     status = share_status(open_store(settings))
@@ -130,23 +131,7 @@ def _status(args, settings: Settings) -> int:
         as_json(
             {
                 "root": status.root,
-                "workstations": [
-                    {
-                        "id": w.workstation_id,
-                        "name": w.name,
-                        "machine": w.machine,
-                        "state": w.state.value,
-                        "key": w.key,
-                        "batches": w.batches,
-                        "last_batch": w.last_batch,
-                        "last_batch_seen": w.last_batch_seen,
-                        "first_seen": w.first_seen,
-                        "clock_offset_seconds": w.clock_offset,
-                        "offset_from_here_seconds": w.offset_here,
-                        "clock_skewed": w.skewed,
-                    }
-                    for w in status.workstations
-                ],
+                "workstations": [as_dict(w) for w in status.workstations],
                 "problems": [
                     {"path": p.path, "kind": p.kind, "reason": p.reason, "since": p.first_seen}
                     for p in status.problems

@@ -32,21 +32,7 @@ def _list(args, settings: Settings) -> int:
 
     workstations = share_status(open_store(settings)).workstations
     if args.json:
-        as_json(
-            [
-                {
-                    "id": w.workstation_id,
-                    "name": w.name,
-                    "machine": w.machine,
-                    "state": w.state.value,
-                    "key": w.key,
-                    "batches": w.batches,
-                    "first_seen": w.first_seen,
-                    "last_batch_seen": w.last_batch_seen,
-                }
-                for w in workstations
-            ]
-        )
+        as_json([as_dict(w) for w in workstations])
         return 0
     table(
         [_("Name"), _("Machine"), _("State"), _("Signing key"), _("Batches"), _("First seen"),
@@ -93,3 +79,21 @@ def _revoke(args, settings: Settings) -> int:
         workstations.revoke(store, actor, workstation_id, pin, args.reason)
 
     return _decide(args, settings, revoke, _("Revoked the key of {name} (key {key})."))
+
+
+def as_dict(w) -> dict:
+    """A workstation as `--json` prints it (here and in `sync status`)."""
+    return {
+        "id": w.workstation_id,
+        "name": w.name,
+        "machine": w.machine,
+        "state": w.state.value,
+        "key": w.key,
+        "batches": w.batches,
+        "last_batch": w.last_batch,
+        "last_batch_seen": w.last_batch_seen,
+        "first_seen": w.first_seen,
+        "clock_offset_seconds": w.clock_offset,
+        "offset_from_here_seconds": w.offset_here,
+        "clock_skewed": w.skewed,
+    }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handledare.domain.enums import Role
 from handledare.i18n import _, format_relative, ngettext
 from handledare.tui.background import in_background
 
@@ -65,8 +66,7 @@ class SyncCoordinator:
 
     def _tell_admin(self, status: ShareStatus | None) -> None:
         """An administrator is told once of workstations that wait for their approval."""
-        actor = self.app.actor
-        if status is None or actor is None or not actor.is_admin:
+        if status is None or self.app.role is not Role.ADMIN:
             return
         waiting = {w.workstation_id for w in status.waiting}
         if waiting - self.told:

@@ -58,7 +58,7 @@ class SyncHealthScreen(TranslatedBindings, Screen):
         self.watch(self.app, "sync_status", lambda _text: self.reload(), init=True)
 
     def reload(self) -> None:
-        store = self.app.store
+        store, _actor = self.app.session
         in_background(
             self,
             lambda: sync.share_status(store),
@@ -89,8 +89,7 @@ class SyncHealthScreen(TranslatedBindings, Screen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "decide":
-            actor = self.app.actor
-            return actor is not None and actor.role is Role.ADMIN
+            return self.app.role is Role.ADMIN
         return True
 
     def action_decide(self, decision: str) -> None:

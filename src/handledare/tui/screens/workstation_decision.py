@@ -100,11 +100,8 @@ class WorkstationDecision(TranslatedBindings, ModalScreen[bool]):
     def _decide(self) -> None:
         pin = self.query_one("#pin", Input).value
         reason = self.query_one("#reason", Input).value if self.decision == REVOKE else None
-        actor, store, workstation_id = (
-            self.app.actor,
-            self.app.store,
-            self.workstation.workstation_id,
-        )
+        store, actor = self.app.session
+        workstation_id = self.workstation.workstation_id
 
         def decide() -> None:
             if self.decision == APPROVE:
