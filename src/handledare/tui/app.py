@@ -220,6 +220,7 @@ class HandledareApp(TranslatedBindings, App):
         self.sync.request()
 
     def action_sync_health(self) -> None:
+        # Imported when opened: the first screens after sign-in do not wait for it.
         from handledare.tui.screens.sync_health import SyncHealthScreen
 
         if not isinstance(self.screen, SyncHealthScreen):

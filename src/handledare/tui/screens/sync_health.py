@@ -93,6 +93,7 @@ class SyncHealthScreen(TranslatedBindings, Screen):
         return True
 
     def action_decide(self, decision: str) -> None:
+        # Imported when needed: most who open this screen never decide anything.
         from handledare.tui.screens.workstation_decision import WorkstationDecision
 
         selected = self._selected()
