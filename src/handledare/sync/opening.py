@@ -36,7 +36,7 @@ def open_share(
     data = share.read_marker()
     found = None if data is None else read_format(data)
     if found == FORMAT_VERSION:
-        return _pin(store, share, data, pinned)
+        return _pin(store, share, data, pinned, dry_run)
     if data is not None and found is None:
         raise _untrusted(share, _("format.json is damaged"))
     if found not in (None, LEGACY_FORMAT):
@@ -50,7 +50,7 @@ def open_share(
     mine = {"workstation": own, "keyid": signer.keyid, "public": signer.public}
     marker = marker_bytes(signer, own, FORMAT_VERSION)
     share.write_marker(marker, replace=data is not None)
-    opened = _pin(store, share, share.read_marker(), pinned)
+    opened = _pin(store, share, share.read_marker(), pinned, dry_run)
     if opened.root == mine and pinned is None:
         share_view.approve_founder(store, signer.keyid, signer.public, name, machine)
         return Opened(opened.root)
@@ -74,14 +74,17 @@ def _newer(share: Share, found: object) -> ShareUnavailable:
     )
 
 
-def _pin(store: Store, share: Share, data: bytes | None, pinned: dict | None) -> Opened:
+def _pin(
+    store: Store, share: Share, data: bytes | None, pinned: dict | None, dry_run: bool
+) -> Opened:
     try:
         found = read_root(data or b"")
     except MarkerProblem as problem:
         raise _untrusted(share, str(problem)) from problem
     root = {"workstation": found.workstation_id, "keyid": found.keyid, "public": found.public}
     if pinned is None:
-        share_view.pin_root(store, root)
+        if not dry_run:  # a dry run trusts it for this round only
+            share_view.pin_root(store, root)
         return Opened(root, fingerprint(found.keyid))
     if pinned != root:
         raise _untrusted(
