@@ -9,6 +9,7 @@ something changed, so a round with nothing new writes nothing.
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import asdict, dataclass, fields
 
 from handledare.domain.events import EventType
@@ -68,21 +69,48 @@ class Problem:
     first_seen: str
 
 
-def _rows(store: Store, table: str, row_type: type) -> list:
-    """Every row of a small table, as plain data (the ORM costs a round a good part of its time)."""
-    columns = [f.name for f in fields(row_type)]
+@dataclass(frozen=True)
+class Snapshot:
+    """All this workstation knows of the share, read at once (a round with nothing new reads
+    it once; the ORM and a session per table would cost it a good part of its time)."""
+
+    decisions: list[KeyDecision]
+    folders: dict[str, Folder]
+    problems: dict[str, Problem]
+    root: dict | None
+    own_card: dict | None
+    own_clock: tuple[float | None, str | None]
+
+
+def snapshot(store: Store) -> Snapshot:
     with store.read() as session:
-        found = connection_of(session).execute(f"SELECT {', '.join(columns)} FROM {table}")
-        return [row_type(*values) for values in found]
+        connection = connection_of(session)
+        meta = dict(
+            connection.execute(
+                "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
+                (ROOT_KEY, CARD_KEY, CLOCK_KEY),
+            )
+        )
+        clock = json.loads(meta[CLOCK_KEY]) if meta.get(CLOCK_KEY) else None
+        return Snapshot(
+            decisions=_rows(connection, "workstation_keys", KeyDecision),
+            folders={f.workstation_id: f for f in _rows(connection, "share_workstations", Folder)},
+            problems={p.path: p for p in _rows(connection, "share_problems", Problem)},
+            root=json.loads(meta[ROOT_KEY]) if meta.get(ROOT_KEY) else None,
+            own_card=json.loads(meta[CARD_KEY]) if meta.get(CARD_KEY) else None,
+            own_clock=(clock["offset"], clock["measured"]) if clock else (None, None),
+        )
+
+
+def _rows(connection: sqlite3.Connection, table: str, row_type: type) -> list:
+    columns = [f.name for f in fields(row_type)]
+    found = connection.execute(f"SELECT {', '.join(columns)} FROM {table}")
+    return [row_type(*values) for values in found]
 
 
 def key_decisions(store: Store) -> list[KeyDecision]:
-    return _rows(store, "workstation_keys", KeyDecision)
-
-
-def pinned_root(store: Store) -> dict | None:
-    """The share root this workstation trusts (workstation, keyid, public), once pinned."""
-    return _meta_json(store, ROOT_KEY)
+    with store.read() as session:
+        return _rows(connection_of(session), "workstation_keys", KeyDecision)
 
 
 def pin_root(store: Store, root: dict) -> None:
@@ -118,7 +146,7 @@ def set_unsigned_history(store: Store, history: tuple[int, str] | None) -> None:
 
 
 def folders(store: Store) -> dict[str, Folder]:
-    return {folder.workstation_id: folder for folder in _rows(store, "share_workstations", Folder)}
+    return snapshot(store).folders
 
 
 def save_folders(store: Store, changed: list[Folder]) -> None:
@@ -133,10 +161,6 @@ def save_folders(store: Store, changed: list[Folder]) -> None:
             else:
                 for name in names:
                     setattr(row, name, getattr(folder, name))
-
-
-def problems(store: Store) -> dict[str, Problem]:
-    return {problem.path: problem for problem in _rows(store, "share_problems", Problem)}
 
 
 def save_problems(store: Store, added: list[Problem], gone: list[str]) -> None:
@@ -156,30 +180,12 @@ def save_problems(store: Store, added: list[Problem], gone: list[str]) -> None:
                 row.kind, row.reason = problem.kind, problem.reason
 
 
-def own_card(store: Store) -> dict | None:
-    """The signed part of the card this workstation last wrote on the share."""
-    return _meta_json(store, CARD_KEY)
-
-
 def set_own_card(store: Store, signed: dict) -> None:
     _set_meta_json(store, CARD_KEY, signed)
 
 
-def own_clock(store: Store) -> tuple[float | None, str | None]:
-    """This computer's clock against the share's (seconds ahead), and when it was measured."""
-    found = _meta_json(store, CLOCK_KEY)
-    return (found["offset"], found["measured"]) if found else (None, None)
-
-
 def set_own_clock(store: Store, offset: float, measured: str) -> None:
     _set_meta_json(store, CLOCK_KEY, {"offset": offset, "measured": measured})
-
-
-def _meta_json(store: Store, key: str):
-    with store.read() as session:
-        found = connection_of(session).execute("SELECT value FROM meta WHERE key = ?", (key,))
-        value = found.fetchone()
-    return json.loads(value[0]) if value and value[0] else None
 
 
 def _set_meta_json(store: Store, key: str, value) -> None:

@@ -76,23 +76,34 @@ def run_round(
         signer = Signer.load(store.path.parent)
         own = store.workstation_id
         history = share_view.unsigned_history(store)
+        known = share_view.snapshot(store)
         share.reachable()
-        opened = open_share(store, share, signer, name, machine, dry_run)
+        opened = open_share(store, share, signer, name, machine, known.root, dry_run)
         report.trusted_root, root = opened.pinned_now, opened.root
         listings = {
             workstation_id: share.listing(workstation_id)
             for workstation_id in share.workstation_ids()
         }
-        survey = Survey(store, share, listings)
+        survey = Survey(store, share, listings, known)
         survey.look()
-        trust = _pull(store, share, survey, root, report)
+        trust = _pull(store, share, survey, root, known.decisions, report)
         survey.check_keys(trust)
         if templates is not None and not dry_run:
             templates(share, report)
         if dry_run:
             report.sent = would_send(store)
         else:
-            mine = Own(store, share, signer, name, machine, listings.get(own), history)
+            mine = Own(
+                store,
+                share,
+                signer,
+                name,
+                machine,
+                listings.get(own),
+                history,
+                known.own_card,
+                known.own_clock,
+            )
             report.sent = publish(mine)
             report.problems += mine.found
             report.set_aside = mine.set_aside
@@ -100,18 +111,22 @@ def run_round(
         report.problems += survey.found
         if not dry_run:
             survey.save()
-            _save_problems(store, report)
+            _save_problems(store, report, known.problems)
         report.waiting = journal.waiting_count(store)
         report.status = share_status(store)
         return report
 
 
 def _pull(
-    store: Store, share: Share, survey: Survey, root: dict | None, report: SyncReport
+    store: Store,
+    share: Share,
+    survey: Survey,
+    root: dict | None,
+    decisions: list,
+    report: SyncReport,
 ) -> Trust:
     """Read the trusted folders' new batches and ingest them; again for folders an
     approval applied in this round trusts."""
-    decisions = share_view.key_decisions(store)
     read: set[str] = set()
     for _pass in range(TRUST_PASSES):
         trust = Trust(decisions, root, store.workstation_id)
@@ -131,8 +146,10 @@ def _pull(
             if folder.workstation_id not in decided:
                 report.problems += folder.found
         read |= set(readable) - decided
+        if report.dry_run or not report.received_events:
+            break
         again = share_view.key_decisions(store)
-        if report.dry_run or again == decisions:
+        if again == decisions:
             break
         decisions = again
     return Trust(decisions, root, store.workstation_id)
@@ -204,7 +221,7 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
 def _own_folder(store: Store, survey: Survey, mine: Own, sent: Sent) -> Folder:
     """This workstation's own line in the sync status."""
     before = survey.folders.get(store.workstation_id) or Folder(store.workstation_id, survey.now)
-    offset, measured = share_view.own_clock(store)
+    offset, measured = mine.clock
     batches = journal.published(store)
     return Folder(
         workstation_id=store.workstation_id,
@@ -225,10 +242,9 @@ _KEPT = "restored"  # a batch its owner wrote again: listed for 30 days
 _KEEP_DAYS = 30
 
 
-def _save_problems(store: Store, report: SyncReport) -> None:
+def _save_problems(store: Store, report: SyncReport, known: dict[str, Problem]) -> None:
     """Remember the problems found; those not known before are this round's news. A problem
     no longer found is gone."""
-    known = share_view.problems(store)
     now = store.now()
     stamp = now.isoformat(timespec="seconds")
     current: dict[str, Found] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handledare.i18n import _
 from handledare.sync.signing import Signer, canonical, public_key_id, signed_by
@@ -50,8 +51,10 @@ def read_format(data: bytes) -> object:
     return document.get("format") if isinstance(document, dict) else None
 
 
+@lru_cache(maxsize=8)
 def read_root(data: bytes) -> Root:
-    """The root the marker names, its signature checked."""
+    """The root the marker names, its signature checked (once per process for the same bytes:
+    a round with nothing new reads format.json and nothing else)."""
     try:
         document = json.loads(data)
         signed = document["signed"]

@@ -29,10 +29,15 @@ class Opened:
 
 
 def open_share(
-    store: Store, share: Share, signer: Signer, name: str, machine: str, dry_run: bool
+    store: Store,
+    share: Share,
+    signer: Signer,
+    name: str,
+    machine: str,
+    pinned: dict | None,
+    dry_run: bool,
 ) -> Opened:
     own = store.workstation_id
-    pinned = share_view.pinned_root(store)
     data = share.read_marker()
     found = None if data is None else read_format(data)
     if found == FORMAT_VERSION:

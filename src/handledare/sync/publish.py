@@ -36,6 +36,8 @@ class Own:
     machine: str
     listing: Listing | None
     history: tuple[int, str] | None
+    written: dict | None  # the signed part of the card it last wrote
+    clock: tuple[float | None, str | None]  # its clock offset as last measured, and when
     found: list[Found] = field(default_factory=list)
     set_aside: list[str] = field(default_factory=list)
 
@@ -91,7 +93,7 @@ def publish(own: Own) -> Sent:
 def _check_not_copied(own: Own, listing: Listing) -> None:
     """A card signed by our key but naming another computer: our data folder was copied
     there. Read only when this computer did not write the card last (a cheap test)."""
-    written = share_view.own_card(own.store)
+    written = own.written
     if not listing.has_card or (written is not None and written.get("machine") == own.machine):
         return
     try:
@@ -203,13 +205,14 @@ def _audit(own: Own, sequence: int) -> None:
 def _keep_card(own: Own, listing: Listing, sent: Sent) -> None:
     """Write our card when it is missing or says something new; the clock offset is
     measured on the batch just published (the share's time stamp against ours)."""
-    offset, measured = share_view.own_clock(own.store)
+    offset, measured = own.clock
     if sent.last_sequence is not None:
         wall = own.store.now().timestamp()
         stamped = own.share.modified(own.id, batch_name(sent.last_sequence))
         offset = round(wall - stamped, 1)
         measured = own.store.now().isoformat(timespec="seconds")
         share_view.set_own_clock(own.store, offset, measured)
+        own.clock = (offset, measured)
     card = Card(
         own.id,
         own.name,
@@ -220,8 +223,7 @@ def _keep_card(own: Own, listing: Listing, sent: Sent) -> None:
         offset,
         measured,
     )
-    written = share_view.own_card(own.store)
-    if listing.has_card and written == card.signed() and sent.last_sequence is None:
+    if listing.has_card and own.written == card.signed() and sent.last_sequence is None:
         return
     own.share.write_card(own.id, card_bytes(own.signer, card))
     share_view.set_own_card(own.store, card.signed())

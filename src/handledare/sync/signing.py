@@ -47,7 +47,13 @@ class Signer:
 
     @classmethod
     def load(cls, data_dir: Path) -> Signer:
-        return cls.of(identity.load_key(data_dir))
+        """The data folder's key; parsed again only when its file changed."""
+        path = identity.key_path(data_dir)
+        try:
+            found = path.stat()
+        except OSError:
+            return cls.of(identity.load_key(data_dir))
+        return _loaded(data_dir, found.st_mtime_ns, found.st_size, found.st_mode)
 
     @classmethod
     def of(cls, private: Ed25519PrivateKey) -> Signer:
@@ -60,6 +66,11 @@ class Signer:
 
     def envelope(self, signed: dict) -> dict:
         return {"signed": signed, "signatures": [self.sign(canonical(signed))]}
+
+
+@lru_cache(maxsize=8)
+def _loaded(data_dir: Path, _mtime: int, _size: int, _mode: int) -> Signer:
+    return Signer.of(identity.load_key(data_dir))
 
 
 def canonical(value: dict) -> bytes:

@@ -64,10 +64,10 @@ class ShareStatus:
 
 
 def share_status(store: Store) -> ShareStatus:
-    folders = share_view.folders(store)
-    root = share_view.pinned_root(store)
-    trust = Trust(share_view.key_decisions(store), root, store.workstation_id)
-    problems = sorted(share_view.problems(store).values(), key=lambda p: p.path)
+    known = share_view.snapshot(store)
+    folders, root = known.folders, known.root
+    trust = Trust(known.decisions, root, store.workstation_id)
+    problems = sorted(known.problems.values(), key=lambda p: p.path)
     offsets = [f.clock_offset for f in folders.values() if f.clock_offset is not None]
     reference = statistics.median([*offsets, 0.0])
     own = folders.get(store.workstation_id)

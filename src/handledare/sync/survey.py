@@ -12,7 +12,7 @@ from dataclasses import replace
 from handledare.i18n import N_, _
 from handledare.store import share_view
 from handledare.store.eventlog import Store
-from handledare.store.share_view import Folder
+from handledare.store.share_view import Folder, Snapshot
 from handledare.sync.card import Card, CardProblem, read_card
 from handledare.sync.layout import CARD, Listing
 from handledare.sync.pull import Found
@@ -24,14 +24,12 @@ _STRAY = N_("not a batch file (a copy, or a file another program put there); lef
 
 
 class Survey:
-    def __init__(self, store: Store, share: Share, listings: dict[str, Listing]):
+    def __init__(self, store: Store, share: Share, listings: dict[str, Listing], known: Snapshot):
         self.store = store
         self.share = share
         self.listings = listings
-        self.before = share_view.folders(store)
-        self.troubled = {
-            p.workstation_id for p in share_view.problems(store).values() if p.kind != "stray"
-        }
+        self.before = known.folders
+        self.troubled = {p.workstation_id for p in known.problems.values() if p.kind != "stray"}
         self.now = store.now().isoformat(timespec="seconds")
         self.folders: dict[str, Folder] = {}
         self.cards: dict[str, Card] = {}
