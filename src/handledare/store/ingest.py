@@ -69,18 +69,15 @@ def ingest(store: Store, batches: list[IncomingBatch]) -> Ingested:
     ]
     with store.write(None) as tx:
         applied = _apply_events(tx, events)
-        tx.session.add_all(
-            BatchRow(
-                workstation_id=batch.workstation_id,
-                sequence=batch.sequence,
-                sha256=batch.sha256,
-                event_count=len(batch.events),
-                recorded_at=tx.wall.isoformat(timespec="seconds"),
-                key_id=batch.key_id,
-            )
-            for batch in batches
+        recorded_at = tx.wall.isoformat(timespec="seconds")
+        connection_of(tx.session).executemany(
+            "INSERT INTO batches (workstation_id, sequence, sha256, event_count, recorded_at, "
+            "key_id) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (b.workstation_id, b.sequence, b.sha256, len(b.events), recorded_at, b.key_id)
+                for b in batches
+            ],
         )
-        tx.session.flush()
         _withdraw_revoked(tx, events)
     if any(e.type == EventType.PERSON_ERASED for batch in batches for e in batch.events):
         store.compact()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 
 from handledare.domain.events import EventType
 from handledare.store.eventlog import Store, get_meta, set_meta
@@ -149,48 +149,58 @@ def folders(store: Store) -> dict[str, Folder]:
     return snapshot(store).folders
 
 
-def save_folders(store: Store, changed: list[Folder]) -> None:
-    if not changed:
+@dataclass
+class Changes:
+    """What a round learnt that this workstation keeps: saved in one transaction."""
+
+    folders: list[Folder] = field(default_factory=list)
+    added: list[Problem] = field(default_factory=list)  # problems new or changed
+    gone: list[str] = field(default_factory=list)  # paths of problems no longer found
+    own_card: dict | None = None  # the signed part of the card just written
+    own_clock: tuple[float, str] | None = None  # offset and when, just measured
+
+
+def record(store: Store, changes: Changes) -> None:
+    """Save what changed; nothing at all (not even a transaction) when nothing did."""
+    if not (
+        changes.folders or changes.added or changes.gone or changes.own_card or changes.own_clock
+    ):
         return
     names = [f.name for f in fields(Folder)]
     with store.write(None) as tx:
-        for folder in changed:
-            row = tx.session.get(ShareWorkstationRow, folder.workstation_id)
+        session = tx.session
+        for folder in changes.folders:
+            row = session.get(ShareWorkstationRow, folder.workstation_id)
             if row is None:
-                tx.session.add(ShareWorkstationRow(**asdict(folder)))
+                session.add(ShareWorkstationRow(**asdict(folder)))
             else:
                 for name in names:
                     setattr(row, name, getattr(folder, name))
-
-
-def save_problems(store: Store, added: list[Problem], gone: list[str]) -> None:
-    if not added and not gone:
-        return
-    with store.write(None) as tx:
-        for path in gone:
-            row = tx.session.get(ShareProblemRow, path)
+        for path in changes.gone:
+            row = session.get(ShareProblemRow, path)
             if row is not None:
-                tx.session.delete(row)
-        tx.session.flush()
-        for problem in added:
-            row = tx.session.get(ShareProblemRow, problem.path)
+                session.delete(row)
+        session.flush()
+        for problem in changes.added:
+            row = session.get(ShareProblemRow, problem.path)
             if row is None:
-                tx.session.add(ShareProblemRow(**asdict(problem)))
+                session.add(ShareProblemRow(**asdict(problem)))
             else:
                 row.kind, row.reason = problem.kind, problem.reason
+        if changes.own_card is not None:
+            set_meta(session, CARD_KEY, _json(changes.own_card))
+        if changes.own_clock is not None:
+            offset, measured = changes.own_clock
+            set_meta(session, CLOCK_KEY, _json({"offset": offset, "measured": measured}))
 
 
-def set_own_card(store: Store, signed: dict) -> None:
-    _set_meta_json(store, CARD_KEY, signed)
-
-
-def set_own_clock(store: Store, offset: float, measured: str) -> None:
-    _set_meta_json(store, CLOCK_KEY, {"offset": offset, "measured": measured})
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
 def _set_meta_json(store: Store, key: str, value) -> None:
     with store.write(None) as tx:
-        set_meta(tx.session, key, json.dumps(value, ensure_ascii=False, sort_keys=True))
+        set_meta(tx.session, key, _json(value))
 
 
 def approve_founder(store: Store, key_id: str, public_key: str, name: str, machine: str) -> None:

@@ -92,6 +92,7 @@ def run_round(
             templates(share, report)
         if dry_run:
             report.sent = would_send(store)
+            report.problems += survey.found
         else:
             mine = Own(
                 store,
@@ -105,13 +106,13 @@ def run_round(
                 known.own_clock,
             )
             report.sent = publish(mine)
-            report.problems += mine.found
+            report.problems += mine.found + survey.found
             report.set_aside = mine.set_aside
             survey.own(_own_folder(store, survey, mine, report.sent))
-        report.problems += survey.found
-        if not dry_run:
-            survey.save()
-            _save_problems(store, report, known.problems)
+            changes = mine.changes
+            changes.folders = survey.changed()
+            changes.added, changes.gone = _problems(store, report, known.problems)
+            share_view.record(store, changes)
         report.waiting = journal.waiting_count(store)
         report.status = share_status(store)
         return report
@@ -242,9 +243,11 @@ _KEPT = "restored"  # a batch its owner wrote again: listed for 30 days
 _KEEP_DAYS = 30
 
 
-def _save_problems(store: Store, report: SyncReport, known: dict[str, Problem]) -> None:
-    """Remember the problems found; those not known before are this round's news. A problem
-    no longer found is gone."""
+def _problems(
+    store: Store, report: SyncReport, known: dict[str, Problem]
+) -> tuple[list[Problem], list[str]]:
+    """The problems found that were not known (this round's news, to be recorded), and the
+    paths of those no longer found."""
     now = store.now()
     stamp = now.isoformat(timespec="seconds")
     current: dict[str, Found] = {}
@@ -262,4 +265,4 @@ def _save_problems(store: Store, report: SyncReport, known: dict[str, Problem]) 
         for path, problem in known.items()
         if path not in current and (problem.kind != _KEPT or problem.first_seen < expired)
     ]
-    share_view.save_problems(store, added, gone)
+    return added, gone

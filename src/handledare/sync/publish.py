@@ -39,6 +39,7 @@ class Own:
     written: dict | None  # the signed part of the card it last wrote
     clock: tuple[float | None, str | None]  # its clock offset as last measured, and when
     found: list[Found] = field(default_factory=list)
+    changes: share_view.Changes = field(default_factory=share_view.Changes)
     set_aside: list[str] = field(default_factory=list)
 
     @property
@@ -211,8 +212,8 @@ def _keep_card(own: Own, listing: Listing, sent: Sent) -> None:
         stamped = own.share.modified(own.id, batch_name(sent.last_sequence))
         offset = round(wall - stamped, 1)
         measured = own.store.now().isoformat(timespec="seconds")
-        share_view.set_own_clock(own.store, offset, measured)
         own.clock = (offset, measured)
+        own.changes.own_clock = (offset, measured)
     card = Card(
         own.id,
         own.name,
@@ -226,4 +227,4 @@ def _keep_card(own: Own, listing: Listing, sent: Sent) -> None:
     if listing.has_card and own.written == card.signed() and sent.last_sequence is None:
         return
     own.share.write_card(own.id, card_bytes(own.signer, card))
-    share_view.set_own_card(own.store, card.signed())
+    own.changes.own_card = card.signed()

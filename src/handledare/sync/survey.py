@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handledare.i18n import N_, _
-from handledare.store import share_view
 from handledare.store.eventlog import Store
 from handledare.store.share_view import Folder, Snapshot
 from handledare.sync.card import Card, CardProblem, read_card
@@ -132,6 +131,6 @@ class Survey:
     def own(self, folder: Folder) -> None:
         self.folders[folder.workstation_id] = folder
 
-    def save(self) -> None:
-        changed = [f for key, f in self.folders.items() if self.before.get(key) != f]
-        share_view.save_folders(self.store, changed)
+    def changed(self) -> list[Folder]:
+        """The folders seen otherwise than before, to be saved."""
+        return [f for key, f in self.folders.items() if self.before.get(key) != f]
