@@ -8,7 +8,7 @@ write, with the same types and payloads (tests/test_bench_generate.py holds
 them side by side); they reach the database through the sync path,
 `ingest.ingest`, which every workstation uses for others' batches.
 The last days of activity are on the share only: that is what the benchmark's
-sync round pulls. Every user's PIN is 1234.
+sync round pulls. Every user's PIN is 482916.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from handledare.sync.marker import marker_bytes
 from handledare.sync.publish import MAX_BATCH_EVENTS
 from handledare.sync.signing import Signer
 
-PIN = "1234"
+PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
@@ -137,7 +137,7 @@ class World:
         self,
         when: datetime,
         workstation: int,
-        actor: str | None,
+        actor: str,
         event_type: EventType,
         entity_id: str,
         payload: dict,
@@ -158,11 +158,13 @@ class World:
     def build(self) -> None:
         """Every event of the municipality, in memory."""
         setup = END - timedelta(days=SPAN_DAYS + 30)
+        # Every event has a user as its actor: the administrator sets everything up.
+        admin = self.uuid()
         for template in self.templates:
             self.emit(
                 setup,
                 0,
-                None,
+                admin,
                 EventType.TEMPLATE_IMPORTED,
                 f"{template.id}@{template.version}",
                 {"template": template.to_dict(), "content_hash": content_hash(template)},
@@ -170,10 +172,10 @@ class World:
         units = [self.uuid() for _ in range(self.scale.units)]
         for number, unit_id in enumerate(units, start=1):
             self.emit(
-                setup, 0, None, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
+                setup, 0, admin, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
             )
-        users = self._users(setup, units)
-        self._approvals(setup, users[0].id)
+        users = self._users(setup, units, admin)
+        self._approvals(setup, admin)
         stations = {
             unit_id: [
                 w for w in range(1, self.scale.workstations) if (w - 1) % self.scale.units == index
@@ -188,9 +190,10 @@ class World:
         name, machine = f"Arbetsplats {station:03d}", f"bench-{station:03d}"
         return Card(self.workstations[station], name, machine, signer.keyid, signer.public)
 
-    def _approvals(self, when: datetime, admin_id: str) -> None:
-        """The share set up by workstation 0, which approves itself; its admin approves the rest."""
-        for station in range(len(self.workstations)):
+    def _approvals(self, when: datetime, admin: str) -> None:
+        """Workstation 0 set up the share (format.json names it); its administrator approved
+        every other workstation."""
+        for station in range(1, len(self.workstations)):
             card = self.card(station)
             payload = {
                 "key_id": card.keyid,
@@ -198,18 +201,15 @@ class World:
                 "name": card.name,
                 "machine": card.machine,
             }
-            actor = admin_id if station else None
-            if not station:
-                payload["founder"] = True
-            self.emit(when, 0, actor, EventType.WORKSTATION_APPROVED, card.workstation_id, payload)
+            self.emit(when, 0, admin, EventType.WORKSTATION_APPROVED, card.workstation_id, payload)
 
-    def _users(self, when: datetime, units: list[str]) -> list[_User]:
+    def _users(self, when: datetime, units: list[str], admin: str) -> list[_User]:
         """One admin, a manager per five units, the rest supervisors spread over the units."""
         managers = max(1, len(units) // 5)
         users = []
         for index in range(self.scale.users):
             if index == 0:
-                user = _User("Admin Bench", Role.ADMIN, self.uuid(), [])
+                user = _User("Admin Bench", Role.ADMIN, admin, [])
             elif index <= managers:
                 # The first manager oversees every unit: the overview at full size.
                 unit_ids = units if index == 1 else units[(index - 1) * 5 : index * 5]
@@ -220,7 +220,7 @@ class World:
             self.emit(
                 when,
                 0,
-                None,
+                admin,
                 EventType.USER_CREATED,
                 user.id,
                 {

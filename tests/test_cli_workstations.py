@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sync_helpers import Workstation, seed, workstation
+from sync_helpers import PIN, Workstation, seed, workstation
+
+from conftest import ADMIN_PIN
 
 
 @pytest.fixture
@@ -58,20 +60,34 @@ def test_approval_needs_the_admins_pin_and_is_refused_without(pair):
         wrong.returncode == 1 and "Fel PIN-kod" in wrong.stderr and "Traceback" not in wrong.stderr
     )
     supervisor = _run(
-        a, "workstation", "approve", "b", "--as", "Anna Lindqvist", "--pin-stdin", stdin="1111\n"
+        a, "workstation", "approve", "b", "--as", "Anna Lindqvist", "--pin-stdin", stdin=f"{PIN}\n"
     )
     assert supervisor.returncode == 1 and "administratör" in supervisor.stderr
     no_pin = _run(a, "workstation", "approve", "b", "--as", "Ingrid Admin")
     assert no_pin.returncode == 1 and "--pin-stdin" in no_pin.stderr
     done = _run(
-        a, "workstation", "approve", "b", "--as", "Ingrid Admin", "--pin-stdin", stdin="9999\n"
+        a,
+        "workstation",
+        "approve",
+        "b",
+        "--as",
+        "Ingrid Admin",
+        "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
     )
     assert done.returncode == 0, done.stderr
     assert "Godkände b" in done.stdout
     listed = json.loads(_run(a, "workstation", "list", "--json").stdout)
     assert {w["name"]: w["state"] for w in listed} == {"a": "own", "b": "approved"}
     again = _run(
-        a, "workstation", "approve", "b", "--as", "Ingrid Admin", "--pin-stdin", stdin="9999\n"
+        a,
+        "workstation",
+        "approve",
+        "b",
+        "--as",
+        "Ingrid Admin",
+        "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
     )
     assert again.returncode == 1 and "redan godkänd" in again.stderr
 
@@ -79,27 +95,58 @@ def test_approval_needs_the_admins_pin_and_is_refused_without(pair):
 def test_a_revocation_needs_a_reason_and_rejection_is_final_for_waiting(pair):
     a, _b, _share = pair
     missing = _run(
-        a, "workstation", "revoke", "b", "--as", "Ingrid Admin", "--pin-stdin", stdin="9999\n"
+        a,
+        "workstation",
+        "revoke",
+        "b",
+        "--as",
+        "Ingrid Admin",
+        "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
     )
     assert missing.returncode == 1
     refused = _run(
         a, "workstation", "revoke", "b", "--reason", "stulen", "--as", "Ingrid Admin",
-        "--pin-stdin", stdin="9999\n",
+        "--pin-stdin", stdin=f"{ADMIN_PIN}\n",
     )  # fmt: skip
     assert refused.returncode == 1 and "godkänd" in refused.stderr
     done = _run(
-        a, "workstation", "reject", "b", "--as", "Ingrid Admin", "--pin-stdin", stdin="9999\n"
+        a,
+        "workstation",
+        "reject",
+        "b",
+        "--as",
+        "Ingrid Admin",
+        "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
     )
     assert done.returncode == 0 and "Avvisade b" in done.stdout
     unknown = _run(
-        a, "workstation", "approve", "zz", "--as", "Ingrid Admin", "--pin-stdin", stdin="9999\n"
+        a,
+        "workstation",
+        "approve",
+        "zz",
+        "--as",
+        "Ingrid Admin",
+        "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
     )
     assert unknown.returncode == 1 and "zz" in unknown.stderr
 
 
 def test_a_dry_run_says_what_it_would_send_and_receive(pair):
     _a, b, share = pair
-    done = _run(b, "sync", "--share", str(share), "--dry-run")
+    done = _run(
+        b,
+        "sync",
+        "--share",
+        str(share),
+        "--dry-run",
+        "--as",
+        "Anna Lindqvist",
+        "--pin-stdin",
+        stdin=f"{PIN}\n",
+    )
     assert done.returncode == 0
     assert "Provkörning" in done.stdout and "Skulle ta emot: 0 ändringar" in done.stdout
     assert "Skickat" not in done.stdout

@@ -6,6 +6,9 @@ import sqlite3
 from pathlib import Path
 
 from handledare.cli import main
+from handledare.store.eventlog import Store
+
+from conftest import first_admin
 
 
 def _count(path: Path, table: str) -> int:
@@ -18,7 +21,7 @@ def test_demo_fills_once_and_reset_starts_over(tmp_path: Path, capsys):
     db = demo_dir / "handledare.db"
     assert main(["--data-dir", str(demo_dir), "demo", "--no-tui"]) == 0
     out = capsys.readouterr().out
-    assert "Karin Berg" in out and "3333" in out
+    assert "Karin Berg" in out and "735184" in out
     people, events = _count(db, "people"), _count(db, "events")
     assert 20 <= people <= 40
     with sqlite3.connect(db) as connection:
@@ -35,8 +38,8 @@ def test_demo_fills_once_and_reset_starts_over(tmp_path: Path, capsys):
 
 def test_demo_never_touches_a_real_data_folder(tmp_path: Path, capsys):
     real = tmp_path / "real"
-    assert main(["--data-dir", str(real), "unit", "add", "Norr"]) == 0
+    first_admin(Store.open(real / "handledare.db"))
     assert main(["--data-dir", str(real), "demo", "--no-tui", "--reset"]) == 1
     assert "raderar den inte" in capsys.readouterr().err
     assert main(["--data-dir", str(real), "demo", "--no-tui"]) == 1
-    assert _count(real / "handledare.db", "units") == 1
+    assert _count(real / "handledare.db", "users") == 1

@@ -6,14 +6,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
-from handledare.services import onboarding, people, signoff, templates
+from handledare.services import onboarding, people, pins, signoff, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 
+from conftest import first_admin
 from tui_helpers import settle, sign_in, type_into
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -22,17 +23,16 @@ SIZES = [(80, 24), (120, 40)]
 
 def _fixed_world(data_dir: Path) -> None:
     store = Store.open(data_dir / "handledare.db", now=lambda: WHEN)
-    cli = Actor.command_line()
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    cli = first_admin(store)
     unit = people.add_unit(store, cli, "Hemtjänst Norr")
     templates.import_bundled(store, cli)
-    user = people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
-    anna = people.authenticate(store, user.id, "1111")
+    user = people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "4827", [unit.id])
+    anna = pins.sign_in(store, user.id, "4827").actor
     amina = people.add_person(store, anna, "Amina Hassan", unit.id, date(2026, 11, 2))
     oid = onboarding.start_onboarding(store, anna, amina.id, "hemtjanst-omsorg")
     for key in ("anst-avtal", "anst-schema", "anst-kontakter"):
         onboarding.mark_item(store, anna, oid, key, Mark.WALKED_THROUGH)
-    signoff.sign_off(store, anna, oid, ["anst-avtal", "anst-schema"], "1111", "Amina Hassan")
+    signoff.sign_off(store, anna, oid, ["anst-avtal", "anst-schema"], "4827", "Amina Hassan")
     onboarding.mark_item(store, anna, oid, "anst-lon", Mark.NOT_APPLICABLE, "Lön via bemanningen")
     people.add_person(store, anna, "[bold]Stina[/] Ek", unit.id, date(2026, 11, 19))
     store.close()
@@ -46,7 +46,7 @@ def app(tmp_path: Path) -> HandledareApp:
 
 async def _signed_in(pilot) -> None:
     await settle(pilot)
-    await sign_in(pilot, "Anna", "1111")
+    await sign_in(pilot, "Anna", "4827")
 
 
 async def _walkthrough(pilot) -> None:
@@ -62,6 +62,18 @@ async def _sign_off(pilot) -> None:
     await settle(pilot)
 
 
+def _steady(run_before):
+    """Then the text fields' cursors stop blinking: a slow machine must not catch one off."""
+
+    async def run(pilot) -> None:
+        await run_before(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return run
+
+
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize(
     "run_before",
@@ -69,4 +81,4 @@ async def _sign_off(pilot) -> None:
     ids=["sign-in", "home", "walkthrough", "sign-off"],
 )
 def test_screen(snap_compare, app: HandledareApp, size, run_before):
-    assert snap_compare(app, terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=_steady(run_before))

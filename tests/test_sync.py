@@ -6,12 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, review, signoff
 from handledare.sync.batch import decode
 from handledare.sync.signing import Signer
 from sync_helpers import PIN, Workstation, approve, projections, seed, workstation
+
+from conftest import admin_of
 
 
 def _sign(ws: Workstation, onboarding_id: str, key: str) -> None:
@@ -97,7 +98,7 @@ def test_any_order_of_pulling_gives_the_same_tables(tmp_path: Path, share: Path)
     approve(share, a, b)
     _sign(a, oid, "anst-avtal")
     _sign(b, oid, "anst-schema")
-    signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal")
+    signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
     a.sync(share)
     b.sync(share)
 
@@ -142,9 +143,9 @@ def test_concurrent_edits_of_one_item_are_flagged_the_same_everywhere(tmp_path, 
         b.sync(share)
 
     assert projections(a.store) == projections(b.store)
-    flagged = review.list_conflicts(a.store, Actor.command_line())
+    flagged = review.list_conflicts(a.store, admin_of(a.store))
     assert [(c.person_name, c.item_key) for c in flagged] == [("Amina Hassan", "anst-avtal")]
-    assert review.list_conflicts(b.store, Actor.command_line()) == flagged
+    assert review.list_conflicts(b.store, admin_of(b.store)) == flagged
     before = projections(a.store)
     a.store.rebuild()
     assert projections(a.store) == before
@@ -158,7 +159,7 @@ def test_edits_made_after_seeing_each_other_are_no_conflict(tmp_path, share):
     _sign(a, oid, "anst-avtal")
     a.sync(share)
     b.sync(share)
-    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "Fel avtal")
+    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
     b.sync(share)
     a.sync(share)
-    assert review.list_conflicts(a.store, Actor.command_line()) == []
+    assert review.list_conflicts(a.store, admin_of(a.store)) == []

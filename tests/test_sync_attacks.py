@@ -18,7 +18,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.services import people
 from handledare.sync.batch import encode, event_from_wire
 from handledare.sync.card import Card, card_bytes
@@ -27,6 +26,8 @@ from handledare.sync.share import ShareUnavailable
 from handledare.sync.signing import Signer
 from handledare.sync.trust import TrustState
 from sync_helpers import Workstation, approve, projections, seed, workstation
+
+from conftest import admin_of, signed_in_as
 
 FORGED_UNIT = "Påhittad enhet"
 
@@ -38,7 +39,7 @@ def stations(tmp_path: Path, share: Path) -> tuple[Workstation, Workstation]:
     seed(a)
     a.sync(share)
     approve(share, a, b)
-    people.add_unit(a.store, Actor.command_line(), "Hemtjänst Söder")
+    people.add_unit(a.store, admin_of(a.store), "Hemtjänst Söder")
     a.sync(share)
     b.sync(share)
     return a, b
@@ -84,7 +85,7 @@ def _problem(report, path_end: str) -> str:
 
 
 def test_a_planted_folder_is_shown_as_waiting_and_nothing_of_it_is_applied(
-    tmp_path, share, stations, capsys
+    tmp_path, share, stations, capsys, monkeypatch
 ):
     a, b = stations
     forger, planted = _attacker(), str(uuid.uuid4())
@@ -117,7 +118,9 @@ def test_a_planted_folder_is_shown_as_waiting_and_nothing_of_it_is_applied(
         assert waiting.first_seen
         assert FORGED_UNIT not in _units(station)
     assert {s.name: _events(s.store.path) for s in stations} == before
-    assert main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(share)]) == 0
+    folder_a = str(a.store.path.parent)
+    args = ["--data-dir", folder_a, "sync", "--share", str(share), *signed_in_as(monkeypatch)]
+    assert main(args) == 0
     assert "Kontoret Norr (KOMMUN-PC07)" in capsys.readouterr().out
 
 
@@ -126,7 +129,7 @@ def test_a_batch_edited_with_its_trailer_recomputed_is_refused_where_it_is_new(
 ):
     a, _b = stations
     folder = share / "workstations" / a.store.workstation_id
-    people.add_unit(a.store, Actor.command_line(), "Tredje enheten")
+    people.add_unit(a.store, admin_of(a.store), "Tredje enheten")
     a.sync(share)
     third = _holding(folder, "Tredje enheten")
     lines = third.read_bytes().split(b"\n")[:-2]
@@ -160,7 +163,7 @@ def test_a_batch_changed_after_it_was_applied_is_named_and_written_again_by_its_
     assert "signaturen" in _problem(report, second.name)
     assert FORGED_UNIT not in _units(late)
 
-    people.add_unit(a.store, Actor.command_line(), "Fjärde enheten")
+    people.add_unit(a.store, admin_of(a.store), "Fjärde enheten")
     owner = a.sync(share)
     [restored] = [p for p in owner.problems if p.kind == "restored"]
     assert restored.path.endswith(second.name)
@@ -213,7 +216,7 @@ def test_a_replayed_old_batch_is_refused_and_its_owner_moves_it_aside(tmp_path, 
     assert "nyckel som inget godkännande" in _problem(report, f"batch-{next_of_b:012d}.jsonl")
     assert newcomer.sync(share).received_events == 0
 
-    people.add_unit(b.store, Actor.command_line(), "Enhet från B")
+    people.add_unit(b.store, admin_of(b.store), "Enhet från B")
     sent = b.sync(share)
     assert sent.sent.last_sequence == next_of_b
     [aside] = sent.set_aside
@@ -244,7 +247,7 @@ def test_a_key_swapped_in_the_card_signs_nothing_that_is_applied(tmp_path, share
     assert "nyckel som inget godkännande" in _problem(report, "workstation.json")
     assert FORGED_UNIT not in _units(b)
 
-    people.add_unit(a.store, Actor.command_line(), "Äkta enhet")
+    people.add_unit(a.store, admin_of(a.store), "Äkta enhet")
     a.sync(share)
     report = b.sync(share)
     assert "Äkta enhet" in _units(b) and FORGED_UNIT not in _units(b)
@@ -272,7 +275,7 @@ def test_a_copied_folder_of_an_approved_workstation_under_a_new_name_is_waiting(
 ):
     """Copying B's folder (card and batches, validly signed) to a fresh id gains nothing."""
     a, b = stations
-    people.add_unit(b.store, Actor.command_line(), "Enhet från B")
+    people.add_unit(b.store, admin_of(b.store), "Enhet från B")
     b.sync(share)
     copy = str(uuid.uuid4())
     shutil.copytree(share / "workstations" / b.store.workstation_id, share / "workstations" / copy)

@@ -12,6 +12,8 @@ from handledare.services import onboarding, people, templates
 from handledare.store.eventlog import Store
 from sync_helpers import Workstation, approve, projections, seed, workstation
 
+from conftest import signed_in_as
+
 
 def _version_2(tmp_path: Path) -> Path:
     source = next(p for p in bundled_template_files() if p.stem == "hemtjanst-omsorg")
@@ -25,7 +27,7 @@ def _version_2(tmp_path: Path) -> Path:
 
 
 def test_published_template_reaches_every_workstation_and_onboardings_keep_their_version(
-    tmp_path: Path, share: Path, capsys
+    tmp_path: Path, share: Path, capsys, monkeypatch
 ):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
@@ -41,11 +43,16 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
             str(_version_2(tmp_path)),
             "--share",
             str(share),
+            *signed_in_as(monkeypatch),
         ]
     )
     assert code == 0 and "hemtjanst-omsorg version 2" in capsys.readouterr().out
     assert (share / "templates" / "hemtjanst-omsorg-v2.toml").is_file()
 
+    # The template travels as the publishing administrator's event, in their next batch.
+    b.sync(share)
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 1
+    a.sync(share)
     b.sync(share)
     assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
     kept = onboarding.progress(b.store, b.supervisor(), oid).template
@@ -69,20 +76,41 @@ def test_a_broken_template_on_the_share_is_reported_and_skipped(tmp_path: Path, 
     assert report.new_problems == [found] and a.sync(share).new_problems == []
 
 
-def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path, share, capsys):
+def test_sync_command_reports_and_exits_1_when_files_were_skipped(
+    tmp_path: Path, share, capsys, monkeypatch
+):
     a = workstation(tmp_path, "a")
     seed(a)
     data_dir = str(a.store.path.parent)
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share), "--dry-run"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "sync",
+                "--share",
+                str(share),
+                "--dry-run",
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Provkörning" in out and "Skulle skicka: 7 ändringar" in out and "Skickat" not in out
     assert list(share.iterdir()) == [], "a dry run writes nothing"
 
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 0
+    assert (
+        main(["--data-dir", data_dir, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
+        == 0
+    )
     assert "Skickat:" in capsys.readouterr().out
     own = share / "workstations" / a.store.workstation_id
     (own / "batch-000000000001 (1).jsonl").write_bytes(b"copy")
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 1
+    assert (
+        main(["--data-dir", data_dir, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
+        == 1
+    )
     err = capsys.readouterr().err
     assert (
         "1 fil i den delade mappen kunde inte användas" in err
@@ -90,13 +118,16 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path
     )
 
 
-def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys):
+def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys, monkeypatch):
     a = workstation(tmp_path, "a")
-    assert main(["--data-dir", str(a.store.path.parent), "sync"]) == 2
+    seed(a)
+    assert main(["--data-dir", str(a.store.path.parent), "sync", *signed_in_as(monkeypatch)]) == 2
     assert "Ingen delad mapp" in capsys.readouterr().err
 
 
-def test_a_clock_far_from_the_others_is_named_on_every_workstation(tmp_path, share, capsys):
+def test_a_clock_far_from_the_others_is_named_on_every_workstation(
+    tmp_path, share, capsys, monkeypatch
+):
     """A workstation whose clock is a day ahead: its peers name it, and so does it."""
     a = workstation(tmp_path, "a")
     seed(a)
@@ -112,5 +143,19 @@ def test_a_clock_far_from_the_others_is_named_on_every_workstation(tmp_path, sha
     assert skewed.name == "b" and 86_000 < skewed.clock_offset < 86_500
     assert abs(skewed.offset_here - 86_400) < 100
     assert [w.name for w in ahead.sync(share).status.skewed] == ["b"]
-    assert main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(share)]) == 0
+    folder_a = str(a.store.path.parent)
+    args = ["--data-dir", folder_a, "sync", "--share", str(share), *signed_in_as(monkeypatch)]
+    assert main(args) == 0
     assert "Klockan på b går 24 h före den delade mappens" in capsys.readouterr().out
+
+
+def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, share: Path):
+    """Anyone with write access to the share could otherwise change every checklist."""
+    a = workstation(tmp_path, "a")
+    seed(a)
+    planted = _version_2(tmp_path).read_text("utf-8").replace("Anställningsavtal", "Förfalskat")
+    (share / "templates").mkdir()
+    (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(planted, "utf-8")
+    report = a.sync(share)
+    assert report.problems == []
+    assert templates.get_template(a.store, "hemtjanst-omsorg").version == 1

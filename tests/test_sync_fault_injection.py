@@ -9,12 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from handledare.domain.actor import Actor
+from handledare.config import Settings
 from handledare.errors import HandledareError
 from handledare.services import people, sync
 from handledare.store.eventlog import Store
 from handledare.sync.share import ShareUnavailable
 from sync_helpers import FaultyFiles, Workstation, approve, projections, seed, workstation
+
+from conftest import admin_of
 
 # More than the operations of the round below (checked by the first test).
 OPERATIONS = 24
@@ -22,9 +24,9 @@ OPERATIONS = 24
 
 @pytest.fixture(scope="module")
 def prepared(tmp_path_factory) -> Path:
-    """A and B, approved; each has work the other has not seen, a template waits on the share
-    and a stray file sits in A's folder: B's next round lists, reads, verifies, applies,
-    publishes, writes its card and imports a template."""
+    """A and B, approved; each has work the other has not seen (A a template version it
+    published), and a stray file sits in A's folder: B's next round lists, reads, verifies,
+    applies, publishes and writes its card."""
     root = tmp_path_factory.mktemp("faults")
     share = root / "share"
     share.mkdir()
@@ -33,15 +35,15 @@ def prepared(tmp_path_factory) -> Path:
     a.sync(share)
     approve(share, a, b)
     b.sync(share)
-    people.add_unit(a.store, Actor.command_line(), "Från A")
-    a.sync(share)
-    people.add_unit(b.store, Actor.command_line(), "Från B")
-    (share / "templates").mkdir()
+    people.add_unit(a.store, admin_of(a.store), "Från A")
     source = Path(__file__).resolve().parents[1] / "src/handledare/checklists/bundled"
     text = (source / "hemtjanst-omsorg.toml").read_text("utf-8")
-    (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(
-        text.replace("version = 1", "version = 2", 1), "utf-8"
-    )
+    version_2 = root / "hemtjanst-omsorg-v2.toml"
+    version_2.write_text(text.replace("version = 1", "version = 2", 1), "utf-8")
+    settings = Settings(data_dir=a.store.path.parent, share_path=share)
+    sync.publish_template(a.store, admin_of(a.store), settings, version_2)
+    a.sync(share)
+    people.add_unit(b.store, admin_of(b.store), "Från B")
     (share / "workstations" / a.store.workstation_id / "kopia.txt").write_text("x")
     for station in (a, b):
         station.store.close()
@@ -94,12 +96,12 @@ def test_every_kind_of_write_error_is_the_same_clean_message(prepared, tmp_path,
     with pytest.raises(ShareUnavailable, match="kan inte användas"):
         b.sync(share, files=FaultyFiles(writes[0], error))
     again = b.sync(share)
-    assert again.sent.events == 2 and again.waiting == 0, "the unit and the template import"
+    assert again.sent.events == 1 and again.waiting == 0
 
 
 def test_a_sharing_violation_that_passes_is_retried_without_a_word(prepared, tmp_path):
     a, b, share = _copy(prepared, tmp_path / "held")
     report = b.sync(share, files=FaultyFiles(5, errno.EACCES, times=2))
-    assert report.sent.events == 2 and report.received_events
+    assert report.sent.events == 1 and report.received_events
     a.sync(share)
     assert projections(a.store) == projections(b.store)

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.services import people
 from handledare.sync.share import Share, ShareFiles, ShareUnavailable, WorkstationClash
 from sync_helpers import Workstation, approve, projections, seed, workstation
+
+from conftest import admin_of, signed_in_as
 
 
 @pytest.fixture
@@ -21,7 +22,7 @@ def published(tmp_path: Path, share: Path) -> tuple[Workstation, Path]:
     a = workstation(tmp_path, "a")
     seed(a)
     a.sync(share)
-    people.add_unit(a.store, Actor.command_line(), "Hemtjänst Söder")
+    people.add_unit(a.store, admin_of(a.store), "Hemtjänst Söder")
     a.sync(share)
     return a, share / "workstations" / a.store.workstation_id
 
@@ -81,7 +82,9 @@ def test_missing_batch_holds_back_the_later_ones(tmp_path, share, published):
     assert projections(b.store) == projections(a.store)
 
 
-def test_copies_and_foreign_files_are_reported_once_and_left_alone(tmp_path, share, published):
+def test_copies_and_foreign_files_are_reported_once_and_left_alone(
+    tmp_path, share, published, monkeypatch
+):
     _a, folder = published
     strays = {
         "batch-000000000002 (1).jsonl": (folder / "batch-000000000002.jsonl").read_bytes(),
@@ -106,7 +109,8 @@ def test_copies_and_foreign_files_are_reported_once_and_left_alone(tmp_path, sha
     assert all(after.get(path) == data for path, data in before.items()), "nothing is touched"
     again = b.sync(share)
     assert again.new_problems == [] and len(again.status.problems) == len(strays)
-    code = main(["--data-dir", str(b.store.path.parent), "sync", "--share", str(share)])
+    folder_b = str(b.store.path.parent)
+    code = main(["--data-dir", folder_b, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
     assert code == 0
 
 
@@ -127,12 +131,21 @@ def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
     assert sorted(p.name for p in share.iterdir()) == ["format.json"]
 
 
-def test_unreachable_share_keeps_the_work_waiting(tmp_path):
+def test_unreachable_share_keeps_the_work_waiting(tmp_path, monkeypatch):
     a = workstation(tmp_path, "a")
     seed(a)
     with pytest.raises(ShareUnavailable, match="inte nåbar"):
         a.sync(tmp_path / "no-such-share")
-    code = main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(tmp_path / "x")])
+    code = main(
+        [
+            "--data-dir",
+            str(a.store.path.parent),
+            "sync",
+            "--share",
+            str(tmp_path / "x"),
+            *signed_in_as(monkeypatch),
+        ]
+    )
     assert code == 2
 
 
@@ -140,7 +153,7 @@ def test_read_only_share_fails_cleanly_and_sends_later(tmp_path, share, monkeypa
     a = workstation(tmp_path, "a")
     seed(a)
     a.sync(share)
-    people.add_unit(a.store, Actor.command_line(), "Väntande enhet")
+    people.add_unit(a.store, admin_of(a.store), "Väntande enhet")
 
     def read_only(self, folder, stem, data):
         raise OSError(errno.EROFS, "Read-only file system", str(folder / stem))
@@ -159,7 +172,7 @@ def test_share_removed_in_the_middle_of_a_round(tmp_path, share, published, monk
     b = workstation(tmp_path, "b")
     seed(b)
     approve(share, a, b)
-    people.add_unit(b.store, Actor.command_line(), "Från B")
+    people.add_unit(b.store, admin_of(b.store), "Från B")
     original = Share.workstation_ids
 
     def vanish(self):
@@ -190,8 +203,8 @@ def test_clone_with_the_same_machine_name_is_caught_by_its_batches(tmp_path, sha
     a, _folder = published
     shutil.copytree(a.store.path.parent, tmp_path / "twin")
     twin = Workstation("a", workstation(tmp_path, "twin").store, machine=a.machine)
-    people.add_unit(a.store, Actor.command_line(), "Från originalet")
-    people.add_unit(twin.store, Actor.command_line(), "Från kopian")
+    people.add_unit(a.store, admin_of(a.store), "Från originalet")
+    people.add_unit(twin.store, admin_of(twin.store), "Från kopian")
     a.sync(share)
     with pytest.raises(WorkstationClash):
         twin.sync(share)

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from handledare.domain.actor import Actor
 from handledare.errors import InputError
 from handledare.services import people, workstations
 from handledare.store import identity, ingest, journal
 from handledare.sync.batch import event_from_wire, event_to_wire
 from handledare.sync.trust import TrustState
 from sync_helpers import ADMIN_PIN, Workstation, projections, seed, workstation
+
+from conftest import admin_of
 
 
 def _line(value: dict) -> bytes:
@@ -74,13 +75,13 @@ def test_a_format_1_share_is_upgraded_in_place_and_its_history_kept(tmp_path: Pa
     a, b = _earlier_version(tmp_path, "a"), _earlier_version(tmp_path, "b")
     seed(a)
     _format_1_round(a, share)
-    people.add_unit(b.store, Actor.command_line(), "Från B förr")
+    people.add_unit(b.store, admin_of(b.store), "Från B förr")
     _format_1_round(b, share)
     _format_1_round(a, share)
     history = {p: p.read_bytes() for p in share.rglob("batch-*.jsonl")}
     assert len(history) == 2
 
-    people.add_unit(a.store, Actor.command_line(), "Från A nu")
+    people.add_unit(a.store, admin_of(a.store), "Från A nu")
     report = a.sync(share)
     assert json.loads((share / "format.json").read_text())["format"] == 2
     [shown] = report.status.workstations[1:]
@@ -88,7 +89,7 @@ def test_a_format_1_share_is_upgraded_in_place_and_its_history_kept(tmp_path: Pa
     with pytest.raises(InputError, match="inget signerat kort"):
         workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
 
-    people.add_unit(b.store, Actor.command_line(), "Från B nu")
+    people.add_unit(b.store, admin_of(b.store), "Från B nu")
     b.sync(share)
     a.sync(share)
     workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)

@@ -8,7 +8,6 @@ from pathlib import Path
 from textual.command import CommandPalette
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.services import onboarding, people, templates
 from handledare.store.eventlog import Store
@@ -19,6 +18,7 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
+from conftest import admin_of, first_admin
 from tui_helpers import on_screen, settle, shows, sign_in, visible_text, widget_text
 
 SIZE = (120, 40)
@@ -26,11 +26,10 @@ SIZE = (120, 40)
 
 def _two_users(data_dir: Path) -> None:
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    cli = first_admin(store)
     unit = people.add_unit(store, cli, "Hemtjänst Norr")
-    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
-    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
+    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "4827", [unit.id])
+    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "5931", [unit.id], language="en")
     people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
     store.close()
 
@@ -40,7 +39,7 @@ async def test_help_lists_the_keys_of_the_screen_and_the_app(tmp_path: Path):
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("f1")
         await settle(pilot)
         assert await on_screen(pilot, HelpDialog)
@@ -58,7 +57,7 @@ async def test_command_palette_offers_the_screens_actions_in_swedish(tmp_path: P
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Lägg till vikarie" in titles and "Lås" in titles and "Avsluta" in titles
         await pilot.press("ctrl+p")
@@ -78,17 +77,17 @@ async def test_theme_choice_is_remembered_per_user(tmp_path: Path):
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("f2")
         await settle(pilot)
         assert app.theme == HIGH_CONTRAST.name
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await sign_in(pilot, "Bo Ek", "2222")
+        await sign_in(pilot, "Bo Ek", "5931")
         assert app.theme != HIGH_CONTRAST.name
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert app.theme == HIGH_CONTRAST.name
 
 
@@ -98,13 +97,13 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert await shows(pilot, "Logga in")
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
         assert "Lägg till vikarie" in visible_text(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
-        await sign_in(pilot, "Bo Ek", "2222")
+        await sign_in(pilot, "Bo Ek", "5931")
         assert await shows(pilot, "My substitutes")
         text = visible_text(app)
         assert "My substitutes" in text and "Add substitute" in text and "Sign out" in text
@@ -122,7 +121,7 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         await settle(pilot)
         assert await shows(pilot, "Logga in")
 
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
         assert "Logga ut" in visible_text(app)
 
@@ -131,7 +130,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     data_dir = tmp_path / "data"
     _two_users(data_dir)
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
+    cli = admin_of(store)
     templates.import_bundled(store, cli)
     [person] = people.list_people(store, cli)
     onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
@@ -139,7 +138,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     app = HandledareApp(load_settings(data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("enter")
         assert await on_screen(pilot, WalkthroughScreen)
         await settle(pilot)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.clock import utc_now
 from handledare.domain.enums import Role
 from handledare.services import people, workstations
@@ -19,6 +18,7 @@ from handledare.tui.screens.sync_health import SyncHealthScreen
 from handledare.tui.screens.workstation_decision import WorkstationDecision
 from sync_helpers import Workstation, approve, seed, workstation
 
+from conftest import ADMIN_PIN, MANAGER_PIN, SUPERVISOR_PIN, admin_of
 from tui_helpers import (
     eventually,
     on_screen,
@@ -40,7 +40,7 @@ def _world(tmp_path: Path) -> tuple[Path, Path, Workstation]:
     a, b = workstation(tmp_path, "data"), workstation(tmp_path, "b")
     seed(a)
     unit = people.list_units(a.store)[0]
-    people.add_user(a.store, Actor.command_line(), "Karin Berg", Role.MANAGER, "3333", [unit.id])
+    people.add_user(a.store, admin_of(a.store), "Karin Berg", Role.MANAGER, MANAGER_PIN, [unit.id])
     a.sync(share)
     b.sync(share)
     a.store.close()
@@ -58,7 +58,7 @@ async def test_an_admin_approves_a_waiting_workstation_with_their_pin(tmp_path, 
     app = _app(data_dir, share)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Ingrid", "9999")
+        await sign_in(pilot, "Ingrid", ADMIN_PIN)
         assert await eventually(
             pilot, lambda: "väntar på godkännande" in widget_text(app, "StatusLine")
         )
@@ -72,7 +72,7 @@ async def test_an_admin_approves_a_waiting_workstation_with_their_pin(tmp_path, 
         await pilot.press("enter")
         assert await shows(pilot, "Fel PIN-kod. Inget ändrades.")
         assert isinstance(app.screen, WorkstationDecision), "the dialog stays for another try"
-        await type_into(pilot, "#pin", "9999")
+        await type_into(pilot, "#pin", ADMIN_PIN)
         await pilot.press("enter")
         assert await on_screen(pilot, SyncHealthScreen)
         assert await shows(pilot, "godkänd")
@@ -85,7 +85,7 @@ async def test_a_manager_sees_the_status_but_decides_nothing(tmp_path):
     app = _app(data_dir, share)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Karin", "3333")
+        await sign_in(pilot, "Karin", MANAGER_PIN)
         await pilot.press("f6")
         assert await on_screen(pilot, SyncHealthScreen)
         assert await shows(pilot, "väntar på godkännande")
@@ -101,7 +101,7 @@ async def test_a_supervisor_has_no_sync_status_screen(tmp_path):
     app = _app(data_dir, share)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", SUPERVISOR_PIN)
         await pilot.press("f6")
         await settle(pilot)
         assert not isinstance(app.screen, SyncHealthScreen)
@@ -122,7 +122,7 @@ async def test_a_skewed_clock_and_problem_files_are_named_in_every_status_line(t
     app = _app(data_dir, share)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", SUPERVISOR_PIN)
         assert await eventually(
             pilot, lambda: "klockan på Dagrummet går 2 h före" in widget_text(app, "StatusLine")
         )

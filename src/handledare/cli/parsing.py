@@ -94,13 +94,3 @@ def group(commands: Commands, name: str, help: str) -> Commands:
 
 def add_json_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=_("print JSON instead of a table"))
-
-
-def add_sign_in(parser: argparse.ArgumentParser) -> None:
-    """`--as NAME` and the PIN, for a command a named user must confirm (access.sign_in)."""
-    parser.add_argument(
-        "--as", dest="as_user", required=True, metavar=_("NAME"), help=_("your name as a user")
-    )
-    parser.add_argument(
-        "--pin-stdin", action="store_true", help=_("read your PIN from standard input")
-    )

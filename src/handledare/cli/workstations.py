@@ -3,8 +3,9 @@ decisions on them (approve, reject, revoke), each confirmed with their PIN."""
 
 from __future__ import annotations
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import as_json, say, table
-from handledare.cli.parsing import Commands, add_json_flag, add_sign_in, command, group
+from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
 from handledare.i18n import _
 
@@ -22,6 +23,8 @@ def register(commands: Commands) -> None:
         parser.add_argument("workstation", metavar=_("WORKSTATION"), help=help_name)
         if action == "revoke":
             parser.add_argument("--reason", required=True, help=_("why, for the record"))
+        else:
+            parser.set_defaults(reason=None)
         add_sign_in(parser)
 
 
@@ -46,39 +49,33 @@ def _list(args, settings: Settings) -> int:
     return 0
 
 
-def _decide(args, settings: Settings, decide, done: str) -> int:
+def _decide(args, settings: Settings, kind: str, done: str) -> int:
+    """Sign in (the administrator's PIN), then record the decision on the workstation."""
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store, sign_in
+    from handledare.domain.events import EventType
     from handledare.services import workstations
 
     store = open_store(settings)
     found = workstations.find(store, args.workstation)
-    actor, pin = sign_in(store, args)
-    decide(store, actor, found.workstation_id, pin)
+    actor = sign_in(store, args)
+    workstations.decide(store, actor, found.workstation_id, EventType(kind), args.reason)
     say(done.format(name=found.name, key=found.key))
     say(_("Every workstation follows at its next sync."))
     return 0
 
 
 def _approve(args, settings: Settings) -> int:
-    from handledare.services import workstations  # start time, as above
-
-    return _decide(args, settings, workstations.approve, _("Approved {name} (key {key})."))
+    return _decide(args, settings, "workstation.approved", _("Approved {name} (key {key})."))
 
 
 def _reject(args, settings: Settings) -> int:
-    from handledare.services import workstations  # start time, as above
-
-    return _decide(args, settings, workstations.reject, _("Rejected {name} (key {key})."))
+    return _decide(args, settings, "workstation.rejected", _("Rejected {name} (key {key})."))
 
 
 def _revoke(args, settings: Settings) -> int:
-    from handledare.services import workstations  # start time, as above
-
-    def revoke(store, actor, workstation_id, pin):
-        workstations.revoke(store, actor, workstation_id, pin, args.reason)
-
-    return _decide(args, settings, revoke, _("Revoked the key of {name} (key {key})."))
+    done = _("Revoked the key of {name} (key {key}).")
+    return _decide(args, settings, "workstation.revoked", done)
 
 
 def as_dict(w) -> dict:

@@ -69,7 +69,7 @@ def sync_now(
         name=settings.workstation_name,
         machine=machine or machine_fingerprint(),
         dry_run=dry_run,
-        templates=lambda share, report: _import_published_templates(store, share, report),
+        templates=lambda share, report: _check_published_templates(store, share, report),
     )
 
 
@@ -106,8 +106,14 @@ def publish_template(
     return template
 
 
-def _import_published_templates(store: Store, share: Share, report: SyncReport) -> None:
-    """New template versions on the share are imported; onboardings keep their versions."""
+def _check_published_templates(store: Store, share: Share, report: SyncReport) -> None:
+    """Report a template file on the share that is broken or misnamed.
+
+    The template itself reaches every workstation as the publishing administrator's
+    `template.imported` event in their batches, with them as its actor; a file put
+    on the share by anyone else is never imported on its own. A file of a version
+    already here is not read again: a round with nothing new only lists the folder.
+    """
     known = {(t.id, t.version) for t in templates.list_templates(store)}
     for name in share.template_files():
         stem_id, _sep, version = name.removesuffix(".toml").rpartition("-v")
@@ -118,8 +124,6 @@ def _import_published_templates(store: Store, share: Share, report: SyncReport) 
             template = parse_template(share.read_template(name).decode("utf-8"), path)
             if template_file_name(template) != name:
                 raise InputError(_("the file name does not match the id and version inside"))
-            templates.import_template(store, Actor.command_line(), template)
-            report.templates.append(f"{template.id} v{template.version}")
         except (InputError, UnicodeDecodeError) as error:
             reason = error.message if isinstance(error, InputError) else str(error)
             report.problems.append(Found(path, reason, "template"))

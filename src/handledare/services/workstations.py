@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
-from handledare.errors import InputError, NotFoundError, WrongPinError
+from handledare.errors import InputError, NotFoundError
 from handledare.i18n import _
-from handledare.security import require_admin, require_verified_user, verify_pin
-from handledare.services.common import get_row
+from handledare.security import require_admin
+from handledare.services.signoff import check_pin
 from handledare.store import ingest, share_view
 from handledare.store.eventlog import Store
-from handledare.store.tables import UserRow
 from handledare.sync.status import ShareStatus, WorkstationStatus, share_status
 from handledare.sync.trust import TrustState
 from handledare.text import fold
@@ -46,38 +45,46 @@ def find(store: Store, name_or_id: str) -> WorkstationStatus:
 
 def approve(store: Store, actor: Actor, workstation_id: str, pin: str) -> None:
     """Trust the key the workstation's card names: its folder is applied everywhere."""
-    _decide(store, actor, workstation_id, pin, EventType.WORKSTATION_APPROVED)
+    _confirmed(store, actor, pin)
+    decide(store, actor, workstation_id, EventType.WORKSTATION_APPROVED)
 
 
 def reject(store: Store, actor: Actor, workstation_id: str, pin: str) -> None:
     """Never apply this key's folder; it is no longer shown as waiting."""
-    _decide(store, actor, workstation_id, pin, EventType.WORKSTATION_REJECTED)
+    _confirmed(store, actor, pin)
+    decide(store, actor, workstation_id, EventType.WORKSTATION_REJECTED)
 
 
 def revoke(store: Store, actor: Actor, workstation_id: str, pin: str, reason: str) -> None:
     """A workstation stolen or retired: what its key signed up to the last batch applied
     here stays; whatever it signs later is refused everywhere."""
-    _decide(store, actor, workstation_id, pin, EventType.WORKSTATION_REVOKED, reason)
+    _confirmed(store, actor, pin)
+    decide(store, actor, workstation_id, EventType.WORKSTATION_REVOKED, reason)
 
 
-def _decide(
+def _confirmed(store: Store, actor: Actor, pin: str) -> None:
+    require_admin(actor)
+    check_pin(store, actor, pin, _("Nothing was changed."))
+
+
+def decide(
     store: Store,
     actor: Actor,
     workstation_id: str,
-    pin: str,
     kind: EventType,
     reason: str | None = None,
 ) -> None:
+    """Record an administrator's decision once their PIN is checked (by `approve`, `reject`
+    or `revoke`, or by the command line's sign-in)."""
     require_admin(actor)
     if kind is EventType.WORKSTATION_REVOKED and not (reason and reason.strip()):
         raise InputError(_("Say why the workstation's key is revoked."))
-    status = share_status(store)
-    workstation = _seen(status, workstation_id)
-    folder = _folder(store, workstation_id)
+    workstation = _seen(share_status(store), workstation_id)
     _check(workstation, kind)
+    folder = share_view.folders(store)[workstation_id]
     payload = {
-        "key_id": folder["key_id"],
-        "public_key": folder["public_key"],
+        "key_id": folder.key_id,
+        "public_key": folder.public_key,
         "name": workstation.name,
         "machine": workstation.machine,
     }
@@ -85,9 +92,6 @@ def _decide(
         last = ingest.applied_up_to(store, [workstation_id]).get(workstation_id, (0, None))
         payload.update(last_sequence=last[0], last_sha256=last[1], reason=reason.strip())
     with store.write(actor.user_id) as tx:
-        user = get_row(tx.session, UserRow, require_verified_user(actor))
-        if not verify_pin(pin, user.pin_hash):
-            raise WrongPinError(_("Wrong PIN. Nothing was changed."))
         tx.emit(kind, workstation_id, payload)
 
 
@@ -98,11 +102,6 @@ def _seen(status: ShareStatus, workstation_id: str) -> WorkstationStatus:
     raise NotFoundError(
         _("No workstation called {name} has been seen on the share.").format(name=workstation_id)
     )
-
-
-def _folder(store: Store, workstation_id: str) -> dict:
-    folder = share_view.folders(store)[workstation_id]
-    return {"key_id": folder.key_id, "public_key": folder.public_key}
 
 
 def _check(workstation: WorkstationStatus, kind: EventType) -> None:

@@ -153,10 +153,20 @@ ALTER TABLE onboardings ADD COLUMN current_step TEXT;
 ALTER TABLE onboardings ADD COLUMN first_expiry TEXT;
 """
 
+# Wrong PINs counted per user on this workstation, so that a lockout outlasts a
+# restart. Local on purpose, like `meta`: not a projection, never synced.
+_V8_PIN_FAILURES = """
+CREATE TABLE pin_failures (
+    user_id TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until TEXT
+);
+"""
+
 # Signed sync: the keys approved, refused or revoked by administrators (a projection of
 # workstation.* events), what this workstation has seen of each folder on the share, and
 # the problem files found there.
-_V8_WORKSTATION_TRUST = """
+_V9_WORKSTATION_TRUST = """
 CREATE TABLE workstation_keys (
     workstation_id TEXT NOT NULL,
     key_id TEXT NOT NULL,
@@ -205,7 +215,8 @@ STEPS: tuple[str, ...] = (
     _V5_CONFLICTS,
     _V6_ERASURE,
     _V7_ONBOARDING_COUNTS,
-    _V8_WORKSTATION_TRUST,
+    _V8_PIN_FAILURES,
+    _V9_WORKSTATION_TRUST,
 )
 CURRENT_VERSION = len(STEPS)
 

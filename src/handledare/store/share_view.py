@@ -12,7 +12,6 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass, field, fields
 
-from handledare.domain.events import EventType
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
 from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
@@ -201,19 +200,3 @@ def _json(value) -> str:
 def _set_meta_json(store: Store, key: str, value) -> None:
     with store.write(None) as tx:
         set_meta(tx.session, key, _json(value))
-
-
-def approve_founder(store: Store, key_id: str, public_key: str, name: str, machine: str) -> None:
-    """Setting up the share approves the workstation that sets it up, in its own log."""
-    with store.write(None) as tx:
-        tx.emit(
-            EventType.WORKSTATION_APPROVED,
-            store.workstation_id,
-            {
-                "key_id": key_id,
-                "public_key": public_key,
-                "name": name,
-                "machine": machine,
-                "founder": True,
-            },
-        )

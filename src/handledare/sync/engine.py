@@ -41,7 +41,7 @@ class SyncReport:
     problems: list[Found] = field(default_factory=list)  # every problem found this round
     new_problems: list[Found] = field(default_factory=list)  # those not reported before
     set_aside: list[str] = field(default_factory=list)
-    templates: list[str] = field(default_factory=list)  # imported from the share this round
+    templates: list[str] = field(default_factory=list)  # template versions received this round
     trusted_root: str | None = None  # the share's root, when this round pinned it
     waiting: int = 0
     pending_entities: int = 0
@@ -69,7 +69,7 @@ def run_round(
     dry_run: bool = False,
     templates: Callable[[Share, SyncReport], None] | None = None,
 ) -> SyncReport:
-    """Sync once with the share; `templates` imports the checklist templates published
+    """Sync once with the share; `templates` looks at the checklist template files published
     there (a service's work), after the events and before publishing."""
     with _round_lock:
         report = SyncReport(dry_run=dry_run)
@@ -78,7 +78,7 @@ def run_round(
         history = share_view.unsigned_history(store)
         known = share_view.snapshot(store)
         share.reachable()
-        opened = open_share(store, share, signer, name, machine, known.root, dry_run)
+        opened = open_share(store, share, signer, known.root, dry_run)
         report.trusted_root, root = opened.pinned_now, opened.root
         listings = {
             workstation_id: share.listing(workstation_id)
@@ -217,6 +217,11 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
         report.received[batch.workstation_id] = report.received.get(batch.workstation_id, 0) + len(
             batch.events
         )
+        report.templates += [
+            event.entity_id.replace("@", " v")
+            for event in batch.events
+            if event.type == EventType.TEMPLATE_IMPORTED
+        ]
 
 
 def _own_folder(store: Store, survey: Survey, mine: Own, sent: Sent) -> Folder:

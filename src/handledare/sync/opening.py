@@ -32,8 +32,6 @@ def open_share(
     store: Store,
     share: Share,
     signer: Signer,
-    name: str,
-    machine: str,
     pinned: dict | None,
     dry_run: bool,
 ) -> Opened:
@@ -56,10 +54,7 @@ def open_share(
     marker = marker_bytes(signer, own, FORMAT_VERSION)
     share.write_marker(marker, replace=data is not None)
     opened = _pin(store, share, share.read_marker(), pinned, dry_run)
-    if opened.root == mine and pinned is None:
-        share_view.approve_founder(store, signer.keyid, signer.public, name, machine)
-        return Opened(opened.root)
-    return opened
+    return Opened(opened.root) if opened.root == mine else opened
 
 
 def check_format(share: Share) -> None:
