@@ -6,12 +6,12 @@ from datetime import date
 
 import pytest
 
+from delegation_helpers import INSULIN, NURSE_PIN, accepted, with_nurse
 from handledare.errors import PermissionRefused
 from handledare.services import delegations, onboarding, people
 from handledare.services.allowed import DELEGATION, SIGN_OFF, allowed_for_person, allowed_on
 
 from conftest import MANAGER_PIN, World, sign_items
-from delegation_helpers import INSULIN, NURSE_PIN, accepted, with_nurse
 
 MARCH = date(2027, 3, 1)
 
@@ -49,7 +49,7 @@ def test_a_revocation_ends_it_after_its_day_and_an_unanswered_one_never_held(wor
 
 
 def test_sign_offs_count_from_their_day_and_the_reverse_lists_every_task(world: World):
-    nurse, calendar = with_nurse(world)
+    nurse, _calendar = with_nurse(world)
     oid = onboarding.start_onboarding(world.store, world.supervisor, world.person.id,
                                       "hemtjanst-omsorg")  # fmt: skip
     sign_items(world.store, world.supervisor, oid, ["anst-avtal"])

@@ -71,8 +71,9 @@ def test_a_nurse_delegates_the_person_accepts_and_the_list_shows_it(tmp_path: Pa
     assert (
         held["kind"] == "delegation" and held["until"] == (today + timedelta(days=90)).isoformat()
     )
-    before = run("allowed", "--task", "insulin-penna", "--on",
-                 (today - timedelta(days=1)).isoformat(), *NURSE, stdin=f"{NURSE_PIN}\n")  # fmt: skip
+    yesterday = (today - timedelta(days=1)).isoformat()
+    before = run("allowed", "--task", "insulin-penna", "--on", yesterday, *NURSE,
+                 stdin=f"{NURSE_PIN}\n")  # fmt: skip
     assert before.returncode == 0 and "Ingen" in before.stdout
     revoked = run("delegation", "revoke", short_id, "--reason", "Ny ordination", *NURSE,
                   stdin=f"{NURSE_PIN}\n{NURSE_PIN}\n")  # fmt: skip

@@ -31,6 +31,7 @@ from handledare.cli import (
     templates,
     units,
     users,
+    workstations,
 )
 from handledare.cli.output import warn
 from handledare.config import load_settings
@@ -41,7 +42,8 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
 GROUPS = (
-    demo, templates, users, units, people, delegations, allowed, share, reports, maintenance,
+    demo, templates, users, units, people, delegations, allowed, share, workstations, reports,
+    maintenance,
 )  # fmt: skip
 
 

@@ -24,8 +24,8 @@ from handledare.security import require_role
 from handledare.services.delegation_views import list_delegations, local_day
 from handledare.services.exports import marks_signed
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.templates import template_of
 
 ASKING_ROLES = (Role.MANAGER, Role.NURSE, Role.ADMIN)
 DELEGATION, SIGN_OFF = "delegation", "sign_off"

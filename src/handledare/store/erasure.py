@@ -42,6 +42,17 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 RETAINED_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.DELEGATION_GRANTED: ("person_name",),
 }
+# The kinds of event that make up a delegation: emptied whole once its retention has ended.
+RETAINED_EVENTS = frozenset(
+    {
+        EventType.DELEGATION_GRANTED,
+        EventType.DELEGATION_ACCEPTED,
+        EventType.DELEGATION_DECLINED,
+        EventType.DELEGATION_REVOKED,
+        EventType.DELEGATION_RENEWED,
+        EventType.DELEGATION_CONFLICT_RESOLVED,
+    }
+)
 
 
 def blank(event_type: str, payload: dict) -> dict:
@@ -106,13 +117,14 @@ def _rewrite_payloads(session: Session, entities: set[str], change) -> set[int]:
     """Change the payloads of the entities' events; return the sequence numbers of this
     workstation's batches that held a changed one."""
     touched_batches: set[int] = set()
+    own = session.get(MetaRow, "workstation_id").value
     rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         changed = change(row.type, payload)
         if changed != payload:
             row.payload = json.dumps(changed, ensure_ascii=False, sort_keys=True)
-            if row.batch_sequence is not None:
+            if row.batch_sequence is not None and row.workstation_id == own:
                 touched_batches.add(row.batch_sequence)
     session.flush()
     return touched_batches
