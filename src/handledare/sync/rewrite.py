@@ -14,7 +14,7 @@ import json
 from handledare.i18n import _
 from handledare.store import ingest
 from handledare.store.delegation_projection import PURGED
-from handledare.store.erasure import ERASED, PERSONAL_FIELDS, RETAINED_EVENTS
+from handledare.store.erasure import RETAINED_EVENTS, blank
 from handledare.store.eventlog import Store
 from handledare.sync.batch import Batch
 
@@ -40,9 +40,10 @@ def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
         # An erased person's delegation, removed once its retention date had passed (by its
         # owner, or here first): see docs/delegations.md.
         return True
-    if new.keys() != old.keys():
-        return False
-    personal = PERSONAL_FIELDS.get(event_type, ())
-    return all(
-        new[key] == old[key] or (key in personal and ERASED in (new[key], old[key])) for key in new
+    # Only fields that may hold personal data differ (nested ones too, such as a proof's
+    # issuer), and one side has them all blanked: the owner's rewrite, or ours.
+    if new == old:
+        return True
+    return blank(event_type, new) == blank(event_type, old) and (
+        new == blank(event_type, new) or old == blank(event_type, old)
     )
