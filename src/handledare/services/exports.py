@@ -19,9 +19,9 @@ from handledare.domain.template import Item
 from handledare.errors import EnvironmentProblem, InputError
 from handledare.i18n import _, current_language
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.templates import template_of
 from handledare.text import printable
 
 SIGNOFF_COLUMNS = (

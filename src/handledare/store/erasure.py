@@ -37,16 +37,17 @@ def blank(event_type: str, payload: dict) -> dict:
     return _blanked(payload, PERSONAL_FIELDS.get(event_type, ()))
 
 
+def inner_fields(fields: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The personal fields inside the object `key`: `evidence.issuer` gives `issuer`."""
+    return tuple(field.partition(".")[2] for field in fields if field.startswith(key + "."))
+
+
 def _blanked(payload: dict, fields: tuple[str, ...]) -> dict:
-    inner = {}
-    for field in fields:
-        outer, _dot, name = field.partition(".")
-        if name:
-            inner.setdefault(outer, []).append(name)
     result = {}
     for key, value in payload.items():
-        if key in inner and isinstance(value, dict):
-            result[key] = _blanked(value, tuple(inner[key]))
+        inner = inner_fields(fields, key)
+        if inner and isinstance(value, dict):
+            result[key] = _blanked(value, inner)
         elif key in fields:
             result[key] = ERASED if value else value
         else:
@@ -77,13 +78,14 @@ def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
         if session.get(ErasedEntityRow, entity_id) is None:
             session.add(ErasedEntityRow(entity_id=entity_id))
     touched_batches: set[int] = set()
+    own = session.get(MetaRow, "workstation_id").value
     rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         blanked = blank(row.type, payload)
         if blanked != payload:
             row.payload = json.dumps(blanked, ensure_ascii=False, sort_keys=True)
-            if row.batch_sequence is not None:
+            if row.batch_sequence is not None and row.workstation_id == own:
                 touched_batches.add(row.batch_sequence)
     session.flush()
     return entities, touched_batches
