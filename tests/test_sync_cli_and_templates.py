@@ -97,6 +97,7 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(
         == 0
     )
     out = capsys.readouterr().out
+    # The administrator, the unit, three templates, the supervisor, the person, the checklist.
     assert "Provkörning" in out and "Skulle skicka: 8 ändringar" in out and "Skickat" not in out
     assert list(share.iterdir()) == [], "a dry run writes nothing"
 

@@ -60,16 +60,17 @@ def blank(event_type: str, payload: dict) -> dict:
     return _blanked(payload, PERSONAL_FIELDS.get(event_type, ()))
 
 
+def inner_fields(fields: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The personal fields inside the object `key`: `evidence.issuer` gives `issuer`."""
+    return tuple(field.partition(".")[2] for field in fields if field.startswith(key + "."))
+
+
 def _blanked(payload: dict, fields: tuple[str, ...]) -> dict:
-    inner = {}
-    for field in fields:
-        outer, _dot, name = field.partition(".")
-        if name:
-            inner.setdefault(outer, []).append(name)
     result = {}
     for key, value in payload.items():
-        if key in inner and isinstance(value, dict):
-            result[key] = _blanked(value, tuple(inner[key]))
+        inner = inner_fields(fields, key)
+        if inner and isinstance(value, dict):
+            result[key] = _blanked(value, inner)
         elif key in fields:
             result[key] = ERASED if value else value
         else:

@@ -14,7 +14,7 @@ import json
 from handledare.i18n import _
 from handledare.store import ingest
 from handledare.store.delegation_projection import PURGED
-from handledare.store.erasure import RETAINED_EVENTS, blank
+from handledare.store.erasure import ERASED, PERSONAL_FIELDS, RETAINED_EVENTS, inner_fields
 from handledare.store.eventlog import Store
 from handledare.sync.batch import Batch
 
@@ -40,10 +40,20 @@ def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
         # An erased person's delegation, removed once its retention date had passed (by its
         # owner, or here first): see docs/delegations.md.
         return True
-    # Only fields that may hold personal data differ (nested ones too, such as a proof's
-    # issuer), and one side has them all blanked: the owner's rewrite, or ours.
-    if new == old:
-        return True
-    return blank(event_type, new) == blank(event_type, old) and (
-        new == blank(event_type, new) or old == blank(event_type, old)
-    )
+    return _alike(new, old, PERSONAL_FIELDS.get(event_type, ()))
+
+
+def _alike(new: dict, old: dict, personal: tuple[str, ...]) -> bool:
+    """Alike but for personal fields blanked on one side, also inside objects (proof)."""
+    if new.keys() != old.keys():
+        return False
+    for key in new:
+        if new[key] == old[key]:
+            continue
+        inner = inner_fields(personal, key)
+        if inner and isinstance(new[key], dict) and isinstance(old[key], dict):
+            if not _alike(new[key], old[key], inner):
+                return False
+        elif key not in personal or ERASED not in (new[key], old[key]):
+            return False
+    return True
