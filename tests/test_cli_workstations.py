@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from handledare.services import workstations
 from sync_helpers import PIN, Workstation, seed, workstation
 
 from conftest import ADMIN_PIN
@@ -135,7 +136,10 @@ def test_a_revocation_needs_a_reason_and_rejection_is_final_for_waiting(pair):
 
 
 def test_a_dry_run_says_what_it_would_send_and_receive(pair):
-    _a, b, share = pair
+    a, b, share = pair
+    workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
+    a.sync(share)
+    b.sync(share)
     done = _run(
         b,
         "sync",

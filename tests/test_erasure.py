@@ -9,7 +9,7 @@ from pathlib import Path
 from handledare.cli import main
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, signoff
-from sync_helpers import PIN, approve, projections, seed, workstation
+from sync_helpers import PIN, approve, projections, read_batch, seed, workstation
 
 from conftest import admin_of, signed_in_as
 
@@ -32,6 +32,18 @@ def _files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
             hits = [n for n in needles if n.encode() in data]
             if hits:
                 found[str(path.relative_to(root))] = hits
+    return found
+
+
+def _decrypted_containing(share: Path, stations, needles: list[str]) -> set[str]:
+    """The needles found in the events of every batch on the share, decrypted as the first
+    of `stations` can."""
+    found = set()
+    for owner in stations:
+        folder = share / "workstations" / owner.store.workstation_id
+        for path in folder.glob("batch-*.jsonl"):
+            batch = read_batch(share, owner, int(path.name[6:18]), stations[0])
+            found |= {n for n in needles for e in batch.events if n in e.payload}
     return found
 
 
@@ -62,7 +74,8 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     b.sync(share)
     c.sync(share)
     a.sync(share)
-    assert _files_containing(share, SECRETS), "the share held the data before"
+    assert _files_containing(share, SECRETS) == {}, "encrypted on the share"
+    assert _decrypted_containing(share, [a, b, c], SECRETS) == set(SECRETS), "but there"
 
     export = tmp_path / "zlatan.json"
     a_dir = str(a.store.path.parent)
@@ -103,6 +116,7 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     for _round in range(2):
         for station in (a, b, c):
             station.sync(share)
+    assert _decrypted_containing(share, [a, b, c], SECRETS) == set()
     for station in (a, b, c):
         station.store.close()
 

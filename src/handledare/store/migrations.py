@@ -207,6 +207,10 @@ CREATE TABLE share_problems (
 ALTER TABLE batches ADD COLUMN key_id TEXT;
 """
 
+_V10_SHARE_ENCRYPTION = """
+ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -217,6 +221,7 @@ STEPS: tuple[str, ...] = (
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
+    _V10_SHARE_ENCRYPTION,
 )
 CURRENT_VERSION = len(STEPS)
 

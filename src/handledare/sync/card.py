@@ -15,6 +15,7 @@ from handledare.i18n import _
 from handledare.sync.signing import Signer, canonical, public_key_id, signed_by
 
 KIND = "handledare-workstation"
+SEAL_SCHEME = "x25519-hpke"
 
 
 class CardProblem(Exception):
@@ -32,6 +33,7 @@ class Card:
     history: tuple[int, str] | None = None
     clock_offset: float | None = None  # seconds ahead of the share's clock when measured
     clock_measured: str | None = None
+    seal: str | None = None  # its receiving key (X25519, base64): share keys are sealed to it
 
     def signed(self) -> dict:
         return {
@@ -49,6 +51,7 @@ class Card:
                 if self.clock_offset is not None
                 else None
             ),
+            "seal": {"scheme": SEAL_SCHEME, "public": self.seal} if self.seal else None,
         }
 
 
@@ -79,6 +82,7 @@ def read_card(data: bytes, workstation_id: str) -> Card:
             history=_history(signed.get("history")),
             clock_offset=_clock(signed.get("clock"), "offset"),
             clock_measured=_clock(signed.get("clock"), "measured"),
+            seal=_seal(signed.get("seal")),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CardProblem(_("the card is damaged ({error})").format(error=error)) from error
@@ -104,6 +108,15 @@ def _history(value: object) -> tuple[int, str] | None:
     if not isinstance(sequence, int) or not isinstance(sha256, str):
         raise ValueError("history")
     return sequence, sha256
+
+
+def _seal(value: object) -> str | None:
+    if value is None:
+        return None
+    public = value["public"]  # type: ignore[index]
+    if value.get("scheme") != SEAL_SCHEME or public_key_id(public) is None:  # type: ignore[union-attr]
+        raise ValueError("seal")
+    return public
 
 
 def _clock(value: object, field: str):
