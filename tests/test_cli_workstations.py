@@ -154,3 +154,15 @@ def test_a_dry_run_says_what_it_would_send_and_receive(pair):
     assert done.returncode == 0
     assert "Provkörning" in done.stdout and "Skulle ta emot: 0 ändringar" in done.stdout
     assert "Skickat" not in done.stdout
+
+
+def test_a_waiting_workstation_is_told_that_it_reads_and_sends_nothing(pair):
+    _a, b, share = pair
+    seed(b)
+    done = _run(
+        b, "sync", "--share", str(share), "--as", "Ingrid Admin", "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "inte godkänd än" in done.stdout and "Mottaget: 0" in done.stdout
+    assert not list((share / "workstations" / b.store.workstation_id).glob("batch-*"))
