@@ -111,9 +111,9 @@ def _report_lines(report) -> list[str]:
     ]
     lines += [
         _("The clock of {name} is {offset} of the share's. Ask IT to set its time.").format(
-            name=w.name, offset=describe_offset(w.clock_offset)
+            name=w.name, offset=describe_offset(offset)
         )
-        for w in status.skewed
+        for w, offset in status.skewed_clocks
     ]
     if len(status.problems) > len(report.new_problems):
         lines.append(
@@ -159,10 +159,10 @@ def _status(args, settings: Settings) -> int:
             for w in status.workstations
         ],
     )  # fmt: skip
-    for w in status.skewed:
+    for w, offset in status.skewed_clocks:
         say(
             _("The clock of {name} is {offset} of the share's. Ask IT to set its time.").format(
-                name=w.name, offset=describe_offset(w.clock_offset)
+                name=w.name, offset=describe_offset(offset)
             )
         )
     if status.problems:
