@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table, warn
 from handledare.cli.parsing import Commands, add_json_flag, command
+from handledare.cli.workstations import as_dict
 from handledare.config import Settings
 from handledare.i18n import _, ngettext
 
@@ -30,7 +31,6 @@ def register(commands: Commands) -> None:
 
 def _sync(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.sync import sync_now
 
     store = open_store(settings)
@@ -126,8 +126,6 @@ def _report_lines(report) -> list[str]:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
-    from handledare.cli.workstations import as_dict
     from handledare.services.sync import describe_offset, share_status
 
     status = share_status(open_store(settings))

@@ -25,7 +25,7 @@ FONT = "DejaVu"
 
 def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, today: date) -> int:
     """Write the certificate of the person's latest onboarding; return the page count."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # only when a certificate is made: starting never pays for fpdf2
 
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []

@@ -157,6 +157,7 @@ class HandledareApp(TranslatedBindings, AppBase):
             self.add_mode(mode, self._home_screen(actor.role))
         self.switch_mode(mode)
         if signed_in.weak_pin:
+            # At sign-in: its PIN service loads SQLModel, which the start must not wait for.
             from handledare.tui.screens.pin_prompt import NewPinDialog
 
             self.push_screen(NewPinDialog())
@@ -164,12 +165,12 @@ class HandledareApp(TranslatedBindings, AppBase):
     @staticmethod
     def _home_screen(role: Role) -> type[Screen]:
         """A manager starts on the overview, everyone else on their list of substitutes."""
-        # Imported at sign-in, only the one needed: they load the services, and SQLModel.
         if role is Role.MANAGER:
+            # Imported at sign-in, only the one needed: they load the services, and SQLModel.
             from handledare.tui.screens.overview import OverviewScreen
 
             return OverviewScreen
-        from handledare.tui.screens.home import HomeScreen
+        from handledare.tui.screens.home import HomeScreen  # the same: at sign-in, if needed
 
         return HomeScreen
 

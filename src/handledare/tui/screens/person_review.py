@@ -26,6 +26,7 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.pin_prompt import PinPrompt
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
@@ -136,8 +137,6 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         store, actor = self.app.session
 
         def revoke(reason: str | None) -> None:
-            from handledare.tui.screens.pin_prompt import PinPrompt
-
             if reason:
                 self.app.push_screen(
                     PinPrompt(

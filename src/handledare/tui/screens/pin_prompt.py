@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from handledare.i18n import N_, _
 from handledare.security import pin_problem
+from handledare.services import pins
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
@@ -106,8 +107,6 @@ class NewPinDialog(ModalScreen[None]):
     @on(Input.Submitted, "#pin2")
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from handledare.services import pins
-
         pin = self.query_one("#pin", Input).value
         again = self.query_one("#pin2", Input).value
         store, actor = self.app.session

@@ -22,6 +22,9 @@ from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
+from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
 from handledare.tui.widgets.status_line import StatusLine
@@ -257,7 +260,6 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         )
 
     def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
-        from handledare.tui.screens.dialogs import TextPrompt
 
         item = self.current_item()
         if item is None:
@@ -304,8 +306,6 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         if item is None or state is None or not state.signed:
             self.app.notify(_("Only a signed item can be revoked."), severity="warning")
             return
-        from handledare.tui.screens.dialogs import TextPrompt
-        from handledare.tui.screens.pin_prompt import PinPrompt
 
         (store, actor), oid = self.app.session, self.onboarding_id
 
@@ -353,7 +353,6 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             options.action_cursor_up()
 
     def action_sign(self) -> None:
-        from handledare.tui.screens.sign_off import SignOffScreen
 
         progress = self.progress
         if progress is None:
