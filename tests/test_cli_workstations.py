@@ -150,3 +150,36 @@ def test_a_dry_run_says_what_it_would_send_and_receive(pair):
     assert done.returncode == 0
     assert "Provkörning" in done.stdout and "Skulle ta emot: 0 ändringar" in done.stdout
     assert "Skickat" not in done.stdout
+
+
+def test_a_new_workstation_joins_by_cli_with_no_users_then_signs_in_like_everyone(pair, tmp_path):
+    a, b, share = pair
+    fresh = tmp_path / "c"
+
+    def run_c(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "handledare", "--data-dir", str(fresh), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HANDLEDARE_CONFIG_DIR": str(tmp_path / "c-cfg")},
+            check=False,
+        )
+
+    joined = run_c("sync", "--share", str(share))
+    assert joined.returncode == 0, joined.stderr
+    a.sync(share)
+    listed = json.loads(_run(a, "workstation", "list", "--json").stdout)
+    [row] = [w for w in listed if w["state"] == "waiting" and w["id"] != b.store.workstation_id]
+    approved = _run(
+        a, "workstation", "approve", row["id"], "--as", "Ingrid Admin", "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    a.sync(share)
+    signed_in = run_c(
+        "sync", "--share", str(share), "--as", "Anna Lindqvist", "--pin-stdin", stdin=f"{PIN}\n"
+    )
+    assert signed_in.returncode == 0, signed_in.stderr
+    unsigned = run_c("sync", "--share", str(share))
+    assert unsigned.returncode == 1 and "--as" in unsigned.stderr

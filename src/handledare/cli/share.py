@@ -31,10 +31,14 @@ def register(commands: Commands) -> None:
 
 def _sync(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.services.people import has_users
     from handledare.services.sync import sync_now
 
     store = open_store(settings)
-    sign_in(store, args)  # any user: a round changes this workstation's data
+    # Any user: a round changes this workstation's data. A workstation with no users yet
+    # is joining the share: it has nothing to protect and learns its users by syncing.
+    if has_users(store):
+        sign_in(store, args)
     report = sync_now(store, settings, args.share, dry_run=args.dry_run)
     for line in _report_lines(report):
         say(line)
