@@ -166,3 +166,40 @@ def test_a_waiting_workstation_is_told_that_it_reads_and_sends_nothing(pair):
     assert done.returncode == 0, done.stderr
     assert "inte godkänd än" in done.stdout and "Mottaget: 0" in done.stdout
     assert not list((share / "workstations" / b.store.workstation_id).glob("batch-*"))
+
+
+def test_a_new_workstation_joins_by_cli_with_no_users_then_signs_in_like_everyone(pair, tmp_path):
+    a, b, share = pair
+    fresh = tmp_path / "c"
+
+    def run_c(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "handledare", "--data-dir", str(fresh), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HANDLEDARE_CONFIG_DIR": str(tmp_path / "c-cfg")},
+            check=False,
+        )
+
+    joined = run_c("sync", "--share", str(share))
+    assert joined.returncode == 0, joined.stderr
+    a.sync(share)
+    listed = json.loads(_run(a, "workstation", "list", "--json").stdout)
+    [row] = [w for w in listed if w["state"] == "waiting" and w["id"] != b.store.workstation_id]
+    approved = _run(
+        a, "workstation", "approve", row["id"], "--as", "Ingrid Admin", "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
+    )  # fmt: skip
+    assert approved.returncode == 0, approved.stderr
+    a.sync(share)
+    # Given the share key, it reads the share (and its users) at its next round, still
+    # without users to sign in as; after that every round signs in.
+    given = run_c("sync", "--share", str(share))
+    assert given.returncode == 0 and "inte godkänd" not in given.stdout, given.stderr
+    signed_in = run_c(
+        "sync", "--share", str(share), "--as", "Anna Lindqvist", "--pin-stdin", stdin=f"{PIN}\n"
+    )
+    assert signed_in.returncode == 0, signed_in.stderr
+    unsigned = run_c("sync", "--share", str(share))
+    assert unsigned.returncode == 1 and "--as" in unsigned.stderr

@@ -7,10 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
+from handledare.domain.enums import EmploymentType
 from handledare.errors import InputError
 from handledare.i18n import _, current_language, format_date
 
@@ -67,8 +68,6 @@ def _parse_date(value: str | None) -> date:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
-    from handledare.domain.enums import EmploymentType
     from handledare.services import people
 
     store = open_store(settings)
@@ -89,7 +88,6 @@ def _add(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
 
     store = open_store(settings)
@@ -130,7 +128,6 @@ def _list(args, settings: Settings) -> int:
 
 def _export(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import export_person
     from handledare.services.exports import write_whole
@@ -149,7 +146,6 @@ def _export(args, settings: Settings) -> int:
 
 def _erase(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import erase_person
 
@@ -176,7 +172,6 @@ def _erase(args, settings: Settings) -> int:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import onboarding, people
 
     store = open_store(settings)

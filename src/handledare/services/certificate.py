@@ -25,7 +25,7 @@ FONT = "DejaVu"
 
 def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, today: date) -> int:
     """Write the certificate of the person's latest onboarding; return the page count."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # only when a certificate is made: starting never pays for fpdf2
 
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []
@@ -33,9 +33,11 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
         raise NotFoundError(_("This substitute has no checklist to certify yet."))
     progress = onboarding.progress(store, actor, started[-1])
     history = onboarding.history(store, actor, started[-1])
-    names = {user.id: user.name for user in people.list_users(store)}
+    names: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
     template = progress.template
+
+    person_name = person.name
 
     class Certificate(FPDF):
         def footer(self) -> None:
@@ -45,7 +47,7 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
                 0,
                 10,
                 _("{name} · printed {date} · page {page} of {pages}").format(
-                    name=printable(person.name),
+                    name=printable(person_name),
                     date=format_date(today),
                     page=self.page_no(),
                     pages="{nb}",
@@ -85,22 +87,22 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
 
     for section in template.sections:
         signed = [
-            (item, progress.states[item.key])
+            (item, state.signed_at, state.signed_by)
             for item in section.items
-            if item.key in progress.states and progress.states[item.key].signed
+            if (state := progress.states.get(item.key)) and state.signed_at is not None
         ]
         line(section.title.get(language), 12, bold=True)
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
-        for item, state in signed:
+        for item, signed_at, signed_by in signed:
             line(
                 "✓ "
                 + item.title.get(language)
                 + " — "
                 + _("{date}, {name}").format(
-                    date=format_date(state.signed_at.astimezone().date()),
-                    name=printable(names.get(state.signed_by, "?")),
+                    date=format_date(signed_at.astimezone().date()),
+                    name=printable(names.get(signed_by, "?")),
                 ),
                 9,
             )

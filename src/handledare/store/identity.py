@@ -15,10 +15,17 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import _
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 KEY_FILE = "workstation-key.pem"
 SEAL_KEY_FILE = "workstation-receiving-key.pem"
@@ -47,28 +54,40 @@ def create_key(data_dir: Path) -> bool:
 
 def create_seal_key(data_dir: Path) -> bool:
     """Make this workstation's receiving key unless it has one; True if it was made now."""
+    # Imported here: cryptography takes ~70 ms to load, which the app's start must not wait for.
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
     return _create(seal_key_path(data_dir), X25519PrivateKey.generate)
 
 
-def load_key(data_dir: Path):
+def load_key(data_dir: Path) -> Ed25519PrivateKey:
     """The signing key (made now if the database is older than signing), owner-only."""
+    # Imported here: only a sync round signs, and the app's start must not load cryptography.
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+    path = key_path(data_dir)
     create_key(data_dir)
-    return _load(key_path(data_dir), Ed25519PrivateKey, "Ed25519")
+    key = _load(path)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise _unusable(path, ValueError("not an Ed25519 key"))
+    return key
 
 
-def load_seal_key(data_dir: Path):
+def load_seal_key(data_dir: Path) -> X25519PrivateKey:
     """The receiving key (made now if the database is older than encryption), owner-only."""
+    # Imported here: only a sync round opens share keys, and the app's start must not wait.
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
+    path = seal_key_path(data_dir)
     create_seal_key(data_dir)
-    return _load(seal_key_path(data_dir), X25519PrivateKey, "X25519")
+    key = _load(path)
+    if not isinstance(key, X25519PrivateKey):
+        raise _unusable(path, ValueError("not an X25519 key"))
+    return key
 
 
-def _create(path: Path, generate) -> bool:
+def _create(path: Path, generate: Callable[[], Ed25519PrivateKey | X25519PrivateKey]) -> bool:
+    # Imported here: cryptography takes ~70 ms to load, which the app's start must not wait for.
     from cryptography.hazmat.primitives import serialization
 
     pem = generate().private_bytes(
@@ -94,17 +113,15 @@ def _create(path: Path, generate) -> bool:
     return True
 
 
-def _load(path: Path, kind: type, name: str):
+def _load(path: Path) -> PrivateKeyTypes:
+    # Imported here: only a sync round uses the keys, and the app's start must not wait.
     from cryptography.hazmat.primitives import serialization
 
     try:
         _owner_only(path)
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        return serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError, TypeError) as error:
         raise _unusable(path, error) from error
-    if not isinstance(key, kind):
-        raise _unusable(path, ValueError(f"not an {name} key"))
-    return key
 
 
 def is_owner_only(path: Path) -> bool:

@@ -11,10 +11,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
 from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+    from sqlmodel import Session
+
+Row = TypeVar("Row", bound="DataclassInstance")
 
 ROOT_KEY = "share_root"
 HISTORY_KEY = "unsigned_history"
@@ -85,11 +92,11 @@ class Snapshot:
     decisions: list[KeyDecision]
     folders: dict[str, Folder]
     problems: dict[str, Problem]
-    root: dict | None
-    own_card: dict | None
+    root: dict[str, Any] | None
+    own_card: dict[str, Any] | None
     own_clock: tuple[float | None, str | None]
-    share_keys: list[dict] = field(default_factory=list)
-    sealed_to: dict[str, dict] = field(default_factory=dict)
+    share_keys: list[dict[str, Any]] = field(default_factory=list)
+    sealed_to: dict[str, dict[str, Any]] = field(default_factory=dict)
     rotate: bool = False  # a revocation decided here asks for a new share key
     encrypted: bool = False  # all of this workstation's batches on the share are encrypted
 
@@ -118,7 +125,7 @@ def snapshot(store: Store) -> Snapshot:
         )
 
 
-def _rows(connection: sqlite3.Connection, table: str, row_type: type) -> list:
+def _rows(connection: sqlite3.Connection, table: str, row_type: type[Row]) -> list[Row]:
     columns = [f.name for f in fields(row_type)]
     found = connection.execute(f"SELECT {', '.join(columns)} FROM {table}")
     return [row_type(*values) for values in found]
@@ -129,7 +136,7 @@ def key_decisions(store: Store) -> list[KeyDecision]:
         return _rows(connection_of(session), "workstation_keys", KeyDecision)
 
 
-def pin_root(store: Store, root: dict) -> None:
+def pin_root(store: Store, root: dict[str, Any]) -> None:
     _set_meta_json(store, ROOT_KEY, root)
 
 
@@ -155,7 +162,7 @@ def unsigned_history(store: Store) -> tuple[int, str] | None:
     return (found[0], found[1]) if found else None
 
 
-def request_rotation(session) -> None:
+def request_rotation(session: Session) -> None:
     """A revocation decided here: the next round makes a new share key (same transaction)."""
     set_meta(session, ROTATE_KEY, "1")
 
@@ -177,10 +184,10 @@ class Changes:
     folders: list[Folder] = field(default_factory=list)
     added: list[Problem] = field(default_factory=list)  # problems new or changed
     gone: list[str] = field(default_factory=list)  # paths of problems no longer found
-    own_card: dict | None = None  # the signed part of the card just written
+    own_card: dict[str, Any] | None = None  # the signed part of the card just written
     own_clock: tuple[float, str] | None = None  # offset and when, just measured
-    share_keys: list[dict] | None = None  # the share keys held, when they changed
-    sealed_to: dict[str, dict] | None = None  # what was sealed to whom, when it changed
+    share_keys: list[dict[str, Any]] | None = None  # the share keys held, when they changed
+    sealed_to: dict[str, dict[str, Any]] | None = None  # what was sealed to whom, if changed
     rotated: bool = False  # the new share key a revocation asked for was made
     encrypted: bool = False  # all own batches on the share are now encrypted
 
@@ -213,16 +220,16 @@ def record(store: Store, changes: Changes) -> None:
                 for name in names:
                     setattr(row, name, getattr(folder, name))
         for path in changes.gone:
-            row = session.get(ShareProblemRow, path)
-            if row is not None:
-                session.delete(row)
+            found = session.get(ShareProblemRow, path)
+            if found is not None:
+                session.delete(found)
         session.flush()
         for problem in changes.added:
-            row = session.get(ShareProblemRow, problem.path)
-            if row is None:
+            known = session.get(ShareProblemRow, problem.path)
+            if known is None:
                 session.add(ShareProblemRow(**asdict(problem)))
             else:
-                row.kind, row.reason = problem.kind, problem.reason
+                known.kind, known.reason = problem.kind, problem.reason
         if changes.own_card is not None:
             set_meta(session, CARD_KEY, _json(changes.own_card))
         if changes.own_clock is not None:
@@ -238,10 +245,10 @@ def record(store: Store, changes: Changes) -> None:
             set_meta(session, ENCRYPTED_KEY, "1")
 
 
-def _json(value) -> str:
+def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _set_meta_json(store: Store, key: str, value) -> None:
+def _set_meta_json(store: Store, key: str, value: object) -> None:
     with store.write(None) as tx:
         set_meta(tx.session, key, _json(value))

@@ -14,6 +14,7 @@ import hashlib
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store.tables import StoredEvent
@@ -32,13 +33,13 @@ Admit = Callable[[int, str | None], None]
 EVENT_FIELDS = ("id", "hlc", "workstation_id", "actor_id", "type", "entity_id", "wall_time")
 
 
-def event_to_wire(event: StoredEvent) -> dict:
+def event_to_wire(event: StoredEvent) -> dict[str, Any]:
     wire = {name: getattr(event, name) for name in EVENT_FIELDS}
     wire["payload"] = json.loads(event.payload)
     return wire
 
 
-def event_from_wire(wire: dict, batch_sequence: int | None = None) -> StoredEvent:
+def event_from_wire(wire: dict[str, Any], batch_sequence: int | None = None) -> StoredEvent:
     return StoredEvent(
         **{name: wire[name] for name in EVENT_FIELDS},
         payload=json.dumps(wire["payload"], ensure_ascii=False, sort_keys=True),
@@ -62,7 +63,7 @@ class BatchProblem(Exception):
     """Why a batch cannot be used: kept short and specific for the sync report."""
 
 
-def _line(value: dict) -> bytes:
+def _line(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 
@@ -162,7 +163,7 @@ def decode(
     return Batch(workstation_id, sequence, previous, events, digest, found, keyid, share_key)
 
 
-def _opened(header: dict, lines: list[bytes], opener: Opener | None) -> list[bytes]:
+def _opened(header: dict[str, Any], lines: list[bytes], opener: Opener | None) -> list[bytes]:
     """The event lines of a format 3 batch, decrypted; the header line is the associated
     data, so a ciphertext moved to another batch, or a header changed, does not open."""
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store.share_view import Folder, KeyDecision
@@ -53,12 +54,20 @@ class Keyring:
     found: list[Found] = field(default_factory=list)
 
     @classmethod
-    def of(cls, own: str, data_dir: Path, held: list[dict], share: Share, listings, card):
+    def of(
+        cls,
+        own: str,
+        data_dir: Path,
+        held: list[dict[str, Any]],
+        share: Share,
+        listings: dict[str, Listing],
+        card: Callable[[str], Card | None],
+    ) -> Keyring:
         return cls(
             own, data_dir, [ShareKey.from_json(value) for value in held], share, listings, card
         )
 
-    def held(self) -> list[dict]:
+    def held(self) -> list[dict[str, Any]]:
         return [key.to_json() for key in self.keys]
 
     def best(self) -> ShareKey | None:
@@ -140,9 +149,9 @@ class Keyring:
         signer: Signer,
         folders: dict[str, Folder],
         decisions: list[KeyDecision],
-        sealed_to: dict[str, dict],
+        sealed_to: dict[str, dict[str, Any]],
         own_listing: Listing | None,
-    ) -> dict[str, dict] | None:
+    ) -> dict[str, dict[str, Any]] | None:
         """Seal every verified share key to each trusted workstation this one answers for:
         those it approved, and all of them once it has made a share key itself. The new
         record of what was sealed to whom, or None when nothing was written."""

@@ -12,6 +12,7 @@ than one this workstation has seen is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import share_view
@@ -27,7 +28,7 @@ class Opened:
     """The root this workstation trusts (workstation, keyid, public; None on a new share in
     a dry run), and its key's fingerprint when this round pinned another workstation's."""
 
-    root: dict | None
+    root: dict[str, Any] | None
     pinned_now: str | None = None
 
 
@@ -35,7 +36,7 @@ def open_share(
     store: Store,
     share: Share,
     signer: Signer,
-    pinned: dict | None,
+    pinned: dict[str, Any] | None,
     dry_run: bool,
 ) -> Opened:
     own = store.workstation_id
@@ -43,9 +44,11 @@ def open_share(
     found = None if data is None else read_format(data)
     if found in (FORMAT_VERSION, PLAIN_FORMAT):
         opened = _pin(store, share, data, pinned, dry_run, found)
-        if found == PLAIN_FORMAT and opened.root["workstation"] == own and not dry_run:
+        root = opened.root
+        upgrade = found == PLAIN_FORMAT and root is not None and root["workstation"] == own
+        if upgrade and root is not None and not dry_run:
             share.write_marker(marker_bytes(signer, own, FORMAT_VERSION), replace=True)
-            share_view.pin_root(store, {**opened.root, "format": FORMAT_VERSION})
+            share_view.pin_root(store, {**root, "format": FORMAT_VERSION})
         return opened
     if data is not None and found is None:
         raise _untrusted(share, _("format.json is damaged"))
@@ -85,7 +88,7 @@ def _pin(
     store: Store,
     share: Share,
     data: bytes | None,
-    pinned: dict | None,
+    pinned: dict[str, Any] | None,
     dry_run: bool,
     version: int,
 ) -> Opened:

@@ -16,11 +16,13 @@ runs elsewhere, and sync stops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import journal, share_view
 from handledare.store.eventlog import Store
-from handledare.sync.batch import LEGACY_FORMAT, BatchProblem, decode, encode
+from handledare.store.tables import StoredEvent
+from handledare.sync.batch import LEGACY_FORMAT, Batch, BatchProblem, decode, encode
 from handledare.sync.card import Card, CardProblem, card_bytes, read_card
 from handledare.sync.keyring import Keyring
 from handledare.sync.layout import CARD, Listing, batch_name
@@ -43,7 +45,7 @@ class Own:
     machine: str
     listing: Listing | None
     history: tuple[int, str] | None
-    written: dict | None  # the signed part of the card it last wrote
+    written: dict[str, Any] | None  # the signed part of the card it last wrote
     clock: tuple[float | None, str | None]  # its clock offset as last measured, and when
     keyring: Keyring
     encrypted: bool  # all its batches on the share are encrypted (none from before)
@@ -58,10 +60,12 @@ class Own:
     def path(self, name: str) -> str:
         return f"workstations/{self.id}/{name}"
 
-    def encode(self, sequence: int, previous: str | None, events, key: ShareKey):
+    def encode(
+        self, sequence: int, previous: str | None, events: list[StoredEvent], key: ShareKey
+    ) -> tuple[Batch, bytes]:
         return encode(self.signer, self.id, sequence, previous, events, key)
 
-    def decode(self, data: bytes, sequence: int):
+    def decode(self, data: bytes, sequence: int) -> Batch:
         keys = {self.signer.keyid: self.signer.public}
         return decode(data, self.id, sequence, keys, self.keyring.open)
 

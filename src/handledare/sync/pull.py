@@ -170,9 +170,14 @@ def _checked(share: Share, folder: Folder, sequence: int) -> Batch:
     keys = {keyid: key.public for keyid, key in folder.keys.items()}
 
     def admit(found: int, keyid: str | None) -> None:
-        if found == LEGACY_FORMAT:
-            history = folder.card.history if folder.card else None
-            if history is None or sequence > history[0] or folder.card.keyid not in folder.keys:
+        if found == LEGACY_FORMAT or keyid is None:  # format 1, from before signing
+            card = folder.card
+            if (
+                card is None
+                or card.history is None
+                or sequence > card.history[0]
+                or card.keyid not in folder.keys
+            ):
                 raise BatchProblem(
                     _("it is not signed, and no signed record of its workstation vouches for it")
                 )
@@ -216,6 +221,7 @@ def _rewritten_before(store: Store, share: Share, folder: Folder, batch: Batch) 
                 "tamper",
             )
             return False
+        assert recorded is not None  # else a reason was given above
         if earlier.sha256 != recorded.sha256:
             hashes[sequence] = (earlier.sha256, earlier.keyid)
         before = applied.get(sequence - 1)

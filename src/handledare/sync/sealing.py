@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
@@ -57,7 +58,7 @@ class ShareKey:
     def order(self) -> tuple[int, str]:
         return self.generation, self.id
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "generation": self.generation,
@@ -68,7 +69,7 @@ class ShareKey:
         }
 
     @classmethod
-    def from_json(cls, value: dict) -> ShareKey:
+    def from_json(cls, value: dict[str, Any]) -> ShareKey:
         return cls(
             value["id"],
             value["generation"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
@@ -12,12 +12,16 @@ from handledare.domain.enums import Role
 from handledare.i18n import _
 from handledare.security import pin_problem
 from handledare.services import people, pins, templates
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.pin_input import PinInput
 
 
 class FirstRunScreen(Screen):
+    app = getters.app(AppBase)
+    AUTO_FOCUS = "#name"
+
     def compose(self) -> ComposeResult:
         with Center(classes="gate"), VerticalScroll(classes="gate-box wizard"):
             yield Label(_("Welcome to handledare"), classes="gate-title")
@@ -29,6 +33,17 @@ class FirstRunScreen(Screen):
                 ),
                 classes="intro",
             )
+            if self.app.settings.share_path is not None:
+                yield Label(
+                    _(
+                        "A share is set up for this computer: if your municipality already "
+                        "uses handledare, do not create an administrator here. Ask one to "
+                        "approve this computer (F6 on theirs); its users then arrive by "
+                        "themselves and you sign in as usual."
+                    ),
+                    id="joining",
+                    classes="intro",
+                )
             yield Label(_("Your full name"))
             yield Input(id="name", max_length=200)
             yield Label("", id="name-error", classes="error")
@@ -42,9 +57,6 @@ class FirstRunScreen(Screen):
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -67,9 +79,10 @@ class FirstRunScreen(Screen):
         self.query_one("#pin-error", Label).update(pin_error)
         if name_error or pin_error:
             return
-        store = self.app.store
+        app = self.app
 
         def create() -> None:
+            store = app.store_when_open()
             user = people.add_user(store, None, name, Role.ADMIN, pin)
             admin = pins.sign_in(store, user.id, pin).actor
             templates.import_bundled(store, admin)
@@ -77,6 +90,11 @@ class FirstRunScreen(Screen):
                 people.add_unit(store, admin, unit)
 
         in_background(self, create, self._created, failed=self.query_one("#message", Label).update)
+
+    def users_arrived(self) -> None:
+        """A sync round brought the share's users: this computer joined, nobody is created."""
+        self.app.notify(_("The users have arrived from the share. Sign in with your PIN."))
+        self.app.switch_screen(SignInScreen())
 
     def _created(self, _result: None) -> None:
         self.app.notify(_("The administrator has been created. Sign in with your PIN."))

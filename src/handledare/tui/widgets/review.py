@@ -54,7 +54,7 @@ class ReviewFacts(Static):
         if progress.approved_at:
             approval = _("Approved to work alone {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
-                name=printable(names.get(progress.approved_by, "?")),
+                name=item_view.name_of(names, progress.approved_by),
             )
             if progress.approval_override:
                 approval += " " + _("Exception with required items open: {reason}").format(
@@ -132,29 +132,33 @@ class ItemsTable(ReviewTable):
         self.clear()
         for item in progress.template.items():
             state = progress.states.get(item.key)
-            signed = state is not None and state.signed
-            expires = ""
-            if signed and state.expires_on:
-                day = date.fromisoformat(state.expires_on)
-                expires = Text(format_date(day), style="bold red" if day < today else "")
+            expires: str | Text = ""
+            by = when = workstation = ""
+            if state is not None and state.signed_at is not None:
+                if state.expires_on:
+                    day = date.fromisoformat(state.expires_on)
+                    expires = Text(format_date(day), style="bold red" if day < today else "")
+                by = item_view.name_of(names, state.signed_by)
+                when = format_datetime(state.signed_at)
+                workstation = self._workstation(state.signed_workstation, here)
             self.add_row(
                 item_view.marker(state),
                 item.title.get(language),
                 Text(self._state_text(state)),
                 expires,
-                printable(names.get(state.signed_by, "?")) if signed else "",
-                format_datetime(state.signed_at) if signed else "",
-                self._workstation(state.signed_workstation, here) if signed else "",
+                by,
+                when,
+                workstation,
                 key=item.key,
             )
         self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
 
     @staticmethod
     def _state_text(state: ItemState | None) -> str:
-        if state is None or (state.mark is None and not state.signed):
-            return _("open")
-        if state.signed:
+        if state is not None and state.signed:
             return _("signed off")
+        if state is None or state.mark is None:
+            return _("open")
         return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
 
     @staticmethod
@@ -181,7 +185,7 @@ class HistoryTable(ReviewTable):
             self.add_row(
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                progress.template.item(key).title.get(language) if key else "",
+                progress.template.recorded_item(key).title.get(language) if key else "",
                 item_view.what(entry, whole=True),
                 key=entry.id,
             )
@@ -204,11 +208,11 @@ class ConflictTable(ReviewTable):
         names: dict[str, str],
     ) -> None:
         language = current_language()
-        by_id = {entry.id: entry for entry in history}
+        by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
         self.clear()
         for conflict in conflicts:
             self.add_row(
-                progress.template.item(conflict.item_key).title.get(language),
+                progress.template.recorded_item(conflict.item_key).title.get(language),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
                 key=conflict.key,
