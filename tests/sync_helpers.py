@@ -160,3 +160,15 @@ def read_batch(share: Path, owner: Workstation, sequence: int, reader: Workstati
 def share_key(station: Workstation) -> ShareKey:
     """The share key a workstation writes with (its newest verified one)."""
     return max((key for key in held_keys(station) if key.verified), key=ShareKey.order)
+
+
+def files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
+    """Every file under `root` that holds one of `needles` as bytes, and which ones."""
+    found = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits = [n for n in needles if n.encode() in data]
+            if hits:
+                found[str(path.relative_to(root))] = hits
+    return found

@@ -23,6 +23,7 @@ from sync_helpers import (
     ADMIN_PIN,
     Workstation,
     approve,
+    files_containing,
     held_keys,
     projections,
     read_batch,
@@ -202,17 +203,6 @@ SECRETS = [
 ]
 
 
-def _files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
-    found = {}
-    for path in root.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            hits = [n for n in needles if n.encode() in data]
-            if hits:
-                found[str(path.relative_to(root))] = hits
-    return found
-
-
 def test_after_two_rounds_each_the_share_read_offline_gives_no_name_and_no_pin_verifier(
     tmp_path: Path,
 ):
@@ -234,7 +224,7 @@ def test_after_two_rounds_each_the_share_read_offline_gives_no_name_and_no_pin_v
     for station in (a, b, a):
         format_2_round(station, share)
     assert set(SECRETS) - {"$scrypt"} <= {
-        n for hits in _files_containing(share, SECRETS).values() for n in hits
+        n for hits in files_containing(share, SECRETS).values() for n in hits
     }, "the share held them in plain text"
 
     a.sync(share)
@@ -247,7 +237,7 @@ def test_after_two_rounds_each_the_share_read_offline_gives_no_name_and_no_pin_v
         for station in (a, b, c):
             station.sync(share)
 
-    assert _files_containing(share, SECRETS) == {}
+    assert files_containing(share, SECRETS) == {}
     assert projections(a.store) == projections(b.store) == projections(c.store)
     names = {p.name for p in people.list_people(c.store, admin_of(c.store))}
     assert {"Amina Hassan", "Zlatan Ekdahl"} <= names, "every workstation still reads them"
