@@ -133,8 +133,10 @@ async def test_a_new_computer_on_a_share_signs_in_once_its_users_arrive(tmp_path
         existing.sync(share)
         workstations.approve(existing.store, existing.admin(), new, ADMIN_PIN)
         existing.sync(share)
+        assert await eventually(pilot, lambda: not app.sync.running, timeout=30)
         app.sync.request()  # its next timed round (F5 needs someone signed in)
-        assert await eventually(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert await eventually(pilot, lambda: isinstance(app.screen, SignInScreen), timeout=30)
+        assert await eventually(pilot, lambda: bool(app.screen.query("#filter")))  # mounted
         await sign_in(pilot, "Anna", "4827")
         assert await eventually(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen")
     assert [u.name for u in people.list_users(app.store)] == ["Anna Lindqvist", "Ingrid Admin"]
