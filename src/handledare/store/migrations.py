@@ -207,7 +207,14 @@ CREATE TABLE share_problems (
 ALTER TABLE batches ADD COLUMN key_id TEXT;
 """
 
-_V10_SHARE_ENCRYPTION = """
+# Template format 2: the proof recorded with an item (a certificate, a test result, a
+# document, an observing colleague), and each substitute's own language.
+_V10_EVIDENCE_AND_LANGUAGE = """
+ALTER TABLE item_states ADD COLUMN evidence TEXT;
+ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
+"""
+
+_V11_SHARE_ENCRYPTION = """
 ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
 """
 
@@ -221,7 +228,8 @@ STEPS: tuple[str, ...] = (
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
-    _V10_SHARE_ENCRYPTION,
+    _V10_EVIDENCE_AND_LANGUAGE,
+    _V11_SHARE_ENCRYPTION,
 )
 CURRENT_VERSION = len(STEPS)
 

@@ -62,7 +62,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
                     style="bold red" if expired else "yellow",
                 ),
                 printable(item.person_name),
-                item.item_title.get(language),
+                f"{item.item_number} {item.item_title.get(language)}",
                 printable(item.unit_name),
                 key=str(index),
             )
