@@ -77,6 +77,7 @@ def language_name(code: str, in_language: str | None = None) -> str:
 
 def is_language(code: str) -> bool:
     """A language code that names a language: `sv`, `en`, `ar`, `so`, `ti`, ..."""
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel import Locale, UnknownLocaleError
 
     if not isinstance(code, str) or not code.isascii() or not code.isalpha():

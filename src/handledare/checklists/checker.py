@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from enum import Enum
+from typing import Any, TypeVar
 
 from handledare.domain.template import Text
 from handledare.errors import InputError
@@ -18,6 +20,7 @@ KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
 _LINK_PATTERN = re.compile(r"https?://[^\s\"<>]+")
 MAX_LINK = 500
+Choice = TypeVar("Choice", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,7 @@ class Checker:
         self.problems.append(Problem(where, what))
 
     def unknown_keys(
-        self, table: dict, known: tuple[str, ...], where: str, newer: tuple[str, ...] = ()
+        self, table: dict[str, Any], known: tuple[str, ...], where: str, newer: tuple[str, ...] = ()
     ) -> None:
         """Every key must be one the format knows: a typo must never pass silently.
 
@@ -87,7 +90,7 @@ class Checker:
                     ),
                 )
 
-    def table(self, value: object, where: str, what: str) -> dict:
+    def table(self, value: object, where: str, what: str) -> dict[str, Any]:
         """A value that must be a table; a problem and an empty table otherwise."""
         if isinstance(value, dict):
             return value
@@ -96,7 +99,7 @@ class Checker:
         )
         return {}
 
-    def text(self, table: dict, field: str, where: str) -> Text:
+    def text(self, table: dict[str, Any], field: str, where: str) -> Text:
         value = table.get(field)
         if isinstance(value, str):
             value = {DEFAULT_LANGUAGE: value}
@@ -134,7 +137,7 @@ class Checker:
             clean[DEFAULT_LANGUAGE] = ""
         return Text.of(clean)
 
-    def integer(self, table: dict, field: str, where: str, low: int, high: int) -> int:
+    def integer(self, table: dict[str, Any], field: str, where: str, low: int, high: int) -> int:
         value = table.get(field)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
             self.fail(
@@ -147,11 +150,11 @@ class Checker:
         return value
 
     def optional_integer(
-        self, table: dict, field: str, where: str, low: int, high: int
+        self, table: dict[str, Any], field: str, where: str, low: int, high: int
     ) -> int | None:
         return self.integer(table, field, where, low, high) if field in table else None
 
-    def flag(self, table: dict, field: str, where: str) -> bool:
+    def flag(self, table: dict[str, Any], field: str, where: str) -> bool:
         value = table.get(field, False)
         if not isinstance(value, bool):
             self.fail(
@@ -163,7 +166,14 @@ class Checker:
             return False
         return value
 
-    def choice(self, table: dict, field: str, where: str, enum: type, default=None) -> object:
+    def choice(
+        self,
+        table: dict[str, Any],
+        field: str,
+        where: str,
+        enum: type[Choice],
+        default: Choice | None = None,
+    ) -> Choice:
         value = table.get(field)
         if value is None and default is not None:
             return default
@@ -179,7 +189,7 @@ class Checker:
             )
             return default if default is not None else next(iter(enum))
 
-    def link(self, table: dict, where: str) -> str | None:
+    def link(self, table: dict[str, Any], where: str) -> str | None:
         value = table.get("link")
         if value is None:
             return None
@@ -198,7 +208,7 @@ class Checker:
             return None
         return value
 
-    def key_list(self, table: dict, field: str, where: str) -> tuple[str, ...]:
+    def key_list(self, table: dict[str, Any], field: str, where: str) -> tuple[str, ...]:
         value = table.get(field, [])
         if not isinstance(value, list) or not all(
             isinstance(key, str) and KEY_PATTERN.fullmatch(key) for key in value
@@ -215,7 +225,7 @@ class Checker:
             self.fail(where, _("'{field}' names '{key}' twice").format(field=field, key=key))
         return tuple(dict.fromkeys(value))
 
-    def key(self, table: dict, where: str, seen: set[str]) -> str:
+    def key(self, table: dict[str, Any], where: str, seen: set[str]) -> str:
         key = table.get("key")
         if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
             self.fail(

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from handledare.checklists.checker import (
     KEY_PATTERN,
@@ -49,7 +50,7 @@ MAX_MINUTES = {1: 480, 2: 2400}
 MAX_POINTS = 10_000
 
 
-def _item(checker: Checker, raw: dict, where: str, seen: set[str], form: int) -> Item:
+def _item(checker: Checker, raw: dict[str, Any], where: str, seen: set[str], form: int) -> Item:
     key = checker.key(raw, where, seen)
     where = _("item '{key}'").format(key=key) if key in seen else where
     known = ITEM_KEYS_1 + (ITEM_KEYS_2 if form >= 2 else ())
@@ -180,7 +181,7 @@ def _circles(by_key: dict[str, Item]) -> list[list[str]]:
     return found
 
 
-def _format(checker: Checker, raw: dict, top: str) -> int:
+def _format(checker: Checker, raw: dict[str, Any], top: str) -> int:
     form = raw.get("format", 1)
     if isinstance(form, bool) or form not in FORMATS:
         checker.fail(
@@ -193,7 +194,7 @@ def _format(checker: Checker, raw: dict, top: str) -> int:
     return form
 
 
-def _sections(checker: Checker, raw: dict, top: str, form: int) -> tuple[Section, ...]:
+def _sections(checker: Checker, raw: dict[str, Any], top: str, form: int) -> tuple[Section, ...]:
     sections_raw = raw.get("sections")
     if not isinstance(sections_raw, list) or not sections_raw:
         checker.fail(top, _("no sections; expected at least one [[sections]] table"))
@@ -257,7 +258,7 @@ def parse_template(source_text: str, source: str) -> Template:
     _check_prerequisites(checker, [item for s in sections for item in s.items])
     if checker.problems:
         raise TemplateInvalid(source, checker.problems)
-    return Template(id=template_id, version=version, title=title, role=role, sections=sections)
+    return Template(id=str(template_id), version=version, title=title, role=role, sections=sections)
 
 
 def load_template_file(path: Path) -> Template:

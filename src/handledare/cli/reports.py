@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
@@ -74,7 +74,6 @@ def _unit_id(store, name: str | None) -> str | None:
 
 def _export_signoffs(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import export_signoffs
 
     store = open_store(settings)
@@ -97,7 +96,6 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 def _report_monthly(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import write_csv
     from handledare.services.reports import (
         REPORT_COLUMNS,
@@ -119,7 +117,6 @@ def _report_monthly(args, settings: Settings) -> int:
 
 def _certificate(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.certificate import write_certificate
 

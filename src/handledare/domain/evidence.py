@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 from datetime import date
+from typing import Any, TypeGuard
 
 from handledare.domain.enums import Evidence, Mark
 from handledare.domain.template import Item
@@ -35,7 +36,7 @@ class Proof:
     observer_name: str | None = None
     observer_role: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """The form kept in events: only the fields that are set."""
         data = {key: value for key, value in asdict(self).items() if value is not None}
         data["kind"] = self.kind.value
@@ -44,7 +45,7 @@ class Proof:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> Proof:
+    def from_dict(cls, data: dict[str, Any]) -> Proof:
         known = {field.name for field in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
         values["kind"] = Evidence(data["kind"])
@@ -117,19 +118,24 @@ def _certificate_problem(proof: Proof, today: date) -> str | None:
     return None
 
 
+def _whole(value: object) -> TypeGuard[int]:
+    """A whole number; not a bool, which Python counts as one."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _test_problem(item: Item, proof: Proof) -> str | None:
-    numbers = (proof.score, proof.out_of, proof.pass_mark)
-    if any(isinstance(n, bool) or not isinstance(n, int) for n in numbers):
+    score, out_of, pass_mark = proof.score, proof.out_of, proof.pass_mark
+    if not (_whole(score) and _whole(out_of) and _whole(pass_mark)):
         return _("Write the result, the highest possible score and the pass mark as whole numbers.")
-    if not 0 < proof.out_of <= 10_000 or not 0 < proof.pass_mark <= proof.out_of:
+    if not 0 < out_of <= 10_000 or not 0 < pass_mark <= out_of:
         return _("The pass mark must be from 1 up to the highest possible score.")
-    if not 0 <= proof.score <= proof.out_of:
+    if not 0 <= score <= out_of:
         return _("The result {score} is not between 0 and {out_of}.").format(
-            score=proof.score, out_of=proof.out_of
+            score=score, out_of=out_of
         )
-    if item.out_of is not None and proof.out_of != item.out_of:
+    if item.out_of is not None and out_of != item.out_of:
         return _("The checklist says this test has {out_of} points.").format(out_of=item.out_of)
-    if item.pass_mark is not None and proof.pass_mark != item.pass_mark:
+    if item.pass_mark is not None and pass_mark != item.pass_mark:
         return _("The checklist says the pass mark is {pass_mark}.").format(
             pass_mark=item.pass_mark
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from handledare.domain.enums import Evidence, Level, Place, Step
 from handledare.i18n import DEFAULT_LANGUAGE
@@ -65,8 +66,8 @@ _FORMAT_2_DEFAULTS = {
 }
 
 
-def _format_2_fields(item: Item) -> dict:
-    found = {}
+def _format_2_fields(item: Item) -> dict[str, Any]:
+    found: dict[str, Any] = {}
     for name, default in _FORMAT_2_DEFAULTS.items():
         value = getattr(item, name)
         if value != default:
@@ -74,7 +75,7 @@ def _format_2_fields(item: Item) -> dict:
     return found
 
 
-def _format_2_values(data: dict) -> dict:
+def _format_2_values(data: dict[str, Any]) -> dict[str, Any]:
     values = {name: data[name] for name in _FORMAT_2_DEFAULTS if name in data}
     if "after" in values:
         values["after"] = tuple(values["after"])
@@ -143,7 +144,15 @@ class Template:
                 found[item.key] = missing
         return found
 
-    def to_dict(self) -> dict:
+    def recorded_item(self, key: str) -> Item:
+        """An item that a stored event names: there, since keys are checked before an event
+        is made and a template version never changes."""
+        item = self.item(key)
+        if item is None:
+            raise KeyError(f"{self.id} v{self.version} has no item {key}")
+        return item
+
+    def to_dict(self) -> dict[str, Any]:
         """The canonical form stored in events and compared on re-import."""
         return {
             "id": self.id,
@@ -175,7 +184,7 @@ class Template:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Template:
+    def from_dict(cls, data: dict[str, Any]) -> Template:
         return cls(
             id=data["id"],
             version=data["version"],

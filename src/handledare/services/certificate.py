@@ -24,7 +24,7 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
         raise NotFoundError(_("This substitute has no checklist to certify yet."))
     progress = onboarding.progress(store, actor, started[-1])
     history = onboarding.history(store, actor, started[-1])
-    names = {user.id: user.name for user in people.list_users(store)}
+    names: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
     template = progress.template
 
@@ -58,17 +58,17 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
     numbers = template.numbers()
     for section in template.sections:
         signed = [
-            (item, progress.states[item.key])
+            (item, state, state.signed_at)
             for item in section.items
-            if item.key in progress.states and progress.states[item.key].signed
+            if (state := progress.states.get(item.key)) is not None and state.signed_at is not None
         ]
         line(section.title.get(language), 12, bold=True)
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
-        for item, state in signed:
+        for item, state, signed_at in signed:
             signer = _("{date}, {name}").format(
-                date=format_date(state.signed_at.astimezone().date()),
+                date=format_date(signed_at.astimezone().date()),
                 name=printable(names.get(state.signed_by, "?")),
             )
             title = f"{numbers[item.key]} {item.title.get(language)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.template import Item, Template
@@ -79,7 +79,7 @@ def signed_keys(session: Session, onboarding_id: str) -> set[str]:
         session.exec(
             select(ItemStateRow.item_key).where(
                 ItemStateRow.onboarding_id == onboarding_id,
-                ItemStateRow.signed_at.is_not(None),
+                col(ItemStateRow.signed_at).is_not(None),
             )
         )
     )
@@ -89,7 +89,9 @@ def named_items(template: Template, keys: tuple[str, ...] | list[str]) -> str:
     """Items as a paper checklist names them: `2.1 Basic hygiene; 2.2 ...`."""
     numbers = template.numbers()
     language = current_language()
-    return "; ".join(f"{numbers[key]} {template.item(key).title.get(language)}" for key in keys)
+    return "; ".join(
+        f"{numbers[key]} {template.recorded_item(key).title.get(language)}" for key in keys
+    )
 
 
 def waiting_problem(template: Template, item: Item, signed: set[str]) -> str | None:

@@ -7,9 +7,10 @@ screenshots and tests can rely on it.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Evidence, Mark, Place, Role
@@ -136,10 +137,14 @@ class _Timeline:
         real_now = store.now
         try:
             for when, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
-                store.now = lambda when=when: when
+                store.now = partial(_fixed, when)
                 action()
         finally:
             store.now = real_now
+
+
+def _fixed(when: datetime) -> datetime:
+    return when
 
 
 def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
@@ -255,7 +260,7 @@ def _plan_person(
     for number, batch in enumerate(sessions):
         when = start + timedelta(days=min(span, 1 + number * 3), hours=1 + number % 3)
 
-        def walk(batch=batch, number=number) -> None:
+        def walk(batch: list[Item] = batch, number: int = number) -> None:
             for item in batch:
                 mark = Mark.PRACTISED if item.needs_practical else Mark.WALKED_THROUGH
                 proof = proof_for(item, store.now().date(), rng)
@@ -296,7 +301,7 @@ def _plan_person(
         )
 
 
-def plan_sessions(chosen: list[Item], already: set[str] = frozenset()) -> list[list[Item]]:
+def plan_sessions(chosen: list[Item], already: Iterable[str] = ()) -> list[list[Item]]:
     """Sessions of at most 20 items, each after the sessions that sign what it waits for;
     an item whose prerequisites are neither `already` signed nor chosen is left out."""
     sessions: list[list[Item]] = []
@@ -314,7 +319,7 @@ def plan_sessions(chosen: list[Item], already: set[str] = frozenset()) -> list[l
     return [*sessions, current] if current else sessions
 
 
-def proof_for(item: Item, today, rng: random.Random) -> Proof | None:
+def proof_for(item: Item, today: date, rng: random.Random) -> Proof | None:
     """Believable proof for the item's kind of evidence."""
     if item.evidence is Evidence.CERTIFICATE:
         issuer = "Socialstyrelsen" if item.where is Place.WEB_COURSE else "Kommunens utbildning"

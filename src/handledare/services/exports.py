@@ -8,8 +8,9 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
@@ -83,23 +84,23 @@ def signoff_rows(
     language = current_language()
     query = (
         select(EventRow, OnboardingRow, PersonRow, UnitRow.name)
-        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-        .where(EventRow.type.in_(list(_EVENT_CODES)))
+        .join(OnboardingRow, col(OnboardingRow.id) == EventRow.entity_id)
+        .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
+        .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
+        .where(col(EventRow.type).in_(list(_EVENT_CODES)))
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     )
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
     if not actor.is_admin:
-        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     if start:
         query = query.where(EventRow.wall_time >= start)
     if end:
         query = query.where(EventRow.wall_time <= end)
     rows: list[tuple[str, ...]] = []
     with store.read() as session:
-        names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
+        names: dict[str | None, str] = dict(session.exec(select(UserRow.id, UserRow.name)).all())
         found = session.exec(query).all()
         marks = marks_signed(session, [event for event, *_rest in found])
         for event, onboarding, person, unit_name in found:
@@ -109,7 +110,7 @@ def signoff_rows(
             numbers = template.numbers()
             keys = data.get("item_keys") or ([data["item_key"]] if data.get("item_key") else [])
             for key in keys:
-                item = template.item(key)
+                item = template.recorded_item(key)
                 mark = marks.get((event.id, key)) or data
                 state, note = _state_and_note(event_type, data, mark)
                 rows.append(
@@ -134,9 +135,11 @@ def signoff_rows(
     return rows
 
 
-def marks_signed(session, events: list[EventRow]) -> dict[tuple[str, str], dict]:
+def marks_signed(
+    session: Session, events: Sequence[EventRow]
+) -> dict[tuple[str, str], dict[str, Any]]:
     """For each (sign-off event, item): the mark it signed, with its proof and reason."""
-    wanted = {}
+    wanted: dict[tuple[str, str], str] = {}
     for event in events:
         if event.type == EventType.ITEMS_SIGNED_OFF:
             for key, basis in (json.loads(event.payload).get("basis") or {}).items():
@@ -151,7 +154,7 @@ def marks_signed(session, events: list[EventRow]) -> dict[tuple[str, str], dict]
     return {signed: payloads[basis] for signed, basis in wanted.items() if basis in payloads}
 
 
-def _evidence_cells(event_type: EventType, item: Item, mark: dict) -> tuple[str, str]:
+def _evidence_cells(event_type: EventType, item: Item, mark: dict[str, Any]) -> tuple[str, str]:
     """What proved the item, for a mark and for the sign-off of that mark."""
     if event_type not in (EventType.ITEM_MARKED, EventType.ITEMS_SIGNED_OFF):
         return "", ""
@@ -161,7 +164,9 @@ def _evidence_cells(event_type: EventType, item: Item, mark: dict) -> tuple[str,
     return item.evidence.value, Proof.from_dict(proof).summary() if proof else ""
 
 
-def _state_and_note(event_type: EventType, data: dict, mark: dict) -> tuple[str, str]:
+def _state_and_note(
+    event_type: EventType, data: dict[str, Any], mark: dict[str, Any]
+) -> tuple[str, str]:
     if event_type is EventType.ITEM_MARKED:
         return Mark(data["mark"]).label, data.get("reason") or ""
     if event_type is EventType.ITEMS_SIGNED_OFF:
@@ -173,7 +178,7 @@ def _state_and_note(event_type: EventType, data: dict, mark: dict) -> tuple[str,
     return _("note"), data.get("text") or ""
 
 
-def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file, then rename it into place: whole or not at all."""
     path = Path(path)
     partial = path.with_name(path.name + ".part")

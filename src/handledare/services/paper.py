@@ -9,15 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fpdf import FPDF  # only when a paper is made: starting never pays for fpdf2
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
 
 
-def new_paper(title: str, footer: Callable[[int], str]):
+def new_paper(title: str, footer: Callable[[int], str]) -> FPDF:
     """An A4 document with the fonts, a footer made by `footer(page)`, and its first page.
     `{nb}` in the footer becomes the page count."""
-    from fpdf import FPDF
+    from fpdf import FPDF  # only when a paper is made: starting never pays for fpdf2
 
     class Paper(FPDF):
         def footer(self) -> None:
@@ -34,7 +38,7 @@ def new_paper(title: str, footer: Callable[[int], str]):
     return pdf
 
 
-def write_line(pdf, text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
+def write_line(pdf: FPDF, text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
     """A paragraph across the page, wrapped."""
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")

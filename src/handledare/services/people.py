@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,7 +107,7 @@ def add_user(
     name: str,
     role: Role,
     pin: str,
-    unit_ids: list[str] = (),
+    unit_ids: Sequence[str] = (),
     language: str = "sv",
     profession: Profession | None = None,
 ) -> User:
@@ -143,7 +144,7 @@ def add_user(
         )
     pin_hash = hash_pin(pin)
     user_id = str(uuid.uuid4())
-    with store.write(user_id if bootstrap else actor.user_id) as tx:
+    with store.write(user_id if bootstrap or actor is None else actor.user_id) as tx:
         if bootstrap and tx.session.exec(select(UserRow.id).limit(1)).first() is not None:
             raise InputError(_("Someone else has just created the first administrator."))
         for unit_id in unit_ids:

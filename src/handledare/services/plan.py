@@ -87,7 +87,7 @@ class Plan:
     def bilingual(self) -> bool:
         return self.language != DEFAULT_LANGUAGE
 
-    def said(self, message: str, **values) -> Said:
+    def said(self, message: str, **values: object) -> Said:
         """A message of the plan in the person's language and in Swedish; a value that is
         itself `Said` goes in on each side in that side's language."""
 
@@ -157,7 +157,7 @@ def plan_of(store: Store, actor: Actor, onboarding_id: str) -> Plan:
             if item.step is not step:
                 continue
             state = states.get(item.key)
-            if item.key in done:
+            if state is not None and state.signed:
                 status = PlanStatus.NOT_APPLICABLE if state.not_applicable else PlanStatus.DONE
             elif item.key in progress.waiting:
                 status = PlanStatus.WAITING
@@ -169,11 +169,11 @@ def plan_of(store: Store, actor: Actor, onboarding_id: str) -> Plan:
                     item=item,
                     status=status,
                     waits_for=tuple(
-                        (numbers[key], template.item(key))
+                        (numbers[key], template.recorded_item(key))
                         for key in progress.waiting.get(item.key, ())
                     ),
                     signed_on=state.signed_at.astimezone().date()
-                    if state and state.signed
+                    if state and state.signed_at is not None
                     else None,
                     reason=state.reason if state and state.not_applicable else None,
                 )

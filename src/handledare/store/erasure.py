@@ -9,9 +9,10 @@ workstation is blanked before it is stored.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain import evidence
 from handledare.domain.events import EventType
@@ -55,7 +56,7 @@ RETAINED_EVENTS = frozenset(
 )
 
 
-def blank(event_type: str, payload: dict) -> dict:
+def blank(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload with its personal fields blanked (absent fields stay absent)."""
     return _blanked(payload, PERSONAL_FIELDS.get(event_type, ()))
 
@@ -65,8 +66,8 @@ def inner_fields(fields: tuple[str, ...], key: str) -> tuple[str, ...]:
     return tuple(field.partition(".")[2] for field in fields if field.startswith(key + "."))
 
 
-def _blanked(payload: dict, fields: tuple[str, ...]) -> dict:
-    result = {}
+def _blanked(payload: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
     for key, value in payload.items():
         inner = inner_fields(fields, key)
         if inner and isinstance(value, dict):
@@ -118,8 +119,9 @@ def _rewrite_payloads(session: Session, entities: set[str], change) -> set[int]:
     """Change the payloads of the entities' events; return the sequence numbers of this
     workstation's batches that held a changed one."""
     touched_batches: set[int] = set()
-    own = session.get(MetaRow, "workstation_id").value
-    rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
+    meta = session.get(MetaRow, "workstation_id")
+    own = meta.value if meta else None
+    rows = session.exec(select(EventRow).where(col(EventRow.entity_id).in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         changed = change(row.type, payload)

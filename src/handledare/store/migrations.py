@@ -214,10 +214,14 @@ ALTER TABLE item_states ADD COLUMN evidence TEXT;
 ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
 """
 
+_V11_SHARE_ENCRYPTION = """
+ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
+"""
+
 # Delegation of health-care tasks by a nurse (SOSFS 1997:14): the nurse's profession, the
 # end of an account and of an employment, the municipality's task list, the delegations,
 # their conflicts from sync, and an erased person's records kept under the retention rule.
-_V11_DELEGATIONS = """
+_V12_DELEGATIONS = """
 ALTER TABLE users ADD COLUMN profession TEXT;
 ALTER TABLE users ADD COLUMN ended_on TEXT;
 ALTER TABLE people ADD COLUMN left_on TEXT;
@@ -282,13 +286,14 @@ STEPS: tuple[str, ...] = (
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
     _V10_EVIDENCE_AND_LANGUAGE,
-    _V11_DELEGATIONS,
+    _V11_SHARE_ENCRYPTION,
+    _V12_DELEGATIONS,
 )
 CURRENT_VERSION = len(STEPS)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
-    return connection.execute("PRAGMA user_version").fetchone()[0]
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
 def upgrade(connection: sqlite3.Connection, target: int = CURRENT_VERSION) -> None:

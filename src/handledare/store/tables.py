@@ -36,6 +36,8 @@ class StoredEvent(NamedTuple):
 
 
 EVENT_COLUMNS = StoredEvent._fields
+# An event as the projection takes it: through the ORM, or as a plain row on bulk paths.
+Event = EventRow | StoredEvent
 
 
 class MetaRow(SQLModel, table=True):
@@ -221,6 +223,7 @@ class ShareWorkstationRow(SQLModel, table=True):
     last_batch_seen: str | None = None
     clock_offset: float | None = None
     clock_measured: str | None = None
+    seal_key: str | None = None  # its receiving key (X25519, base64), as its card names it
 
 
 class ShareProblemRow(SQLModel, table=True):

@@ -10,6 +10,7 @@ alike, except fields that may hold personal data, which may only be blanked
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import ingest
@@ -35,7 +36,7 @@ def differences(store: Store, batch: Batch, applied_count: int) -> str | None:
     return None
 
 
-def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
+def _only_blanked(event_type: str, new: dict[str, Any], old: dict[str, Any]) -> bool:
     if PURGED in (new, old) and event_type in RETAINED_EVENTS:
         # An erased person's delegation, removed once its retention date had passed (by its
         # owner, or here first): see docs/delegations.md.
@@ -43,7 +44,7 @@ def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
     return _alike(new, old, PERSONAL_FIELDS.get(event_type, ()))
 
 
-def _alike(new: dict, old: dict, personal: tuple[str, ...]) -> bool:
+def _alike(new: dict[str, Any], old: dict[str, Any], personal: tuple[str, ...]) -> bool:
     """Alike but for personal fields blanked on one side, also inside objects (proof)."""
     if new.keys() != old.keys():
         return False

@@ -9,6 +9,7 @@ colleague may vouch for, for that colleague's name and role.
 from __future__ import annotations
 
 from datetime import date
+from typing import Literal
 
 from textual import on
 from textual.app import ComposeResult
@@ -105,7 +106,7 @@ class ProofForm(Form):
             return None
         return int(text)
 
-    def _proof(self) -> Proof | bool | None:
+    def _proof(self) -> Proof | Literal[False] | None:
         """The proof typed, None for none, or False when a field must be fixed first."""
         kind = self.item.evidence
         if kind is Evidence.CERTIFICATE:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -40,8 +41,11 @@ from handledare.services.plan_pdf import (
     write_plan,
 )
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
+from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.forms import PersonLanguageForm
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -49,6 +53,8 @@ _UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w\- ]")
 
 
 class PlanScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("p", "print", N_("Save as PDF"), id="print"),
@@ -144,8 +150,6 @@ class PlanScreen(TranslatedBindings, Screen):
         self.app.pop_screen()
 
     def action_print(self) -> None:
-        from handledare.tui.screens.dialogs import TextPrompt
-
         if self.plan is None:
             return
         plan = self.plan
@@ -168,8 +172,6 @@ class PlanScreen(TranslatedBindings, Screen):
         )
 
     def action_language(self) -> None:
-        from handledare.tui.screens.forms import PersonLanguageForm
-
         if self.plan is not None:
             self.app.push_screen(
                 PersonLanguageForm(self.plan.person_id, self.plan.person_name, self.plan.language),

@@ -7,7 +7,7 @@ one transaction.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,6 +19,7 @@ from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import signoff
 from handledare.services.onboarding import ItemState
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -26,6 +27,8 @@ from handledare.tui.widgets.pin_input import PinInput
 
 
 class SignOffScreen(TranslatedBindings, Screen[int | None]):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "cancel", N_("Back without signing"), id="cancel")]
 
     def __init__(
@@ -69,6 +72,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
         table.add_columns(_("Item"), _("Marked as"), _("Proof"))
         language = current_language()
         for number, item, state in self.items:
+            assert state.mark is not None  # the items ready to sign are the marked ones
             proof = printable(state.evidence.summary()) if state.evidence else ""
             if state.not_applicable:
                 proof = printable(state.reason or "")
@@ -109,7 +113,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
         )
 
     def _signed(self, count: int) -> None:
-        self.app.sync.request()
+        self.app.action_sync()
         self.app.notify(
             ngettext("{count} item signed.", "{count} items signed.", count).format(count=count)
         )

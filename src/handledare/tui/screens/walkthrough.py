@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,8 +19,14 @@ from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
 from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
+from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.evidence import ProofForm, needs_form
+from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.plan import PlanScreen
+from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
 from handledare.tui.widgets.status_line import StatusLine
@@ -26,7 +34,8 @@ from handledare.tui.widgets.status_line import StatusLine
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
 
 
-class WalkthroughScreen(TranslatedBindings, Screen):
+class WalkthroughScreen(TranslatedBindings, Screen[None]):
+    app = getters.app(AppBase)
     BINDINGS = [
         Binding("g", "mark('walked_through')", N_("Walked through"), id="walked"),
         Binding("p", "mark('practised')", N_("Practised"), id="practised"),
@@ -90,11 +99,10 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     # ----- loading ---------------------------------------------------------------
 
     def reload(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        store, actor = self.app.session
+        oid, known = self.onboarding_id, self.names
 
-        known = self.names
-
-        def load():
+        def load() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
             # Names of users change seldom: read once per screen, not after every mark.
             names = known or {user.id: user.name for user in people.list_users(store)}
             return (
@@ -105,10 +113,11 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
         in_background(self, load, self._loaded)
 
-    def _loaded(self, loaded) -> None:
+    def _loaded(self, loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
         first = self.progress is None
-        self.progress, self.history, self.names = loaded
-        self.sub_title = printable(self.progress.person_name)
+        progress, self.history, self.names = loaded
+        self.progress = progress
+        self.sub_title = printable(progress.person_name)
         if first:
             self._fill_items()
         else:
@@ -117,6 +126,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self._show_item()
 
     def _visible_items(self) -> list[Item]:
+        if self.progress is None:
+            return []
         return [
             item
             for item in self.progress.template.items()
@@ -124,12 +135,15 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         ]
 
     def _fill_items(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
         options = self.query_one("#items", OptionList)
         current = self.current_item()
         options.clear_options()
         language = current_language()
         visible = {item.key for item in self._visible_items()}
-        for number, section in enumerate(self.progress.template.sections, start=1):
+        for number, section in enumerate(progress.template.sections, start=1):
             items = [item for item in section.items if item.key in visible]
             if not items:
                 continue
@@ -139,7 +153,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                     disabled=True,
                 )
             )
-            options.add_options(Option(self._prompt(item), id=item.key) for item in items)
+            options.add_options(Option(self._prompt(progress, item), id=item.key) for item in items)
         label = self.step_filter.label if self.step_filter else _("all steps")
         self.query_one("#filter-label", Label).update(_("Showing: {steps}").format(steps=label))
         target = current.key if current and current.key in visible else None
@@ -154,19 +168,26 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if key is not None:
             options.highlighted = options.get_option_index(key)
 
-    def _prompt(self, item: Item) -> Content:
-        p = self.progress
+    def _prompt(self, progress: Progress, item: Item) -> Content:
         return item_view.item_prompt(
-            item, p.states.get(item.key), p.numbers[item.key], item.key in p.waiting
+            item,
+            progress.states.get(item.key),
+            progress.numbers[item.key],
+            item.key in progress.waiting,
         )
 
     def _refresh_markers(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
-            options.replace_option_prompt(item.key, self._prompt(item))
+            options.replace_option_prompt(item.key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
+        if p is None:
+            return
         language = current_language()
         marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
         self.query_one("#who", Label).update(
@@ -194,7 +215,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     @on(OptionList.OptionHighlighted, "#items")
     def _show_item(self) -> None:
         item = self.current_item()
-        if item is None:
+        if item is None or self.progress is None:
             return
         p = self.progress
         state = p.states.get(item.key)
@@ -253,12 +274,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if item is not None:
             self._show_support(item)
 
-    def _after(self, _result=None) -> None:
+    def _after(self, _result: object = None) -> None:
         self.reload()
 
-    def _refused_while_waiting(self, item: Item) -> bool:
+    def _refused_while_waiting(self, progress: Progress, item: Item) -> bool:
         """The service refuses a waiting item too; saying so here spares opening a form."""
-        waiting = item_view.waits_for(self.progress, item.key)
+        waiting = item_view.waits_for(progress, item.key)
         if waiting:
             self.app.notify(
                 _("This item waits for {items}. Sign that off first.").format(items=waiting),
@@ -267,14 +288,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         return bool(waiting)
 
     def action_mark(self, mark: str) -> None:
-        from handledare.tui.screens.evidence import ProofForm, needs_form
-
-        item = self.current_item()
-        if item is None or self._refused_while_waiting(item):
+        item, progress = self.current_item(), self.progress
+        if item is None or progress is None or self._refused_while_waiting(progress, item):
             return
         mark = Mark(mark)
         if needs_form(item, mark):
-            heading = item_view.numbered(self.progress.numbers[item.key], item)
+            heading = item_view.numbered(progress.numbers[item.key], item)
             self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
             return
         (store, actor), oid = self.app.session, self.onboarding_id
@@ -292,13 +311,9 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.app.notify(_("The link is copied: {link}").format(link=item.link))
 
     def action_plan(self) -> None:
-        from handledare.tui.screens.plan import PlanScreen
-
         self.app.push_screen(PlanScreen(self.onboarding_id))
 
-    def _ask(self, title: str, label: str, then) -> None:
-        from handledare.tui.screens.dialogs import TextPrompt
-
+    def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
         item = self.current_item()
         if item is None:
             return
@@ -311,7 +326,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.app.push_screen(TextPrompt(heading, label), answered)
 
     def action_not_applicable(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Not applicable"),
             _("Why does this item not apply?"),
@@ -321,7 +336,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_note(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Note"),
             _("Your note"),
@@ -329,7 +344,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_comment(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Substitute's comment"),
             _("What the substitute wants to add"),
@@ -340,14 +355,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
     def action_revoke(self) -> None:
         item = self.current_item()
-        state = self.progress.states.get(item.key) if item else None
-        if state is None or not state.signed:
+        state = self.progress.states.get(item.key) if item and self.progress else None
+        if item is None or state is None or not state.signed:
             self.app.notify(_("Only a signed item can be revoked."), severity="warning")
             return
-        from handledare.tui.screens.dialogs import TextPrompt
-        from handledare.tui.screens.pin_prompt import PinPrompt
 
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
 
         def confirm(reason: str | None) -> None:
             if reason:
@@ -370,6 +383,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def action_next_open(self) -> None:
         items = self._visible_items()
         current = self.current_item()
+        if self.progress is None:
+            return
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
@@ -393,16 +408,16 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             options.action_cursor_up()
 
     def action_sign(self) -> None:
-        from handledare.tui.screens.sign_off import SignOffScreen
 
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return
-        ready = self.progress.ready_to_sign()
+        ready = progress.ready_to_sign()
         if not ready:
             self.app.notify(_("Nothing has been marked yet, so there is nothing to sign."))
             return
         self.app.push_screen(
-            SignOffScreen(self.onboarding_id, self.progress.person_name, ready), self._after
+            SignOffScreen(self.onboarding_id, progress.person_name, ready), self._after
         )
 
     def action_back(self) -> None:

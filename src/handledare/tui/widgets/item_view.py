@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from textual.content import Content
@@ -69,7 +70,7 @@ def numbered(number: str, item: Item) -> str:
 def waits_for(progress: Progress, key: str) -> str:
     """What an item waits for, as the checklist numbers and names it; empty if nothing."""
     return "; ".join(
-        numbered(progress.numbers[other], progress.template.item(other))
+        numbered(progress.numbers[other], progress.template.recorded_item(other))
         for other in progress.waiting.get(key, ())
     )
 
@@ -87,26 +88,32 @@ def flags(item: Item) -> str:
     return " · ".join(found)
 
 
-def state_line(state: ItemState | None, names: dict[str, str]) -> str:
+def name_of(names: Mapping[str, str], user_id: str | None, unknown: str = "?") -> str:
+    """A user's name, printable; `unknown` for none (the command line) or one not known here."""
+    return printable(names.get(user_id, unknown) if user_id is not None else unknown)
+
+
+def state_line(state: ItemState | None, names: Mapping[str, str]) -> str:
     if state is None or (state.mark is None and not state.signed):
         return _("Not yet walked through.")
     if state.not_applicable:
         line = _("Not applicable: {reason}").format(reason=printable(state.reason or ""))
-        if state.signed:
+        if state.signed_at is not None:
             line += " · " + _("signed by {name}, {when}").format(
-                name=printable(names.get(state.signed_by, "?")),
-                when=format_datetime(state.signed_at),
+                name=name_of(names, state.signed_by), when=format_datetime(state.signed_at)
             )
         return line
-    if state.signed:
+    if state.signed_at is not None:
         line = _("Signed off by {name}, {when}").format(
-            name=printable(names.get(state.signed_by, "?")), when=format_datetime(state.signed_at)
+            name=name_of(names, state.signed_by), when=format_datetime(state.signed_at)
         )
         if state.expires_on:
             line += " · " + _("expires {date}").format(
                 date=format_date(date.fromisoformat(state.expires_on))
             )
         return line
+    if state is None or state.mark is None:
+        return _("Not yet walked through.")
     line = state.mark.label.capitalize()
     if state.reason:
         line += f": {printable(state.reason)}"
@@ -160,10 +167,10 @@ def what(entry: HistoryEntry, whole: bool = False) -> str:
     }.get(entry.type, lambda: entry.type.value)()
 
 
-def who(entry: HistoryEntry, names: dict[str, str]) -> str:
-    return printable(names.get(entry.actor_id, _("command line")))
+def who(entry: HistoryEntry, names: Mapping[str, str]) -> str:
+    return name_of(names, entry.actor_id, _("command line"))
 
 
-def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
+def describe(entry: HistoryEntry, names: Mapping[str, str]) -> str:
     """One line of an item's history: when, who, what."""
     return f"{format_datetime(entry.at)}  {who(entry, names)}: {what(entry)}"

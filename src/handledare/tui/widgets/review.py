@@ -54,7 +54,7 @@ class ReviewFacts(Static):
         if progress.approved_at:
             approval = _("Approved to work alone {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
-                name=printable(names.get(progress.approved_by, "?")),
+                name=item_view.name_of(names, progress.approved_by),
             )
             if progress.approval_override:
                 approval += " " + _("Exception with required items open: {reason}").format(
@@ -139,20 +139,24 @@ class ItemsTable(ReviewTable):
         numbers = progress.numbers
         for item in progress.template.items():
             state = progress.states.get(item.key)
-            signed = state is not None and state.signed
-            expires = ""
-            if signed and state.expires_on:
-                day = date.fromisoformat(state.expires_on)
-                expires = Text(format_date(day), style="bold red" if day < today else "")
+            expires: str | Text = ""
+            by = when = workstation = ""
+            if state is not None and state.signed_at is not None:
+                if state.expires_on:
+                    day = date.fromisoformat(state.expires_on)
+                    expires = Text(format_date(day), style="bold red" if day < today else "")
+                by = item_view.name_of(names, state.signed_by)
+                when = format_datetime(state.signed_at)
+                workstation = self._workstation(state.signed_workstation, here)
             proof = state.evidence if state else None
             self.add_row(
                 item_view.marker(state, item.key in progress.waiting),
                 item_view.numbered(numbers[item.key], item),
                 Text(self._state_text(state, item_view.waits_for(progress, item.key))),
                 expires,
-                printable(names.get(state.signed_by, "?")) if signed else "",
-                format_datetime(state.signed_at) if signed else "",
-                self._workstation(state.signed_workstation, here) if signed else "",
+                by,
+                when,
+                workstation,
                 Text(printable(proof.summary()) if proof else ""),
                 key=item.key,
             )
@@ -167,6 +171,8 @@ class ItemsTable(ReviewTable):
             return _("not applicable: {reason}").format(reason=printable(state.reason or ""))
         if state.signed:
             return _("signed off")
+        if state is None or state.mark is None:
+            return _("open")
         return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
 
     @staticmethod
@@ -193,7 +199,9 @@ class HistoryTable(ReviewTable):
             self.add_row(
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                item_view.numbered(numbers[key], progress.template.item(key)) if key else "",
+                item_view.numbered(numbers[key], progress.template.recorded_item(key))
+                if key
+                else "",
                 item_view.what(entry, whole=True),
                 key=entry.id,
             )
@@ -215,12 +223,12 @@ class ConflictTable(ReviewTable):
         history: list[HistoryEntry],
         names: dict[str, str],
     ) -> None:
-        by_id = {entry.id: entry for entry in history}
+        by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
         self.clear()
         for conflict in conflicts:
             key = conflict.item_key
             self.add_row(
-                item_view.numbered(progress.numbers[key], progress.template.item(key)),
+                item_view.numbered(progress.numbers[key], progress.template.recorded_item(key)),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
                 key=conflict.key,
