@@ -35,3 +35,4 @@ class EventType(StrEnum):
     DELEGATION_REVOKED = "delegation.revoked"
     DELEGATION_RENEWED = "delegation.renewed"
     DELEGATION_CONFLICT_RESOLVED = "delegation.conflict_resolved"
+    INSPECTION_PACK_MADE = "inspection_pack.made"

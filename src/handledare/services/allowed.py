@@ -72,7 +72,7 @@ def allowed_on(
     require_role(actor, *ASKING_ROLES)
     found = [
         a
-        for a in _all(store, actor, unit_id=unit_id)
+        for a in allowances(store, actor, unit_id=unit_id)
         if a.task_key == task_key and a.window.holds_on(day)
     ]
     return sorted(found, key=lambda a: (a.person_name, a.kind, a.at))
@@ -81,11 +81,13 @@ def allowed_on(
 def allowed_for_person(store: Store, actor: Actor, person_id: str, day: date) -> list[Allowance]:
     """Every task the person was allowed on `day`, and on what grounds."""
     require_role(actor, *ASKING_ROLES)
-    found = [a for a in _all(store, actor, person_id=person_id) if a.window.holds_on(day)]
+    found = [a for a in allowances(store, actor, person_id=person_id) if a.window.holds_on(day)]
     return sorted(found, key=lambda a: (a.task_title, a.kind, a.at))
 
 
-def _all(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+def allowances(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+    """Every window of days on which someone held a task, whatever the day: what "allowed
+    on D" picks from and what the training matrix folds into states."""
     return [*_delegated(store, actor, **narrow), *signed_windows(store, actor, **narrow)]
 
 

@@ -76,8 +76,9 @@ def signoff_rows(
     unit_id: str | None = None,
     first: date | None = None,
     last: date | None = None,
+    person_id: str | None = None,
 ) -> list[tuple[str, ...]]:
-    """One row per item event in the actor's units, oldest first."""
+    """One row per item event in the actor's units (or of one person), oldest first."""
     if first and last and first > last:
         raise InputError(_("The start date comes after the end date."))
     start, end = local_bounds(first, last)
@@ -92,6 +93,8 @@ def signoff_rows(
     )
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
+    if person_id is not None:
+        query = query.where(OnboardingRow.person_id == person_id)
     if not actor.is_admin:
         query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     if start:
