@@ -23,6 +23,7 @@ from handledare.cli import (
     allowed,
     delegations,
     demo,
+    inspection,
     maintenance,
     parsing,
     people,
@@ -43,7 +44,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 # In the order the help lists them.
 GROUPS = (
     demo, templates, users, units, people, delegations, allowed, share, workstations, reports,
-    maintenance,
+    inspection, maintenance,
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
+from handledare.domain.validity import Validity
 from handledare.errors import InputError
 from handledare.i18n import _, ngettext
 
@@ -26,6 +27,21 @@ def register(commands: Commands) -> None:
     signoffs.add_argument("--to", dest="last", help=_("up to and including this date"))
     signoffs.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
     add_sign_in(signoffs)
+    matrix = command(
+        export,
+        "matrix",
+        _("the training matrix (people by tracked items and delegated tasks) as CSV for Excel"),
+        _export_matrix,
+    )
+    matrix.add_argument("--unit", help=_("only this unit"))
+    matrix.add_argument(
+        "--state",
+        choices=[state.value for state in Validity],
+        help=_("only the people with at least one cell in this state"),
+    )
+    matrix.add_argument("--on", help=_("the day the states are read for (default today)"))
+    matrix.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
+    add_sign_in(matrix)
 
     report = group(commands, "report", _("follow-up figures"))
     monthly = command(report, "monthly", _("one month per unit"), _report_monthly)
@@ -90,6 +106,29 @@ def _export_signoffs(args, settings: Settings) -> int:
         ngettext("Wrote {count} row to {path}.", "Wrote {count} rows to {path}.", count).format(
             count=count, path=args.out
         )
+    )
+    return 0
+
+
+def _export_matrix(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.services.training_matrix import export_matrix
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    count = export_matrix(
+        store,
+        actor,
+        args.out,
+        parse_day(args.on, "--on") or date.today(),
+        _unit_id(store, args.unit),
+        Validity(args.state) if args.state else None,
+        settings.expiry_warning_days,
+    )
+    say(
+        ngettext(
+            "Wrote {count} person to {path}.", "Wrote {count} people to {path}.", count
+        ).format(count=count, path=args.out)
     )
     return 0
 

@@ -170,7 +170,8 @@ def timeline(
                 reference=person_row.id,
             )
         )
-    return sorted(rows, key=lambda r: (r.when, r.person, r.event, r.task))
+    order = list(EVENT_LABELS)  # at the same moment: in the order a day's work goes
+    return sorted(rows, key=lambda r: (r.when, r.person, order.index(r.event), r.task))
 
 
 def timeline_csv_rows(rows: Sequence[TimelineRow]) -> list[tuple[str, ...]]:
