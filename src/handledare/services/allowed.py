@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
@@ -21,7 +21,7 @@ from handledare.domain.events import EventType
 from handledare.domain.validity import Window
 from handledare.i18n import current_language
 from handledare.security import require_role
-from handledare.services.delegation_views import list_delegations, local_day
+from handledare.services.delegation_views import list_delegations, local_day, task_titles
 from handledare.services.exports import marks_signed
 from handledare.store.eventlog import Store
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
@@ -83,6 +83,39 @@ def allowed_for_person(store: Store, actor: Actor, person_id: str, day: date) ->
     require_role(actor, *ASKING_ROLES)
     found = [a for a in allowances(store, actor, person_id=person_id) if a.window.holds_on(day)]
     return sorted(found, key=lambda a: (a.task_title, a.kind, a.at))
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    """A task one can ask about: a delegation task, or an item of a checklist."""
+
+    key: str
+    title: str
+    kind: str  # DELEGATION or SIGN_OFF
+
+
+def tasks_in_scope(
+    store: Store, actor: Actor, unit_id: str | None = None, *, tracked_only: bool = False
+) -> list[TaskChoice]:
+    """The items of the checklists started in the actor's units (or one unit), in checklist
+    order, then the municipality's delegation tasks by title; with `tracked_only`, only
+    the items that run out (`valid_for_days`)."""
+    language = current_language()
+    query = select(OnboardingRow.template_id, OnboardingRow.template_version).distinct()
+    if unit_id is not None:
+        query = query.where(OnboardingRow.unit_id == unit_id)
+    if not actor.is_admin:
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
+    found: dict[str, TaskChoice] = {}
+    with store.read() as session:
+        for template_id, version in sorted(session.exec(query).all()):
+            for item in template_of(session, template_id, version).items():
+                if (item.valid_for_days or not tracked_only) and item.key not in found:
+                    found[item.key] = TaskChoice(item.key, item.title.get(language), SIGN_OFF)
+        tasks = task_titles(session)
+    for key, title in sorted(tasks.items(), key=lambda pair: pair[1].get(language)):
+        found.setdefault(key, TaskChoice(key, title.get(language), DELEGATION))
+    return list(found.values())
 
 
 def allowances(store: Store, actor: Actor, **narrow) -> list[Allowance]:

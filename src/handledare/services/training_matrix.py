@@ -15,31 +15,19 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlmodel import col, select
-
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.domain.validity import DEFAULT_WARNING_DAYS, Validity, best
-from handledare.i18n import current_language, format_date
+from handledare.i18n import format_date
 from handledare.security import require_role, require_unit
 from handledare.services import people
-from handledare.services.allowed import DELEGATION, SIGN_OFF, Allowance, allowances
-from handledare.services.delegation_views import task_titles
+from handledare.services.allowed import Allowance, TaskChoice, allowances, tasks_in_scope
 from handledare.services.exports import write_csv
 from handledare.store.eventlog import Store
-from handledare.store.tables import OnboardingRow
-from handledare.store.templates import template_of
 
 MATRIX_ROLES = (Role.MANAGER, Role.ADMIN)
 # The first columns of the CSV; one column per task follows, named by its key.
 PERSON_COLUMNS = ("person", "employee_number", "unit")
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    title: str
-    kind: str  # DELEGATION or SIGN_OFF, as in `allowed`
 
 
 @dataclass(frozen=True)
@@ -66,7 +54,7 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class Matrix:
-    columns: tuple[Column, ...]
+    columns: tuple[TaskChoice, ...]
     rows: tuple[MatrixRow, ...]
 
 
@@ -85,7 +73,7 @@ def training_matrix(
     require_role(actor, *MATRIX_ROLES)
     if unit_id is not None:
         require_unit(actor, unit_id)
-    columns = _columns(store, actor, unit_id)
+    columns = tuple(tasks_in_scope(store, actor, unit_id, tracked_only=True))
     grounds: dict[tuple[str, str], list[Allowance]] = {}
     for allowance in allowances(store, actor, unit_id=unit_id):
         grounds.setdefault((allowance.person_id, allowance.task_key), []).append(allowance)
@@ -112,27 +100,6 @@ def _cell(found: list[Allowance], today: date, warning_days: int) -> Cell:
     counting = [a for a, s in zip(found, states, strict=True) if s is state]
     ground = max(counting, key=lambda a: (a.window.last or date.max, a.at))
     return Cell(state, ground.window.last, ground)
-
-
-def _columns(store: Store, actor: Actor, unit_id: str | None) -> tuple[Column, ...]:
-    """Items with `valid_for_days` of the checklists started in scope, in checklist
-    order; then every task of the municipality's list."""
-    language = current_language()
-    query = select(OnboardingRow.template_id, OnboardingRow.template_version).distinct()
-    if unit_id is not None:
-        query = query.where(OnboardingRow.unit_id == unit_id)
-    if not actor.is_admin:
-        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
-    columns: dict[str, Column] = {}
-    with store.read() as session:
-        for template_id, version in sorted(session.exec(query).all()):
-            for item in template_of(session, template_id, version).items():
-                if item.valid_for_days and item.key not in columns:
-                    columns[item.key] = Column(item.key, item.title.get(language), SIGN_OFF)
-        tasks = task_titles(session)
-    for key, title in sorted(tasks.items(), key=lambda pair: pair[1].get(language)):
-        columns.setdefault(key, Column(key, title.get(language), DELEGATION))
-    return tuple(columns.values())
 
 
 def matrix_csv_rows(matrix: Matrix) -> tuple[tuple[str, ...], list[Sequence[object]]]:
