@@ -5,6 +5,7 @@ bidirectional overrides would change what the screen shows, so they are
 made visible as escapes before printing.
 """
 
+import re
 import unicodedata
 
 _BIDI_CONTROLS = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
@@ -27,3 +28,12 @@ def fold(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.split())
+
+
+_UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w\- ]")
+
+
+def file_name_part(value: str) -> str:
+    """Text made safe inside a file name on Windows and Linux: letters, digits, `-`, `_`
+    and spaces stay, anything else becomes `_`."""
+    return _UNSAFE_IN_FILE_NAMES.sub("_", value).strip()

@@ -31,7 +31,7 @@ def _allowed(args, settings: Settings) -> int:
     from handledare.cli.access import open_store, sign_in
     from handledare.cli.reports import parse_day
     from handledare.errors import InputError
-    from handledare.services import allowed, people
+    from handledare.services import allowed, people, workstations
 
     if bool(args.task) == bool(args.person):
         raise InputError(_("Give either --task or --person."))
@@ -51,13 +51,12 @@ def _allowed(args, settings: Settings) -> int:
         say(_("Nobody held a valid delegation or sign-off for it on {day}.").format(
             day=format_date(day)))  # fmt: skip
         return 0
-    kinds = {allowed.DELEGATION: _("delegation"), allowed.SIGN_OFF: _("sign-off")}
+    known = workstations.names(store)
     table(
         [_("Name"), _("Task"), _("Ground"), _("By"), _("When"), _("Workstation"), _("Valid")],
         [
-            [a.person_name, a.task_title, kinds[a.kind], a.by, format_datetime(a.at),
-             a.workstation[:8], f"{format_date(a.window.first)} – "
-             + (format_date(a.window.last) if a.window.last else "")]
+            [a.person_name, a.task_title, a.ground, a.by, format_datetime(a.at),
+             workstations.label(a.workstation, known.get(a.workstation)), a.days_text()]
             for a in found
         ],
     )  # fmt: skip

@@ -19,7 +19,7 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
 from handledare.domain.validity import Window
-from handledare.i18n import current_language
+from handledare.i18n import N_, _, current_language, format_date
 from handledare.security import require_role
 from handledare.services.delegation_views import list_delegations, local_day, task_titles
 from handledare.services.exports import marks_signed
@@ -29,6 +29,7 @@ from handledare.store.templates import template_of
 
 ASKING_ROLES = (Role.MANAGER, Role.NURSE, Role.ADMIN)
 DELEGATION, SIGN_OFF = "delegation", "sign_off"
+GROUNDS = {DELEGATION: N_("delegation"), SIGN_OFF: N_("sign-off")}
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class Allowance:
     workstation: str
     window: Window
     reference: str  # the delegation, or the onboarding
+
+    @property
+    def ground(self) -> str:
+        """The kind of ground, in words."""
+        return _(GROUNDS[self.kind])
+
+    def days_text(self) -> str:
+        """The days it held: "1 mars 2027 – 31 aug. 2027", open-ended without a last day."""
+        last = format_date(self.window.last) if self.window.last else ""
+        return f"{format_date(self.window.first)} – {last}"
 
     def as_dict(self) -> dict:
         return {

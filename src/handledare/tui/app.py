@@ -50,6 +50,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         "styles/home.tcss",
         "styles/walkthrough.tcss",
         "styles/sync.tcss",
+        "styles/reports.tcss",
     ]
     MODES = {GATE: Screen}
     DEFAULT_MODE = GATE

@@ -18,6 +18,7 @@ from handledare.services import overview
 from handledare.services.overview import OnboardingSummary
 from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
+from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
@@ -71,7 +72,7 @@ COLUMNS = (
 )
 
 
-class HomeScreen(OnboardingListActions, TranslatedBindings, Screen):
+class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
     BINDINGS = [
         Binding("enter", "open", N_("Open"), id="open", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person"),

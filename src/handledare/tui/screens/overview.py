@@ -21,6 +21,7 @@ from handledare.services.overview import MonthCount, OnboardingSummary
 from handledare.text import fold, printable
 from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
+from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
@@ -82,7 +83,7 @@ COLUMNS = (
 Loaded = tuple[list[Listed], list[MonthCount], int]
 
 
-class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
+class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
     """The supervisor's list with more columns and filters, counts and a chart above it."""
 
     BINDINGS = [

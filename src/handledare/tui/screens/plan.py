@@ -6,7 +6,6 @@ handful of widgets; `p` writes the same plan as a PDF to print.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from rich.table import Table
@@ -40,7 +39,7 @@ from handledare.services.plan_pdf import (
     entry_text,
     write_plan,
 )
-from handledare.text import printable
+from handledare.text import file_name_part, printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
@@ -48,8 +47,6 @@ from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.forms import PersonLanguageForm
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.status_line import StatusLine
-
-_UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w\- ]")
 
 
 class PlanScreen(TranslatedBindings, Screen):
@@ -153,7 +150,7 @@ class PlanScreen(TranslatedBindings, Screen):
         if self.plan is None:
             return
         plan = self.plan
-        name = _UNSAFE_IN_FILE_NAMES.sub("_", plan.person_name).strip() or "plan"
+        name = file_name_part(plan.person_name) or "plan"
         suggested = documents_dir() / (_("My introduction") + f" {name}.pdf")
 
         def chosen(path: str | None) -> None:
