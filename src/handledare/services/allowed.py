@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
@@ -48,7 +49,7 @@ class Allowance:
     window: Window
     reference: str  # the delegation, or the onboarding
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "person": self.person_name,
             "person_id": self.person_id,
@@ -85,14 +86,21 @@ def allowed_for_person(store: Store, actor: Actor, person_id: str, day: date) ->
     return sorted(found, key=lambda a: (a.task_title, a.kind, a.at))
 
 
-def _all(store: Store, actor: Actor, **narrow) -> list[Allowance]:
-    return [*_delegated(store, actor, **narrow), *signed_windows(store, actor, **narrow)]
+def _all(
+    store: Store, actor: Actor, *, person_id: str | None = None, unit_id: str | None = None
+) -> list[Allowance]:
+    return [
+        *_delegated(store, actor, person_id=person_id, unit_id=unit_id),
+        *signed_windows(store, actor, person_id=person_id, unit_id=unit_id),
+    ]
 
 
-def _delegated(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+def _delegated(
+    store: Store, actor: Actor, *, person_id: str | None = None, unit_id: str | None = None
+) -> list[Allowance]:
     language = current_language()
     found = []
-    for d in list_delegations(store, actor, **narrow):
+    for d in list_delegations(store, actor, person_id=person_id, unit_id=unit_id):
         window = d.window()
         if window is None:
             continue
@@ -114,10 +122,10 @@ def signed_windows(
     A signed "not applicable" allows nothing."""
     query = (
         select(EventRow, OnboardingRow, PersonRow.name, UnitRow.name)
-        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-        .where(EventRow.type.in_([EventType.ITEMS_SIGNED_OFF, EventType.SIGN_OFF_REVOKED]))
+        .join(OnboardingRow, col(OnboardingRow.id) == col(EventRow.entity_id))
+        .join(PersonRow, col(PersonRow.id) == col(OnboardingRow.person_id))
+        .join(UnitRow, col(UnitRow.id) == col(OnboardingRow.unit_id))
+        .where(col(EventRow.type).in_([EventType.ITEMS_SIGNED_OFF, EventType.SIGN_OFF_REVOKED]))
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     )
     if person_id is not None:
@@ -125,7 +133,7 @@ def signed_windows(
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
     if not actor.is_admin:
-        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     language = current_language()
     with store.read() as session:
         names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
@@ -151,7 +159,7 @@ def signed_windows(
                 days = item.valid_for_days
                 allowance = Allowance(
                     onboarding.person_id, person_name, onboarding.unit_id, unit_name, key,
-                    item.title.get(language), SIGN_OFF, names.get(event.actor_id, "?"),
+                    item.title.get(language), SIGN_OFF, names.get(event.actor_id or "", "?"),
                     datetime.fromisoformat(event.wall_time), event.workstation_id,
                     Window(day, day + timedelta(days=days) if days else None), onboarding.id,
                 )  # fmt: skip
