@@ -140,6 +140,12 @@ def read_delegation(session: Session, row: DelegationRow) -> Delegation:
     return _read(session, [row])[0]
 
 
+def delegations_of_person(session: Session, person_id: str) -> list[Delegation]:
+    """All of one person's delegations, in any state (inside a caller's read)."""
+    rows = session.exec(select(DelegationRow).where(col(DelegationRow.person_id) == person_id))
+    return _read(session, list(rows))
+
+
 def _read(session: Session, rows: list[DelegationRow]) -> list[Delegation]:
     if not rows:
         return []
