@@ -280,3 +280,26 @@ def expiring(
             found.append((window.last, delegation))
     found.sort(key=lambda pair: (pair[0], pair[1].person_name))
     return [delegation for _last, delegation in found]
+
+
+def by_urgency(
+    delegations: list[Delegation], today: date, warning_days: int = DEFAULT_WARNING_DAYS
+) -> list[Delegation]:
+    """A list to act on: what expires within the warning period first (soonest first), then
+    what waits for an answer, what holds, what starts later, and what has ended."""
+
+    def rank(delegation: Delegation) -> tuple[int, str, str]:
+        window = delegation.window()
+        state = delegation.state(today, warning_days)
+        if state is Validity.EXPIRING and delegation.renewed_by is None and window is not None:
+            return (0, (window.last or today).isoformat(), delegation.person_name)
+        order = {
+            None: 1 if delegation.status is DelegationStatus.AWAITING else 5,
+            Validity.EXPIRING: 2,
+            Validity.CURRENT: 2,
+            Validity.NOT_YET: 3,
+            Validity.EXPIRED: 4,
+        }
+        return (order.get(state, 5), delegation.person_name, delegation.valid_from.isoformat())
+
+    return sorted(delegations, key=rank)

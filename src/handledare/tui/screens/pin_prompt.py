@@ -12,8 +12,9 @@ from collections.abc import Callable
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
 from handledare.errors import InputError
@@ -40,20 +41,21 @@ class PinDialog(TranslatedBindings, ModalScreen[bool]):
     app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    confirm_label = N_("Confirm")
 
     def __init__(self, heading: str) -> None:
         super().__init__(classes="dialog")
         self.heading = heading
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
+        with VerticalScroll(classes="dialog-box"):
             yield Label(literal(self.heading), classes="dialog-title")
             yield from self.fields()
             yield Label(_("Your PIN"))
             yield PinInput(id="pin")
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Confirm"), variant="primary", id="confirm")
+                yield Button(_(self.confirm_label), variant="primary", id="confirm")
                 yield Button(_("Cancel"), id="cancel")
 
     def fields(self) -> ComposeResult:
@@ -70,7 +72,11 @@ class PinDialog(TranslatedBindings, ModalScreen[bool]):
         self.dismiss(True)
 
     def on_mount(self) -> None:
-        self.query(Input).first().focus()
+        self.first_field().focus()
+
+    def first_field(self) -> Widget:
+        """Where typing starts: the first field, the PIN when there is nothing else."""
+        return self.query(Input).first()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
