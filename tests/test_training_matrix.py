@@ -9,10 +9,12 @@ from pathlib import Path
 import pytest
 
 from delegation_helpers import INSULIN, accepted, with_nurse
+from handledare.checklists.parser import parse_template
 from handledare.domain.validity import Validity
 from handledare.errors import PermissionRefused
-from handledare.services import onboarding, people
+from handledare.services import onboarding, people, templates
 from handledare.services.training_matrix import export_matrix, training_matrix
+from test_delegation_needs import NEEDS_DELEGATION
 
 from conftest import World, sign_items
 
@@ -95,3 +97,17 @@ def test_the_csv_opens_in_swedish_excel_with_a_word_in_every_cell(world: World, 
     )
     assert "· ej utbildad" in amina
     assert any(r[0] == "'=HYPERLINK(1)" for r in rows)  # neutralised, never a formula
+
+
+def test_an_item_that_needs_a_delegation_is_a_column_beside_its_task(world: World):
+    nurse, _calendar = with_nurse(world)
+    template = parse_template(NEEDS_DELEGATION.format(task=INSULIN), "mall.toml")
+    templates.import_template(world.store, world.admin, template)
+    onboarding.start_onboarding(world.store, world.supervisor, world.person.id, "insulin-mall")
+    accepted(world, nurse, MARCH, date(2027, 8, 31))
+    matrix = training_matrix(world.store, world.manager, MARCH)
+    keys = [column.key for column in matrix.columns]
+    assert keys.index("insulin") < keys.index(INSULIN)  # the checklist's items come first
+    assert "hygien" not in keys  # neither runs out nor needs a delegation
+    amina = _cells(matrix, "Amina Hassan")
+    assert amina["insulin"] is Validity.NONE and amina[INSULIN] is Validity.CURRENT

@@ -225,6 +225,22 @@ class Checker:
             self.fail(where, _("'{field}' names '{key}' twice").format(field=field, key=key))
         return tuple(dict.fromkeys(value))
 
+    def optional_key(self, table: dict[str, Any], field: str, where: str) -> str | None:
+        """A key of something else (e.g. a task of the delegation list), if given."""
+        value = table.get(field)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not KEY_PATTERN.fullmatch(value):
+            self.fail(
+                where,
+                _(
+                    "'{field}' is {value!r}; expected a key of lower-case letters, digits, "
+                    "'-', '_' or '.', e.g. {field} = \"insulin-penna\""
+                ).format(field=field, value=value),
+            )
+            return None
+        return value
+
     def key(self, table: dict[str, Any], where: str, seen: set[str]) -> str:
         key = table.get("key")
         if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):

@@ -26,7 +26,13 @@ from handledare.domain.template import Item, Section, Template
 from handledare.errors import InputError
 from handledare.i18n import _
 
-__all__ = ["FORMAT_VERSION", "TemplateInvalid", "load_template_file", "parse_template"]
+__all__ = [
+    "FORMAT_VERSION",
+    "TemplateInvalid",
+    "check_delegated_tasks",
+    "load_template_file",
+    "parse_template",
+]
 
 FORMAT_VERSION = 2
 FORMATS = (1, 2)
@@ -45,6 +51,8 @@ ITEM_KEYS_1 = (
     "needs_practical",
     "valid_for_days",
 )
+# Keys either format reads.
+ITEM_KEYS_ANY = ("delegation",)
 ITEM_KEYS_2 = ("after", "evidence", "where", "link", "observer", "pass_mark", "out_of")
 MAX_MINUTES = {1: 480, 2: 2400}
 MAX_POINTS = 10_000
@@ -53,7 +61,7 @@ MAX_POINTS = 10_000
 def _item(checker: Checker, raw: dict[str, Any], where: str, seen: set[str], form: int) -> Item:
     key = checker.key(raw, where, seen)
     where = _("item '{key}'").format(key=key) if key in seen else where
-    known = ITEM_KEYS_1 + (ITEM_KEYS_2 if form >= 2 else ())
+    known = ITEM_KEYS_1 + ITEM_KEYS_ANY + (ITEM_KEYS_2 if form >= 2 else ())
     checker.unknown_keys(raw, known, where, newer=ITEM_KEYS_2 if form < 2 else ())
     valid_for = checker.optional_integer(raw, "valid_for_days", where, 1, 3650)
     item = Item(
@@ -66,6 +74,7 @@ def _item(checker: Checker, raw: dict[str, Any], where: str, seen: set[str], for
         required_before_alone=checker.flag(raw, "required_before_alone", where),
         needs_practical=checker.flag(raw, "needs_practical", where),
         valid_for_days=valid_for,
+        delegation=checker.optional_key(raw, "delegation", where),
     )
     if form < 2:
         return item
@@ -259,6 +268,29 @@ def parse_template(source_text: str, source: str) -> Template:
     if checker.problems:
         raise TemplateInvalid(source, checker.problems)
     return Template(id=str(template_id), version=version, title=title, role=role, sections=sections)
+
+
+def check_delegated_tasks(template: Template, task_keys: set[str], source: str) -> None:
+    """Each `delegation` names a task of the municipality's list; raise TemplateInvalid
+    listing every one that does not. Checked where the list is known (on import)."""
+    checker = Checker()
+    for item in template.items():
+        if item.delegation is None or item.delegation in task_keys:
+            continue
+        suggestion = did_you_mean(item.delegation, sorted(task_keys))
+        checker.fail(
+            _("item '{key}'").format(key=item.key),
+            _("'delegation' names '{task}', which is no task in the municipality's list").format(
+                task=item.delegation
+            )
+            + (
+                "; " + _("did you mean '{suggestion}'?").format(suggestion=suggestion)
+                if suggestion
+                else ""
+            ),
+        )
+    if checker.problems:
+        raise TemplateInvalid(source, checker.problems)
 
 
 def load_template_file(path: Path) -> Template:

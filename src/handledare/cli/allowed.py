@@ -29,13 +29,13 @@ def register(commands: Commands) -> None:
 def _allowed(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store, sign_in
-    from handledare.cli.reports import parse_day
+    from handledare.cli.reports import parse_given_day
     from handledare.errors import InputError
     from handledare.services import allowed, people, workstations
 
     if bool(args.task) == bool(args.person):
         raise InputError(_("Give either --task or --person."))
-    day = parse_day(args.on, "--on")
+    day = parse_given_day(args.on, "--on")
     store = open_store(settings)
     actor = sign_in(store, args)
     if args.task:

@@ -280,6 +280,7 @@ def _status(args, settings: Settings) -> int:
                         },
                         "required_open": [item.key for item in r.required_open],
                         "waiting": {key: list(keys) for key, keys in r.waiting.items()},
+                        "held_back": r.held_back,
                     }
                     for r in reports
                 ],
@@ -309,6 +310,10 @@ def _status(args, settings: Settings) -> int:
             say(_("Required before working alone, still open:"))
             for item in r.required_open:
                 say(f"  - {r.numbers[item.key]} {item.title.get(language)}")
+        if r.held_back:
+            say(_("Signed off, but not counted as signed off today:"))
+            for key, why in r.held_back.items():
+                say(f"  ⊘ {named_items(r.template, [key])}: {why}")
         if r.waiting:
             say(_("Waiting for what comes before them:"))
             for key, before in r.waiting.items():

@@ -71,8 +71,10 @@ def register(commands: Commands) -> None:
 
 
 def parse_day(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
+    return None if text is None else parse_given_day(text, what)
+
+
+def parse_given_day(text: str, what: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:

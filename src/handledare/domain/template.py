@@ -51,10 +51,12 @@ class Item:
     observer: bool = False
     pass_mark: int | None = None
     out_of: int | None = None
+    # Either format: the delegated task (a key of the task list) the item also needs.
+    delegation: str | None = None
 
 
-# Format 2 fields and their defaults: left out of the canonical form when they are the
-# default, so that a format 1 template keeps the content hash it was imported with.
+# Fields added after format 1, and their defaults: left out of the canonical form when they
+# are the default, so that a format 1 template keeps the content hash it was imported with.
 _FORMAT_2_DEFAULTS = {
     "after": (),
     "evidence": Evidence.OBSERVED,
@@ -63,6 +65,7 @@ _FORMAT_2_DEFAULTS = {
     "observer": False,
     "pass_mark": None,
     "out_of": None,
+    "delegation": None,
 }
 
 

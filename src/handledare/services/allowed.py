@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import col, select
 
@@ -59,7 +60,7 @@ class Allowance:
         last = format_date(self.window.last) if self.window.last else ""
         return f"{format_date(self.window.first)} – {last}"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             "person": self.person_name,
             "person_id": self.person_id,
@@ -110,7 +111,7 @@ def tasks_in_scope(
 ) -> list[TaskChoice]:
     """The items of the checklists started in the actor's units (or one unit), in checklist
     order, then the municipality's delegation tasks by title; with `tracked_only`, only
-    the items that run out (`valid_for_days`)."""
+    the items that run out (`valid_for_days`) or need a delegated task."""
     language = current_language()
     query = select(OnboardingRow.template_id, OnboardingRow.template_version).distinct()
     if unit_id is not None:
@@ -121,7 +122,8 @@ def tasks_in_scope(
     with store.read() as session:
         for template_id, version in sorted(session.exec(query).all()):
             for item in template_of(session, template_id, version).items():
-                if (item.valid_for_days or not tracked_only) and item.key not in found:
+                tracked = item.valid_for_days or item.delegation
+                if (tracked or not tracked_only) and item.key not in found:
                     found[item.key] = TaskChoice(item.key, item.title.get(language), SIGN_OFF)
         tasks = task_titles(session)
     for key, title in sorted(tasks.items(), key=lambda pair: pair[1].get(language)):
@@ -129,16 +131,23 @@ def tasks_in_scope(
     return list(found.values())
 
 
-def allowances(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+def allowances(
+    store: Store, actor: Actor, *, person_id: str | None = None, unit_id: str | None = None
+) -> list[Allowance]:
     """Every window of days on which someone held a task, whatever the day: what "allowed
     on D" picks from and what the training matrix folds into states."""
-    return [*_delegated(store, actor, **narrow), *signed_windows(store, actor, **narrow)]
+    return [
+        *_delegated(store, actor, person_id=person_id, unit_id=unit_id),
+        *signed_windows(store, actor, person_id=person_id, unit_id=unit_id),
+    ]
 
 
-def _delegated(store: Store, actor: Actor, **narrow) -> list[Allowance]:
+def _delegated(
+    store: Store, actor: Actor, *, person_id: str | None = None, unit_id: str | None = None
+) -> list[Allowance]:
     language = current_language()
     found = []
-    for d in list_delegations(store, actor, **narrow):
+    for d in list_delegations(store, actor, person_id=person_id, unit_id=unit_id):
         window = d.window()
         if window is None:
             continue
@@ -160,10 +169,10 @@ def signed_windows(
     A signed "not applicable" allows nothing."""
     query = (
         select(EventRow, OnboardingRow, PersonRow.name, UnitRow.name)
-        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-        .where(EventRow.type.in_([EventType.ITEMS_SIGNED_OFF, EventType.SIGN_OFF_REVOKED]))
+        .join(OnboardingRow, col(OnboardingRow.id) == col(EventRow.entity_id))
+        .join(PersonRow, col(PersonRow.id) == col(OnboardingRow.person_id))
+        .join(UnitRow, col(UnitRow.id) == col(OnboardingRow.unit_id))
+        .where(col(EventRow.type).in_([EventType.ITEMS_SIGNED_OFF, EventType.SIGN_OFF_REVOKED]))
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     )
     if person_id is not None:
@@ -171,7 +180,7 @@ def signed_windows(
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
     if not actor.is_admin:
-        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     language = current_language()
     with store.read() as session:
         names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
@@ -197,7 +206,7 @@ def signed_windows(
                 days = item.valid_for_days
                 allowance = Allowance(
                     onboarding.person_id, person_name, onboarding.unit_id, unit_name, key,
-                    item.title.get(language), SIGN_OFF, names.get(event.actor_id, "?"),
+                    item.title.get(language), SIGN_OFF, names.get(event.actor_id or "", "?"),
                     datetime.fromisoformat(event.wall_time), event.workstation_id,
                     Window(day, day + timedelta(days=days) if days else None), onboarding.id,
                 )  # fmt: skip

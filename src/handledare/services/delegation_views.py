@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import DelegationStatus, Profession
@@ -93,7 +93,7 @@ class Delegation:
 
     def window(self) -> Window | None:
         """The days it held or holds; None if it was never accepted (so never valid)."""
-        if not self.was_accepted:
+        if self.answered_at is None or self.status is DelegationStatus.DECLINED:
             return None
         first = max(self.valid_from, self.answered_at.astimezone().date())
         window = Window(first, self.valid_until)
@@ -140,6 +140,12 @@ def read_delegation(session: Session, row: DelegationRow) -> Delegation:
     return _read(session, [row])[0]
 
 
+def delegations_of_person(session: Session, person_id: str) -> list[Delegation]:
+    """All of one person's delegations, in any state (inside a caller's read)."""
+    rows = session.exec(select(DelegationRow).where(col(DelegationRow.person_id) == person_id))
+    return _read(session, list(rows))
+
+
 def _read(session: Session, rows: list[DelegationRow]) -> list[Delegation]:
     if not rows:
         return []
@@ -148,13 +154,13 @@ def _read(session: Session, rows: list[DelegationRow]) -> list[Delegation]:
     links: dict[str, list[str]] = {}
     for link in session.exec(
         select(DelegationTaskLinkRow)
-        .where(DelegationTaskLinkRow.delegation_id.in_(ids))
+        .where(col(DelegationTaskLinkRow.delegation_id).in_(ids))
         .order_by(DelegationTaskLinkRow.task_key)
     ):
         links.setdefault(link.delegation_id, []).append(link.task_key)
     conflicts: dict[str, list[str]] = {}
     for conflict in session.exec(
-        select(DelegationConflictRow).where(DelegationConflictRow.delegation_id.in_(ids))
+        select(DelegationConflictRow).where(col(DelegationConflictRow.delegation_id).in_(ids))
     ):
         conflicts.setdefault(conflict.delegation_id, []).append(conflict.event_id)
     users = {user.id: user for user in session.exec(select(UserRow))}
@@ -162,7 +168,7 @@ def _read(session: Session, rows: list[DelegationRow]) -> list[Delegation]:
     left = dict(
         session.exec(
             select(PersonRow.id, PersonRow.left_on).where(
-                PersonRow.id.in_({row.person_id for row in rows})
+                col(PersonRow.id).in_({row.person_id for row in rows})
             )
         ).all()
     )
@@ -222,7 +228,7 @@ def list_delegations(
     task_key: str | None = None,
 ) -> list[Delegation]:
     """Delegations in the actor's units, newest first, narrowed as asked."""
-    query = select(DelegationRow).order_by(DelegationRow.signed_at.desc())
+    query = select(DelegationRow).order_by(col(DelegationRow.signed_at).desc())
     if person_id is not None:
         query = query.where(DelegationRow.person_id == person_id)
     if nurse_id is not None:
@@ -231,14 +237,14 @@ def list_delegations(
         query = query.where(DelegationRow.unit_id == unit_id)
     if task_key is not None:
         query = query.where(
-            DelegationRow.id.in_(
+            col(DelegationRow.id).in_(
                 select(DelegationTaskLinkRow.delegation_id).where(
                     DelegationTaskLinkRow.task_key == task_key
                 )
             )
         )
     if not actor.is_admin:
-        query = query.where(DelegationRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(DelegationRow.unit_id).in_(actor.unit_ids))
     with store.read() as session:
         return _read(session, list(session.exec(query)))
 
@@ -251,15 +257,49 @@ def get_delegation(store: Store, actor: Actor, delegation_id: str) -> Delegation
 
 
 def expiring(
-    store: Store, actor: Actor, today: date, warning_days: int = DEFAULT_WARNING_DAYS, **narrow
+    store: Store,
+    actor: Actor,
+    today: date,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+    *,
+    nurse_id: str | None = None,
+    unit_id: str | None = None,
 ) -> list[Delegation]:
     """Accepted delegations, not renewed, that expire within the warning period, soonest
     first: what a nurse or manager must act on."""
-    found = [
-        d
-        for d in list_delegations(store, actor, **narrow)
-        if d.renewed_by is None
-        and d.state(today, warning_days) is Validity.EXPIRING
-        and d.status is DelegationStatus.ACCEPTED
-    ]
-    return sorted(found, key=lambda d: (d.window().last, d.person_name))
+    found: list[tuple[date, Delegation]] = []
+    for delegation in list_delegations(store, actor, nurse_id=nurse_id, unit_id=unit_id):
+        window = delegation.window()
+        if (
+            window is not None
+            and window.last is not None
+            and delegation.renewed_by is None
+            and delegation.status is DelegationStatus.ACCEPTED
+            and window.state(today, warning_days) is Validity.EXPIRING
+        ):
+            found.append((window.last, delegation))
+    found.sort(key=lambda pair: (pair[0], pair[1].person_name))
+    return [delegation for _last, delegation in found]
+
+
+def by_urgency(
+    delegations: list[Delegation], today: date, warning_days: int = DEFAULT_WARNING_DAYS
+) -> list[Delegation]:
+    """A list to act on: what expires within the warning period first (soonest first), then
+    what waits for an answer, what holds, what starts later, and what has ended."""
+
+    def rank(delegation: Delegation) -> tuple[int, str, str]:
+        window = delegation.window()
+        state = delegation.state(today, warning_days)
+        if state is Validity.EXPIRING and delegation.renewed_by is None and window is not None:
+            return (0, (window.last or today).isoformat(), delegation.person_name)
+        order = {
+            None: 1 if delegation.status is DelegationStatus.AWAITING else 5,
+            Validity.EXPIRING: 2,
+            Validity.CURRENT: 2,
+            Validity.NOT_YET: 3,
+            Validity.EXPIRED: 4,
+        }
+        return (order.get(state, 5), delegation.person_name, delegation.valid_from.isoformat())
+
+    return sorted(delegations, key=rank)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -115,9 +115,11 @@ def erase_person(
     return Erased(removed, kept)
 
 
-def _retention_date(session, person_id: str, today: date, years: int) -> date | None:
+def _retention_date(session: Session, person_id: str, today: date, years: int) -> date | None:
     """`years` after the last of the person's delegations ended (today at the latest)."""
-    rows = session.exec(select(DelegationRow).where(DelegationRow.person_id == person_id)).all()
+    rows = session.exec(
+        select(DelegationRow).where(col(DelegationRow.person_id) == person_id)
+    ).all()
     ends = []
     for delegation in (read_delegation(session, row) for row in rows):
         window = delegation.window()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -27,6 +27,7 @@ from handledare.services.common import (
     signed_keys,
     waiting_problem,
 )
+from handledare.services.delegation_needs import held_back
 from handledare.store.eventlog import Store
 from handledare.store.tables import (
     EventRow,
@@ -47,10 +48,17 @@ class ItemState:
     signed_workstation: str | None
     expires_on: str | None
     evidence: Proof | None = None
+    # Signed, but not counted: why, e.g. the delegation the item needs is not held today.
+    held_back: str | None = None
 
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def counts(self) -> bool:
+        """Signed off and counted as such (see `delegation_needs`)."""
+        return self.signed and self.held_back is None
 
     @property
     def not_applicable(self) -> bool:
@@ -97,7 +105,12 @@ class Progress:
 
     @property
     def signed_count(self) -> int:
-        return sum(1 for state in self.states.values() if state.signed)
+        return sum(1 for state in self.states.values() if state.counts)
+
+    @property
+    def held_back(self) -> dict[str, str]:
+        """Signed items that do not count today, with why."""
+        return {key: state.held_back for key, state in self.states.items() if state.held_back}
 
     @property
     def total(self) -> int:
@@ -244,12 +257,17 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
     }
 
 
-def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
+def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None = None) -> Progress:
+    """Where an onboarding stands on `today` (the local date by default): an item that
+    needs a delegation counts as signed off only while the person holds one."""
+    day = today or datetime.now().astimezone().date()
     with store.read() as session:
         onboarding, template = open_onboarding(session, actor, onboarding_id)
         person = get_row(session, PersonRow, onboarding.person_id)
         states = _states(session, onboarding_id)
-    signed = {key for key, state in states.items() if state.signed}
+        held = held_back(session, onboarding, template, day)
+    states = {key: replace(state, held_back=held.get(key)) for key, state in states.items()}
+    signed = {key for key, state in states.items() if state.counts}
     steps = tuple(
         StepProgress(
             step,
@@ -276,7 +294,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
         else None,
         approved_by=onboarding.approved_by,
         approval_override=onboarding.approval_override,
-        waiting=template.waiting(signed),
+        waiting=template.waiting({key for key, state in states.items() if state.signed}),
     )
 
 

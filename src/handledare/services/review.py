@@ -12,10 +12,11 @@ from handledare.domain.events import EventType
 from handledare.errors import InputError
 from handledare.i18n import _, ngettext
 from handledare.security import require_role
-from handledare.services.common import checked_text, named_items, open_onboarding
+from handledare.services.common import checked_text, named_items, open_onboarding, signed_keys
+from handledare.services.delegation_needs import held_back
 from handledare.services.signoff import check_pin
 from handledare.store.eventlog import Store
-from handledare.store.tables import ConflictRow, ItemStateRow, OnboardingRow, PersonRow
+from handledare.store.tables import ConflictRow, OnboardingRow, PersonRow
 
 
 def approve(
@@ -42,19 +43,18 @@ def record_approval(
         onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         if onboarding.status == OnboardingStatus.APPROVED.value:
             raise InputError(_("This substitute is already approved to work alone."))
-        signed = set(
-            tx.session.exec(
-                select(ItemStateRow.item_key).where(
-                    ItemStateRow.onboarding_id == onboarding_id,
-                    col(ItemStateRow.signed_at).is_not(None),
-                )
-            )
-        )
+        held = held_back(tx.session, onboarding, template, tx.wall.astimezone().date())
+        signed = signed_keys(tx.session, onboarding_id) - set(held)
         open_items = [
             i for i in template.items() if i.required_before_alone and i.key not in signed
         ]
         if open_items and override_reason is None:
             listed = named_items(template, [item.key for item in open_items[:5]])
+            why = [
+                f"{named_items(template, [i.key])} {held[i.key]}"
+                for i in open_items
+                if i.key in held
+            ]
             raise InputError(
                 ngettext(
                     "{count} required item is not signed off yet ({items}). "
@@ -63,6 +63,7 @@ def record_approval(
                     "Approve anyway only with a reason for the exception.",
                     len(open_items),
                 ).format(count=len(open_items), items=listed)
+                + "".join(f"\n{line}" for line in why)
             )
         payload = {"override_reason": override_reason} if open_items else {}
         tx.emit(EventType.APPROVED, onboarding_id, payload)

@@ -10,13 +10,14 @@ from pathlib import Path
 from sqlmodel import col, select
 
 from handledare.checklists import bundled_template_file, bundled_template_files
-from handledare.checklists.parser import load_template_file
+from handledare.checklists.parser import check_delegated_tasks, load_template_file
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.errors import InputError, NotFoundError
 from handledare.i18n import _
 from handledare.security import require_admin
+from handledare.services.delegation_views import task_titles
 from handledare.store.eventlog import Store
 from handledare.store.tables import TemplateRow
 from handledare.store.templates import template_of
@@ -46,11 +47,19 @@ def validate_file(path: Path) -> Template:
     return load_template_file(path)
 
 
-def import_template(store: Store, actor: Actor, template: Template) -> ImportResult:
-    """Import a version once; the same content again is a no-op, anything else is refused."""
+def import_template(
+    store: Store, actor: Actor, template: Template, source: str | None = None
+) -> ImportResult:
+    """Import a version once; the same content again is a no-op, anything else is refused.
+
+    An item's `delegation` must name a task of the list, once a list has been imported
+    (before that nothing is known to check it against, and the list may come later)."""
     require_admin(actor)
     digest = content_hash(template)
     with store.write(actor.user_id) as tx:
+        tasks = set(task_titles(tx.session))
+        if tasks:
+            check_delegated_tasks(template, tasks, source or template.id)
         existing = tx.session.get(TemplateRow, (template.id, template.version))
         if existing is not None:
             if existing.content_hash == digest:
@@ -82,7 +91,7 @@ def import_template(store: Store, actor: Actor, template: Template) -> ImportRes
 
 
 def import_file(store: Store, actor: Actor, path: Path) -> ImportResult:
-    return import_template(store, actor, load_template_file(path))
+    return import_template(store, actor, load_template_file(path), str(path))
 
 
 def import_file_or_bundled(store: Store, actor: Actor, name: str) -> ImportResult:

@@ -14,9 +14,10 @@ their events are emptied to `{"purged": true}` and no row is made from them agai
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import delete
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from handledare.domain.events import EventType
 from handledare.store.tables import (
@@ -24,7 +25,7 @@ from handledare.store.tables import (
     DelegationRow,
     DelegationTaskLinkRow,
     DelegationTaskRow,
-    EventRow,
+    Event,
 )
 
 AWAITING, ACCEPTED, DECLINED, REVOKED = "awaiting", "accepted", "declined", "revoked"
@@ -38,18 +39,23 @@ class Missing(LookupError):
 def remove(session: Session, delegation_id: str) -> None:
     """The delegation's rows, gone (before a replay, or once its retention has ended)."""
     session.flush()
-    for table, column in (
-        (DelegationConflictRow, DelegationConflictRow.delegation_id),
-        (DelegationTaskLinkRow, DelegationTaskLinkRow.delegation_id),
-        (DelegationRow, DelegationRow.id),
-    ):
-        session.execute(delete(table).where(column == delegation_id))
+    session.execute(
+        delete(DelegationConflictRow).where(
+            col(DelegationConflictRow.delegation_id) == delegation_id
+        )
+    )
+    session.execute(
+        delete(DelegationTaskLinkRow).where(
+            col(DelegationTaskLinkRow.delegation_id) == delegation_id
+        )
+    )
+    session.execute(delete(DelegationRow).where(col(DelegationRow.id) == delegation_id))
     for instance in list(session.identity_map.values()):
         if isinstance(instance, DelegationRow | DelegationTaskLinkRow | DelegationConflictRow):
             session.expire(instance)
 
 
-def tasks_imported(session: Session, row: EventRow, data: dict) -> None:
+def tasks_imported(session: Session, row: Event, data: dict[str, Any]) -> None:
     """A later import of the list changes titles; keys stay, none is removed."""
     for task in data["tasks"]:
         title = json.dumps(task["title"], ensure_ascii=False, sort_keys=True)
@@ -60,11 +66,11 @@ def tasks_imported(session: Session, row: EventRow, data: dict) -> None:
             found.title = title
 
 
-def granted(session: Session, row: EventRow, data: dict) -> None:
+def granted(session: Session, row: Event, data: dict[str, Any]) -> None:
     """Also resets the delegation to how it was granted, for a replay."""
     remove(session, row.entity_id)
-    if data.get("purged"):
-        return
+    if data.get("purged") or row.actor_id is None:
+        return  # emptied by retention; a grant nobody signed is no delegation
     session.add(
         DelegationRow(
             id=row.entity_id,
@@ -88,7 +94,7 @@ def granted(session: Session, row: EventRow, data: dict) -> None:
     )
 
 
-def _delegation(session: Session, row: EventRow, data: dict) -> DelegationRow | None:
+def _delegation(session: Session, row: Event, data: dict[str, Any]) -> DelegationRow | None:
     """The row an answer or an end applies to; None for an event emptied by retention."""
     if data.get("purged"):
         return None
@@ -98,7 +104,7 @@ def _delegation(session: Session, row: EventRow, data: dict) -> DelegationRow | 
     return found
 
 
-def _edit(session: Session, found: DelegationRow, row: EventRow, data: dict) -> None:
+def _edit(session: Session, found: DelegationRow, row: Event, data: dict[str, Any]) -> None:
     """Note a conflict when the edit did not see the delegation's latest event."""
     if "basis" in data and data["basis"] != found.last_event_id:
         session.add(
@@ -109,20 +115,22 @@ def _edit(session: Session, found: DelegationRow, row: EventRow, data: dict) -> 
     found.last_event_id = row.id
 
 
-def accepted(session: Session, row: EventRow, data: dict) -> None:
+def accepted(session: Session, row: Event, data: dict[str, Any]) -> None:
     found = _delegation(session, row, data)
     if found is not None:
         _answer(session, found, row, data, ACCEPTED)
 
 
-def declined(session: Session, row: EventRow, data: dict) -> None:
+def declined(session: Session, row: Event, data: dict[str, Any]) -> None:
     found = _delegation(session, row, data)
     if found is not None:
         _answer(session, found, row, data, DECLINED)
         found.answer_reason = data.get("reason")
 
 
-def _answer(session: Session, found: DelegationRow, row: EventRow, data: dict, status: str):
+def _answer(
+    session: Session, found: DelegationRow, row: Event, data: dict[str, Any], status: str
+) -> None:
     _edit(session, found, row, data)
     if found.status == AWAITING:
         found.status = status
@@ -130,7 +138,7 @@ def _answer(session: Session, found: DelegationRow, row: EventRow, data: dict, s
         found.answered_workstation = row.workstation_id
 
 
-def revoked(session: Session, row: EventRow, data: dict) -> None:
+def revoked(session: Session, row: Event, data: dict[str, Any]) -> None:
     found = _delegation(session, row, data)
     if found is None:
         return
@@ -143,17 +151,19 @@ def revoked(session: Session, row: EventRow, data: dict) -> None:
         found.revoke_reason = data.get("reason")
 
 
-def renewed(session: Session, row: EventRow, data: dict) -> None:
+def renewed(session: Session, row: Event, data: dict[str, Any]) -> None:
     found = _delegation(session, row, data)
     if found is not None:
         _edit(session, found, row, data)
         found.renewed_by = data["delegation_id"]
 
 
-def conflict_resolved(session: Session, row: EventRow, data: dict) -> None:
+def conflict_resolved(session: Session, row: Event, data: dict[str, Any]) -> None:
     if _delegation(session, row, data) is not None:
         session.execute(
-            delete(DelegationConflictRow).where(DelegationConflictRow.event_id == data["conflict"])
+            delete(DelegationConflictRow).where(
+                col(DelegationConflictRow.event_id) == data["conflict"]
+            )
         )
 
 

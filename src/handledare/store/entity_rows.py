@@ -139,7 +139,7 @@ def _person_language_changed(session: Session, row: Event, data: dict[str, Any])
 
 
 @handles(EventType.PERSON_LEFT)
-def _person_left(session: Session, row: EventRow, data: dict) -> None:
+def _person_left(session: Session, row: Event, data: dict[str, Any]) -> None:
     person = required(session, PersonRow, row.entity_id)
     person.left_on = data["last_day"]
 
@@ -147,7 +147,7 @@ def _person_left(session: Session, row: EventRow, data: dict) -> None:
 def _delegation_handler(handler: Handler) -> Handler:
     """A delegation's answer or end before the delegation itself has arrived waits for it."""
 
-    def handle(session: Session, row: EventRow, data: dict) -> None:
+    def handle(session: Session, row: Event, data: dict[str, Any]) -> None:
         try:
             handler(session, row, data)
         except delegations.Missing as error:

@@ -9,6 +9,7 @@ workstation is blanked before it is stored.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func
@@ -115,7 +116,9 @@ def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
     return entities, _rewrite_payloads(session, entities, blank)
 
 
-def _rewrite_payloads(session: Session, entities: set[str], change) -> set[int]:
+def _rewrite_payloads(
+    session: Session, entities: set[str], change: Callable[[str, dict[str, Any]], dict[str, Any]]
+) -> set[int]:
     """Change the payloads of the entities' events; return the sequence numbers of this
     workstation's batches that held a changed one."""
     touched_batches: set[int] = set()
@@ -148,7 +151,7 @@ def retain_one(session: Session, entity_id: str, person_id: str, keep_until: str
         session.flush()
 
 
-def purged_payload(event_type: str, payload: dict) -> dict:
+def purged_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {"purged": True}
 
 

@@ -165,7 +165,13 @@ class HandledareApp(TranslatedBindings, AppBase):
 
     @staticmethod
     def _home_screen(role: Role) -> type[Screen]:
-        """A manager starts on the overview, everyone else on their list of substitutes."""
+        """A manager starts on the overview, a nurse on their delegations, everyone else on
+        their list of substitutes."""
+        if role is Role.NURSE:
+            # Imported at sign-in, only the one needed: they load the services, and SQLModel.
+            from handledare.tui.screens.delegations import DelegationsScreen
+
+            return DelegationsScreen
         if role is Role.MANAGER:
             # Imported at sign-in, only the one needed: they load the services, and SQLModel.
             from handledare.tui.screens.overview import OverviewScreen

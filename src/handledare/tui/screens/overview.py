@@ -95,6 +95,7 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("x", "expiring", N_("Expiring"), id="expiring"),
+        Binding("d", "delegations", N_("Delegations"), id="delegations"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
         Binding("escape", "back", N_("Back"), id="back", show=False),
     ]
@@ -209,6 +210,12 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         from handledare.tui.screens.person_review import PersonReviewScreen
 
         self.open_selected(PersonReviewScreen)
+
+    def action_delegations(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.delegations import DelegationsScreen
+
+        self.app.push_screen(DelegationsScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

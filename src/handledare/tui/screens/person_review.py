@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from textual import getters, on
+from collections.abc import Callable
+
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
-    Button,
     Footer,
     Header,
     Input,
@@ -26,10 +26,9 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
-from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.pin_prompt import PinDialog, PinPrompt
 from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
-from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -43,6 +42,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         Binding("r", "revoke", N_("Revoke sign-off"), id="revoke"),
         Binding("k", "resolve", N_("Resolve conflict"), id="resolve"),
         Binding("m", "plan", N_("My introduction"), id="plan", show=False),
+        Binding("d", "delegations", N_("Delegations"), id="delegations", show=False),
         Binding("i", "tab('items-tab')", N_("Items"), id="items-tab", show=False),
         Binding("h", "tab('history-tab')", N_("History"), id="history-tab", show=False),
         Binding("c", "tab('conflicts-tab')", N_("Conflicts"), id="conflicts-tab", show=False),
@@ -124,6 +124,15 @@ class PersonReviewScreen(TranslatedBindings, Screen):
     def action_plan(self) -> None:
         self.app.push_screen(PlanScreen(self.onboarding_id))
 
+    def action_delegations(self) -> None:
+        # Imported when first opened: the first paint does not wait for it.
+        from handledare.tui.screens.delegations import DelegationsScreen
+
+        if self.progress is not None:
+            self.app.push_screen(
+                DelegationsScreen(self.progress.person_id, self.progress.person_name)
+            )
+
     def action_approve(self) -> None:
         if self.progress is not None:
             self.app.push_screen(
@@ -187,92 +196,53 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         )
 
 
-class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
+class ApproveDialog(PinDialog):
     """The manager's PIN, and a reason when required items are still open."""
 
-    app = getters.app(AppBase)
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    confirm_label = N_("Approve")
 
     def __init__(self, onboarding_id: str, progress: onboarding.Progress):
-        super().__init__(classes="dialog")
+        super().__init__(_("Approve {name} to work alone").format(name=progress.person_name))
         self.onboarding_id = onboarding_id
         self.progress = progress
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> ComposeResult:
         open_items = self.progress.required_open
-        with Vertical(classes="dialog-box"):
-            yield Label(
-                literal(_("Approve {name} to work alone").format(name=self.progress.person_name)),
-                classes="dialog-title",
-            )
-            if open_items:
-                language = current_language()
-                numbers = self.progress.numbers
-                listed = "\n".join(
-                    f"· {numbers[item.key]} {item.title.get(language)}" for item in open_items[:8]
-                )
-                more = len(open_items) - 8
-                if more > 0:
-                    listed += "\n" + _("… and {count} more").format(count=more)
-                yield Label(
-                    ngettext(
-                        "{count} required item is not signed off:",
-                        "{count} required items are not signed off:",
-                        len(open_items),
-                    ).format(count=len(open_items)),
-                    classes="error",
-                )
-                yield Static(listed, classes="override")
-                yield Label(_("Approve anyway only with a reason for the exception:"))
-                yield Input(id="reason", max_length=4000)
-            yield Label(_("Your PIN"))
-            yield PinInput(id="pin")
-            yield Label("", id="error", classes="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Approve"), variant="primary", id="approve")
-                yield Button(_("Cancel"), id="cancel")
+        if not open_items:
+            return
+        language = current_language()
+        numbers = self.progress.numbers
+        held = self.progress.held_back
+        listed = "\n".join(
+            f"· {numbers[item.key]} {item.title.get(language)}"
+            + (f" ({held[item.key]})" if item.key in held else "")
+            for item in open_items[:8]
+        )
+        more = len(open_items) - 8
+        if more > 0:
+            listed += "\n" + _("… and {count} more").format(count=more)
+        yield Label(
+            ngettext(
+                "{count} required item is not signed off:",
+                "{count} required items are not signed off:",
+                len(open_items),
+            ).format(count=len(open_items)),
+            classes="error",
+        )
+        yield Static(listed, classes="override")
+        yield Label(_("Approve anyway only with a reason for the exception:"))
+        yield Input(id="reason", max_length=4000)
 
-    def on_mount(self) -> None:
-        self.query_one("#reason" if self.progress.required_open else "#pin", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "reason":
-            self.query_one("#pin", Input).focus()
-        else:
-            self._approve()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "approve":
-            self._approve()
-        else:
-            self.dismiss(False)
-
-    def _approve(self) -> None:
-        pin = self.query_one("#pin", Input).value
+    def prepare(self) -> Callable[[str], object]:
         reason = None
         if self.progress.required_open:
             reason = self.query_one("#reason", Input).value.strip() or None
         store, actor = self.app.session
-        in_background(
-            self,
-            lambda: review.approve(store, actor, self.onboarding_id, pin, reason),
-            self._approved,
-            failed=self._refused,
-        )
+        onboarding_id = self.onboarding_id
+        return lambda pin: review.approve(store, actor, onboarding_id, pin, reason)
 
-    def _approved(self, _none) -> None:
+    def done(self, result: object) -> None:
         self.app.notify(
             _("{name} is approved to work alone.").format(name=printable(self.progress.person_name))
         )
         self.dismiss(True)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#error", Label).update(literal(message))
-        pin = self.query_one("#pin", Input)
-        pin.value = ""
-        pin.focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)

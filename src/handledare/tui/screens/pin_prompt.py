@@ -12,10 +12,12 @@ from collections.abc import Callable
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Static
 
+from handledare.errors import InputError
 from handledare.i18n import N_, _
 from handledare.security import pin_problem
 from handledare.services import pins
@@ -26,47 +28,95 @@ from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class PinPrompt(TranslatedBindings, ModalScreen[bool]):
-    """Confirm an action with the signed-in user's PIN; `action(pin)` runs in a worker."""
+class PinDialog(TranslatedBindings, ModalScreen[bool]):
+    """A decision confirmed with the signed-in user's PIN.
+
+    The base of every such dialog: a heading, what the dialog asks besides the PIN
+    (`fields`: a reason, dates, ...), the PIN, and `prepare`, which reads those fields on
+    the UI thread and returns the work to run with the PIN in a worker. Enter in a field
+    goes to the next; Enter in the PIN field confirms. A refusal stays in the dialog, with
+    the PIN cleared for the next try.
+    """
+
+    app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
+    confirm_label = N_("Confirm")
 
-    def __init__(self, title: str, action: Callable[[str], object]):
+    def __init__(self, heading: str) -> None:
         super().__init__(classes="dialog")
-        self.heading = title
-        self.action = action
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog-box"):
+        with VerticalScroll(classes="dialog-box"):
             yield Label(literal(self.heading), classes="dialog-title")
+            yield from self.fields()
             yield Label(_("Your PIN"))
             yield PinInput(id="pin")
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Confirm"), variant="primary", id="confirm")
+                yield Button(_(self.confirm_label), variant="primary", id="confirm")
                 yield Button(_("Cancel"), id="cancel")
 
-    def on_mount(self) -> None:
-        self.query_one("#pin", Input).focus()
+    def fields(self) -> ComposeResult:
+        """What the dialog asks for above the PIN; nothing by default."""
+        yield from ()
 
-    @on(Input.Submitted, "#pin")
+    def prepare(self) -> Callable[[str], object]:
+        """Read the fields (UI thread) and return the work to do with the PIN (worker).
+        Raise InputError for a field that must be fixed first."""
+        raise NotImplementedError
+
+    def done(self, result: object) -> None:
+        """After the work succeeded: close the dialog."""
+        self.dismiss(True)
+
+    def on_mount(self) -> None:
+        self.first_field().focus()
+
+    def first_field(self) -> Widget:
+        """Where typing starts: the first field, the PIN when there is nothing else."""
+        return self.query(Input).first()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "pin":
+            self._confirm()
+        else:
+            self.focus_next()
+
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
         field = self.query_one("#pin", Input)
         pin, field.value = field.value, ""
-        if not pin:
-            self.query_one("#error", Label).update(_("Enter your PIN."))
+        try:
+            work = self.prepare()
+        except InputError as problem:
+            self.refused(str(problem))
             return
-        in_background(
-            self,
-            lambda: self.action(pin),
-            lambda _done: self.dismiss(True),
-            failed=lambda message: self.query_one("#error", Label).update(literal(message)),
-        )
+        if not pin:
+            self.refused(_("Enter your PIN."))
+            return
+        in_background(self, lambda: work(pin), self.done, failed=self.refused)
+
+    def refused(self, message: str) -> None:
+        self.query_one("#error", Label).update(literal(message))
+        self.query_one("#pin", Input).focus()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class PinPrompt(PinDialog):
+    """Confirm an action with the signed-in user's PIN; `action(pin)` runs in a worker."""
+
+    def __init__(self, title: str, action: Callable[[str], object]):
+        super().__init__(title)
+        self.action = action
+
+    def prepare(self) -> Callable[[str], object]:
+        return self.action
 
 
 class NewPinDialog(ModalScreen[None]):

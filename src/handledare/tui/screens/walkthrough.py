@@ -48,6 +48,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
         Binding("l", "language_support", N_("Language support"), id="language", show=False),
         Binding("m", "plan", N_("My introduction"), id="plan", show=False),
+        Binding("d", "delegations", N_("Delegations"), id="delegations", show=False),
         Binding("y", "copy_link", N_("Copy link"), id="copy-link", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
@@ -312,6 +313,15 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
 
     def action_plan(self) -> None:
         self.app.push_screen(PlanScreen(self.onboarding_id))
+
+    def action_delegations(self) -> None:
+        # Imported when first opened: the first paint does not wait for it.
+        from handledare.tui.screens.delegations import DelegationsScreen
+
+        if self.progress is not None:
+            self.app.push_screen(
+                DelegationsScreen(self.progress.person_id, self.progress.person_name)
+            )
 
     def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
         item = self.current_item()

@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from rich.text import Text
-from textual import getters, on
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from handledare.i18n import N_, _, format_datetime
 from handledare.services import workstations
 from handledare.services.sync import WorkstationStatus
 from handledare.text import printable
-from handledare.tui.app_base import AppBase
-from handledare.tui.background import in_background
-from handledare.tui.literal import literal
-from handledare.tui.translated import TranslatedBindings
-from handledare.tui.widgets.pin_input import PinInput
+from handledare.tui.screens.pin_prompt import PinDialog
 
 APPROVE, REJECT, REVOKE = "approve", "reject", "revoke"
 
@@ -47,84 +40,45 @@ _DONE = {
 }
 
 
-class WorkstationDecision(TranslatedBindings, ModalScreen[bool]):
-    app = getters.app(AppBase)
-
-    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
-
+class WorkstationDecision(PinDialog):
     def __init__(self, decision: str, workstation: WorkstationStatus):
-        super().__init__(classes="dialog")
+        super().__init__(_(_TITLES[decision]).format(name=workstation.name))
         self.decision = decision
         self.workstation = workstation
 
-    def compose(self) -> ComposeResult:
+    def fields(self) -> ComposeResult:
         w = self.workstation
-        with Vertical(classes="dialog-box"):
-            yield Label(
-                literal(_(_TITLES[self.decision]).format(name=w.name)), classes="dialog-title"
-            )
-            first = format_datetime(datetime.fromisoformat(w.first_seen))
-            facts = _("Machine {machine} · key {key} · first seen {first} · {count} batches")
-            yield Static(
-                Text(
-                    facts.format(
-                        machine=printable(w.machine), key=w.key or "—", first=first, count=w.batches
-                    )
-                ),
-                id="facts",
-            )
-            yield Static(_(_EXPLAINED[self.decision]), classes="muted")
-            if self.decision == REVOKE:
-                yield Label(_("Why is the key revoked?"))
-                yield Input(id="reason", max_length=4000)
-            yield Label(_("Your PIN"))
-            yield PinInput(id="pin")
-            yield Label("", id="error", classes="error")
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Confirm"), variant="primary", id="confirm")
-                yield Button(_("Cancel"), id="cancel")
+        first = format_datetime(datetime.fromisoformat(w.first_seen))
+        facts = _("Machine {machine} · key {key} · first seen {first} · {count} batches")
+        yield Static(
+            Text(
+                facts.format(
+                    machine=printable(w.machine), key=w.key or "—", first=first, count=w.batches
+                )
+            ),
+            id="facts",
+        )
+        yield Static(_(_EXPLAINED[self.decision]), classes="muted")
+        if self.decision == REVOKE:
+            yield Label(_("Why is the key revoked?"))
+            yield Input(id="reason", max_length=4000)
 
-    def on_mount(self) -> None:
-        self.query_one("#reason" if self.decision == REVOKE else "#pin", Input).focus()
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "reason":
-            self.query_one("#pin", Input).focus()
-        else:
-            self._decide()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "confirm":
-            self._decide()
-        else:
-            self.dismiss(False)
-
-    def _decide(self) -> None:
-        pin = self.query_one("#pin", Input).value
-        reason = self.query_one("#reason", Input).value if self.decision == REVOKE else None
+    def prepare(self) -> Callable[[str], object]:
+        reason = self.query_one("#reason", Input).value if self.decision == REVOKE else ""
         store, actor = self.app.session
         workstation_id = self.workstation.workstation_id
+        decision = self.decision
 
-        def decide() -> None:
-            if self.decision == APPROVE:
+        def decide(pin: str) -> None:
+            if decision == APPROVE:
                 workstations.approve(store, actor, workstation_id, pin)
-            elif self.decision == REJECT:
+            elif decision == REJECT:
                 workstations.reject(store, actor, workstation_id, pin)
             else:
-                workstations.revoke(store, actor, workstation_id, pin, reason or "")
+                workstations.revoke(store, actor, workstation_id, pin, reason)
 
-        in_background(self, decide, self._done, failed=self._refused)
+        return decide
 
-    def _done(self, _none) -> None:
+    def done(self, result: object) -> None:
         self.app.notify(_(_DONE[self.decision]).format(name=printable(self.workstation.name)))
         self.dismiss(True)
-
-    def _refused(self, message: str) -> None:
-        self.query_one("#error", Label).update(literal(message))
-        pin = self.query_one("#pin", Input)
-        pin.value = ""
-        pin.focus()
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)

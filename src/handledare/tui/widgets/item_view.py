@@ -24,6 +24,7 @@ from handledare.text import printable
 
 MARKERS = {
     "signed": "✓",
+    "held": "⊘",
     "waiting": "◌",
     Mark.PRACTISED: "●",
     Mark.WALKED_THROUGH: "◐",
@@ -37,14 +38,17 @@ def marker(state: ItemState | None, waiting: bool = False) -> str:
     if state is not None and state.not_applicable:
         return MARKERS[Mark.NOT_APPLICABLE]
     if state is not None and state.signed:
-        return MARKERS["signed"]
+        return MARKERS["held" if state.held_back else "signed"]
     if waiting:
         return MARKERS["waiting"]
     return MARKERS[state.mark if state else None]
 
 
 def legend() -> str:
-    return _("✓ signed  ● practised  ◐ walked through  – not applicable  ◌ waiting  · open")
+    return _(
+        "✓ signed  ⊘ signed, needs a delegation  ● practised  ◐ walked through  "
+        "– not applicable  ◌ waiting  · open"
+    )
 
 
 def item_prompt(item: Item, state: ItemState | None, number: str, waiting: bool) -> Content:
@@ -85,6 +89,8 @@ def flags(item: Item) -> str:
         found.append(_("Valid for {days} days after sign-off").format(days=item.valid_for_days))
     if item.observer:
         found.append(_("A named colleague may vouch for the practical part"))
+    if item.delegation:
+        found.append(_("Needs a nurse's delegation ({task})").format(task=item.delegation))
     return " · ".join(found)
 
 
@@ -111,6 +117,8 @@ def state_line(state: ItemState | None, names: Mapping[str, str]) -> str:
             line += " · " + _("expires {date}").format(
                 date=format_date(date.fromisoformat(state.expires_on))
             )
+        if state.held_back:
+            line += "\n⊘ " + _("Not counted as signed off: {why}").format(why=state.held_back)
         return line
     if state is None or state.mark is None:
         return _("Not yet walked through.")

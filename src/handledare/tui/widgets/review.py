@@ -169,6 +169,8 @@ class ItemsTable(ReviewTable):
             return _("waits for {items}").format(items=waits_for) if waits_for else _("open")
         if state.not_applicable:
             return _("not applicable: {reason}").format(reason=printable(state.reason or ""))
+        if state.held_back:
+            return "⊘ " + _("signed off, not counted: {why}").format(why=state.held_back)
         if state.signed:
             return _("signed off")
         if state is None or state.mark is None:
