@@ -117,7 +117,9 @@ def timeline(
         if signed[7] in EVENT_LABELS
     ]
     start, end = local_bounds(first, last)
-    for event, person, unit in _approvals(store, actor, start, end, person_id, unit_id):
+    for event, person, unit, template_id in _approvals(
+        store, actor, start, end, person_id, unit_id
+    ):
         reason = json.loads(event.payload).get("override_reason")
         rows.append(
             row(
@@ -127,7 +129,7 @@ def timeline(
                 person=person,
                 unit=unit,
                 by=users.get(event.actor_id, "?"),
-                reference=event.entity_id,
+                reference=template_id,
                 detail=_("with required items open: {reason}").format(reason=reason)
                 if reason
                 else "",
@@ -202,9 +204,9 @@ def _approvals(
     end: str | None,
     person_id: str | None,
     unit_id: str | None,
-) -> list[tuple[EventRow, str, str]]:
+) -> list[tuple[EventRow, str, str, str]]:
     query = (
-        select(EventRow, PersonRow.name, UnitRow.name)
+        select(EventRow, PersonRow.name, UnitRow.name, OnboardingRow.template_id)
         .join(OnboardingRow, col(OnboardingRow.id) == EventRow.entity_id)
         .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
         .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
@@ -221,7 +223,10 @@ def _approvals(
     if end:
         query = query.where(EventRow.wall_time <= end)
     with store.read() as session:
-        return [(event, person, unit) for event, person, unit in session.exec(query).all()]
+        return [
+            (event, person, unit, template)
+            for event, person, unit, template in session.exec(query).all()
+        ]
 
 
 def _events(
