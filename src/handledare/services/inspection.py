@@ -181,9 +181,10 @@ def timeline_csv_rows(rows: Sequence[TimelineRow]) -> list[tuple[str, ...]]:
 
 
 def _sign_off_detail(signed: tuple[str, ...]) -> str:
-    """The state, its reason and what proved it, as the sign-off export has them."""
-    state, note, proof = signed[8], signed[12], signed[15]
-    return " — ".join(part for part in (state, note, proof) if part)
+    """What the event column does not say already: "not applicable", a reason, the proof,
+    as the sign-off export has them."""
+    state = signed[8] if signed[7] == "signed_off" and signed[8] != _("signed off") else ""
+    return " — ".join(part for part in (state, signed[12], signed[15]) if part)
 
 
 def _delegation_detail(kind: EventType, d: Delegation, payload: dict[str, object]) -> str:

@@ -208,7 +208,7 @@ def write_pack_pdf(
 
 
 # Column widths in mm across the 190 of an A4 page, with and without the person's column.
-_WIDTHS = {True: (22, 24, 26, 34, 40, 24, 20), False: (24, 26, 44, 52, 24, 20)}
+_WIDTHS = {True: (22, 22, 26, 34, 38, 24, 24), False: (24, 24, 44, 50, 24, 24)}
 
 
 def _table(pdf: FPDF, rows: list[TimelineRow], with_person: bool) -> None:
