@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -24,6 +24,9 @@ from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
 from handledare.store.templates import template_of
 from handledare.text import printable
+
+if TYPE_CHECKING:
+    from sqlalchemy import Select
 
 SIGNOFF_COLUMNS = (
     "person",
@@ -81,26 +84,18 @@ def signoff_rows(
     """One row per item event in the actor's units (or of one person), oldest first."""
     if first and last and first > last:
         raise InputError(_("The start date comes after the end date."))
-    start, end = local_bounds(first, last)
     language = current_language()
-    query = (
+    query = within(
         select(EventRow, OnboardingRow, PersonRow, UnitRow.name)
         .join(OnboardingRow, col(OnboardingRow.id) == EventRow.entity_id)
         .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
         .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
         .where(col(EventRow.type).in_(list(_EVENT_CODES)))
-        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
+        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id),
+        first,
+        last,
     )
-    if unit_id is not None:
-        query = query.where(OnboardingRow.unit_id == unit_id)
-    if person_id is not None:
-        query = query.where(OnboardingRow.person_id == person_id)
-    if not actor.is_admin:
-        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
-    if start:
-        query = query.where(EventRow.wall_time >= start)
-    if end:
-        query = query.where(EventRow.wall_time <= end)
+    query = onboarding_events_in(query, actor, unit_id, person_id)
     rows: list[tuple[str, ...]] = []
     with store.read() as session:
         names: dict[str | None, str] = dict(session.exec(select(UserRow.id, UserRow.name)).all())
@@ -136,6 +131,34 @@ def signoff_rows(
                     )
                 )
     return rows
+
+
+# Any select (of events joined to onboardings), whatever it selects.
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+
+
+def within(query: Query, first: date | None, last: date | None) -> Query:
+    """Only events from local day `first` through local day `last` (either may be open)."""
+    start, end = local_bounds(first, last)
+    if start:
+        query = query.where(col(EventRow.wall_time) >= start)
+    if end:
+        query = query.where(col(EventRow.wall_time) <= end)
+    return query
+
+
+def onboarding_events_in(
+    query: Query, actor: Actor, unit_id: str | None = None, person_id: str | None = None
+) -> Query:
+    """Only events of onboardings (joined to the query) in the actor's units, narrowed to
+    one unit or one person as asked."""
+    if unit_id is not None:
+        query = query.where(col(OnboardingRow.unit_id) == unit_id)
+    if person_id is not None:
+        query = query.where(col(OnboardingRow.person_id) == person_id)
+    if not actor.is_admin:
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
+    return query
 
 
 def marks_signed(

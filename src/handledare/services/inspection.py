@@ -23,7 +23,12 @@ from handledare.errors import InputError
 from handledare.i18n import N_, _
 from handledare.services import people, workstations
 from handledare.services.delegation_views import Delegation, list_delegations
-from handledare.services.exports import local_bounds, local_iso, signoff_rows
+from handledare.services.exports import (
+    local_iso,
+    onboarding_events_in,
+    signoff_rows,
+    within,
+)
 from handledare.store.eventlog import Store
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow
 
@@ -116,9 +121,8 @@ def timeline(
         for signed in signoff_rows(store, actor, unit_id, first, last, person_id)
         if signed[7] in EVENT_LABELS
     ]
-    start, end = local_bounds(first, last)
     for event, person, unit, template_id in _approvals(
-        store, actor, start, end, person_id, unit_id
+        store, actor, first, last, person_id, unit_id
     ):
         reason = json.loads(event.payload).get("override_reason")
         rows.append(
@@ -138,7 +142,7 @@ def timeline(
     delegations = {
         d.id: d for d in list_delegations(store, actor, person_id=person_id, unit_id=unit_id)
     }
-    for event in _events(store, list(_DELEGATION_CODES), list(delegations), start, end):
+    for event in _events(store, list(_DELEGATION_CODES), list(delegations), first, last):
         d = delegations[event.entity_id]
         rows.append(
             row(
@@ -157,7 +161,7 @@ def timeline(
     scope = {
         p.id: p for p in people.list_people(store, actor, unit_id) if person_id in (None, p.id)
     }
-    for event in _events(store, [EventType.PERSON_LEFT], list(scope), start, end):
+    for event in _events(store, [EventType.PERSON_LEFT], list(scope), first, last):
         person_row = scope[event.entity_id]
         last_day = json.loads(event.payload)["last_day"]
         rows.append(
@@ -201,8 +205,8 @@ def _delegation_detail(kind: EventType, d: Delegation, payload: dict[str, object
 def _approvals(
     store: Store,
     actor: Actor,
-    start: str | None,
-    end: str | None,
+    first: date,
+    last: date,
     person_id: str | None,
     unit_id: str | None,
 ) -> list[tuple[EventRow, str, str, str]]:
@@ -213,16 +217,7 @@ def _approvals(
         .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
         .where(EventRow.type == EventType.APPROVED)
     )
-    if person_id is not None:
-        query = query.where(OnboardingRow.person_id == person_id)
-    if unit_id is not None:
-        query = query.where(OnboardingRow.unit_id == unit_id)
-    if not actor.is_admin:
-        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
-    if start:
-        query = query.where(EventRow.wall_time >= start)
-    if end:
-        query = query.where(EventRow.wall_time <= end)
+    query = within(onboarding_events_in(query, actor, unit_id, person_id), first, last)
     with store.read() as session:
         return [
             (event, person, unit, template)
@@ -231,16 +226,12 @@ def _approvals(
 
 
 def _events(
-    store: Store, types: list[EventType], entity_ids: list[str], start: str | None, end: str | None
+    store: Store, types: list[EventType], entity_ids: list[str], first: date, last: date
 ) -> list[EventRow]:
     if not entity_ids:
         return []
     query = select(EventRow).where(
         col(EventRow.type).in_(types), col(EventRow.entity_id).in_(entity_ids)
     )
-    if start:
-        query = query.where(EventRow.wall_time >= start)
-    if end:
-        query = query.where(EventRow.wall_time <= end)
     with store.read() as session:
-        return list(session.exec(query).all())
+        return list(session.exec(within(query, first, last)).all())
