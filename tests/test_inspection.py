@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from delegation_helpers import INSULIN, accepted, with_nurse
+from delegation_helpers import INSULIN, Calendar, accepted, with_nurse
 from handledare.errors import InputError, PermissionRefused
 from handledare.services import delegations, onboarding, people, review, signoff
 from handledare.services.inspection import TIMELINE_COLUMNS, timeline
@@ -140,3 +140,18 @@ def test_the_record_of_a_pack_travels_with_sync_and_survives_rebuild(tmp_path: P
     assert made.rows == 0  # the seed's onboarding has nothing signed yet
     b.store.rebuild()
     assert packs_made(b.store, admin_of(b.store)) == on_b
+
+
+def test_a_renewal_reads_as_one_with_what_was_checked(world: World):
+    with_nurse(world)
+    started = onboarding.start_onboarding(world.store, world.supervisor, world.person.id,
+                                          "hemtjanst-omsorg")  # fmt: skip
+    sign_items(world.store, world.supervisor, started, ["sak-brand"])
+    later = MARCH + timedelta(days=370)
+    world.store.now = Calendar(later)
+    signoff.renew(world.store, world.supervisor, started, "sak-brand",
+                  "Gick igenom utrymningen igen", SUPERVISOR_PIN)  # fmt: skip
+    rows = timeline(world.store, world.manager, later, later, person_id=world.person.id)
+    [renewal] = rows
+    assert renewal.event == "signed_off" and renewal.task == "sak-brand"
+    assert renewal.detail.startswith("förnyad — Gick igenom utrymningen igen")

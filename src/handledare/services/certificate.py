@@ -7,6 +7,7 @@ from pathlib import Path
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
+from handledare.domain.validity import Validity
 from handledare.errors import NotFoundError
 from handledare.i18n import _, current_language, format_date, format_datetime
 from handledare.services import onboarding, people
@@ -16,13 +17,27 @@ from handledare.store.eventlog import Store
 from handledare.text import printable
 
 
+def _validity(state: onboarding.ItemState, today: date) -> str:
+    """An item's expiry, flagged with a marker and a word once it has passed."""
+    if not state.expires_on:
+        return ""
+    last = date.fromisoformat(state.expires_on)
+    if last < today:
+        return (
+            " · "
+            + f"{Validity.EXPIRED.marker} "
+            + _("EXPIRED {date}").format(date=format_date(last))
+        )
+    return " · " + _("valid through {date}").format(date=format_date(last))
+
+
 def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, today: date) -> int:
     """Write the certificate of the person's latest onboarding; return the page count."""
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []
     if person is None or not started:
         raise NotFoundError(_("This substitute has no checklist to certify yet."))
-    progress = onboarding.progress(store, actor, started[-1])
+    progress = onboarding.progress(store, actor, started[-1], today)
     history = onboarding.history(store, actor, started[-1])
     names: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
@@ -82,7 +97,10 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
                     9,
                 )
                 continue
-            line(f"✓ {title} — {signer}", 9)
+            marker = "⊘" if state.held_back else "✓"
+            line(f"{marker} {title} — {signer}{_validity(state, today)}", 9)
+            if state.held_back:
+                line("    " + _("Not counted as signed off: {why}").format(why=state.held_back), 8)
             if state.evidence is not None:
                 line("    " + printable(state.evidence.summary()), 8)
         pdf.ln(2)
@@ -113,6 +131,14 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
                 _("Approved with required items open. Reason: {reason}").format(
                     reason=printable(progress.approval_override)
                 )
+            )
+        for item, last in progress.lapsed_approval(today):
+            line(
+                f"{Validity.EXPIRED.marker} "
+                + _("The approval no longer holds: {item} expired after {date}.").format(
+                    item=f"{numbers[item.key]} {item.title.get(language)}", date=format_date(last)
+                ),
+                bold=True,
             )
     else:
         line(_("Not approved yet."))

@@ -198,6 +198,8 @@ def _state_and_note(
     if event_type is EventType.ITEMS_SIGNED_OFF:
         if mark.get("mark") == Mark.NOT_APPLICABLE.value:
             return Mark.NOT_APPLICABLE.label, mark.get("reason") or ""
+        if data.get("renewal"):
+            return _("renewed"), data.get("checked") or ""
         return _("signed off"), ""
     if event_type is EventType.SIGN_OFF_REVOKED:
         return _("revoked"), data.get("reason") or ""

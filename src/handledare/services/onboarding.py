@@ -107,6 +107,20 @@ class Progress:
     def signed_count(self) -> int:
         return sum(1 for state in self.states.values() if state.counts)
 
+    def lapsed_approval(self, today: date) -> list[tuple[Item, date]]:
+        """The required items whose sign-off has expired since the approval to work alone
+        (with their last valid day): the approval no longer holds until they are renewed."""
+        if self.approved_at is None:
+            return []
+        found = []
+        for item in self.template.items():
+            state = self.states.get(item.key)
+            if item.required_before_alone and state is not None and state.expires_on:
+                last = date.fromisoformat(state.expires_on)
+                if last < today:
+                    found.append((item, last))
+        return found
+
     @property
     def held_back(self) -> dict[str, str]:
         """Signed items that do not count today, with why."""

@@ -7,6 +7,7 @@ which is a new event, so the history always shows what happened.
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 
 from sqlmodel import select
 
@@ -14,8 +15,9 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
 from handledare.domain.evidence import Proof, proof_problem
+from handledare.domain.validity import DEFAULT_WARNING_DAYS
 from handledare.errors import InputError, PermissionRefused
-from handledare.i18n import _, current_language
+from handledare.i18n import _, current_language, format_date
 from handledare.security import require_role
 from handledare.services import pins
 from handledare.services.common import (
@@ -169,7 +171,7 @@ def record_revocation(
     require_role(actor, *SIGNING_ROLES)
     reason = checked_text(reason, _("The reason for revoking"))
     with store.write(actor.user_id) as tx:
-        _onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
+        onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
         item = item_or_refuse(template, item_key)
         state = item_state(tx.session, onboarding_id, item_key)
         if state is None or not state.signed_at:
@@ -178,8 +180,72 @@ def record_revocation(
                     item=item.title.get(current_language())
                 )
             )
+        payload: dict[str, object] = {
+            "item_key": item_key,
+            "reason": reason,
+            "basis": state.last_event_id,
+        }
+        if onboarding.approved_at and item.required_before_alone:
+            # Said in the event, so that the history shows why the approval went.
+            payload["withdraws_approval"] = True
+        tx.emit(EventType.SIGN_OFF_REVOKED, onboarding_id, payload)
+
+
+def renew(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    item_key: str,
+    checked: str,
+    pin: str,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+) -> None:
+    """Sign an item that has expired (or soon will) again, once the supervisor has checked
+    it again, without revoking it first; `checked` says what was checked."""
+    require_role(actor, *SIGNING_ROLES)
+    checked = checked_text(checked, _("What was checked again"))
+    check_pin(store, actor, pin, _("Nothing was renewed."))
+    record_renewal(store, actor, onboarding_id, item_key, checked, warning_days)
+
+
+def record_renewal(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    item_key: str,
+    checked: str,
+    warning_days: int = DEFAULT_WARNING_DAYS,
+) -> None:
+    """`renew` once the PIN is checked. A sign-off event of its own kind (`renewal`), so
+    that every workstation, an older one too, projects it as a new sign-off: signed now,
+    expiring `valid_for_days` from today."""
+    require_role(actor, *SIGNING_ROLES)
+    checked = checked_text(checked, _("What was checked again"))
+    with store.write(actor.user_id) as tx:
+        _onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
+        item = item_or_refuse(template, item_key)
+        title = item.title.get(current_language())
+        state = item_state(tx.session, onboarding_id, item_key)
+        if state is None or not state.signed_at or not state.expires_on:
+            raise InputError(
+                _("{item} is not a signed item that expires, so there is nothing to renew.").format(
+                    item=title
+                )
+            )
+        expires = date.fromisoformat(state.expires_on)
+        if expires > tx.wall.astimezone().date() + timedelta(days=warning_days):
+            raise InputError(
+                _("{item} holds until {date}; it can be renewed from {days} days before.").format(
+                    item=title, date=format_date(expires), days=warning_days
+                )
+            )
         tx.emit(
-            EventType.SIGN_OFF_REVOKED,
+            EventType.ITEMS_SIGNED_OFF,
             onboarding_id,
-            {"item_key": item_key, "reason": reason, "basis": state.last_event_id},
+            {
+                "item_keys": [item_key],
+                "basis": {item_key: state.last_event_id},
+                "renewal": True,
+                "checked": checked,
+            },
         )

@@ -28,6 +28,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.PERSON_CREATED: ("name", "employee_number"),
     EventType.ITEM_MARKED: ("reason", *(f"evidence.{name}" for name in evidence.FREE_TEXT)),
     EventType.NOTE_ADDED: ("text",),
+    EventType.ITEMS_SIGNED_OFF: ("checked",),
     EventType.ACKNOWLEDGED: ("typed_name", "comment"),
     EventType.SIGN_OFF_REVOKED: ("reason",),
     EventType.APPROVED: ("override_reason",),

@@ -46,7 +46,6 @@ class DelegationsScreen(ReportKeys, TranslatedBindings, Screen[None]):
         Binding("d", "decline", N_("Decline"), id="decline"),
         Binding("r", "revoke", N_("Revoke"), id="revoke"),
         Binding("n", "renew", N_("Renew"), id="renew"),
-        Binding("x", "expiring", N_("Expiring"), id="expiring"),
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
@@ -175,7 +174,7 @@ class DelegationsScreen(ReportKeys, TranslatedBindings, Screen[None]):
         chosen = self.selected()
         if chosen is None:
             return
-        parts = []
+        parts = [chosen.tasks_text()]
         if chosen.conditions:
             parts.append(_("Conditions: {conditions}").format(conditions=chosen.conditions))
         if chosen.revoke_reason:
@@ -266,12 +265,6 @@ class DelegationsScreen(ReportKeys, TranslatedBindings, Screen[None]):
         chosen = self.selected()
         if chosen is not None:
             self.app.push_screen(RenewDelegation(chosen), lambda _done: self.reload())
-
-    def action_expiring(self) -> None:
-        # Imported when first opened: the first paint after sign-in does not wait for it.
-        from handledare.tui.screens.expiring import ExpiringScreen
-
-        self.app.push_screen(ExpiringScreen())
 
     def action_back(self) -> None:
         self.app.pop_screen()

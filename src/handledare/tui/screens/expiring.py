@@ -1,4 +1,5 @@
-"""Signed items that have expired or soon will, across the user's units."""
+"""What has expired or expires soon across the user's units: signed items with a validity
+and delegations, each with a marker and a word (never colour alone)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,43 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Label
 
-from handledare.i18n import N_, _, current_language, format_date, ngettext
-from handledare.services import overview
+from handledare.domain.validity import Validity
+from handledare.i18n import N_, _, format_date, ngettext
+from handledare.services import expiring
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
-from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.status_line import StatusLine
 
+KINDS = {expiring.SIGN_OFF: N_("sign-off"), expiring.DELEGATION: N_("delegation")}
+STYLES = {Validity.EXPIRED: "bold red", Validity.EXPIRING: "yellow"}
 
-class ExpiringScreen(TranslatedBindings, Screen):
+
+def summary(found: list[expiring.Expiring], days: int) -> Text:
+    """One line for a home screen: how many expire soon and how many have expired."""
+    soon = sum(1 for e in found if e.state is Validity.EXPIRING)
+    gone = sum(1 for e in found if e.state is Validity.EXPIRED)
+    if not soon and not gone:
+        return Text(_("Nothing has expired, and nothing expires within {days} days.").format(
+            days=days))  # fmt: skip
+    parts = []
+    if soon:
+        parts.append(
+            f"{Validity.EXPIRING.marker} "
+            + ngettext(
+                "{count} expires within {days} days", "{count} expire within {days} days", soon
+            ).format(count=soon, days=days)
+        )
+    if gone:
+        parts.append(
+            f"{Validity.EXPIRED.marker} "
+            + ngettext("{count} has expired", "{count} have expired", gone).format(count=gone)
+        )
+    return Text(" · ".join(parts) + " " + _("(x lists them)"), style="bold")
+
+
+class ExpiringScreen(TranslatedBindings, Screen[None]):
     app = getters.app(AppBase)
 
     BINDINGS = [
@@ -27,10 +54,14 @@ class ExpiringScreen(TranslatedBindings, Screen):
         Binding("enter", "open", N_("Open"), id="open"),
     ]
 
+    found: list[expiring.Expiring] = []
+
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(
-            _("Expired or expiring within {days} days").format(days=overview.EXPIRY_WARNING_DAYS),
+            _("Expired or expiring within {days} days").format(
+                days=self.app.settings.expiry_warning_days
+            ),
             classes="screen-title",
         )
         yield DataTable(id="expiring", cursor_type="row", zebra_stripes=True)
@@ -38,45 +69,48 @@ class ExpiringScreen(TranslatedBindings, Screen):
         yield StatusLine()
         yield Footer()
 
-    items: list[overview.ExpiringItem] = []
-
     def on_mount(self) -> None:
         table = self.query_one("#expiring", DataTable)
-        table.add_columns(_("Expires"), _("Name"), _("Item"), _("Unit"))
+        table.add_columns(_("State"), _("Last day"), _("Name"), _("What"), _("Kind"), _("Unit"))
         table.focus()
         store, actor = self.app.session
-        today = self.app.clock().date()
-        in_background(self, lambda: overview.expiring_items(store, actor, today), self._loaded)
+        today = self.app.clock().astimezone().date()
+        days = self.app.settings.expiry_warning_days
+        in_background(self, lambda: expiring.expiring(store, actor, today, days), self._loaded)
 
-    def _loaded(self, items: list[overview.ExpiringItem]) -> None:
-        self.items = items
-        today = self.app.clock().date()
-        language = current_language()
+    def _loaded(self, found: list[expiring.Expiring]) -> None:
+        self.found = found
         table = self.query_one("#expiring", DataTable)
-        for index, item in enumerate(items):
-            expired = item.expired(today)
-            when = format_date(item.expires_on)
+        for index, e in enumerate(found):
             table.add_row(
-                Text(
-                    _("expired {date}").format(date=when) if expired else when,
-                    style="bold red" if expired else "yellow",
-                ),
-                printable(item.person_name),
-                f"{item.item_number} {item.item_title.get(language)}",
-                printable(item.unit_name),
+                Text(e.state.shown(), style=STYLES.get(e.state, "")),
+                format_date(e.last_day),
+                printable(e.person_name),
+                printable(e.what),
+                _(KINDS[e.kind]),
+                printable(e.unit_name),
                 key=str(index),
             )
+        days = self.app.settings.expiry_warning_days
         self.query_one("#count", Label).update(
-            ngettext("{count} item", "{count} items", len(items)).format(count=len(items))
-            if items
-            else _("Nothing has expired, and nothing expires within 30 days.")
+            ngettext("{count} row", "{count} rows", len(found)).format(count=len(found))
+            if found
+            else _("Nothing has expired, and nothing expires within {days} days.").format(days=days)
         )
 
     def action_open(self) -> None:
+        # Imported when first opened: this list paints without them.
+        from handledare.tui.screens.delegations import DelegationsScreen
+        from handledare.tui.screens.person_review import PersonReviewScreen
+
         table = self.query_one("#expiring", DataTable)
-        if table.row_count:
-            item = self.items[table.cursor_row]
-            self.app.push_screen(PersonReviewScreen(item.onboarding_id))
+        if not table.row_count:
+            return
+        chosen = self.found[table.cursor_row]
+        if chosen.onboarding_id is not None:
+            self.app.push_screen(PersonReviewScreen(chosen.onboarding_id))
+        else:
+            self.app.push_screen(DelegationsScreen(chosen.person_id, chosen.person_name))
 
     def action_back(self) -> None:
         self.app.pop_screen()

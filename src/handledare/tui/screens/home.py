@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -82,7 +82,7 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("l", "unlock_user", N_("Unlock a user"), id="unlock-user", show=False),
-        Binding("x", "expiring", N_("Expiring"), id="expiring", show=False),
+        Binding("x", "expiring", N_("Expiring"), id="expiring"),
         Binding("v", "overview", N_("Overview"), id="overview"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
@@ -97,6 +97,7 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(_("My substitutes"), classes="screen-title", id="title")
+        yield Static("", id="expiring-summary")
         yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
         yield self.onboardings
         yield StatusLine()

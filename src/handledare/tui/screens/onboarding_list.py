@@ -14,15 +14,16 @@ from typing import TYPE_CHECKING, Any
 
 from textual import getters
 from textual.screen import Screen
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.i18n import _
-from handledare.services import overview, people
+from handledare.services import expiring, overview, people
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import LatestRead, in_background
+from handledare.tui.screens.expiring import summary
 from handledare.tui.widgets.onboarding_table import OnboardingTable
 
 if TYPE_CHECKING:
@@ -51,6 +52,14 @@ class OnboardingListActions(Screen[None]):
         today = self.app.clock().date()
         self.reads.request(
             lambda: (overview.data_version(store), today), lambda: self.read(store, actor, today)
+        )
+        days = self.app.settings.expiry_warning_days
+        in_background(
+            self,
+            lambda: expiring.expiring(store, actor, today, days),
+            lambda found: self.query_one("#expiring-summary", Static).update(summary(found, days)),
+            group="expiring-summary",
+            exclusive=True,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -113,6 +113,7 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         yield Header()
         yield Label(_("Overview"), classes="screen-title", id="title")
         yield Static("", id="status-counts")
+        yield Static("", id="expiring-summary")
         with Horizontal(id="chart"):
             yield Label(_("Started"), classes="chart-label")
             yield Sparkline([], id="started")

@@ -46,6 +46,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         Binding("c", "comment", N_("Substitute's comment"), id="comment", show=False),
         Binding("f", "filter", N_("Step filter"), id="filter", show=False),
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
+        Binding("e", "renew", N_("Renew sign-off"), id="renew", show=False),
         Binding("l", "language_support", N_("Language support"), id="language", show=False),
         Binding("m", "plan", N_("My introduction"), id="plan", show=False),
         Binding("d", "delegations", N_("Delegations"), id="delegations", show=False),
@@ -389,6 +390,20 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             ),
             confirm,
         )
+
+    def action_renew(self) -> None:
+        # Imported when first used: the walkthrough opens without it.
+        from handledare.tui.screens.sign_off_renewal import RenewSignOff
+
+        item = self.current_item()
+        state = self.progress.states.get(item.key) if item and self.progress else None
+        if item is None or state is None or not state.signed or not state.expires_on:
+            self.app.notify(
+                _("Only a signed item that expires can be renewed."), severity="warning"
+            )
+            return
+        expiry = item_view.state_line(state, self.names).splitlines()[0]
+        self.app.push_screen(RenewSignOff(self.onboarding_id, item, expiry), self._after)
 
     def action_next_open(self) -> None:
         items = self._visible_items()

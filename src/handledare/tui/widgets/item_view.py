@@ -147,14 +147,23 @@ def what(entry: HistoryEntry, whole: bool = False) -> str:
             + f": {printable(data['text'])}"
         ),
         EventType.ITEMS_SIGNED_OFF: lambda: (
-            ngettext(
+            _("sign-off renewed after checking again: {checked}").format(
+                checked=printable(data.get("checked") or "")
+            )
+            if data.get("renewal")
+            else ngettext(
                 "signed off {count} item", "signed off {count} items", len(data["item_keys"])
             ).format(count=len(data["item_keys"]))
             if whole
             else _("signed off")
         ),
-        EventType.SIGN_OFF_REVOKED: lambda: _("sign-off revoked: {reason}").format(
-            reason=printable(data["reason"])
+        EventType.SIGN_OFF_REVOKED: lambda: (
+            _("sign-off revoked: {reason}").format(reason=printable(data["reason"]))
+            + (
+                " · " + _("the approval to work alone is withdrawn: a required item was revoked")
+                if data.get("withdraws_approval")
+                else ""
+            )
         ),
         EventType.ACKNOWLEDGED: lambda: (
             _("acknowledged by the substitute as {name}").format(name=printable(data["typed_name"]))

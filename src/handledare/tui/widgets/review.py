@@ -61,6 +61,17 @@ class ReviewFacts(Static):
                     reason=printable(progress.approval_override)
                 )
             lines.append(approval)
+            for item, last_day in progress.lapsed_approval(today):
+                lines.append(
+                    "✗ "
+                    + _(
+                        "The approval no longer holds: the required item {item} expired after "
+                        "{date}. Renew it (e in the walkthrough)."
+                    ).format(
+                        item=item_view.numbered(progress.numbers[item.key], item),
+                        date=format_date(last_day),
+                    )
+                )
         elif progress.required_open:
             lines.append(
                 ngettext(
