@@ -3,7 +3,9 @@ task list on import, and counted as signed off only while the person holds a del
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -12,8 +14,9 @@ from handledare.checklists.parser import TemplateInvalid, parse_template
 from handledare.domain.enums import Mark
 from handledare.errors import InputError
 from handledare.services import delegations, onboarding, review, signoff, templates
+from test_cli_format2 import ADMIN, SUPERVISOR, handledare
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, admin_of, sign_items
+from conftest import ADMIN_PIN, MANAGER_PIN, SUPERVISOR_PIN, World, admin_of, sign_items
 
 MARCH = date(2027, 3, 1)
 
@@ -138,3 +141,30 @@ def test_a_signed_not_applicable_needs_no_delegation(world: World):
     signoff.sign_off(world.store, world.supervisor, started, ["insulin"], SUPERVISOR_PIN,
                      acknowledged_name="Amina Hassan")  # fmt: skip
     assert onboarding.progress(world.store, nurse, started, MARCH).held_back == {}
+
+
+def test_the_command_line_refuses_an_unknown_task_and_status_says_why_an_item_waits(
+    world: World, tmp_path: Path
+):
+    with_nurse(world, MARCH)
+    started = _signed_insulin(world)
+    data = world.store.path.parent
+    typo = tmp_path / "mall.toml"
+    typo.write_text(
+        NEEDS_DELEGATION.format(task="insulin-pena").replace("version = 1", "version = 2"),
+        encoding="utf-8",
+    )
+    refused = handledare(data, "template", "import", str(typo), *ADMIN, pin=ADMIN_PIN)
+    assert refused.returncode == 1
+    assert f"{typo}: moment 'insulin': 'delegation' anger 'insulin-pena'" in refused.stderr
+    assert "menade du 'insulin-penna'?" in refused.stderr
+
+    shown = handledare(data, "status", "Amina Hassan", *SUPERVISOR, pin=SUPERVISOR_PIN)
+    assert shown.returncode == 0, shown.stderr
+    assert "Signerat, men räknas inte som signerat i dag:" in shown.stdout
+    assert "⊘ 1.1 Insulin med penna: kräver en giltig delegering" in shown.stdout
+    as_json = handledare(data, "status", "Amina Hassan", "--json", *SUPERVISOR,
+                         pin=SUPERVISOR_PIN)  # fmt: skip
+    [report] = json.loads(as_json.stdout)["onboardings"]
+    assert report["id"] == started and list(report["held_back"]) == ["insulin"]
+    assert report["signed"] == 1

@@ -10,13 +10,13 @@ from sqlmodel import select
 
 from delegation_helpers import INSULIN, NURSE_PIN, Calendar
 from handledare.domain.enums import DelegationStatus, Profession, Role
-from handledare.services import delegations, people, pins
+from handledare.services import delegations, onboarding, people, pins, review, signoff
 from handledare.services.delegation_views import get_delegation, list_delegations
 from handledare.services.erasure import erase_person
 from handledare.store.tables import EventRow
 from sync_helpers import approve, projections, seed, workstation
 
-from conftest import admin_of
+from conftest import SUPERVISOR_PIN, admin_of, sign_items
 
 MARCH = date(2027, 3, 1)
 
@@ -125,3 +125,38 @@ def test_erasure_keeps_the_decision_until_its_retention_date_then_removes_it(tmp
     assert leftovers == []
     named = [p for p in share.rglob("*.jsonl") if b"Amina Hassan" in p.read_bytes()]
     assert named == []
+
+
+def test_a_renewed_sign_off_travels_rebuilds_and_meets_a_revocation_as_a_conflict(
+    tmp_path: Path,
+):
+    share, a, b = tmp_path / "share", workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    share.mkdir()
+    started = seed(a)
+    calendar = Calendar(MARCH)
+    a.store.now = b.store.now = calendar
+    sign_items(a.store, a.supervisor(), started, ["sak-brand"], SUPERVISOR_PIN)
+    a.sync(share)
+    approve(share, a, b)
+    b.sync(share)
+    calendar.day = date(2028, 3, 5)  # a year and a few days on: expired
+    signoff.renew(a.store, a.supervisor(), started, "sak-brand", "Visade utrymning igen",
+                  SUPERVISOR_PIN)  # fmt: skip
+    a.sync(share)
+    b.sync(share)
+    state = onboarding.progress(b.store, b.supervisor(), started).states["sak-brand"]
+    assert state.expires_on == "2029-03-05"
+    before = projections(b.store)
+    b.store.rebuild()
+    assert projections(b.store) == before
+
+    # Revoked on one workstation and renewed again on the other, neither seeing the other.
+    calendar.day = date(2029, 3, 1)
+    signoff.revoke(a.store, a.supervisor(), started, "sak-brand", "Fel person", SUPERVISOR_PIN)
+    signoff.renew(b.store, b.supervisor(), started, "sak-brand", "Kontrollerat", SUPERVISOR_PIN)
+    for station in (a, b, a):
+        station.sync(share)
+    assert projections(a.store) == projections(b.store)
+    assert [c.item_key for c in review.list_conflicts(a.store, admin_of(a.store), started)] == [
+        "sak-brand"
+    ]

@@ -16,7 +16,16 @@ from handledare.domain.events import EventType
 from handledare.domain.validity import Validity
 from handledare.errors import InputError, WrongPinError
 from handledare.i18n import format_date
-from handledare.services import expiring, onboarding, people, pins, review, signoff, templates
+from handledare.services import (
+    allowed,
+    expiring,
+    onboarding,
+    people,
+    pins,
+    review,
+    signoff,
+    templates,
+)
 from handledare.services.certificate import write_certificate
 from handledare.services.erasure import erase_person
 from handledare.store.tables import EventRow
@@ -136,3 +145,20 @@ def test_the_certificate_gives_each_expiry_and_flags_what_has_expired(world: Wor
     hlr = format_date(SIGNED + timedelta(days=730))
     assert f"gäller t.o.m. {hlr}" in text  # sak-hlr holds two years
     assert "Godkännandet gäller inte längre" in text
+
+
+def test_who_was_allowed_follows_a_renewal_from_its_day(world: World):
+    started = _approved(world)
+    renewed_on = EXPIRES + timedelta(days=10)
+    world.store.now = lambda: _noon(renewed_on)
+    signoff.renew(world.store, world.supervisor, started, "sak-brand", "Visat igen",
+                  SUPERVISOR_PIN)  # fmt: skip
+
+    def allowed_on(day: date) -> bool:
+        found = allowed.allowed_for_person(world.store, world.manager, world.person.id, day)
+        return any(a.task_key == "sak-brand" for a in found)
+
+    assert allowed_on(EXPIRES)  # the last day of the first sign-off
+    assert not allowed_on(EXPIRES + timedelta(days=1))  # expired, not renewed yet
+    assert allowed_on(renewed_on) and allowed_on(renewed_on + timedelta(days=365))
+    assert not allowed_on(renewed_on + timedelta(days=366))

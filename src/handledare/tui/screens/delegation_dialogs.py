@@ -11,6 +11,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
@@ -50,7 +51,7 @@ def decision_text(delegation: Delegation) -> str:
     ]
     if delegation.conditions:
         lines.append(_("Conditions: {conditions}").format(conditions=delegation.conditions))
-    return printable("\n".join(lines))
+    return "\n".join(printable(line) for line in lines)
 
 
 def window_fields(first: date, months: int) -> ComposeResult:
@@ -200,7 +201,7 @@ class AcceptDelegation(TranslatedBindings, ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog-box"):
             yield Label(_("Accept the delegation"), classes="dialog-title")
-            yield Static(decision_text(self.delegation), id="decision")
+            yield Static(Content(decision_text(self.delegation)), id="decision")
             yield Static(
                 _(
                     "Accept only if you have been taught the tasks and feel sure of them. "

@@ -71,7 +71,7 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#expiring", DataTable)
-        table.add_columns(_("State"), _("Last day"), _("Name"), _("What"), _("Kind"), _("Unit"))
+        table.add_columns(_("State"), _("Last day"), _("Name"), _("Kind"), _("What"), _("Unit"))
         table.focus()
         store, actor = self.app.session
         today = self.app.clock().astimezone().date()
@@ -86,8 +86,8 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
                 Text(e.state.shown(), style=STYLES.get(e.state, "")),
                 format_date(e.last_day),
                 printable(e.person_name),
-                printable(e.what),
                 _(KINDS[e.kind]),
+                printable(e.what),
                 printable(e.unit_name),
                 key=str(index),
             )
