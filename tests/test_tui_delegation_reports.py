@@ -59,6 +59,15 @@ def data_dir(tmp_path: Path) -> Path:
     return folder
 
 
+async def _manager_presses(pilot, key: str, opens: type) -> None:
+    """The manager signs in, lands on the overview and presses `key`."""
+    await settle(pilot)
+    await sign_in(pilot, "Karin", MANAGER_PIN)
+    assert await on_screen(pilot, OverviewScreen)
+    await pilot.press(key)
+    assert await on_screen(pilot, opens)
+
+
 def _rows(app: HandledareApp, selector: str) -> list[list[str]]:
     table = app.screen.query_one(selector, DataTable)
     return [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
@@ -69,11 +78,7 @@ async def test_the_manager_reads_the_matrix_filters_it_and_saves_it_as_csv(
 ):
     app = HandledareApp(load_settings(data_dir))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await sign_in(pilot, "Karin", MANAGER_PIN)
-        assert await on_screen(pilot, OverviewScreen)
-        await pilot.press("m")
-        assert await on_screen(pilot, TrainingMatrixScreen)
+        await _manager_presses(pilot, "m", TrainingMatrixScreen)
         assert await eventually(pilot, lambda: len(_rows(app, "#matrix")) == 2)
         amina = next(r for r in _rows(app, "#matrix") if r[0] == "Amina Hassan")
         assert "! går ut" in amina and "✓ giltig" in amina and "· ej utbildad" in amina
@@ -164,11 +169,7 @@ async def test_the_manager_makes_an_inspection_pack_and_it_is_recorded(
 ):
     app = HandledareApp(load_settings(data_dir))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await sign_in(pilot, "Karin", MANAGER_PIN)
-        assert await on_screen(pilot, OverviewScreen)
-        await pilot.press("i")
-        assert await on_screen(pilot, InspectionPackForm)
+        await _manager_presses(pilot, "i", InspectionPackForm)
         await settle(pilot)
         form = app.screen
         await pilot.press("ctrl+s")
