@@ -105,7 +105,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         self.query_one("#title", Label).update(literal(progress.person_name))
         self.query_one(ReviewFacts).show(progress, self.history, self.conflicts, names, today)
         self.query_one(ItemsTable).show(progress, names, here, today)
-        self.query_one(HistoryTable).show(progress, self.history, names)
+        self.query_one(HistoryTable).show(progress, self.history, names, today)
         self.query_one(ConflictTable).show(progress, self.conflicts, self.history, names)
         self.refresh_bindings()
         tabs = self.query_one(TabbedContent)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from rich.text import Text
 from textual.content import Content
@@ -204,20 +204,34 @@ class HistoryTable(ReviewTable):
     def on_mount(self) -> None:
         self.add_columns(_("When"), _("Who"), _("Item"), _("What"))
 
-    def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
+    def show(
+        self, progress: Progress, history: list[HistoryEntry], names: dict[str, str], today: date
+    ) -> None:
+        """The events, and among them the day the approval lapsed because a required item
+        expired (no event says it: the date does)."""
         numbers = progress.numbers
         self.clear()
+        rows: list[tuple[datetime, tuple[str, str, str, str], str]] = []
         for entry in history:
             key = entry.data.get("item_key")
-            self.add_row(
-                format_datetime(entry.at),
-                item_view.who(entry, names),
+            named = (
                 item_view.numbered(numbers[key], progress.template.recorded_item(key))
                 if key
-                else "",
-                item_view.what(entry, whole=True),
-                key=entry.id,
+                else ""
             )
+            cells = (format_datetime(entry.at), item_view.who(entry, names), named,
+                     item_view.what(entry, whole=True))  # fmt: skip
+            rows.append((entry.at, cells, entry.id))
+        for item, last_day in progress.lapsed_approval(today):
+            lapsed = datetime.combine(last_day + timedelta(days=1), time()).astimezone()
+            what = "✗ " + _(
+                "the approval to work alone no longer holds: the sign-off expired after {date}"
+            ).format(date=format_date(last_day))
+            cells = (format_date(lapsed.date()), "—", item_view.numbered(numbers[item.key], item),
+                     what)  # fmt: skip
+            rows.append((lapsed, cells, f"lapsed-{item.key}"))
+        for _at, cells, row_key in sorted(rows, key=lambda row: row[0]):
+            self.add_row(*cells, key=row_key)
 
 
 class ConflictTable(ReviewTable):
