@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from handledare import i18n
 from handledare.domain.actor import Actor
@@ -30,6 +31,18 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     i18n.set_language("sv")
     yield
     i18n.set_language("sv")
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch):
+    """A text cursor that never blinks: a snapshot taken half a second later is the same."""
+    mounted = Input._on_mount
+
+    def without_blink(self: Input, event) -> None:
+        self.cursor_blink = False
+        mounted(self, event)
+
+    monkeypatch.setattr(Input, "_on_mount", without_blink)
 
 
 @pytest.fixture
