@@ -29,6 +29,7 @@ from tui_helpers import (
     settle,
     shows,
     sign_in,
+    to_list,
     type_into,
     visible_text,
     widget_text,
@@ -83,6 +84,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
 
         await sign_in(pilot, "Ingrid", "9999")
         assert await on_screen(pilot, HomeScreen)
+        await to_list(pilot)
         await pilot.press("u")
         await settle(pilot)
         assert await on_screen(pilot, UserForm)
@@ -98,6 +100,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
 
         await sign_in(pilot, "Anna", "1111")
         assert await shows(pilot, "Anna Lindqvist")
+        await to_list(pilot)
         await pilot.press("a")
         await settle(pilot)
         assert await on_screen(pilot, PersonForm)
@@ -135,6 +138,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        await to_list(pilot)
         await pilot.press("enter")
         assert await shows(pilot, "✓ Anställningsavtal och arbetstider")
         text = visible_text(again)
@@ -188,6 +192,7 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seede
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("down", "down")
@@ -210,6 +215,7 @@ async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        await to_list(pilot)
         await pilot.press("a")
         await settle(pilot)
         await type_into(pilot, "#name", "Hemlig Utkastsson")
@@ -237,6 +243,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("g")

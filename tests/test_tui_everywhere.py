@@ -19,7 +19,7 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
-from tui_helpers import on_screen, settle, shows, sign_in, visible_text, widget_text
+from tui_helpers import on_screen, settle, shows, sign_in, to_list, visible_text, widget_text
 
 SIZE = (120, 40)
 
@@ -100,12 +100,14 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         assert await shows(pilot, "Logga in")
         await sign_in(pilot, "Anna", "1111")
         assert await shows(pilot, "Mina vikarier")
+        await to_list(pilot)
         assert "Lägg till vikarie" in visible_text(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
         await sign_in(pilot, "Bo Ek", "2222")
         assert await shows(pilot, "My substitutes")
+        await to_list(pilot)
         text = visible_text(app)
         assert "My substitutes" in text and "Add substitute" in text and "Sign out" in text
         assert "Mina vikarier" not in text
@@ -140,6 +142,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "1111")
+        await to_list(pilot)
         await pilot.press("enter")
         assert await on_screen(pilot, WalkthroughScreen)
         await settle(pilot)

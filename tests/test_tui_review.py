@@ -20,7 +20,16 @@ from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScre
 from handledare.tui.widgets.onboarding_table import ROW_LIMIT
 from test_snapshots import WHEN, _fixed_world
 
-from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text
+from tui_helpers import (
+    eventually,
+    on_screen,
+    settle,
+    shows,
+    sign_in,
+    to_list,
+    type_into,
+    widget_text,
+)
 
 SIZES = [(80, 24), (120, 40)]
 YEAR_AGO = WHEN - timedelta(days=360)
@@ -217,6 +226,7 @@ async def test_supervisor_home_marks_expiry_and_lists_it(data_dir: Path):
         await sign_in(pilot, "Anna", "1111")
         assert await shows(pilot, "Greta Sundberg ◷")
         assert await shows(pilot, "ett moment går ut inom 30 dagar")
+        await to_list(pilot)
         await pilot.press("x")
         assert await on_screen(pilot, ExpiringScreen)
         assert await shows(pilot, "Personlyft och lyftsele")

@@ -18,7 +18,6 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.dom import DOMNode
 from textual.reactive import reactive
 from textual.screen import Screen
 
@@ -33,12 +32,14 @@ from handledare.security import SignInGuard
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName, UserSession
 from handledare.tui.background import in_background
+from handledare.tui.keys import offered_keys
 from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
+    from handledare.services.demo import DemoLogin
     from handledare.services.people import User
     from handledare.services.sign_in import Store
 
@@ -68,12 +69,20 @@ class HandledareApp(TranslatedBindings, App):
     ]
 
     def __init__(
-        self, settings: Settings, store: Store | None = None, clock: Now = utc_now
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        clock: Now = utc_now,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
         self.clock = clock
+        # On the demo folder, the sign-in screen lists the demo users with their PINs.
+        self.demo = demo
+        self.demo_logins: list[DemoLogin] = []
         self.guard = SignInGuard()
         self.actor: Actor | None = None
         self.locked = False
@@ -120,7 +129,7 @@ class HandledareApp(TranslatedBindings, App):
 
         self.store = store
         self._store_ready.set_result(store)
-        if isinstance(self.screen, StartScreen):
+        if isinstance(self.screen, StartScreen) or self.demo:
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
 
@@ -133,7 +142,28 @@ class HandledareApp(TranslatedBindings, App):
         # Imported when needed: the first-run screen's services load SQLModel.
         from handledare.tui.screens.first_run import FirstRunScreen
 
-        self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+        if self.demo:
+            self._show_demo_gate(has_users)
+        else:
+            self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+
+    def _show_demo_gate(self, built: bool) -> None:
+        """The demo's users for the sign-in screen; an empty demo folder is filled first."""
+        # Imported when needed: the demo's services load SQLModel.
+        from handledare.services.demo import demo_logins
+        from handledare.tui.screens.demo_build import DemoBuildScreen
+
+        if not built:
+            self.switch_screen(DemoBuildScreen())
+            return
+        self.demo_logins = demo_logins()
+        if isinstance(self.screen, SignInScreen):
+            self.screen.show_demo(self.demo_logins)
+        else:
+            self.switch_screen(SignInScreen())
+
+    def demo_built(self) -> None:
+        self._show_demo_gate(built=True)
 
     def store_when_open(self) -> Store:
         """For a worker thread: the store, once it has opened (a PIN typed at once waits)."""
@@ -257,30 +287,10 @@ class HandledareApp(TranslatedBindings, App):
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
 
-    def offered_bindings(self, screen: Screen) -> list[tuple[DOMNode, Binding]]:
-        """The keys a person can use here: the screen's first, then the app's; once each."""
-        offered, seen = [], set()
-        for node in (screen, self):
-            for _key, binding in node._bindings:
-                name = binding.action.split("(")[0]
-                target = self if name.startswith("app.") else node
-                name = name.removeprefix("app.")
-                if not binding.description or name in seen or name == "command_palette":
-                    continue
-                if target.check_action(name, ()) is not True:
-                    continue
-                seen.add(name)
-                offered.append((node, binding))
-        return offered
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers exactly what the keys offer, in the user's language."""
-        for node, binding in self.offered_bindings(screen):
-            yield SystemCommand(
-                binding.description,
-                self.get_key_display(binding),
-                lambda node=node, action=binding.action: self.call_later(node.run_action, action),
-            )
+        for key in offered_keys(self, screen):
+            yield SystemCommand(key.label, " / ".join(key.keys), key.run)
 
     async def action_toggle_theme(self) -> None:
         if self.actor is None:

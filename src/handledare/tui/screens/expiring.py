@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from handledare.i18n import N_, _, current_language, format_date, ngettext
 from handledare.services import overview
@@ -14,6 +14,7 @@ from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 
@@ -32,7 +33,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
         yield DataTable(id="expiring", cursor_type="row", zebra_stripes=True)
         yield Label("", id="count", classes="muted")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     items: list[overview.ExpiringItem] = []
 

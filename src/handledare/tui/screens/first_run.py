@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from handledare.domain.enums import Role
 from handledare.i18n import _
@@ -14,6 +14,7 @@ from handledare.security import pin_problem
 from handledare.services import people, templates
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import SignInScreen
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 
 
@@ -41,7 +42,7 @@ class FirstRunScreen(Screen):
             yield Input(id="unit", max_length=200)
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#name", Input).focus()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Header, Input, Label, Select, Sparkline, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
@@ -22,6 +22,7 @@ from handledare.text import fold, printable
 from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
     LAST_ACTIVITY,
@@ -62,11 +63,13 @@ COLUMNS = (
         N_("Status"),
         lambda s, now: status_cell(s, now.date()),
         lambda r, today: STATUS_RANK[r.summary.review_status(today)],
+        priority=1,
     ),
     Column(
         N_("Signed"),
         lambda s, now: Text(f"{s.percent} %" if s.onboarding_id else "", justify="right"),
         lambda r, today: r.summary.percent,
+        priority=3,
     ),
     REQUIRED_LEFT,
     DAYS,
@@ -75,6 +78,7 @@ COLUMNS = (
         N_("Supervisor"),
         lambda s, now: Text(printable(s.supervisor_name or "")),
         lambda r, today: r.supervisor,
+        priority=5,
     ),
     UNIT,
 )
@@ -86,7 +90,8 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
     """The supervisor's list with more columns and filters, counts and a chart above it."""
 
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="open", show=False),
+        Binding("enter", "open", N_("Open"), id="open"),
+        Binding("down", "to_list", N_("To the list"), id="to-list", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person", show=False),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start", show=False),
         Binding("s", "sort", N_("Sort"), id="sort"),
@@ -128,11 +133,11 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
             yield Select([], prompt=_("All supervisors"), id="supervisor-filter")
         yield self.onboardings
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":
-            return len(self.app.screen_stack) > 1
+        if action == "back":  # opened from the home list, not the manager's own home
+            return self.app.screen_stack[0] is not self
         return super().check_action(action, parameters)
 
     def read(self, store: Store, actor: Actor, today: date) -> Loaded:

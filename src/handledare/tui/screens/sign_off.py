@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label
+from textual.widgets import Button, DataTable, Header, Input, Label
 
 from handledare.domain.enums import Mark
 from handledare.domain.template import Item
@@ -22,6 +22,7 @@ from handledare.text import printable
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 
 
@@ -59,7 +60,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Sign"), variant="primary", id="sign")
                 yield Button(_("Back without signing"), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.person_name)

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from handledare.domain.enums import Mark, Step
@@ -21,6 +21,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
@@ -76,7 +77,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                 yield Label(_("History"), classes="subheading")
                 yield Static("", id="item-history")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#items", OptionList).focus()
