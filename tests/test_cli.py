@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,7 @@ def cli(tmp_path: Path, capsys, monkeypatch) -> Cli:
 
 
 def test_round_trip_units_users_people_templates_status(cli: Cli):
-    assert cli("unit", "add", "Hemtjänst Norr")[0] == 0
+    assert cli("unit", "add", "Hemtjänst Norr", "--yes")[0] == 0
     assert [u["name"] for u in cli.json("unit", "list")] == ["Hemtjänst Norr"]
 
     code, out, err = cli(
@@ -103,7 +104,7 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
 
 
 def test_refused_input_exits_1_with_a_swedish_message(cli: Cli):
-    code, _out, err = cli("person", "add", "--name", "X", "--unit", "Finns inte")
+    code, _out, err = cli("person", "add", "--name", "X", "--unit", "Finns inte", "--yes")
     assert code == 1 and "Det finns ingen enhet som heter Finns inte." in err
     code, _out, err = cli(
         "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", stdin="12\n"
@@ -125,7 +126,7 @@ def test_invalid_template_file_lists_its_problems(cli: Cli, tmp_path: Path):
 
 def test_names_with_markup_and_control_characters_are_stored_and_printed_literally(cli: Cli):
     names = ["[bold]Stina[/] Ek", "Evil\x1b[2J Name", "سارا أحمد", "Kim 👩‍⚕️ Lee", "A\u202eB"]
-    cli("unit", "add", "Norr")
+    cli("unit", "add", "Norr", "--yes")
     for name in names:
         code, _out, err = cli("person", "add", "--name", name, "--unit", "Norr")
         assert code == 0, err
@@ -148,7 +149,7 @@ def test_help_is_swedish_by_default_and_english_on_request(capsys):
 
 
 def test_rebuild_command(cli: Cli):
-    cli("unit", "add", "Norr")
+    cli("unit", "add", "Norr", "--yes")
     code, out, _err = cli("rebuild")
     assert code == 0 and "1 händelser" in out
     assert [u["name"] for u in cli.json("unit", "list")] == ["Norr"]
@@ -173,8 +174,8 @@ def test_installed_command_speaks_swedish_by_default_and_english_on_request():
 
 def test_global_options_work_after_the_command_too(tmp_path: Path, capsys):
     north, south = tmp_path / "north", tmp_path / "south"
-    assert main(["unit", "add", "Norr", "--data-dir", str(north)]) == 0
-    assert main(["--data-dir", str(south), "unit", "add", "Söder"]) == 0
+    assert main(["unit", "add", "Norr", "--data-dir", str(north), "--yes"]) == 0
+    assert main(["--yes", "--data-dir", str(south), "unit", "add", "Söder"]) == 0
     capsys.readouterr()
 
     assert main(["unit", "list", "--json", "--data-dir", str(north)]) == 0
@@ -192,7 +193,7 @@ def test_global_options_work_after_the_command_too(tmp_path: Path, capsys):
 
 def test_an_option_given_after_the_command_wins_over_the_same_before_it(tmp_path: Path, capsys):
     north, south = tmp_path / "north", tmp_path / "south"
-    assert main(["--data-dir", str(north), "unit", "add", "Norr"]) == 0
+    assert main(["--data-dir", str(north), "unit", "add", "Norr", "--yes"]) == 0
     capsys.readouterr()
     before = ["--lang", "sv", "--data-dir", str(south)]
     assert main([*before, "unit", "list", "--lang", "en", "--data-dir", str(north)]) == 0
@@ -219,9 +220,9 @@ def test_installed_command_takes_its_options_after_the_command(tmp_path: Path):
             [sys.executable, "-m", "handledare", *args], capture_output=True, text=True
         )
 
-    added = run("unit", "add", "Hemtjänst Norr", "--data-dir", str(data), "--lang", "en")
+    added = run("unit", "add", "Hemtjänst Norr", "--data-dir", str(data), "--lang", "en", "--yes")
     assert added.returncode == 0, added.stderr
-    assert added.stdout.startswith("Added the unit Hemtjänst Norr")
+    assert "Added the unit Hemtjänst Norr" in added.stdout
     listed = run("unit", "list", "--json", "--data-dir", str(data))
     assert listed.returncode == 0, listed.stderr
     assert [u["name"] for u in json.loads(listed.stdout)] == ["Hemtjänst Norr"]
@@ -255,3 +256,63 @@ def test_the_apps_start_path_loads_no_store_services_sync_or_textual():
     )
     assert [name for name in loaded if name.startswith(heavy)] == []
     assert "handledare.cli.users" in loaded  # the check itself sees the command modules
+
+
+def test_a_command_never_makes_a_new_database_by_surprise(cli: Cli):
+    code, out, err = cli("person", "list")
+    assert code == 1 and out == ""
+    assert f"Det finns ingen databas i {cli.data_dir}." in err
+    assert "--yes" in err and "--data-dir" in err
+    assert not cli.data_dir.exists() or not (cli.data_dir / "handledare.db").exists()
+
+    code, out, err = cli("unit", "add", "Norr", stdin="n\n")
+    assert code == 1 and not (cli.data_dir / "handledare.db").exists()
+
+    code, out, err = cli("unit", "add", "Norr", "--yes")
+    assert code == 0 and f"Skapar en ny databas: {cli.data_dir / 'handledare.db'}" in out
+    assert cli("unit", "list")[0] == 0
+
+
+class Keyboard(io.StringIO):
+    """Standard input as a person at a terminal: answers typed at a prompt."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_person_at_the_keyboard_is_asked_before_a_database_is_made(
+    tmp_path: Path, monkeypatch, capsys
+):
+    data = tmp_path / "data"
+    monkeypatch.setattr("sys.stdin", Keyboard("nej\n"))
+    assert main(["--data-dir", str(data), "unit", "add", "Norr"]) == 1
+    assert not (data / "handledare.db").exists()
+    monkeypatch.setattr("sys.stdin", Keyboard("ja\n"))
+    assert main(["--data-dir", str(data), "unit", "add", "Norr"]) == 0
+    assert "Skapa en ny databas där? [j/N]" in capsys.readouterr().out
+    assert (data / "handledare.db").exists()
+
+
+def test_info_names_folder_config_share_database_and_workstation(cli: Cli, tmp_path: Path):
+    code, out, _err = cli("info")
+    assert code == 0 and "ingen databas ännu" in out
+    assert not (cli.data_dir / "handledare.db").exists(), "info must not create a database"
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('workstation_name = "Kontoret Norr"\nshare_path = "/mnt/omsorg"\n', "utf-8")
+    cli("unit", "add", "Norr", "--yes")
+
+    code, out, _err = cli("info", "--lang", "en")
+    assert code == 0
+    # Label, then the value from the 25th column (the longest English label is 22 long).
+    lines = {line[:24].strip(): line[24:].strip() for line in out.splitlines() if line[:24].strip()}
+    assert lines["Data folder"] == str(cli.data_dir)
+    assert "schema version" in lines["Database"] and "kB" in lines["Database"]
+    assert lines["Config files read"] == str(config)
+    assert lines["Share"] == str(Path("/mnt/omsorg"))
+    assert lines["Workstation name"] == "Kontoret Norr"
+    with sqlite3.connect(cli.data_dir / "handledare.db") as connection:
+        [(workstation_id,)] = connection.execute(
+            "SELECT value FROM meta WHERE key = 'workstation_id'"
+        ).fetchall()
+    assert lines["Workstation id"] == workstation_id

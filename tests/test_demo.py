@@ -36,7 +36,7 @@ def test_demo_fills_once_and_reset_starts_over(tmp_path: Path, capsys):
 
 def test_demo_never_touches_a_real_data_folder(tmp_path: Path, capsys):
     real = tmp_path / "real"
-    assert main(["--data-dir", str(real), "unit", "add", "Norr"]) == 0
+    assert main(["--data-dir", str(real), "unit", "add", "Norr", "--yes"]) == 0
     assert main(["--data-dir", str(real), "demo", "--no-tui", "--reset"]) == 1
     assert "raderar den inte" in capsys.readouterr().err
     assert main(["--data-dir", str(real), "demo", "--no-tui"]) == 1

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from textual.command import CommandPalette
 
+from handledare import i18n
 from handledare.config import load_settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -160,3 +162,28 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
         await pilot.press("l")
         await pilot.pause()
         assert not app.screen.query_one("#support").display
+
+
+async def test_switching_language_redraws_everything_and_is_kept(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    i18n.set_language("en")  # as `--lang en` does before the app opens
+    settings = replace(load_settings(tmp_path / "data"), language="en")
+    app = HandledareApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await shows(pilot, "Sign in")
+        await sign_in(pilot, "Anna", "1111")
+        assert await shows(pilot, "Mina vikarier")
+        assert widget_text(app, "StatusLine") == "Synk: ingen delad mapp är inställd"
+
+        await pilot.press("f3")
+        assert await shows(pilot, "My substitutes")
+        await settle(pilot)
+        assert widget_text(app, "StatusLine") == "Sync: no share is configured"
+        text = visible_text(app)
+        assert "Type to filter" in text and "Quit" in text and "Avsluta" not in text
+        assert people.get_user(app.store, app.actor.user_id).language == "en"
+
+        await pilot.press("f3")
+        assert await shows(pilot, "Mina vikarier")
+        assert widget_text(app, "StatusLine") == "Synk: ingen delad mapp är inställd"

@@ -46,6 +46,8 @@ class Settings:
     language: str = DEFAULT_LANGUAGE
     workstation_name: str = field(default_factory=platform.node)
     problems: tuple[ConfigProblem, ...] = ()
+    # The config files that were there and read (site first), for `handledare info`.
+    config_files: tuple[Path, ...] = ()
 
     @property
     def database_path(self) -> Path:
@@ -129,8 +131,11 @@ def load_settings(
     """Merge flag > environment > user file > machine-wide file > defaults."""
     problems: list[ConfigProblem] = []
     merged: dict = {}
+    read: list[Path] = []
     for path in (site_file or site_config_file(), user_file or user_config_file()):
         merged.update(_checked(_read_toml(path, problems), path, problems))
+        if path.is_file():
+            read.append(path)
 
     if data_dir is not None:
         chosen_dir = Path(data_dir)
@@ -149,4 +154,5 @@ def load_settings(
         language=merged.get("language", DEFAULT_LANGUAGE),
         workstation_name=merged.get("workstation_name", platform.node() or "arbetsstation"),
         problems=tuple(problems),
+        config_files=tuple(read),
     )

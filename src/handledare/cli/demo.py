@@ -6,7 +6,7 @@ import shutil
 from dataclasses import replace
 
 from handledare.cli.output import say, table
-from handledare.cli.parsing import Commands, command
+from handledare.cli.parsing import Commands, command, uses_no_database
 from handledare.config import Settings, demo_data_dir
 from handledare.errors import InputError
 from handledare.i18n import _
@@ -15,7 +15,10 @@ DEMO_MARKER = "DEMO.txt"
 
 
 def register(commands: Commands) -> None:
-    demo = command(commands, "demo", _("open the app on a demo municipality"), _demo)
+    # It makes the demo folder's database itself, never the real one.
+    demo = uses_no_database(
+        command(commands, "demo", _("open the app on a demo municipality"), _demo)
+    )
     demo.description = _(
         "Opens the app on a demo municipality with made-up people; the sign-in screen lists "
         "the demo users and their PINs. The demo is kept in a folder of its own, {folder} "

@@ -5,16 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from handledare.cli.output import as_json, say, table
-from handledare.cli.parsing import Commands, add_json_flag, command, group
+from handledare.cli.parsing import Commands, add_json_flag, command, group, uses_no_database
 from handledare.config import Settings
 from handledare.i18n import _, current_language
 
 
 def register(commands: Commands) -> None:
     template = group(commands, "template", _("checklist templates"))
-    command(template, "validate", _("check a template file"), _validate).add_argument(
-        "file", type=Path, metavar=_("FILE")
-    )
+    uses_no_database(
+        command(template, "validate", _("check a template file"), _validate)
+    ).add_argument("file", type=Path, metavar=_("FILE"))
     command(template, "import", _("import a template file"), _import).add_argument(
         "file", type=Path, metavar=_("FILE")
     )

@@ -61,6 +61,9 @@ class HandledareApp(TranslatedBindings, App):
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
         Binding("f1,question_mark", "help", N_("Help"), id="help"),
         Binding("f2", "toggle_theme", N_("Contrast"), id="theme", show=False),
+        Binding(
+            "f3", "switch_language", N_("Language: svenska/English"), id="language", show=False
+        ),
         Binding("f5", "sync", N_("Sync now"), id="sync", show=False),
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True, show=False
@@ -220,9 +223,42 @@ class HandledareApp(TranslatedBindings, App):
         return HomeScreen
 
     def apply_language(self, language: str) -> None:
+        """The keys, the status line and whatever is made from now on, in `language`."""
         i18n.set_language(language)
         self.retranslate_bindings()
+        for screen in self.screen_stack:
+            if isinstance(screen, TranslatedBindings):
+                screen.retranslate_bindings()
         self.refresh_bindings()
+        self.sync.show()
+
+    def action_switch_language(self) -> None:
+        """Swedish or English for the signed-in user, kept for their next sign-in."""
+        if self.actor is None:
+            return
+        # Imported here, after sign-in: people loads SQLModel, which the start must not wait for.
+        from handledare.services import people
+
+        language = "en" if i18n.current_language() == "sv" else "sv"
+        store, actor = self.session
+        in_background(
+            self,
+            lambda: people.set_language(store, actor, language),
+            lambda _none: self.call_later(self._relabel, language),
+        )
+
+    async def _relabel(self, language: str) -> None:
+        """Everything on screen in the new language: the user's screens are made anew."""
+        actor = self.actor
+        if actor is None:
+            return
+        self.apply_language(language)
+        mode = self._mode_of(actor.user_id)
+        await self.switch_mode(GATE)
+        await self.remove_mode(mode)
+        self.add_mode(mode, self._home_screen(actor.role))
+        await self.switch_mode(mode)
+        self.notify(_("Language: {name}").format(name=i18n.language_name(language, language)))
 
     def action_lock(self) -> None:
         """Hide everything personal; the user's screens wait in their mode."""
@@ -248,7 +284,7 @@ class HandledareApp(TranslatedBindings, App):
         self.sync.request()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "toggle_theme", "sync"):
+        if action in ("lock", "toggle_theme", "sync", "switch_language"):
             return self.actor is not None and not self.locked
         return True
 
