@@ -8,7 +8,7 @@ write, with the same types and payloads (tests/test_bench_generate.py holds
 them side by side); they reach the database through the sync path,
 `replication.apply_events`, which every workstation uses for others' events.
 The last days of activity are on the share only: that is what the benchmark's
-sync round pulls. Every user's PIN is 1234.
+sync round pulls. Every user's PIN is 482916.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from handledare.sync.batch import batch_name, encode
 from handledare.sync.engine import MAX_BATCH_EVENTS
 from handledare.sync.share import Share
 
-PIN = "1234"
+PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
@@ -123,7 +123,7 @@ class World:
         self,
         when: datetime,
         workstation: int,
-        actor: str | None,
+        actor: str,
         event_type: EventType,
         entity_id: str,
         payload: dict,
@@ -144,11 +144,13 @@ class World:
     def build(self) -> None:
         """Every event of the municipality, in memory."""
         setup = END - timedelta(days=SPAN_DAYS + 30)
+        # Every event has a user as its actor: the administrator sets everything up.
+        admin = self.uuid()
         for template in self.templates:
             self.emit(
                 setup,
                 0,
-                None,
+                admin,
                 EventType.TEMPLATE_IMPORTED,
                 f"{template.id}@{template.version}",
                 {"template": template.to_dict(), "content_hash": content_hash(template)},
@@ -156,9 +158,9 @@ class World:
         units = [self.uuid() for _ in range(self.scale.units)]
         for number, unit_id in enumerate(units, start=1):
             self.emit(
-                setup, 0, None, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
+                setup, 0, admin, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
             )
-        users = self._users(setup, units)
+        users = self._users(setup, units, admin)
         stations = {
             unit_id: [
                 w for w in range(1, self.scale.workstations) if (w - 1) % self.scale.units == index
@@ -168,13 +170,13 @@ class World:
         }
         self._onboardings(self._people(units, users, stations), users, stations)
 
-    def _users(self, when: datetime, units: list[str]) -> list[_User]:
+    def _users(self, when: datetime, units: list[str], admin: str) -> list[_User]:
         """One admin, a manager per five units, the rest supervisors spread over the units."""
         managers = max(1, len(units) // 5)
         users = []
         for index in range(self.scale.users):
             if index == 0:
-                user = _User("Admin Bench", Role.ADMIN, self.uuid(), [])
+                user = _User("Admin Bench", Role.ADMIN, admin, [])
             elif index <= managers:
                 # The first manager oversees every unit: the overview at full size.
                 unit_ids = units if index == 1 else units[(index - 1) * 5 : index * 5]
@@ -185,7 +187,7 @@ class World:
             self.emit(
                 when,
                 0,
-                None,
+                admin,
                 EventType.USER_CREATED,
                 user.id,
                 {

@@ -24,7 +24,7 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-PIN = "1234"
+PIN = "482916"
 MARKS = 25
 FILTER_KEYS = "anna"
 SIZE = (120, 40)

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from textual.widgets import Input
 
-from handledare import i18n
+from handledare import i18n, security
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import people, templates
+from handledare.services import people, pins, templates
 from handledare.store.eventlog import Store
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_pin_hashes():
+    """64 MiB per PIN checked would make the suite crawl: in-process tests use argon2id at
+    its cheapest. The real parameters are checked in test_security.py, and every test
+    that runs the CLI as a subprocess uses them."""
+    real = security.hasher_in_use
+    security.hasher_in_use = PasswordHasher.from_parameters(profiles.CHEAPEST)
+    yield
+    security.hasher_in_use = real
 
 
 @pytest.fixture(autouse=True)
@@ -64,31 +77,74 @@ class World:
     other_supervisor: Actor
     manager: Actor
     person: people.Person
-    cli: Actor = field(default_factory=Actor.command_line)
 
 
-SUPERVISOR_PIN = "1111"
-MANAGER_PIN = "3333"
+ADMIN_PIN = "482916"
+SUPERVISOR_PIN = "4827"
+MANAGER_PIN = "735184"
+
+
+# The command line's one exception to signing in: the first administrator of an empty database.
+# The first administrator makes the database, so the command is told it may (--yes).
+ADD_FIRST_ADMIN = (
+    "user",
+    "add",
+    "--name",
+    "Ingrid Admin",
+    "--role",
+    "admin",
+    "--pin-stdin",
+    "--yes",
+)
+
+
+def first_admin(store: Store) -> Actor:
+    """The first administrator of an empty store, signed in; they add everyone else."""
+    user = people.add_user(store, None, "Ingrid Admin", Role.ADMIN, ADMIN_PIN)
+    return pins.sign_in(store, user.id, ADMIN_PIN).actor
+
+
+def data_with_admin(folder: Path) -> Path:
+    """A data folder whose database has its first administrator and nothing else."""
+    store = Store.open(folder / "handledare.db")
+    first_admin(store)
+    store.close()
+    return folder
+
+
+def admin_of(store: Store) -> Actor:
+    """The administrator `first_admin` made (made now if the store has no users), signed in."""
+    if not people.has_users(store):
+        return first_admin(store)
+    return pins.sign_in(store, people.find_user(store, "Ingrid Admin").id, ADMIN_PIN).actor
+
+
+def signed_in_as(
+    monkeypatch: pytest.MonkeyPatch, name: str = "Ingrid Admin", pin: str = ADMIN_PIN, *more: str
+) -> list[str]:
+    """The options for an in-process `main` acting as `name`, with the PIN (and `more`
+    lines) waiting on standard input."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("".join(f"{line}\n" for line in (pin, *more))))
+    return ["--as", name, "--pin-stdin"]
 
 
 @pytest.fixture
 def world(store: Store) -> World:
-    cli = Actor.command_line()
+    cli = first_admin(store)
     north = people.add_unit(store, cli, "Hemtjänst Norr")
     south = people.add_unit(store, cli, "Hemtjänst Söder")
     templates.import_bundled(store, cli)
-    admin = people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
     sup = people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, SUPERVISOR_PIN, [north.id])
-    other = people.add_user(store, cli, "Mehmet Yilmaz", Role.SUPERVISOR, "2222", [south.id])
+    other = people.add_user(store, cli, "Mehmet Yilmaz", Role.SUPERVISOR, "5931", [south.id])
     mgr = people.add_user(store, cli, "Karin Berg", Role.MANAGER, MANAGER_PIN, [north.id])
     person = people.add_person(store, cli, "Amina Hassan", north.id, date(2026, 11, 2))
     return World(
         store=store,
         north=north,
         south=south,
-        admin=people.authenticate(store, admin.id, "9999"),
-        supervisor=people.authenticate(store, sup.id, SUPERVISOR_PIN),
-        other_supervisor=people.authenticate(store, other.id, "2222"),
-        manager=people.authenticate(store, mgr.id, MANAGER_PIN),
+        admin=cli,
+        supervisor=pins.sign_in(store, sup.id, SUPERVISOR_PIN).actor,
+        other_supervisor=pins.sign_in(store, other.id, "5931").actor,
+        manager=pins.sign_in(store, mgr.id, MANAGER_PIN).actor,
         person=person,
     )

@@ -10,14 +10,16 @@ from pathlib import Path
 from handledare.config import Settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import onboarding, people, templates
+from handledare.services import onboarding, people, pins, templates
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
 from handledare.sync.engine import SyncReport
 from handledare.sync.share import machine_fingerprint
 
-PIN = "1111"
+from conftest import first_admin
+
+PIN = "4827"
 
 
 @dataclass
@@ -35,7 +37,7 @@ class Workstation:
 
     def supervisor(self) -> Actor:
         user = next(u for u in people.list_users(self.store) if u.role is Role.SUPERVISOR)
-        return people.authenticate(self.store, user.id, PIN)
+        return pins.sign_in(self.store, user.id, PIN).actor
 
 
 def workstation(root: Path, name: str) -> Workstation:
@@ -44,8 +46,7 @@ def workstation(root: Path, name: str) -> Workstation:
 
 def seed(ws: Workstation) -> str:
     """Admin, a unit, a supervisor, the templates and one substitute on a checklist."""
-    cli = Actor.command_line()
-    people.add_user(ws.store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    cli = first_admin(ws.store)
     unit = people.add_unit(ws.store, cli, "Hemtjänst Norr")
     templates.import_bundled(ws.store, cli)
     people.add_user(ws.store, cli, "Anna Lindqvist", Role.SUPERVISOR, PIN, [unit.id])

@@ -16,7 +16,7 @@ import pytest
 
 from handledare.config import Settings
 from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, review, signoff, templates
+from handledare.services import onboarding, people, pins, review, signoff, templates
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -100,7 +100,7 @@ def test_generated_users_sign_in_and_work_with_the_services(generated, tmp_path:
         ).fetchone()
     store = Store.open(copy)
     user = next(u for u in people.list_users(store) if u.name == name)
-    actor = people.authenticate(store, user.id, generate.PIN)
+    actor = pins.sign_in(store, user.id, generate.PIN).actor
     progress = onboarding.progress(store, actor, onboarding_id)
     item = next(i for i in progress.template.items() if i.key not in progress.states)
     onboarding.mark_item(store, actor, onboarding_id, item.key, Mark.WALKED_THROUGH)
@@ -122,16 +122,16 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     """The same kinds of work done through the services give events of the same shapes."""
     out, _summary = generated
     store = Store.open(tmp_path / "services.db")
-    admin = people.add_user(store, None, "Admin", Role.ADMIN, "9999")
-    admin_actor = people.authenticate(store, admin.id, "9999")
+    admin = people.add_user(store, None, "Admin", Role.ADMIN, "482916")
+    admin_actor = pins.sign_in(store, admin.id, "482916").actor
     templates.import_bundled(store, admin_actor)
     unit = people.add_unit(store, admin_actor, "Enhet")
     supervisor = people.add_user(
-        store, admin_actor, "Handledare", Role.SUPERVISOR, "1111", [unit.id]
+        store, admin_actor, "Handledare", Role.SUPERVISOR, "4827", [unit.id]
     )
-    manager = people.add_user(store, admin_actor, "Chef", Role.MANAGER, "3333", [unit.id])
-    actor = people.authenticate(store, supervisor.id, "1111")
-    boss = people.authenticate(store, manager.id, "3333")
+    manager = people.add_user(store, admin_actor, "Chef", Role.MANAGER, "735184", [unit.id])
+    actor = pins.sign_in(store, supervisor.id, "4827").actor
+    boss = pins.sign_in(store, manager.id, "735184").actor
     person = people.add_person(
         store, actor, "Amina Berg", unit.id, date(2026, 11, 1), EmploymentType.HOURLY, "V123456"
     )
@@ -145,13 +145,13 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     onboarding.mark_item(store, actor, oid, plain[1].key, Mark.NOT_APPLICABLE, reason="Ingår ej")
     onboarding.add_note(store, actor, oid, "Behöver öva", item_key=plain[0].key)
     first = [practical.key, plain[0].key, plain[1].key]
-    signoff.sign_off(store, actor, oid, first, "1111", acknowledged_name="Amina Berg")
-    signoff.revoke(store, actor, oid, plain[0].key, "Visade osäkerhet")
+    signoff.sign_off(store, actor, oid, first, "4827", acknowledged_name="Amina Berg")
+    signoff.revoke(store, actor, oid, plain[0].key, "Visade osäkerhet", "4827")
     rest = [i.key for i in items if i.key not in (practical.key, plain[1].key)]
     for key in rest:
         onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, actor, oid, rest, "1111", acknowledged_name="Amina Berg")
-    review.approve(store, boss, oid, "3333")
+    signoff.sign_off(store, actor, oid, rest, "4827", acknowledged_name="Amina Berg")
+    review.approve(store, boss, oid, "735184")
     store.close()
 
     made = _payload_shapes(tmp_path / "services.db")
@@ -159,3 +159,10 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     assert set(generated_shapes) <= set(made)
     for kind, shapes in generated_shapes.items():
         assert shapes <= made[kind], kind
+
+
+def test_every_generated_event_has_a_user_as_actor(generated):
+    out, _summary = generated
+    with closing(sqlite3.connect(out / "data" / "handledare.db")) as connection:
+        missing = connection.execute("SELECT count(*) FROM events WHERE actor_id IS NULL")
+        assert missing.fetchone()[0] == 0

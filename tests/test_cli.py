@@ -11,6 +11,10 @@ import pytest
 
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
+from handledare.services import people
+from handledare.store.eventlog import Store
+
+from conftest import ADD_FIRST_ADMIN, ADMIN_PIN, first_admin
 
 
 class Cli:
@@ -25,10 +29,22 @@ class Cli:
         out, err = self.capsys.readouterr()
         return code, out, err
 
-    def json(self, *args: str):
-        code, out, err = self(*args, "--json")
+    def admin(self, *args: str, stdin: str = "") -> tuple[int, str, str]:
+        """As the first administrator, with the PIN (and any further lines) on stdin."""
+        return self(*args, *AS_ADMIN, stdin=f"{ADMIN_PIN}\n{stdin}")
+
+    def first_admin(self) -> None:
+        code, _out, err = self(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
+        assert code == 0, err
+
+    def json(self, *args: str, signed_in: bool = True):
+        run = self.admin if signed_in else self
+        code, out, err = run(*args, "--json")
         assert code == 0, err
         return json.loads(out)
+
+
+AS_ADMIN = ("--as", "Ingrid Admin", "--pin-stdin")
 
 
 @pytest.fixture
@@ -37,14 +53,11 @@ def cli(tmp_path: Path, capsys, monkeypatch) -> Cli:
 
 
 def test_round_trip_units_users_people_templates_status(cli: Cli):
-    assert cli("unit", "add", "Hemtjänst Norr", "--yes")[0] == 0
-    assert [u["name"] for u in cli.json("unit", "list")] == ["Hemtjänst Norr"]
+    cli.first_admin()
+    assert cli.admin("unit", "add", "Hemtjänst Norr")[0] == 0
+    assert [u["name"] for u in cli.json("unit", "list", signed_in=False)] == ["Hemtjänst Norr"]
 
-    code, out, err = cli(
-        "user", "add", "--name", "Ingrid Admin", "--role", "admin", "--pin-stdin", stdin="9999\n"
-    )
-    assert code == 0, err
-    code, _out, err = cli(
+    code, _out, err = cli.admin(
         "user",
         "add",
         "--name",
@@ -53,8 +66,7 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
         "supervisor",
         "--unit",
         "hemtjänst norr",
-        "--pin-stdin",
-        stdin="1111\n",
+        stdin="4827\n",
     )
     assert code == 0, err
     users = cli.json("user", "list")
@@ -62,23 +74,25 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
         ("Anna Lindqvist", "supervisor", ["Hemtjänst Norr"]),
         ("Ingrid Admin", "admin", []),
     ]
-    assert "1111" not in json.dumps(users)
+    assert "4827" not in json.dumps(users)
 
     for path in bundled_template_files():
         code, out, _err = cli("template", "validate", str(path))
         assert code == 0 and "giltig" in out
-        assert cli("template", "import", str(path))[0] == 0
-    assert "redan importerad" in cli("template", "import", str(bundled_template_files()[0]))[1]
-    listed = cli.json("template", "list")
+        assert cli.admin("template", "import", str(path))[0] == 0
+    assert (
+        "redan importerad" in cli.admin("template", "import", str(bundled_template_files()[0]))[1]
+    )
+    listed = cli.json("template", "list", signed_in=False)
     assert {(t["id"], t["version"]) for t in listed} == {
         ("hemtjanst-omsorg", 1),
         ("sabo-omsorg", 1),
     }
-    shown = cli.json("template", "show", "sabo-omsorg")
+    shown = cli.json("template", "show", "sabo-omsorg", signed_in=False)
     assert shown["sections"][0]["items"][0]["key"] == "anst-avtal"
     assert "Anställningsavtal" in cli("template", "show", "sabo-omsorg")[1]
 
-    code, out, err = cli(
+    code, out, err = cli.admin(
         "person",
         "add",
         "--name",
@@ -98,18 +112,19 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
         "2026-11-02",
     )
 
-    code, out, _err = cli("status", "V12345")
+    code, out, _err = cli.admin("status", "V12345")
     assert code == 0 and "Ingen introduktion" in out
     assert cli.json("status", "amina hassan")["onboardings"] == []
 
 
 def test_refused_input_exits_1_with_a_swedish_message(cli: Cli):
-    code, _out, err = cli("person", "add", "--name", "X", "--unit", "Finns inte", "--yes")
-    assert code == 1 and "Det finns ingen enhet som heter Finns inte." in err
     code, _out, err = cli(
-        "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", stdin="12\n"
+        "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", "--yes", stdin="12\n"
     )
     assert code == 1 and "4 till 8 siffror" in err
+    cli.first_admin()
+    code, _out, err = cli.admin("person", "add", "--name", "X", "--unit", "Finns inte")
+    assert code == 1 and "Det finns ingen enhet som heter Finns inte." in err
     code, _out, err = cli("person", "add", "--name", "X")
     assert code == 1 and "följande argument krävs: --unit" in err
     code, _out, err = cli("template", "validate", "/finns/inte.toml")
@@ -126,13 +141,14 @@ def test_invalid_template_file_lists_its_problems(cli: Cli, tmp_path: Path):
 
 def test_names_with_markup_and_control_characters_are_stored_and_printed_literally(cli: Cli):
     names = ["[bold]Stina[/] Ek", "Evil\x1b[2J Name", "سارا أحمد", "Kim 👩‍⚕️ Lee", "A\u202eB"]
-    cli("unit", "add", "Norr", "--yes")
+    cli.first_admin()
+    cli.admin("unit", "add", "Norr")
     for name in names:
-        code, _out, err = cli("person", "add", "--name", name, "--unit", "Norr")
+        code, _out, err = cli.admin("person", "add", "--name", name, "--unit", "Norr")
         assert code == 0, err
     assert sorted(p["name"] for p in cli.json("person", "list")) == sorted(names)
 
-    code, out, _err = cli("person", "list")
+    code, out, _err = cli.admin("person", "list")
     assert "[bold]Stina[/] Ek" in out
     assert "Evil\\x1b[2J Name" in out and "\x1b" not in out
     assert "سارا أحمد" in out and "Kim 👩‍⚕️ Lee" in out
@@ -149,10 +165,11 @@ def test_help_is_swedish_by_default_and_english_on_request(capsys):
 
 
 def test_rebuild_command(cli: Cli):
-    cli("unit", "add", "Norr", "--yes")
-    code, out, _err = cli("rebuild")
-    assert code == 0 and "1 händelser" in out
-    assert [u["name"] for u in cli.json("unit", "list")] == ["Norr"]
+    cli.first_admin()
+    cli.admin("unit", "add", "Norr")
+    code, out, _err = cli.admin("rebuild")
+    assert code == 0 and "2 händelser" in out
+    assert [u["name"] for u in cli.json("unit", "list", signed_in=False)] == ["Norr"]
 
 
 def test_installed_command_speaks_swedish_by_default_and_english_on_request():
@@ -172,29 +189,34 @@ def test_installed_command_speaks_swedish_by_default_and_english_on_request():
     assert english.stdout.startswith("usage: handledare")
 
 
-def test_global_options_work_after_the_command_too(tmp_path: Path, capsys):
+def test_global_options_work_after_the_command_too(tmp_path: Path, capsys, monkeypatch):
     north, south = tmp_path / "north", tmp_path / "south"
-    assert main(["unit", "add", "Norr", "--data-dir", str(north), "--yes"]) == 0
-    assert main(["--yes", "--data-dir", str(south), "unit", "add", "Söder"]) == 0
-    capsys.readouterr()
+    for folder, unit in ((north, "Norr"), (south, "Söder")):
+        store = Store.open(folder / "handledare.db")
+        people.add_unit(store, first_admin(store), unit)
+        store.close()
 
     assert main(["unit", "list", "--json", "--data-dir", str(north)]) == 0
     assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["Norr"]
     assert main(["unit", "--data-dir", str(south), "list", "--json"]) == 0
     assert [u["name"] for u in json.loads(capsys.readouterr().out)] == ["Söder"]
 
-    assert main(["user", "list", "--lang", "en", "--data-dir", str(north)]) == 0
-    assert capsys.readouterr().out.startswith("Name  Role")
-    assert main(["--lang", "en", "user", "list", "--data-dir", str(north)]) == 0
-    assert capsys.readouterr().out.startswith("Name  Role")
-    assert main(["--data-dir", str(north), "user", "list"]) == 0
-    assert capsys.readouterr().out.startswith("Namn  Roll")
+    for args in (
+        ["user", "list", "--lang", "en", "--data-dir", str(north)],
+        ["--lang", "en", "user", "list", "--data-dir", str(north)],
+        ["--data-dir", str(north), "user", "list"],
+    ):
+        monkeypatch.setattr("sys.stdin", io.StringIO(f"{ADMIN_PIN}\n"))
+        assert main([*args, *AS_ADMIN]) == 0
+    outputs = capsys.readouterr().out
+    assert outputs.count("Locked until") == 2 and outputs.count("Låst till") == 1
 
 
 def test_an_option_given_after_the_command_wins_over_the_same_before_it(tmp_path: Path, capsys):
     north, south = tmp_path / "north", tmp_path / "south"
-    assert main(["--data-dir", str(north), "unit", "add", "Norr", "--yes"]) == 0
-    capsys.readouterr()
+    store = Store.open(north / "handledare.db")
+    people.add_unit(store, first_admin(store), "Norr")
+    store.close()
     before = ["--lang", "sv", "--data-dir", str(south)]
     assert main([*before, "unit", "list", "--lang", "en", "--data-dir", str(north)]) == 0
     out = capsys.readouterr().out
@@ -215,12 +237,29 @@ def test_installed_command_takes_its_options_after_the_command(tmp_path: Path):
 
     data = tmp_path / "data"
 
-    def run(*args: str) -> subprocess.CompletedProcess:
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "handledare", *args], capture_output=True, text=True
+            [sys.executable, "-m", "handledare", *args], capture_output=True, text=True, input=stdin
         )
 
-    added = run("unit", "add", "Hemtjänst Norr", "--data-dir", str(data), "--lang", "en", "--yes")
+    first = run(
+        *ADD_FIRST_ADMIN,
+        "--data-dir",
+        str(data),
+        stdin=f"{ADMIN_PIN}\n",
+    )
+    assert first.returncode == 0, first.stderr
+    added = run(
+        "unit",
+        "add",
+        "Hemtjänst Norr",
+        "--data-dir",
+        str(data),
+        "--lang",
+        "en",
+        *AS_ADMIN,
+        stdin=f"{ADMIN_PIN}\n",
+    )
     assert added.returncode == 0, added.stderr
     assert "Added the unit Hemtjänst Norr" in added.stdout
     listed = run("unit", "list", "--json", "--data-dir", str(data))
@@ -263,14 +302,15 @@ def test_a_command_never_makes_a_new_database_by_surprise(cli: Cli):
     assert code == 1 and out == ""
     assert f"Det finns ingen databas i {cli.data_dir}." in err
     assert "--yes" in err and "--data-dir" in err
-    assert not cli.data_dir.exists() or not (cli.data_dir / "handledare.db").exists()
+    assert not (cli.data_dir / "handledare.db").exists()
 
-    code, out, err = cli("unit", "add", "Norr", stdin="n\n")
+    without_yes = ADD_FIRST_ADMIN[:-1]
+    code, out, err = cli(*without_yes, stdin=f"{ADMIN_PIN}\n")
     assert code == 1 and not (cli.data_dir / "handledare.db").exists()
 
-    code, out, err = cli("unit", "add", "Norr", "--yes")
-    assert code == 0 and f"Skapar en ny databas: {cli.data_dir / 'handledare.db'}" in out
-    assert cli("unit", "list")[0] == 0
+    code, out, err = cli(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
+    assert code == 0, err
+    assert f"Skapar en ny databas: {cli.data_dir / 'handledare.db'}" in out
 
 
 class Keyboard(io.StringIO):
@@ -284,11 +324,12 @@ def test_a_person_at_the_keyboard_is_asked_before_a_database_is_made(
     tmp_path: Path, monkeypatch, capsys
 ):
     data = tmp_path / "data"
-    monkeypatch.setattr("sys.stdin", Keyboard("nej\n"))
-    assert main(["--data-dir", str(data), "unit", "add", "Norr"]) == 1
+    without_yes = ADD_FIRST_ADMIN[:-1]
+    monkeypatch.setattr("sys.stdin", Keyboard(f"nej\n{ADMIN_PIN}\n"))
+    assert main(["--data-dir", str(data), *without_yes]) == 1
     assert not (data / "handledare.db").exists()
-    monkeypatch.setattr("sys.stdin", Keyboard("ja\n"))
-    assert main(["--data-dir", str(data), "unit", "add", "Norr"]) == 0
+    monkeypatch.setattr("sys.stdin", Keyboard(f"ja\n{ADMIN_PIN}\n"))
+    assert main(["--data-dir", str(data), *without_yes]) == 0
     assert "Skapa en ny databas där? [j/N]" in capsys.readouterr().out
     assert (data / "handledare.db").exists()
 
@@ -300,7 +341,7 @@ def test_info_names_folder_config_share_database_and_workstation(cli: Cli, tmp_p
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text('workstation_name = "Kontoret Norr"\nshare_path = "/mnt/omsorg"\n', "utf-8")
-    cli("unit", "add", "Norr", "--yes")
+    cli.first_admin()
 
     code, out, _err = cli("info", "--lang", "en")
     assert code == 0

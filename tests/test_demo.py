@@ -7,6 +7,9 @@ from pathlib import Path
 
 from handledare.cli import main
 from handledare.config import demo_data_dir
+from handledare.store.eventlog import Store
+
+from conftest import first_admin
 
 
 def _count(path: Path, table: str) -> int:
@@ -19,7 +22,7 @@ def test_demo_fills_once_and_reset_starts_over(tmp_path: Path, capsys):
     db = demo_dir / "handledare.db"
     assert main(["--data-dir", str(demo_dir), "demo", "--no-tui"]) == 0
     out = capsys.readouterr().out
-    assert "Karin Berg" in out and "3333" in out
+    assert "Karin Berg" in out and "735184" in out
     people, events = _count(db, "people"), _count(db, "events")
     assert 20 <= people <= 40
     with sqlite3.connect(db) as connection:
@@ -36,11 +39,11 @@ def test_demo_fills_once_and_reset_starts_over(tmp_path: Path, capsys):
 
 def test_demo_never_touches_a_real_data_folder(tmp_path: Path, capsys):
     real = tmp_path / "real"
-    assert main(["--data-dir", str(real), "unit", "add", "Norr", "--yes"]) == 0
+    first_admin(Store.open(real / "handledare.db"))
     assert main(["--data-dir", str(real), "demo", "--no-tui", "--reset"]) == 1
     assert "raderar den inte" in capsys.readouterr().err
     assert main(["--data-dir", str(real), "demo", "--no-tui"]) == 1
-    assert _count(real / "handledare.db", "units") == 1
+    assert _count(real / "handledare.db", "users") == 1
 
 
 def test_demo_help_says_where_the_demo_folder_is(capsys):
@@ -65,7 +68,7 @@ def test_demo_lists_its_users_with_unit_language_and_pin_every_time(tmp_path: Pa
         "och",
         "omsorgsboende",
         "engelska",
-        "4444",
+        "7346",
     ]
 
 
@@ -113,6 +116,6 @@ async def test_the_app_builds_the_demo_behind_a_progress_bar_then_lists_the_user
             "Anna Lindqvist  kompetenshandledare  Hemtjänst Norr",
         ):
             assert line in text, text
-        assert "3333" in text and "4444" in text and "1111" in text
-        await sign_in(pilot, "Karin", "3333")
+        assert "735184" in text and "7346" in text and "4827" in text
+        await sign_in(pilot, "Karin", "735184")
         assert await on_screen(pilot, OverviewScreen)

@@ -7,10 +7,11 @@ from datetime import date
 from pathlib import Path
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, signoff
 from sync_helpers import PIN, projections, seed, workstation
+
+from conftest import admin_of, signed_in_as
 
 SECRETS = [
     "Zlatan Ekdahl",
@@ -34,12 +35,14 @@ def _files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
     return found
 
 
-def test_erasure_reaches_every_database_and_every_file_on_the_share(tmp_path: Path, capsys):
+def test_erasure_reaches_every_database_and_every_file_on_the_share(
+    tmp_path: Path, capsys, monkeypatch
+):
     share = tmp_path / "share"
     share.mkdir()
     a, b, c = (workstation(tmp_path, name) for name in "abc")
     seed(a)
-    cli = Actor.command_line()
+    cli = admin_of(a.store)
     unit = people.list_units(a.store)[0]
     zlatan = people.add_person(
         a.store, cli, "Zlatan Ekdahl", unit.id, date(2026, 11, 3), employee_number="V55555"
@@ -55,7 +58,7 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(tmp_path: Pa
     a.sync(share)
     b.sync(share)
     onboarding.add_note(b.store, b.supervisor(), oid, "B:s anteckning", item_key="anst-avtal")
-    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "återkallat för Zlatan")
+    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "återkallat för Zlatan", PIN)
     b.sync(share)
     c.sync(share)
     a.sync(share)
@@ -63,11 +66,38 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(tmp_path: Pa
 
     export = tmp_path / "zlatan.json"
     a_dir = str(a.store.path.parent)
-    assert main(["--data-dir", a_dir, "person", "export", "V55555", "--out", str(export)]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                a_dir,
+                "person",
+                "export",
+                "V55555",
+                "--out",
+                str(export),
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     exported = json.loads(export.read_text("utf-8"))
     assert exported["person"]["name"] == "Zlatan Ekdahl"
     assert "B:s anteckning" in json.dumps(exported, ensure_ascii=False)
-    assert main(["--data-dir", a_dir, "person", "erase", "Zlatan Ekdahl", "--yes"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                a_dir,
+                "person",
+                "erase",
+                "Zlatan Ekdahl",
+                "--yes",
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     assert "raderade" in capsys.readouterr().out
 
     for _round in range(2):
@@ -92,7 +122,7 @@ def test_data_about_an_erased_person_arriving_late_is_blanked(tmp_path: Path):
     share.mkdir()
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     seed(a)
-    cli = Actor.command_line()
+    cli = admin_of(a.store)
     unit = people.list_units(a.store)[0]
     zlatan = people.add_person(a.store, cli, "Zlatan Ekdahl", unit.id, date(2026, 11, 3))
     oid = onboarding.start_onboarding(a.store, cli, zlatan.id, "hemtjanst-omsorg")

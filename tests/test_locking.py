@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.services import people
 from handledare.store.database import StoreBusy
 from handledare.store.eventlog import Store
+
+from conftest import first_admin
 
 HOLD_LOCK = """
 import sqlite3, sys
@@ -43,11 +44,12 @@ def held_by_another_process(path: Path) -> Iterator[None]:
 
 def test_write_while_another_process_writes_is_a_clear_error(tmp_path: Path):
     store = Store.open(tmp_path / "handledare.db", timeout=0.3)
+    admin = first_admin(store)
     with held_by_another_process(store.path):
         with pytest.raises(StoreBusy, match="upptagen"):
-            people.add_unit(store, Actor.command_line(), "Norr")
+            people.add_unit(store, admin, "Norr")
         assert people.list_units(store) == []
-    people.add_unit(store, Actor.command_line(), "Norr")
+    people.add_unit(store, admin, "Norr")
     assert [unit.name for unit in people.list_units(store)] == ["Norr"]
 
 

@@ -80,7 +80,7 @@ def test_a_foreign_sqlite_file_is_refused(tmp_path: Path):
     with sqlite3.connect(path) as connection:
         connection.execute("CREATE TABLE something (x)")
     connection.close()
-    with pytest.raises(StoreUnusable, match="ingen handledare-databas"):
+    with pytest.raises(StoreUnusable, match="inte en handledare-databas"):
         Store.open(path)
 
 

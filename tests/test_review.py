@@ -18,7 +18,7 @@ from handledare.services.certificate import write_certificate
 from handledare.services.exports import SIGNOFF_COLUMNS, export_signoffs
 from handledare.services.reports import monthly_report
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, signed_in_as
 
 TEMPLATE = "hemtjanst-omsorg"
 
@@ -120,9 +120,13 @@ def test_signoff_csv_opens_as_swedish_excel_expects(world: World, tmp_path: Path
     at(world, datetime(2026, 11, 2, 9, tzinfo=UTC))
     started = onboarding.start_onboarding(world.store, world.supervisor, world.person.id, TEMPLATE)
     walk_and_sign(world, started, ["anst-avtal", "anst-lon"])
-    signoff.revoke(world.store, world.supervisor, started, "anst-lon", "Fel; tas om")
+    signoff.revoke(
+        world.store, world.supervisor, started, "anst-lon", "Fel; tas om", SUPERVISOR_PIN
+    )
     # Someone in the other unit, whom the north manager must never see.
-    cli = people.add_person(world.store, world.cli, "Sven Söder", world.south.id, date(2026, 11, 1))
+    cli = people.add_person(
+        world.store, world.admin, "Sven Söder", world.south.id, date(2026, 11, 1)
+    )
     other = onboarding.start_onboarding(world.store, world.other_supervisor, cli.id, TEMPLATE)
     onboarding.mark_item(world.store, world.other_supervisor, other, "anst-avtal", Mark.PRACTISED)
 
@@ -155,14 +159,14 @@ def test_signoff_csv_opens_as_swedish_excel_expects(world: World, tmp_path: Path
 
 def test_monthly_report_against_a_hand_built_month(world: World):
     """October: two started in the north, one approved with 3 signed items, one revocation."""
-    cli = world.cli
+    cli = world.admin
     bo = people.add_person(world.store, cli, "Bo Nord", world.north.id, date(2026, 9, 1))
     at(world, datetime(2026, 9, 30, 21, tzinfo=UTC))  # September: not counted as started
     early = onboarding.start_onboarding(world.store, world.supervisor, bo.id, TEMPLATE)
     at(world, datetime(2026, 10, 1, 8, tzinfo=UTC))
     first = onboarding.start_onboarding(world.store, world.supervisor, world.person.id, TEMPLATE)
     walk_and_sign(world, first, ["anst-avtal", "anst-lon", "anst-schema"])
-    signoff.revoke(world.store, world.supervisor, first, "anst-lon", "Fel person")
+    signoff.revoke(world.store, world.supervisor, first, "anst-lon", "Fel person", SUPERVISOR_PIN)
     at(world, datetime(2026, 10, 31, 22, tzinfo=UTC))
     again = ["anst-lon"] + [
         k for k in required_keys(world) if k not in ("anst-avtal", "anst-lon", "anst-schema")
@@ -207,33 +211,70 @@ def test_certificate_is_a_real_pdf_with_the_persons_name(world: World, tmp_path:
     assert "Läkemedelshantering" in text or "läkemedel" in text
 
 
-def test_cli_exports_report_and_certificate(world: World, tmp_path: Path, capsys):
+def test_cli_exports_report_and_certificate(world: World, tmp_path: Path, capsys, monkeypatch):
     started = onboarding.start_onboarding(world.store, world.supervisor, world.person.id, TEMPLATE)
     walk_and_sign(world, started, ["anst-avtal"])
     data_dir = str(world.store.path.parent)
     world.store.close()
     csv_path, pdf_path, report_path = (tmp_path / n for n in ("a.csv", "b.pdf", "c.csv"))
     month = datetime.now().strftime("%Y-%m")
-    assert main(["--data-dir", data_dir, "export", "signoffs", "--out", str(csv_path)]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "export",
+                "signoffs",
+                "--out",
+                str(csv_path),
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     assert "Skrev 2 rader" in capsys.readouterr().out
     assert main(["--data-dir", data_dir, "report", "monthly", "--month", month,
-                 "--out", str(report_path)]) == 0  # fmt: skip
+                 "--out", str(report_path), *signed_in_as(monkeypatch)]) == 0  # fmt: skip
     printed = capsys.readouterr().out
     assert "Hemtjänst Norr" in printed and "Signerade moment" in printed
     assert report_path.read_text(encoding="utf-8-sig").splitlines()[0].startswith("unit;started")
     assert (
-        main(["--data-dir", data_dir, "certificate", "Amina Hassan", "--out", str(pdf_path)]) == 0
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "certificate",
+                "Amina Hassan",
+                "--out",
+                str(pdf_path),
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
     )
     assert PdfReader(pdf_path).pages
-    assert main(["--data-dir", data_dir, "report", "monthly", "--month", "13-2026"]) == 1
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "report",
+                "monthly",
+                "--month",
+                "13-2026",
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 1
+    )
     assert "ÅÅÅÅ-MM" in capsys.readouterr().err
     assert main(["--data-dir", data_dir, "export", "signoffs", "--from", "igår",
-                 "--out", str(csv_path)]) == 1  # fmt: skip
+                 "--out", str(csv_path), *signed_in_as(monkeypatch)]) == 1  # fmt: skip
 
 
 def test_overview_rows_stay_within_the_managers_units(world: World):
     south_person = people.add_person(
-        world.store, world.cli, "Sven Söder", world.south.id, date(2026, 11, 1)
+        world.store, world.admin, "Sven Söder", world.south.id, date(2026, 11, 1)
     )
     onboarding.start_onboarding(world.store, world.other_supervisor, south_person.id, TEMPLATE)
     names = {s.person_name for s in overview.list_onboardings(world.store, world.manager)}

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
-from handledare.services import onboarding, people, signoff, templates
+from handledare.services import onboarding, people, pins, signoff, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 
+from conftest import first_admin
 from tui_helpers import settle, sign_in, type_into
 
 WHEN = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -22,17 +22,16 @@ SIZES = [(80, 24), (120, 40)]
 
 def _fixed_world(data_dir: Path) -> None:
     store = Store.open(data_dir / "handledare.db", now=lambda: WHEN)
-    cli = Actor.command_line()
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    cli = first_admin(store)
     unit = people.add_unit(store, cli, "Hemtjänst Norr")
     templates.import_bundled(store, cli)
-    user = people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
-    anna = people.authenticate(store, user.id, "1111")
+    user = people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "4827", [unit.id])
+    anna = pins.sign_in(store, user.id, "4827").actor
     amina = people.add_person(store, anna, "Amina Hassan", unit.id, date(2026, 11, 2))
     oid = onboarding.start_onboarding(store, anna, amina.id, "hemtjanst-omsorg")
     for key in ("anst-avtal", "anst-schema", "anst-kontakter"):
         onboarding.mark_item(store, anna, oid, key, Mark.WALKED_THROUGH)
-    signoff.sign_off(store, anna, oid, ["anst-avtal", "anst-schema"], "1111", "Amina Hassan")
+    signoff.sign_off(store, anna, oid, ["anst-avtal", "anst-schema"], "4827", "Amina Hassan")
     onboarding.mark_item(store, anna, oid, "anst-lon", Mark.NOT_APPLICABLE, "Lön via bemanningen")
     people.add_person(store, anna, "[bold]Stina[/] Ek", unit.id, date(2026, 11, 19))
     store.close()
@@ -46,7 +45,7 @@ def app(tmp_path: Path) -> HandledareApp:
 
 async def _signed_in(pilot) -> None:
     await settle(pilot)
-    await sign_in(pilot, "Anna", "1111")
+    await sign_in(pilot, "Anna", "4827")
 
 
 async def _walkthrough(pilot) -> None:

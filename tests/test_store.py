@@ -55,7 +55,7 @@ def test_rebuild_from_events_gives_identical_projections(world: World):
     signoff.sign_off(
         store, world.supervisor, oid, ["anst-avtal", "hyg-sosfs"], SUPERVISOR_PIN, "Amina Hassan"
     )
-    signoff.revoke(store, world.supervisor, oid, "anst-avtal", "Fel avtal visades")
+    signoff.revoke(store, world.supervisor, oid, "anst-avtal", "Fel avtal visades", SUPERVISOR_PIN)
     review.approve(store, world.manager, oid, MANAGER_PIN, override_reason="Akut")
     people.set_language(store, world.supervisor, "en")
 

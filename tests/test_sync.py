@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, review, signoff
 from handledare.sync.batch import decode
 from sync_helpers import PIN, Workstation, projections, seed, workstation
+
+from conftest import admin_of
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_any_order_of_pulling_gives_the_same_tables(tmp_path: Path, share: Path)
     b.sync(share)
     _sign(a, oid, "anst-avtal")
     _sign(b, oid, "anst-schema")
-    signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal")
+    signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
     a.sync(share)
     b.sync(share)
 
@@ -143,9 +144,9 @@ def test_concurrent_edits_of_one_item_are_flagged_the_same_everywhere(tmp_path, 
         b.sync(share)
 
     assert projections(a.store) == projections(b.store)
-    flagged = review.list_conflicts(a.store, Actor.command_line())
+    flagged = review.list_conflicts(a.store, admin_of(a.store))
     assert [(c.person_name, c.item_key) for c in flagged] == [("Amina Hassan", "anst-avtal")]
-    assert review.list_conflicts(b.store, Actor.command_line()) == flagged
+    assert review.list_conflicts(b.store, admin_of(b.store)) == flagged
     before = projections(a.store)
     a.store.rebuild()
     assert projections(a.store) == before
@@ -159,7 +160,7 @@ def test_edits_made_after_seeing_each_other_are_no_conflict(tmp_path, share):
     _sign(a, oid, "anst-avtal")
     a.sync(share)
     b.sync(share)
-    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "Fel avtal")
+    signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
     b.sync(share)
     a.sync(share)
-    assert review.list_conflicts(a.store, Actor.command_line()) == []
+    assert review.list_conflicts(a.store, admin_of(a.store)) == []

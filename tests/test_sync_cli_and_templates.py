@@ -12,6 +12,8 @@ from handledare.cli import main
 from handledare.services import onboarding, templates
 from sync_helpers import projections, seed, workstation
 
+from conftest import signed_in_as
+
 
 @pytest.fixture
 def share(tmp_path: Path) -> Path:
@@ -32,7 +34,7 @@ def _version_2(tmp_path: Path) -> Path:
 
 
 def test_published_template_reaches_every_workstation_and_onboardings_keep_their_version(
-    tmp_path: Path, share: Path, capsys
+    tmp_path: Path, share: Path, capsys, monkeypatch
 ):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
@@ -48,11 +50,16 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
             str(_version_2(tmp_path)),
             "--share",
             str(share),
+            *signed_in_as(monkeypatch),
         ]
     )
     assert code == 0 and "hemtjanst-omsorg version 2" in capsys.readouterr().out
     assert (share / "templates" / "hemtjanst-omsorg-v2.toml").is_file()
 
+    # The template travels as the publishing administrator's event, in their next batch.
+    b.sync(share)
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 1
+    a.sync(share)
     b.sync(share)
     assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
     kept = onboarding.progress(b.store, b.supervisor(), oid).template
@@ -75,27 +82,49 @@ def test_a_broken_template_on_the_share_is_reported_and_skipped(tmp_path: Path, 
     assert skipped.path == "templates/trasig-v1.toml" and "inte giltig TOML" in skipped.reason
 
 
-def test_sync_command_reports_and_exits_1_when_files_were_skipped(tmp_path: Path, share, capsys):
+def test_sync_command_reports_and_exits_1_when_files_were_skipped(
+    tmp_path: Path, share, capsys, monkeypatch
+):
     a = workstation(tmp_path, "a")
     seed(a)
     data_dir = str(a.store.path.parent)
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share), "--dry-run"]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                data_dir,
+                "sync",
+                "--share",
+                str(share),
+                "--dry-run",
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     assert "Provkörning" in out and "Skickat:" in out
     assert not list(share.rglob("batch-*.jsonl"))
 
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 0
+    assert (
+        main(["--data-dir", data_dir, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
+        == 0
+    )
     assert "Skickat:" in capsys.readouterr().out
     own = share / "workstations" / a.store.workstation_id
     (own / "batch-000000000001 (1).jsonl").write_bytes(b"copy")
-    assert main(["--data-dir", data_dir, "sync", "--share", str(share)]) == 1
+    assert (
+        main(["--data-dir", data_dir, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
+        == 1
+    )
     err = capsys.readouterr().err
     assert "Hoppade över 1 fil" in err and "batch-000000000001 (1).jsonl" in err
 
 
-def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys):
+def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys, monkeypatch):
     a = workstation(tmp_path, "a")
-    assert main(["--data-dir", str(a.store.path.parent), "sync"]) == 2
+    seed(a)
+    assert main(["--data-dir", str(a.store.path.parent), "sync", *signed_in_as(monkeypatch)]) == 2
     assert "Ingen delad mapp" in capsys.readouterr().err
 
 
@@ -106,5 +135,29 @@ def test_a_clock_far_from_the_shares_gets_a_warning(tmp_path, share, capsys, mon
     monkeypatch.setattr("handledare.sync.share.time.time", lambda: real() + 600)
     report = a.sync(share)
     assert report.clock_warning and 590 < report.clock_skew < 610
-    assert main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(share)]) == 0
+    assert (
+        main(
+            [
+                "--data-dir",
+                str(a.store.path.parent),
+                "sync",
+                "--share",
+                str(share),
+                *signed_in_as(monkeypatch),
+            ]
+        )
+        == 0
+    )
     assert "skiljer sig från den delade mappens med 600 sekunder" in capsys.readouterr().err
+
+
+def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, share: Path):
+    """Anyone with write access to the share could otherwise change every checklist."""
+    a = workstation(tmp_path, "a")
+    seed(a)
+    planted = _version_2(tmp_path).read_text("utf-8").replace("Anställningsavtal", "Förfalskat")
+    (share / "templates").mkdir()
+    (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(planted, "utf-8")
+    report = a.sync(share)
+    assert report.skipped == []
+    assert templates.get_template(a.store, "hemtjanst-omsorg").version == 1

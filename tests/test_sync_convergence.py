@@ -49,7 +49,7 @@ def test_random_interleavings_converge(tmp_path_factory, count, steps):
             onboarding.mark_item(station.store, actor, oid, key, Mark.PRACTISED)
             signoff.sign_off(station.store, actor, oid, [key], PIN)
         elif action == "revoke" and signed:
-            signoff.revoke(station.store, actor, oid, key, f"återkallat på {station.name}")
+            signoff.revoke(station.store, actor, oid, key, f"återkallat på {station.name}", PIN)
 
     for _round in range(2):
         for station in stations:
@@ -65,17 +65,16 @@ def test_random_interleavings_converge(tmp_path_factory, count, steps):
 WORKER = """
 import sys
 from pathlib import Path
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import people
+from handledare.services import people, pins
 from handledare.store.eventlog import Store
 from handledare.sync.engine import run_round
 from handledare.sync.share import Share, machine_fingerprint
 
 root, share, name = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 store = Store.open(root / name / "handledare.db", timeout=10)
-cli = Actor.command_line()
-people.add_user(store, cli, f"Admin {name}", Role.ADMIN, "9999")
+user = people.add_user(store, None, f"Admin {name}", Role.ADMIN, "482916")
+cli = pins.sign_in(store, user.id, "482916").actor
 for round_number in range(6):
     people.add_unit(store, cli, f"Enhet {name}-{round_number}")
     run_round(store, Share(share), name=name, machine=machine_fingerprint())

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from handledare.cli import main
-from handledare.domain.actor import Actor
 from handledare.services import people
 from handledare.sync.share import Share, ShareUnavailable, WorkstationClash
 from sync_helpers import Workstation, projections, seed, workstation
+
+from conftest import admin_of, signed_in_as
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def published(tmp_path: Path, share: Path) -> tuple[Workstation, Path]:
     a = workstation(tmp_path, "a")
     seed(a)
     a.sync(share)
-    people.add_unit(a.store, Actor.command_line(), "Hemtjänst Söder")
+    people.add_unit(a.store, admin_of(a.store), "Hemtjänst Söder")
     a.sync(share)
     return a, share / "workstations" / a.store.workstation_id
 
@@ -93,7 +94,7 @@ def test_missing_batch_holds_back_the_later_ones(tmp_path, share, published):
 def test_replaced_batch_breaks_the_chain(tmp_path, share, published):
     a, folder = published
     b, _report = _reader(tmp_path, share)
-    people.add_unit(a.store, Actor.command_line(), "Tredje enheten")
+    people.add_unit(a.store, admin_of(a.store), "Tredje enheten")
     a.sync(share)
     third = folder / "batch-000000000003.jsonl"
     forged = third.read_text("utf-8").replace('"previous": "', '"previous": "0', 1)
@@ -143,12 +144,21 @@ def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
     assert sorted(p.name for p in share.iterdir()) == ["format.json"]
 
 
-def test_unreachable_share_keeps_the_work_waiting(tmp_path):
+def test_unreachable_share_keeps_the_work_waiting(tmp_path, monkeypatch):
     a = workstation(tmp_path, "a")
     seed(a)
     with pytest.raises(ShareUnavailable, match="inte nåbar"):
         a.sync(tmp_path / "no-such-share")
-    code = main(["--data-dir", str(a.store.path.parent), "sync", "--share", str(tmp_path / "x")])
+    code = main(
+        [
+            "--data-dir",
+            str(a.store.path.parent),
+            "sync",
+            "--share",
+            str(tmp_path / "x"),
+            *signed_in_as(monkeypatch),
+        ]
+    )
     assert code == 2
 
 
@@ -156,7 +166,7 @@ def test_read_only_share_fails_cleanly_and_sends_later(tmp_path, share, monkeypa
     a = workstation(tmp_path, "a")
     seed(a)
     a.sync(share)
-    people.add_unit(a.store, Actor.command_line(), "Väntande enhet")
+    people.add_unit(a.store, admin_of(a.store), "Väntande enhet")
 
     def read_only(self, folder, stem, data):
         raise OSError(errno.EROFS, "Read-only file system")
@@ -204,8 +214,8 @@ def test_clone_with_the_same_machine_name_is_caught_by_its_batches(tmp_path, sha
     a, _folder = published
     shutil.copytree(a.store.path.parent, tmp_path / "twin")
     twin = Workstation("a", workstation(tmp_path, "twin").store, machine=a.machine)
-    people.add_unit(a.store, Actor.command_line(), "Från originalet")
-    people.add_unit(twin.store, Actor.command_line(), "Från kopian")
+    people.add_unit(a.store, admin_of(a.store), "Från originalet")
+    people.add_unit(twin.store, admin_of(twin.store), "Från kopian")
     a.sync(share)
     with pytest.raises(WorkstationClash):
         twin.sync(share)

@@ -8,10 +8,11 @@ import pytest
 
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import TemplateInvalid, load_template_file, parse_template
-from handledare.domain.actor import Actor
 from handledare.errors import InputError
 from handledare.services import templates
 from handledare.store.eventlog import Store
+
+from conftest import admin_of
 
 VALID = """
 format = 1
@@ -135,7 +136,7 @@ def test_all_problems_are_reported_at_once_with_the_file_name():
 
 def _import(store: Store, source: str):
     template = parse_template(source, "mall.toml")
-    return templates.import_template(store, Actor.command_line(), template)
+    return templates.import_template(store, admin_of(store), template)
 
 
 def test_reimport_of_same_version_with_same_content_is_a_no_op(store: Store):

@@ -11,7 +11,6 @@ import pytest
 from textual.widgets import DataTable, Input
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.i18n import format_date
 from handledare.services import onboarding, people, templates
@@ -23,6 +22,7 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 
+from conftest import admin_of, first_admin
 from tui_helpers import (
     eventually,
     on_screen,
@@ -43,14 +43,13 @@ def _app(data_dir: Path, **overrides) -> HandledareApp:
 
 
 def _seed(data_dir: Path) -> None:
-    """A unit, a supervisor (PIN 1111), a manager (3333) and one substitute on a checklist."""
+    """A unit, a supervisor (PIN 4827), a manager (735184) and one substitute on a checklist."""
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
+    cli = first_admin(store)
     unit = people.add_unit(store, cli, "Hemtjänst Norr")
     templates.import_bundled(store, cli)
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
-    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
-    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
+    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "4827", [unit.id])
+    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "5931", [unit.id], language="en")
     person = people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
     onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
     store.close()
@@ -75,14 +74,14 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         assert await shows(pilot, "Välkommen till handledare")
         await type_into(pilot, "#name", "Ingrid Admin")
-        await type_into(pilot, "#pin", "9999")
-        await type_into(pilot, "#pin2", "9999")
+        await type_into(pilot, "#pin", "482916")
+        await type_into(pilot, "#pin2", "482916")
         await type_into(pilot, "#unit", "Hemtjänst Norr")
         await pilot.press("enter")
         await settle(pilot)
         assert await on_screen(pilot, SignInScreen)
 
-        await sign_in(pilot, "Ingrid", "9999")
+        await sign_in(pilot, "Ingrid", "482916")
         assert await on_screen(pilot, HomeScreen)
         await to_list(pilot)
         await pilot.press("u")
@@ -90,15 +89,15 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         assert await on_screen(pilot, UserForm)
         await type_into(pilot, "#name", "Anna Lindqvist")
         app.screen.query_one("#units").select_all()
-        await type_into(pilot, "#pin", "1111")
-        await type_into(pilot, "#pin2", "1111")
+        await type_into(pilot, "#pin", "4827")
+        await type_into(pilot, "#pin2", "4827")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert await on_screen(pilot, HomeScreen)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Anna Lindqvist")
         await to_list(pilot)
         await pilot.press("a")
@@ -124,7 +123,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         assert await on_screen(pilot, SignOffScreen)
         await type_into(pilot, "#acknowledgement", "Amina Hassan")
-        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         await settle(pilot)
         assert await on_screen(pilot, WalkthroughScreen)
@@ -137,7 +136,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     again = _app(data_dir)
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await to_list(pilot)
         await pilot.press("enter")
         assert await shows(pilot, "✓ Anställningsavtal och arbetstider")
@@ -159,7 +158,7 @@ async def test_names_show_before_the_store_opens_and_an_early_pin_waits_for_it(s
             assert await shows(pilot, "Anna Lindqvist")
             await type_into(pilot, "#filter", "Anna")
             await pilot.press("enter")
-            await type_into(pilot, "#pin", "1111")
+            await type_into(pilot, "#pin", "4827")
             await pilot.press("enter")
             await pilot.pause(0.2)
             assert app.store is None
@@ -171,7 +170,7 @@ async def test_names_show_before_the_store_opens_and_an_early_pin_waits_for_it(s
         writer.close()
 
 
-async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):
+async def test_wrong_pin_then_a_lockout_that_outlasts_a_restart(seeded: Path):
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -180,30 +179,37 @@ async def test_wrong_pin_then_lockout_with_countdown(seeded: Path):
         assert widget_text(app, "#message") == "Fel PIN-kod. 4 försök kvar."
         for _ in range(4):
             await sign_in(pilot, "Anna", "0000")
-        assert "Försök igen om 60 sekunder." in widget_text(app, "#message")
-        assert app.screen.query_one("#pin", Input).disabled
+        assert "Försök igen om 1 minut" in widget_text(app, "#message")
         assert await on_screen(pilot, SignInScreen)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert isinstance(app.screen, SignInScreen), "the right PIN must wait out the lockout"
+        assert "Försök igen om 1 minut" in widget_text(app, "#message")
+
+    restarted = _app(seeded)
+    async with restarted.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "4827")
+        assert isinstance(restarted.screen, SignInScreen), "a restart does not end the lockout"
+        assert "Försök igen om 1 minut" in widget_text(restarted, "#message")
 
 
 async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seeded: Path):
-    app = _app(seeded, idle_lock_minutes=0.02)
+    app = _app(seeded, idle_lock_minutes=1)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("down", "down")
         where = app.screen.current_item().key
         assert where == "anst-lon" and "Amina Hassan" in visible_text(app)
-        await pilot.pause(2.5)
+        app.last_input -= 61  # a minute without a key, without waiting for one
         assert await on_screen(pilot, LockScreen)
         assert await shows(pilot, "Anna Lindqvist har låst skärmen")
         text = visible_text(app)
         assert "Amina" not in text and "Anna Lindqvist har låst skärmen" in text
-        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         await settle(pilot)
         assert await on_screen(pilot, WalkthroughScreen)
@@ -214,7 +220,7 @@ async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await to_list(pilot)
         await pilot.press("a")
         await settle(pilot)
@@ -224,7 +230,7 @@ async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
         assert "Hemlig" not in visible_text(app)
         await pilot.press("ctrl+n")
         await settle(pilot)
-        await sign_in(pilot, "Bo Ek", "2222")
+        await sign_in(pilot, "Bo Ek", "5931")
         assert await on_screen(pilot, HomeScreen)
         assert await shows(pilot, "My substitutes")
         text = visible_text(app)
@@ -233,7 +239,7 @@ async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
         await pilot.press("ctrl+o")
         await settle(pilot)
 
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await on_screen(pilot, PersonForm)
         assert app.screen.query_one("#name", Input).value == "Hemlig Utkastsson"
 
@@ -242,7 +248,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
@@ -251,7 +257,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await pilot.press("s")
         await settle(pilot)
         await type_into(pilot, "#acknowledgement", "amina hassan")
-        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         await settle(pilot)
         assert await shows(pilot, "✓ Anställningsavtal")
@@ -259,6 +265,13 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await pilot.press("r")
         await settle(pilot)
         await type_into(pilot, "#text", "Fel avtal visades")
+        await pilot.press("enter")
+        await settle(pilot)
+        await type_into(pilot, "#pin", "0000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Fel PIN-kod. Inget återkallades. 4 försök kvar." in widget_text(app, "#error")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         await settle(pilot)
         assert "signering återkallad: Fel avtal visades" in widget_text(app, "#item-history")
@@ -269,12 +282,12 @@ async def test_names_with_markup_and_control_characters_are_shown_literally(seed
     store = Store.open(seeded / "handledare.db")
     unit = people.list_units(store)[0]
     for name in ("[bold]Stina[/] Ek", "[link=https://x.example]Klicka[/link]", "Evil\x1b[2J"):
-        people.add_person(store, Actor.command_line(), name, unit.id, date(2026, 11, 1))
+        people.add_person(store, admin_of(store), name, unit.id, date(2026, 11, 1))
     store.close()
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "[bold]Stina[/] Ek")
         text = visible_text(app)
         assert "[link=https://x.example]Klicka[/link]" in text

@@ -10,7 +10,6 @@ from textual.command import CommandPalette
 
 from handledare import i18n
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.services import onboarding, people, templates
 from handledare.store.eventlog import Store
@@ -21,6 +20,7 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
+from conftest import admin_of, first_admin
 from tui_helpers import on_screen, settle, shows, sign_in, to_list, visible_text, widget_text
 
 SIZE = (120, 40)
@@ -28,11 +28,10 @@ SIZE = (120, 40)
 
 def _two_users(data_dir: Path) -> None:
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
-    people.add_user(store, cli, "Ingrid Admin", Role.ADMIN, "9999")
+    cli = first_admin(store)
     unit = people.add_unit(store, cli, "Hemtjänst Norr")
-    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "1111", [unit.id])
-    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "2222", [unit.id], language="en")
+    people.add_user(store, cli, "Anna Lindqvist", Role.SUPERVISOR, "4827", [unit.id])
+    people.add_user(store, cli, "Bo Ek", Role.SUPERVISOR, "5931", [unit.id], language="en")
     people.add_person(store, cli, "Amina Hassan", unit.id, date(2026, 11, 2))
     store.close()
 
@@ -42,7 +41,7 @@ async def test_help_lists_the_keys_of_the_screen_and_the_app(tmp_path: Path):
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("f1")
         await settle(pilot)
         assert await on_screen(pilot, HelpDialog)
@@ -60,7 +59,7 @@ async def test_command_palette_offers_the_screens_actions_in_swedish(tmp_path: P
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Lägg till vikarie" in titles and "Lås" in titles and "Avsluta" in titles
         await pilot.press("ctrl+p")
@@ -80,17 +79,17 @@ async def test_theme_choice_is_remembered_per_user(tmp_path: Path):
     app = HandledareApp(load_settings(tmp_path / "data"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await pilot.press("f2")
         await settle(pilot)
         assert app.theme == HIGH_CONTRAST.name
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await sign_in(pilot, "Bo Ek", "2222")
+        await sign_in(pilot, "Bo Ek", "5931")
         assert app.theme != HIGH_CONTRAST.name
         await pilot.press("ctrl+o")
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert app.theme == HIGH_CONTRAST.name
 
 
@@ -100,14 +99,14 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert await shows(pilot, "Logga in")
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
         await to_list(pilot)
         assert "Lägg till vikarie" in visible_text(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
-        await sign_in(pilot, "Bo Ek", "2222")
+        await sign_in(pilot, "Bo Ek", "5931")
         assert await shows(pilot, "My substitutes")
         await to_list(pilot)
         text = visible_text(app)
@@ -126,7 +125,7 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         await settle(pilot)
         assert await shows(pilot, "Logga in")
 
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
         assert "Logga ut" in visible_text(app)
 
@@ -135,7 +134,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     data_dir = tmp_path / "data"
     _two_users(data_dir)
     store = Store.open(data_dir / "handledare.db")
-    cli = Actor.command_line()
+    cli = admin_of(store)
     templates.import_bundled(store, cli)
     [person] = people.list_people(store, cli)
     onboarding.start_onboarding(store, cli, person.id, "hemtjanst-omsorg")
@@ -143,7 +142,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     app = HandledareApp(load_settings(data_dir))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await to_list(pilot)
         await pilot.press("enter")
         assert await on_screen(pilot, WalkthroughScreen)
@@ -172,7 +171,7 @@ async def test_switching_language_redraws_everything_and_is_kept(tmp_path: Path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert await shows(pilot, "Sign in")
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
         assert widget_text(app, "StatusLine") == "Synk: ingen delad mapp är inställd"
 

@@ -72,7 +72,7 @@ async def _check_keys_listed_once(pilot, must_have: dict[str, str]) -> None:
 async def test_walkthrough_lists_every_key_once_in_help_and_palette(app: HandledareApp):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await type_into(pilot, "#filter", "Amina")
         await pilot.press("enter", "enter")
         assert await on_screen(pilot, WalkthroughScreen)
@@ -94,7 +94,7 @@ async def test_walkthrough_lists_every_key_once_in_help_and_palette(app: Handled
 async def test_review_lists_its_tab_keys_and_home_its_list_keys(app: HandledareApp):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Karin", "3333")
+        await sign_in(pilot, "Karin", "735184")
         await _check_keys_listed_once(pilot, {"s": "Sortera", "/": "Sök", "x": "Går ut snart"})
         await type_into(pilot, "#filter", "Amina")
         await pilot.press("enter", "enter")
@@ -109,7 +109,7 @@ async def test_review_lists_its_tab_keys_and_home_its_list_keys(app: HandledareA
 async def test_help_fits_at_80x24_without_scrolling(app: HandledareApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         await type_into(pilot, "#filter", "Amina")
         await pilot.press("enter", "enter")
         assert await on_screen(pilot, WalkthroughScreen)
@@ -128,7 +128,7 @@ async def test_help_fits_at_80x24_without_scrolling(app: HandledareApp):
 async def test_footer_keys_are_whole_and_quit_is_always_there(app: HandledareApp, size):
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         for step in ("home", "list", "walkthrough"):
             if step == "list":
                 await to_list(pilot)
@@ -149,7 +149,7 @@ async def test_footer_keys_are_whole_and_quit_is_always_there(app: HandledareApp
 async def test_typing_on_the_home_screen_filters_and_never_runs_a_command(app: HandledareApp):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await on_screen(pilot, HomeScreen)
         for char in "Amina":
             await pilot.press(char)

@@ -9,9 +9,8 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
-from handledare.services import onboarding, overview, people, review, signoff, templates
+from handledare.services import onboarding, overview, people, pins, review, signoff, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.expiring import ExpiringScreen
@@ -20,6 +19,7 @@ from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScre
 from handledare.tui.widgets.onboarding_table import ROW_LIMIT
 from test_snapshots import WHEN, _fixed_world
 
+from conftest import admin_of
 from tui_helpers import (
     eventually,
     on_screen,
@@ -28,6 +28,7 @@ from tui_helpers import (
     sign_in,
     to_list,
     type_into,
+    visible_text,
     widget_text,
 )
 
@@ -39,17 +40,17 @@ def _review_world(data_dir: Path) -> None:
     """The fixed home-care world, plus a manager and a substitute approved a year ago."""
     _fixed_world(data_dir)
     store = Store.open(data_dir / "handledare.db", now=lambda: YEAR_AGO)
-    cli = Actor.command_line()
+    cli = admin_of(store)
     [unit] = people.list_units(store)
-    people.add_user(store, cli, "Karin Berg", Role.MANAGER, "3333", [unit.id])
+    people.add_user(store, cli, "Karin Berg", Role.MANAGER, "735184", [unit.id])
     anna = next(u for u in people.list_users(store) if u.name == "Anna Lindqvist")
-    anna = people.authenticate(store, anna.id, "1111")
+    anna = pins.sign_in(store, anna.id, "4827").actor
     greta = people.add_person(store, anna, "Greta Sundberg", unit.id, YEAR_AGO.date())
     oid = onboarding.start_onboarding(store, anna, greta.id, "hemtjanst-omsorg")
     keys = [item.key for item in templates.get_template(store, "hemtjanst-omsorg").items()]
     for key in keys:
         onboarding.mark_item(store, anna, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, anna, oid, keys, "1111", "Greta Sundberg")
+    signoff.sign_off(store, anna, oid, keys, "4827", "Greta Sundberg")
     store.close()
 
 
@@ -70,7 +71,7 @@ def _rows(app: HandledareApp, selector: str = "#people") -> list[str]:
 
 async def _as_manager(pilot) -> None:
     await settle(pilot)
-    await sign_in(pilot, "Karin", "3333")
+    await sign_in(pilot, "Karin", "735184")
 
 
 async def _open(pilot, name: str) -> None:
@@ -109,9 +110,7 @@ async def test_a_long_list_shows_its_first_rows_and_narrows_as_one_types(data_di
     store = Store.open(data_dir / "handledare.db")
     [unit] = people.list_units(store)
     for number in range(ROW_LIMIT + 5):
-        people.add_person(
-            store, Actor.command_line(), f"Vikarie {number:03d}", unit.id, WHEN.date()
-        )
+        people.add_person(store, admin_of(store), f"Vikarie {number:03d}", unit.id, WHEN.date())
     store.close()
     total = ROW_LIMIT + 5 + 3
     app = _app(data_dir)
@@ -145,14 +144,14 @@ async def test_approval_is_refused_with_required_items_open_until_a_reason_is_gi
         assert await shows(pilot, "Inte godkänd")
         await pilot.press("g")
         assert await on_screen(pilot, ApproveDialog)
-        await type_into(pilot, "#pin", "3333")
+        await type_into(pilot, "#pin", "735184")
         await pilot.press("enter")
         await settle(pilot)
         assert "Godkänn ändå bara med ett skäl" in widget_text(app, "#error")
         assert isinstance(app.screen, ApproveDialog)
 
         await type_into(pilot, "#reason", "Bemanningsläget i jul")
-        await type_into(pilot, "#pin", "3333")
+        await type_into(pilot, "#pin", "735184")
         await pilot.press("enter")
         await settle(pilot)
         assert await on_screen(pilot, PersonReviewScreen)
@@ -163,7 +162,7 @@ async def test_approval_is_refused_with_required_items_open_until_a_reason_is_gi
             app, "#facts"
         )
         store = app.store
-        progress = onboarding.progress(store, Actor.command_line(), app.screen.onboarding_id)
+        progress = onboarding.progress(store, admin_of(store), app.screen.onboarding_id)
         assert progress.approval_override == "Bemanningsläget i jul"
         assert progress.approved_by == app.actor.user_id
 
@@ -179,6 +178,9 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
         await type_into(pilot, "#text", "Fel person kvitterade")
         await pilot.press("enter")
         await settle(pilot)
+        await type_into(pilot, "#pin", "735184")
+        await pilot.press("enter")
+        await settle(pilot)
         assert await eventually(pilot, lambda: _rows(app, "#items")[0] == "·")
         await pilot.press("h")
         history = app.screen.query_one("#history-table", DataTable)
@@ -189,18 +191,17 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
             "signering återkallad: Fel person kvitterade",
         ]
         state = onboarding.progress(
-            app.store, Actor.command_line(), app.screen.onboarding_id
+            app.store, admin_of(app.store), app.screen.onboarding_id
         ).states["anst-avtal"]
         assert not state.signed
 
 
 async def test_conflicts_appear_for_the_manager_and_can_be_resolved(data_dir: Path):
     store = Store.open(data_dir / "handledare.db")
-    [amina] = [
-        p for p in people.list_people(store, Actor.command_line()) if p.name.startswith("Am")
-    ]
-    [oid] = onboarding.onboardings_of_person(store, Actor.command_line(), amina.id)
-    with store.write(None) as tx:
+    admin = admin_of(store)
+    [amina] = [p for p in people.list_people(store, admin) if p.name.startswith("Am")]
+    [oid] = onboarding.onboardings_of_person(store, admin, amina.id)
+    with store.write(admin.user_id) as tx:
         tx.emit("item.marked", oid, {"item_key": "anst-lon", "mark": "practised", "basis": None})
     store.close()
     app = _app(data_dir)
@@ -216,14 +217,14 @@ async def test_conflicts_appear_for_the_manager_and_can_be_resolved(data_dir: Pa
         await pilot.press("enter")
         await settle(pilot)
         assert await shows(pilot, "Konflikter (0)")
-        assert review.list_conflicts(app.store, Actor.command_line()) == []
+        assert review.list_conflicts(app.store, admin_of(app.store)) == []
 
 
 async def test_supervisor_home_marks_expiry_and_lists_it(data_dir: Path):
     app = _app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Greta Sundberg ◷")
         assert await shows(pilot, "ett moment går ut inom 30 dagar")
         await to_list(pilot)
@@ -241,7 +242,44 @@ def test_yearly_items_really_are_due_within_the_warning(data_dir: Path):
     """The fixture's premise: the yearly items signed a year ago expire within 30 days."""
     store = Store.open(data_dir / "handledare.db")
     today = (WHEN + timedelta(days=2)).date()
-    soon = overview.expiring_items(store, Actor.command_line(), today)
+    soon = overview.expiring_items(store, admin_of(store), today)
     store.close()
     assert {item.expires_on for item in soon} == {date(2026, 11, 25)}
     assert not any(item.expired(today) for item in soon)
+
+
+async def test_overview_chart_has_month_names_and_figures_and_d_shows_it_at_80x24(
+    data_dir: Path,
+):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        assert await shows(pilot, "dec. 2025 – nov. 2026")
+        lines = visible_text(app).splitlines()
+        months = next(
+            line for line in lines if "dec." in line and "nov." in line and "jan." in line
+        )
+        assert months.split() == [
+            "dec.", "jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.",
+            "nov.",
+        ]  # fmt: skip
+        started = next(line for line in lines if line.strip().startswith("S "))
+        assert started.split() == ["S", *["0"] * 11, "1"], "Amina's checklist started in November"
+        approved = next(line for line in lines if line.strip().startswith("G "))
+        assert approved.split() == ["G", *["0"] * 12]
+
+    app = _app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        assert "dec. 2025" not in visible_text(app), "at 80x24 the list comes first"
+        await to_list(pilot)
+        await pilot.press("d")
+        assert await shows(pilot, "dec. 2025 – nov. 2026")
+        assert (
+            not app.screen.query_one("#people").display
+            or not app.screen.query_one("#onboardings").display
+        )
+        await pilot.press("d")
+        assert await shows(pilot, "Amina Hassan")

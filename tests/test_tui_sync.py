@@ -7,12 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 from handledare.config import load_settings
-from handledare.domain.actor import Actor
 from handledare.services import people
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.dialogs import MessageDialog
 from sync_helpers import seed, workstation
 
+from conftest import admin_of
 from tui_helpers import eventually, on_screen, settle, sign_in, to_list, type_into, widget_text
 
 SIZE = (120, 40)
@@ -31,7 +31,7 @@ async def test_sync_on_start_after_sign_off_and_on_f5(tmp_path: Path):
     app = HandledareApp(replace(load_settings(data_dir), share_path=share))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await eventually(pilot, lambda: "Synkat" in widget_text(app, "StatusLine"))
 
         def batches() -> list[str]:
@@ -45,7 +45,7 @@ async def test_sync_on_start_after_sign_off_and_on_f5(tmp_path: Path):
         await pilot.press("g", "s")
         await settle(pilot)
         await type_into(pilot, "#acknowledgement", "Amina Hassan")
-        await type_into(pilot, "#pin", "1111")
+        await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         assert await eventually(pilot, lambda: len(batches()) == 2)
 
@@ -63,7 +63,7 @@ async def test_unreachable_share_is_a_quiet_status_not_an_error(tmp_path: Path):
     app = HandledareApp(replace(load_settings(data_dir), share_path=tmp_path / "missing"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert await eventually(
             pilot, lambda: "Delade mappen nås inte" in widget_text(app, "StatusLine")
         )
@@ -82,11 +82,11 @@ async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
     original.store.close()
     shutil.copytree(tmp_path / "data", tmp_path / "copy")
     original = workstation(tmp_path, "data")
-    people.add_unit(original.store, Actor.command_line(), "Från originalet")
+    people.add_unit(original.store, admin_of(original.store), "Från originalet")
     original.sync(share)
     original.store.close()
     copy = workstation(tmp_path, "copy")
-    people.add_unit(copy.store, Actor.command_line(), "Från kopian")
+    people.add_unit(copy.store, admin_of(copy.store), "Från kopian")
     copy.store.close()
     published = sorted(path.name for path in share.rglob("batch-*.jsonl"))
 
@@ -95,7 +95,7 @@ async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
         assert await on_screen(pilot, MessageDialog)
         assert "En annan dator använder samma id" in widget_text(app, "#message")
         await pilot.press("enter")
-        await sign_in(pilot, "Anna", "1111")
+        await sign_in(pilot, "Anna", "4827")
         assert "Synken är stoppad" in widget_text(app, "StatusLine")
         await pilot.press("f5")
         await settle(pilot)

@@ -81,6 +81,15 @@ def _read_toml(path: Path, problems: list[ConfigProblem]) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         problems.append(ConfigProblem(path, _("not valid TOML ({error})").format(error=error)))
+    except UnicodeDecodeError as error:
+        problems.append(
+            ConfigProblem(
+                path,
+                _("not UTF-8 text (byte {position}); save it as UTF-8").format(
+                    position=error.start
+                ),
+            )
+        )
     except OSError as error:
         problems.append(ConfigProblem(path, _("cannot be read ({error})").format(error=error)))
     return {}

@@ -1,13 +1,24 @@
-"""PINs (salted scrypt hashes, constant-time compare) and the role rules every service applies."""
+"""PINs (argon2id verifiers, the rules a new PIN must meet, the lockout delays) and roles.
+
+Why argon2id through argon2-cffi: a PIN has at most 10^8 values, so the only
+defence of a stolen verifier is the cost of each guess. argon2id is memory-hard
+(a GPU or an ASIC gains little over an office PC) and is the first choice of
+RFC 9106 and OWASP; argon2-cffi is the maintained binding of its reference
+implementation. The parameters are RFC 9106's second recommended set, which
+argon2-cffi ships as `RFC_9106_LOW_MEMORY`: 64 MiB, 3 passes, 4 lanes, a
+16-byte random salt and a 32-byte tag (about a third of a second here).
+
+Verifiers made by earlier versions (scrypt, 16 MiB) are still accepted, and
+replaced by an argon2id verifier at the user's next successful sign-in.
+"""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-import math
-import os
 import re
+from datetime import timedelta
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -16,41 +27,109 @@ from handledare.i18n import _
 
 PIN_MAX_LENGTH = 8
 _PIN_PATTERN = re.compile(rf"[0-9]{{4,{PIN_MAX_LENGTH}}}")
-# scrypt with n=2**14, r=8 costs about 16 MiB and tens of milliseconds: slow
-# enough to make guessing a stolen hash expensive, fast enough for a sign-in.
-_N, _R, _P = 2**14, 8, 1
+# Roles that can approve substitutes or administer everything need a longer PIN.
+LONG_PIN_ROLES = (Role.ADMIN, Role.MANAGER)
+LONG_PIN_LENGTH = 6
+# Common PINs that the other rules let through (from published analyses of leaked PINs).
+_COMMON_PINS = frozenset(
+    {"1004", "1122", "1212", "1313", "2000", "2580", "6969", "0852", "112233", "121212", "123123"}
+)
+# Keypad order with 0 after 9, so that 7890 and 0987 count as straight sequences too.
+_ASCENDING = "01234567890"
+
+# The hasher in use, made at first use: importing argon2 takes longer than the app's
+# start may (the sign-in screen's PIN field needs only the rules). The tests, which
+# cannot afford 64 MiB per user, put a cheaper one here.
+hasher_in_use = None
 
 
-def pin_problem(pin: str) -> str | None:
-    """Why a PIN cannot be used, or None when it can."""
+def _hasher():
+    global hasher_in_use
+    if hasher_in_use is None:
+        from argon2 import PasswordHasher, profiles
+
+        hasher_in_use = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
+    return hasher_in_use
+
+
+# A user who has typed a wrong PIN this many times in a row waits LOCKOUT_DELAYS
+# (the first time, the second, ...; the last one for every time after that).
+ATTEMPTS_BEFORE_LOCKOUT = 5
+LOCKOUT_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=15),
+    timedelta(minutes=60),
+)
+
+
+def pin_problem(pin: str, role: Role | None = None) -> str | None:
+    """Why a new PIN cannot be used by someone with `role`, or None when it can."""
     if not _PIN_PATTERN.fullmatch(pin):
         return _("The PIN must be 4 to 8 digits.")
+    if pin in _COMMON_PINS or len(set(pin)) == 1 or pin in _ASCENDING or pin in _ASCENDING[::-1]:
+        return _(
+            "This PIN is too easy to guess (the same digit repeated, a straight "
+            "sequence or a common PIN). Choose another."
+        )
+    if role in LONG_PIN_ROLES and len(pin) < LONG_PIN_LENGTH:
+        return _("Administrators and unit managers need a PIN of at least 6 digits.")
     return None
-
-
-def _derive(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    return hashlib.scrypt(pin.encode(), salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def hash_pin(pin: str, salt: bytes | None = None) -> str:
     """A fresh random salt each time; a given salt only for reproducible generated data."""
-    salt = os.urandom(16) if salt is None else salt
-    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(_derive(pin, salt, _N, _R, _P))}"
+    return _hasher().hash(pin, salt=salt)
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    """Constant-time check against an argon2id verifier, or an old scrypt one."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
+    if stored.startswith("scrypt$"):
+        return _verify_scrypt(pin, stored)
     try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        actual = _derive(pin, base64.b64decode(salt), int(n), int(r), int(p))
+        return _hasher().verify(stored, pin)
+    except (VerificationError, InvalidHashError):  # a wrong PIN is a VerificationError too
+        return False
+
+
+def needs_new_verifier(stored: str) -> bool:
+    """True for a verifier made with weaker settings than today's: replace it at sign-in."""
+    from argon2.exceptions import InvalidHashError
+
+    if stored.startswith("scrypt$"):
+        return True
+    try:
+        return _hasher().check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
+def _verify_scrypt(pin: str, stored: str) -> bool:
+    """The verifiers of earlier versions: scrypt with the parameters stored beside them."""
+    try:
+        _scheme, n, r, p, salt, digest = stored.split("$")
+        actual = hashlib.scrypt(
+            pin.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            maxmem=64 * 1024 * 1024,
+            dklen=32,
+        )
     except ValueError:
         return False
     return hmac.compare_digest(actual, base64.b64decode(digest))
+
+
+def lockout_delay(failures: int) -> timedelta | None:
+    """How long a user waits after `failures` wrong PINs in a row; None if not locked now."""
+    if failures <= 0 or failures % ATTEMPTS_BEFORE_LOCKOUT:
+        return None
+    lockouts = failures // ATTEMPTS_BEFORE_LOCKOUT
+    return LOCKOUT_DELAYS[min(lockouts, len(LOCKOUT_DELAYS)) - 1]
 
 
 def require_admin(actor: Actor | None) -> None:
@@ -69,43 +148,3 @@ def require_role(actor: Actor, *roles: Role) -> None:
         raise PermissionRefused(
             _("This needs the role: {roles}.").format(roles=", ".join(r.label for r in roles))
         )
-
-
-def require_verified_user(actor: Actor) -> str:
-    """Signing needs a person, not the command line."""
-    if actor.user_id is None:
-        raise PermissionRefused(_("Only a signed-in user can sign with a PIN."))
-    return actor.user_id
-
-
-class SignInGuard:
-    """Counts wrong PINs per user; after too many, that user waits a while.
-
-    Kept in memory on purpose: the shared workstation runs one app, and a
-    restart is a deliberate act that IT can see.
-    """
-
-    def __init__(self, max_failures: int = 5, lockout_seconds: float = 60.0):
-        self.max_failures = max_failures
-        self.lockout_seconds = lockout_seconds
-        self._failures: dict[str, int] = {}
-        self._locked_until: dict[str, float] = {}
-
-    def seconds_left(self, user_id: str, now: float) -> int:
-        """Whole seconds until the user may try again; 0 when they may now."""
-        until = self._locked_until.get(user_id, 0.0)
-        return max(0, math.ceil(until - now))
-
-    def failed(self, user_id: str, now: float) -> int:
-        """Record a wrong PIN; return the tries left before a lockout (0: locked now)."""
-        count = self._failures.get(user_id, 0) + 1
-        if count >= self.max_failures:
-            self._locked_until[user_id] = now + self.lockout_seconds
-            self._failures[user_id] = 0
-            return 0
-        self._failures[user_id] = count
-        return self.max_failures - count
-
-    def succeeded(self, user_id: str) -> None:
-        self._failures.pop(user_id, None)
-        self._locked_until.pop(user_id, None)

@@ -110,3 +110,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into a program that stopped reading, e.g. head
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's exit quiet
         return EXIT_OK
+    except OSError as error:  # a file or folder no service expected to fail; it names the path
+        warn(_("A file or folder could not be used: {error}").format(error=error))
+        return EXIT_ENVIRONMENT

@@ -31,6 +31,10 @@ def register(commands: Commands) -> None:
 
 
 def _demo(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.services.exports import write_whole
+    from handledare.store.database import make_data_folder
+
     data_dir = args.data_dir or demo_data_dir()
     # Never a real share: demo people must not travel to other workstations.
     settings = replace(settings, data_dir=data_dir, share_path=None)
@@ -43,14 +47,15 @@ def _demo(args, settings: Settings) -> int:
                 )
             )
         shutil.rmtree(data_dir, ignore_errors=True)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    make_data_folder(data_dir)
     if settings.database_path.exists() and not marker.exists():
         raise InputError(
             _("{folder} already holds real data; the demo needs a folder of its own.").format(
                 folder=data_dir
             )
         )
-    marker.write_text(_("This folder holds demo data made by 'handledare demo'.\n"), "utf-8")
+    text = _("This folder holds demo data made by 'handledare demo'.\n")
+    write_whole(marker, lambda partial: partial.write_text(text, "utf-8"))
     if args.no_tui:
         return _fill_here(settings)
     from handledare.tui.launch import run_app  # start time: Textual only when the app opens

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import say
 from handledare.cli.parsing import Commands, command
 from handledare.config import Settings
@@ -9,13 +10,16 @@ from handledare.i18n import _
 
 
 def register(commands: Commands) -> None:
-    command(commands, "rebuild", _("rebuild all tables from the event log"), _rebuild)
+    add_sign_in(command(commands, "rebuild", _("rebuild all tables from the event log"), _rebuild))
 
 
 def _rebuild(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
+    from handledare.cli.access import open_store, sign_in
+    from handledare.security import require_admin
 
-    count = open_store(settings).rebuild()
+    store = open_store(settings)
+    require_admin(sign_in(store, args))
+    count = store.rebuild()
     say(_("Rebuilt all tables from {count} events.").format(count=count))
     return 0

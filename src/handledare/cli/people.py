@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
@@ -28,9 +29,11 @@ def register(commands: Commands) -> None:
         help=_("employment type"),
     )
     add.add_argument("--employee-number", help=_("employee number (optional)"))
+    add_sign_in(add)
     export = command(person, "export", _("everything stored about one substitute"), _export)
     export.add_argument("person", metavar=_("PERSON"), help=person_help)
     export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
+    add_sign_in(export)
     erase = command(
         person,
         "erase",
@@ -38,13 +41,16 @@ def register(commands: Commands) -> None:
         _erase,
     )
     erase.add_argument("person", metavar=_("PERSON"), help=person_help)
+    add_sign_in(erase)
     listing = command(person, "list", _("list substitutes"), _list)
     listing.add_argument("--unit", help=_("only this unit"))
     add_json_flag(listing)
+    add_sign_in(listing)
 
     status = command(commands, "status", _("progress of one substitute"), _status)
     status.add_argument("person", metavar=_("PERSON"), help=person_help)
     add_json_flag(status)
+    add_sign_in(status)
 
 
 def _parse_date(value: str | None) -> date:
@@ -60,15 +66,16 @@ def _parse_date(value: str | None) -> date:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.domain.enums import EmploymentType
     from handledare.services import people
 
     store = open_store(settings)
+    actor = sign_in(store, args)
     unit = people.find_unit(store, args.unit)
     person = people.add_person(
         store,
-        CLI,
+        actor,
         args.name,
         unit.id,
         _parse_date(args.start),
@@ -81,12 +88,13 @@ def _add(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
 
     store = open_store(settings)
+    actor = sign_in(store, args)
     unit_id = people.find_unit(store, args.unit).id if args.unit else None
-    rows = people.list_people(store, CLI, unit_id)
+    rows = people.list_people(store, actor, unit_id)
     if args.json:
         as_json(
             [
@@ -121,21 +129,17 @@ def _list(args, settings: Settings) -> int:
 
 def _export(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import export_person
+    from handledare.services.exports import write_whole
 
     store = open_store(settings)
-    person = people.find_person(store, CLI, args.person)
-    data = export_person(store, CLI, person.id)
-    try:
-        args.out.write_text(
-            json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
-        )
-    except OSError as error:
-        raise InputError(
-            _("The file {path} cannot be written: {error}").format(path=args.out, error=error)
-        ) from error
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    data = export_person(store, actor, person.id)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    write_whole(args.out, lambda partial: partial.write_text(text, encoding="utf-8"))
     say(
         _("Wrote everything stored about {name} to {path}.").format(name=person.name, path=args.out)
     )
@@ -144,19 +148,20 @@ def _export(args, settings: Settings) -> int:
 
 def _erase(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import erase_person
 
     store = open_store(settings)
-    person = people.find_person(store, CLI, args.person)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
     if not args.yes:
         if not sys.stdin.isatty():
             raise InputError(_("Confirm with --yes when not running interactively."))
         typed = input(_("Type the person's full name to erase their data: "))
         if typed.strip() != person.name.strip():
             raise InputError(_("The name did not match. Nothing was erased."))
-    removed = erase_person(store, CLI, person.id)
+    removed = erase_person(store, actor, person.id)
     say(
         _(
             "{name}'s name and free text are erased here. Every workstation erases them "
@@ -170,14 +175,15 @@ def _erase(args, settings: Settings) -> int:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import onboarding, people
 
     store = open_store(settings)
-    person = people.find_person(store, CLI, args.person)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
     reports = [
-        onboarding.progress(store, CLI, oid)
-        for oid in onboarding.onboardings_of_person(store, CLI, person.id)
+        onboarding.progress(store, actor, oid)
+        for oid in onboarding.onboardings_of_person(store, actor, person.id)
     ]
     language = current_language()
     if args.json:

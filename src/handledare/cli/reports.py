@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
@@ -24,12 +25,14 @@ def register(commands: Commands) -> None:
     signoffs.add_argument("--from", dest="first", help=_("from this date, YYYY-MM-DD"))
     signoffs.add_argument("--to", dest="last", help=_("up to and including this date"))
     signoffs.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
+    add_sign_in(signoffs)
 
     report = group(commands, "report", _("follow-up figures"))
     monthly = command(report, "monthly", _("one month per unit"), _report_monthly)
     monthly.add_argument("--month", required=True, help=_("the month, YYYY-MM"))
     monthly.add_argument("--unit", help=_("only this unit"))
     monthly.add_argument("--out", type=Path, help=_("also write the table as CSV"))
+    add_sign_in(monthly)
 
     certificate = command(
         commands,
@@ -39,6 +42,7 @@ def register(commands: Commands) -> None:
     )
     certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
     certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+    add_sign_in(certificate)
 
 
 def parse_day(text: str | None, what: str) -> date | None:
@@ -61,13 +65,14 @@ def _unit_id(store, name: str | None) -> str | None:
 
 def _export_signoffs(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import export_signoffs
 
     store = open_store(settings)
+    actor = sign_in(store, args)
     count = export_signoffs(
         store,
-        CLI,
+        actor,
         args.out,
         _unit_id(store, args.unit),
         parse_day(args.first, "--from"),
@@ -83,7 +88,7 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 def _report_monthly(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import write_csv
     from handledare.services.reports import (
         REPORT_COLUMNS,
@@ -93,7 +98,8 @@ def _report_monthly(args, settings: Settings) -> int:
     )
 
     store = open_store(settings)
-    report = monthly_report(store, CLI, args.month, _unit_id(store, args.unit))
+    actor = sign_in(store, args)
+    report = monthly_report(store, actor, args.month, _unit_id(store, args.unit))
     rows = report_rows(report)
     table(list(report_headings()), [[str(cell) for cell in row] for row in rows])
     if args.out:
@@ -104,13 +110,14 @@ def _report_monthly(args, settings: Settings) -> int:
 
 def _certificate(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.certificate import write_certificate
 
     store = open_store(settings)
-    person = people.find_person(store, CLI, args.person)
-    pages = write_certificate(store, CLI, person.id, args.out, date.today())
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    pages = write_certificate(store, actor, person.id, args.out, date.today())
     say(
         ngettext(
             "Wrote the certificate for {name} to {path} ({pages} page).",

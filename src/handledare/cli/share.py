@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import say, warn
 from handledare.cli.parsing import Commands, command
 from handledare.config import Settings
@@ -16,14 +17,17 @@ def register(commands: Commands) -> None:
     sync.add_argument(
         "--dry-run", action="store_true", help=_("only show what would be sent and received")
     )
+    add_sign_in(sync)
 
 
 def _sync(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services.sync import sync_now
 
-    report = sync_now(open_store(settings), settings, args.share, dry_run=args.dry_run)
+    store = open_store(settings)
+    sign_in(store, args)  # any user: a round changes this workstation's data
+    report = sync_now(store, settings, args.share, dry_run=args.dry_run)
     if report.dry_run:
         say(_("Dry run: nothing was sent or applied."))
     say(

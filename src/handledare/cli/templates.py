@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from handledare.cli.access import add_sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group, uses_no_database
 from handledare.config import Settings
@@ -15,9 +16,9 @@ def register(commands: Commands) -> None:
     uses_no_database(
         command(template, "validate", _("check a template file"), _validate)
     ).add_argument("file", type=Path, metavar=_("FILE"))
-    command(template, "import", _("import a template file"), _import).add_argument(
-        "file", type=Path, metavar=_("FILE")
-    )
+    imported = command(template, "import", _("import a template file"), _import)
+    imported.add_argument("file", type=Path, metavar=_("FILE"))
+    add_sign_in(imported)
     publish = command(
         template,
         "publish",
@@ -26,6 +27,7 @@ def register(commands: Commands) -> None:
     )
     publish.add_argument("file", type=Path, metavar=_("FILE"))
     publish.add_argument("--share", type=Path, help=_("the share's folder (overrides the config)"))
+    add_sign_in(publish)
     add_json_flag(command(template, "list", _("list imported templates"), _list))
     show = command(template, "show", _("show a template's sections and items"), _show)
     show.add_argument("template_id", metavar="ID")
@@ -48,10 +50,11 @@ def _validate(args, settings: Settings) -> int:
 
 def _import(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services import templates
 
-    result = templates.import_file(open_store(settings), CLI, args.file)
+    store = open_store(settings)
+    result = templates.import_file(store, sign_in(store, args), args.file)
     t = result.template
     if result.imported:
         say(_("Imported {id} version {version}.").format(id=t.id, version=t.version))
@@ -66,10 +69,11 @@ def _import(args, settings: Settings) -> int:
 
 def _publish(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import CLI, open_store
+    from handledare.cli.access import open_store, sign_in
     from handledare.services.sync import publish_template
 
-    template = publish_template(open_store(settings), CLI, settings, args.file, args.share)
+    store = open_store(settings)
+    template = publish_template(store, sign_in(store, args), settings, args.file, args.share)
     say(
         _(
             "Published {id} version {version}; every workstation imports it at its next sync."

@@ -1,4 +1,4 @@
-"""Who is acting: a signed-in user, or the workstation's own command line."""
+"""Who is acting: always a user who has proved who they are with their PIN."""
 
 from __future__ import annotations
 
@@ -9,18 +9,10 @@ from handledare.domain.enums import Role
 
 @dataclass(frozen=True)
 class Actor:
-    user_id: str | None
+    user_id: str
     name: str
     role: Role
     unit_ids: frozenset[str] = frozenset()
-
-    @classmethod
-    def command_line(cls) -> Actor:
-        """The CLI is run by whoever administers the workstation, with admin rights.
-
-        It cannot sign off or approve: those need a user verified by PIN.
-        """
-        return cls(user_id=None, name="handledare-cli", role=Role.ADMIN)
 
     @property
     def is_admin(self) -> bool:

@@ -9,6 +9,8 @@ class EventType(StrEnum):
     USER_PIN_CHANGED = "user.pin_changed"
     USER_LANGUAGE_CHANGED = "user.language_changed"
     USER_THEME_CHANGED = "user.theme_changed"
+    USER_LOCKED_OUT = "user.locked_out"
+    USER_UNLOCKED = "user.unlocked"
     PERSON_CREATED = "person.created"
     PERSON_ERASED = "person.erased"
     TEMPLATE_IMPORTED = "template.imported"

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, review, signoff, templates
+from handledare.services import onboarding, people, pins, review, signoff, templates
 from handledare.store.eventlog import Store
 
 SEED = 20261122
@@ -22,11 +22,11 @@ UNITS = ("Hemtjänst Norr", "Hemtjänst Söder", "Solgårdens vård- och omsorgs
 
 # (name, role, unit indexes, PIN, language)
 USERS = (
-    ("Ingrid Admin", Role.ADMIN, (), "9999", "sv"),
-    ("Karin Berg", Role.MANAGER, (0, 1, 2), "3333", "sv"),
-    ("Anna Lindqvist", Role.SUPERVISOR, (0,), "1111", "sv"),
-    ("Mehmet Yilmaz", Role.SUPERVISOR, (1,), "2222", "sv"),
-    ("Sara Nilsson", Role.SUPERVISOR, (2,), "4444", "en"),
+    ("Ingrid Admin", Role.ADMIN, (), "482916", "sv"),
+    ("Karin Berg", Role.MANAGER, (0, 1, 2), "735184", "sv"),
+    ("Anna Lindqvist", Role.SUPERVISOR, (0,), "4827", "sv"),
+    ("Mehmet Yilmaz", Role.SUPERVISOR, (1,), "5931", "sv"),
+    ("Sara Nilsson", Role.SUPERVISOR, (2,), "7346", "en"),
 )
 
 FIRST_NAMES = (
@@ -164,20 +164,23 @@ def fill_demo(
     """
     rng = random.Random(SEED)
     today = today or datetime.now(UTC)
-    admin_cli = Actor.command_line()
     # Users exist from well over a year back, so that some yearly items have expired.
     origin = datetime.combine((today - timedelta(days=400)).date(), time(7, 0), tzinfo=UTC)
     recent = origin + timedelta(days=250)
     store.now = lambda: origin
     try:
-        units = [people.add_unit(store, admin_cli, name) for name in UNITS]
-        templates.import_bundled(store, admin_cli)
-        signers: dict[str, tuple[Actor, str]] = {}
-        for name, role, unit_indexes, pin, language in USERS:
+        (admin_name, _role, _units, admin_pin, admin_language), *staff = USERS
+        first = people.add_user(store, None, admin_name, Role.ADMIN, admin_pin, [], admin_language)
+        admin = pins.sign_in(store, first.id, admin_pin).actor
+        units = [people.add_unit(store, admin, name) for name in UNITS]
+        templates.import_bundled(store, admin)
+        # Each user proves their PIN once; the demo's sign-offs are then recorded as checked.
+        signers: dict[str, Actor] = {}
+        for name, role, unit_indexes, pin, language in staff:
             user = people.add_user(
-                store, admin_cli, name, role, pin, [units[i].id for i in unit_indexes], language
+                store, admin, name, role, pin, [units[i].id for i in unit_indexes], language
             )
-            signers[name] = (people.authenticate(store, user.id, pin), pin)
+            signers[name] = pins.sign_in(store, user.id, pin).actor
     finally:
         store.now = lambda: datetime.now(UTC)
 
@@ -229,8 +232,8 @@ def _plan_person(
     name: str,
     unit_id: str,
     template_id: str,
-    supervisor: tuple[Actor, str],
-    manager: tuple[Actor, str],
+    supervisor: Actor,
+    manager: Actor,
     start: datetime,
     today: datetime,
     stage: str,
@@ -243,7 +246,6 @@ def _plan_person(
         chosen = [item for item in items if item.required_before_alone]
     else:
         chosen = items[: round(len(items) * share)]
-    supervisor, pin = supervisor
 
     def create() -> None:
         person = people.add_person(
@@ -280,12 +282,11 @@ def _plan_person(
                     "Gick bra. Vill repetera larmrutinen nästa pass.",
                     item_key=batch[-1].key,
                 )
-            signoff.sign_off(
+            signoff.record_sign_off(
                 store,
                 supervisor,
                 state["onboarding"],
                 [item.key for item in batch],
-                pin,
                 acknowledged_name=name,
             )
 
@@ -293,14 +294,11 @@ def _plan_person(
 
     last = start + timedelta(days=min(span, 3 * len(sessions) + 2))
     if stage == "approved":
-        manager_actor, manager_pin = manager
-        timeline.at(
-            last, lambda: review.approve(store, manager_actor, state["onboarding"], manager_pin)
-        )
+        timeline.at(last, lambda: review.record_approval(store, manager, state["onboarding"]))
     elif stage == "late" and chosen:
         timeline.at(
             last,
-            lambda: signoff.revoke(
+            lambda: signoff.record_revocation(
                 store,
                 supervisor,
                 state["onboarding"],

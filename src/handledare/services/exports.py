@@ -19,6 +19,7 @@ from handledare.i18n import _, current_language
 from handledare.store.eventlog import Store
 from handledare.store.projector import template_of
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.text import printable
 
 SIGNOFF_COLUMNS = (
     "person",
@@ -143,9 +144,29 @@ def write_whole(path: Path, write: Callable[[Path], None]) -> None:
         ) from error
 
 
+# What makes Excel or LibreOffice read a cell as a formula (OWASP, "CSV Injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: object) -> object:
+    """A cell that a spreadsheet shows as text and never runs.
+
+    Text starting like a formula gets a leading `'`, as OWASP advises; control
+    characters other than line breaks and tabs inside the text become visible escapes
+    (`\\x1b`). Numbers are left as numbers, so a negative figure stays a figure.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_STARTS):
+        value = "'" + value
+    return "\n".join(
+        "\t".join(printable(part) for part in line.split("\t")) for line in value.split("\n")
+    )
+
+
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """Write CSV for Swedish Excel (UTF-8 with BOM, `;`); return the rows written."""
-    rows = list(rows)
+    rows = [[safe_cell(cell) for cell in row] for row in rows]
 
     def write(partial: Path) -> None:
         with partial.open("w", encoding="utf-8-sig", newline="") as out:

@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Role, Theme
 from handledare.domain.events import EventType
-from handledare.errors import InputError, NotFoundError, WrongPinError
+from handledare.errors import InputError, NotFoundError
 from handledare.i18n import LANGUAGES, _
-from handledare.security import hash_pin, pin_problem, require_admin, require_unit, verify_pin
+from handledare.security import hash_pin, pin_problem, require_admin, require_unit
 from handledare.services.common import checked_name, get_row
 from handledare.store.eventlog import Store
 from handledare.store.tables import PersonRow, UnitRow, UserRow, UserUnitRow
@@ -102,9 +102,10 @@ def add_user(
     unit_ids: list[str] = (),
     language: str = "sv",
 ) -> User:
-    """Create a user. With no users yet, the first one (an admin) may be created by anyone."""
+    """Create a user. With no users yet, the first one (an admin) may be created by anyone,
+    and is the actor of their own creation: no event is without a user."""
     name = checked_name(name, _("The user's name"))
-    problem = pin_problem(pin)
+    problem = pin_problem(pin, role)
     if problem:
         raise InputError(problem)
     if language not in LANGUAGES:
@@ -121,7 +122,10 @@ def add_user(
     if role is not Role.ADMIN and not unit_ids:
         raise InputError(_("A supervisor or manager must belong to at least one unit."))
     pin_hash = hash_pin(pin)
-    with store.write(actor.user_id if actor else None) as tx:
+    user_id = str(uuid.uuid4())
+    with store.write(user_id if bootstrap else actor.user_id) as tx:
+        if bootstrap and tx.session.exec(select(UserRow.id).limit(1)).first() is not None:
+            raise InputError(_("Someone else has just created the first administrator."))
         for unit_id in unit_ids:
             get_row(tx.session, UnitRow, unit_id)
         if any(fold(u.name) == fold(name) for u in tx.session.exec(select(UserRow))):
@@ -130,7 +134,6 @@ def add_user(
                     "A user named {name} already exists; add something that tells them apart."
                 ).format(name=name)
             )
-        user_id = str(uuid.uuid4())
         tx.emit(
             EventType.USER_CREATED,
             user_id,
@@ -151,18 +154,17 @@ def list_users(store: Store) -> list[User]:
         return [_user(session, row) for row in rows]
 
 
+def find_user(store: Store, name_or_id: str) -> User:
+    """Find a user by id or by name, ignoring case and accents."""
+    for user in list_users(store):
+        if user.id == name_or_id or fold(user.name) == fold(name_or_id):
+            return user
+    raise NotFoundError(_("There is no user called {name}.").format(name=name_or_id))
+
+
 def get_user(store: Store, user_id: str) -> User:
     with store.read() as session:
         return _user(session, get_row(session, UserRow, user_id))
-
-
-def authenticate(store: Store, user_id: str, pin: str) -> Actor:
-    """Check a PIN and return the user as an actor with their role and units."""
-    with store.read() as session:
-        row = get_row(session, UserRow, user_id)
-        if not verify_pin(pin, row.pin_hash):
-            raise WrongPinError(_("Wrong PIN."))
-        return Actor(row.id, row.name, Role(row.role), frozenset(_unit_ids(session, row.id)))
 
 
 def set_language(store: Store, actor: Actor, language: str) -> None:

@@ -27,11 +27,19 @@ def approve(
 ) -> None:
     """Approve "ready to work alone"; with required items open only with an override reason."""
     require_role(actor, Role.MANAGER)
+    check_pin(store, actor, pin, _("Nothing was approved."))
+    record_approval(store, actor, onboarding_id, override_reason)
+
+
+def record_approval(
+    store: Store, actor: Actor, onboarding_id: str, override_reason: str | None = None
+) -> None:
+    """`approve` once the PIN is checked."""
+    require_role(actor, Role.MANAGER)
     if override_reason is not None:
         override_reason = checked_text(override_reason, _("The reason for the exception"))
     with store.write(actor.user_id) as tx:
         onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
-        check_pin(tx, actor, pin)
         if onboarding.status == OnboardingStatus.APPROVED.value:
             raise InputError(_("This substitute is already approved to work alone."))
         signed = set(

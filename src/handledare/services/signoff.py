@@ -11,9 +11,10 @@ from sqlmodel import select
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
-from handledare.errors import InputError, PermissionRefused, WrongPinError
+from handledare.errors import InputError, PermissionRefused
 from handledare.i18n import _, current_language
-from handledare.security import require_role, require_verified_user, verify_pin
+from handledare.security import require_role
+from handledare.services import pins
 from handledare.services.common import (
     checked_text,
     get_row,
@@ -22,17 +23,15 @@ from handledare.services.common import (
     open_onboarding,
 )
 from handledare.store.eventlog import Store, Transaction
-from handledare.store.tables import ItemStateRow, PersonRow, UserRow
+from handledare.store.tables import ItemStateRow, PersonRow
 from handledare.text import fold
 
 SIGNING_ROLES = (Role.SUPERVISOR, Role.MANAGER)
 
 
-def check_pin(tx: Transaction, actor: Actor, pin: str) -> None:
-    """The acting user proves who they are in the same call that signs."""
-    user = get_row(tx.session, UserRow, require_verified_user(actor))
-    if not verify_pin(pin, user.pin_hash):
-        raise WrongPinError(_("Wrong PIN. Nothing was signed."))
+def check_pin(store: Store, actor: Actor, pin: str, refused: str) -> None:
+    """The acting user proves again who they are; a wrong PIN counts as at sign-in."""
+    pins.sign_in(store, actor.user_id, pin, refused)
 
 
 def _emit_acknowledgement(
@@ -82,11 +81,24 @@ def sign_off(
 ) -> None:
     """Sign the marked items, with the acknowledgement if given, all in one transaction."""
     require_role(actor, *SIGNING_ROLES)
+    check_pin(store, actor, pin, _("Nothing was signed."))
+    record_sign_off(store, actor, onboarding_id, item_keys, acknowledged_name, comment)
+
+
+def record_sign_off(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    item_keys: list[str],
+    acknowledged_name: str | None = None,
+    comment: str | None = None,
+) -> None:
+    """`sign_off` once the PIN is checked (the demo checks each user's once)."""
+    require_role(actor, *SIGNING_ROLES)
     if not item_keys:
         raise InputError(_("There is nothing to sign off: no items were chosen."))
     with store.write(actor.user_id) as tx:
         onboarding, template = open_onboarding(tx.session, actor, onboarding_id)
-        check_pin(tx, actor, pin)
         states = {
             row.item_key: row
             for row in tx.session.exec(
@@ -125,8 +137,20 @@ def sign_off(
         )
 
 
-def revoke(store: Store, actor: Actor, onboarding_id: str, item_key: str, reason: str) -> None:
-    """Take back a sign-off; the reason is kept in the history."""
+def revoke(
+    store: Store, actor: Actor, onboarding_id: str, item_key: str, reason: str, pin: str
+) -> None:
+    """Take back a sign-off, with the PIN as when signing; the reason is kept in the history."""
+    require_role(actor, *SIGNING_ROLES)
+    reason = checked_text(reason, _("The reason for revoking"))
+    check_pin(store, actor, pin, _("Nothing was revoked."))
+    record_revocation(store, actor, onboarding_id, item_key, reason)
+
+
+def record_revocation(
+    store: Store, actor: Actor, onboarding_id: str, item_key: str, reason: str
+) -> None:
+    """`revoke` once the PIN is checked."""
     require_role(actor, *SIGNING_ROLES)
     reason = checked_text(reason, _("The reason for revoking"))
     with store.write(actor.user_id) as tx:

@@ -41,7 +41,7 @@ def sync_now(
         dry_run=dry_run,
     )
     if not dry_run:
-        _import_published_templates(store, share, report)
+        _check_published_templates(share, report)
     return report
 
 
@@ -72,19 +72,19 @@ def publish_template(
     return template
 
 
-def _import_published_templates(store: Store, share: Share, report: SyncReport) -> None:
-    """New template versions on the share are imported; onboardings keep their versions."""
-    known = {(t.id, t.version) for t in templates.list_templates(store)}
+def _check_published_templates(share: Share, report: SyncReport) -> None:
+    """Report a template file on the share that is broken or misnamed.
+
+    The template itself reaches every workstation as the publishing administrator's
+    `template.imported` event in their batches, with them as its actor; a file put
+    on the share by anyone else is never imported on its own.
+    """
     for name in share.template_files():
-        stem_id, _sep, version = name.removesuffix(".toml").rpartition("-v")
-        if (stem_id, int(version)) in known:
-            continue
         path = f"templates/{name}"
         try:
             template = parse_template(share.read_template(name).decode("utf-8"), path)
             if template_file_name(template) != name:
                 raise InputError(_("the file name does not match the id and version inside"))
-            templates.import_template(store, Actor.command_line(), template)
         except (InputError, UnicodeDecodeError) as error:
             reason = error.message if isinstance(error, InputError) else str(error)
             report.skipped.append(Skipped(path, reason))

@@ -6,6 +6,7 @@ time, so tests and the demo each get their own file.
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -48,14 +49,26 @@ def is_locked(error: BaseException) -> bool:
     return "database is locked" in text or "database table is locked" in text
 
 
+def disk_full_error(path: Path | str) -> StoreUnusable:
+    return StoreUnusable(
+        _(
+            "The disk that holds {path} is full, so nothing was saved. "
+            "Free some space there (or ask IT to) and try again."
+        ).format(path=path)
+    )
+
+
 @contextmanager
 def translated_errors(path: Path | str):
-    """Turn SQLite's low-level failures into messages a person can act on."""
+    """Turn SQLite's and the file system's low-level failures into messages a person can act
+    on, each naming the file."""
     try:
         yield
     except (sqlite3.OperationalError, OperationalError) as error:
         if is_locked(error):
             raise busy_error(path) from error
+        if "disk is full" in str(error).lower():
+            raise disk_full_error(path) from error
         raise StoreUnusable(
             _("The database {path} cannot be used: {error}").format(path=path, error=error)
         ) from error
@@ -67,22 +80,84 @@ def translated_errors(path: Path | str):
         ) from error
 
 
-def _existing_version(path: Path, timeout: float) -> int:
-    """Read the schema version without changing the file in any way."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _not_ours(path: Path) -> StoreUnusable:
+    return StoreUnusable(
+        _(
+            "The file {path} is not a handledare database; it was left untouched. "
+            "Move it elsewhere, or point handledare at another data folder."
+        ).format(path=path)
+    )
+
+
+def _existing_version(path: Path) -> int:
+    """The schema version of an existing file, read without changing anything beside it.
+
+    The version is read from the file's header (bytes 60-63, "user version"), so a
+    file that is refused never gets `-wal` or `-shm` files made next to it; what else
+    is checked opens SQLite with `immutable`, which writes nothing either.
+    """
     if not path.exists():
         return 0
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True, timeout=timeout)) as connection:
-        version = schema_version(connection)
-        if version == 0:
-            tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise StoreUnusable(
-                    _(
-                        "The file {path} is not a handledare database; it was left untouched."
-                    ).format(path=path)
-                )
+    with path.open("rb") as handle:
+        header = handle.read(100)
+    if not header:
+        raise StoreUnusable(
+            _(
+                "The file {path} is empty (0 bytes), so it is not a handledare database; "
+                "it was left untouched. If it was meant to be a new store, delete it."
+            ).format(path=path)
+        )
+    if not header.startswith(_SQLITE_MAGIC) or len(header) < 100:
+        raise _not_ours(path)
+    version = int.from_bytes(header[60:64], "big")
+    if version > CURRENT_VERSION:
         return version
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    with closing(sqlite3.connect(uri, uri=True)) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master")}
+    if (version == 0 and tables) or (version > 0 and "events" not in tables):
+        raise _not_ours(path)
+    return version
+
+
+def _too_new(path: Path, found: int) -> StoreTooNew:
+    return StoreTooNew(
+        _(
+            "The database {path} was written by a newer version of handledare "
+            "(schema {found}, this version knows {known}). Install the newer version; "
+            "the file was left untouched."
+        ).format(path=path, found=found, known=CURRENT_VERSION)
+    )
+
+
+def make_data_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreUnusable(
+            _(
+                "The data folder {folder} cannot be created: {problem}. "
+                "Choose another folder with --data-dir or data_dir in the config file."
+            ).format(folder=folder, problem=error.strerror or error)
+        ) from error
+
+
+@contextmanager
+def _os_errors(path: Path):
+    """The file itself unreadable or unwritable (a folder, no permission, a full disk)."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno == errno.ENOSPC:
+            raise disk_full_error(path) from error
+        raise StoreUnusable(
+            _("The database {path} cannot be used: {error}").format(
+                path=path, error=error.strerror or error
+            )
+        ) from error
 
 
 def _backup(path: Path, version: int) -> Path:
@@ -98,19 +173,16 @@ def _backup(path: Path, version: int) -> Path:
 
 def prepare_database(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path | None:
     """Bring the file to the current schema; return the backup made, if any."""
-    with translated_errors(path):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        version = _existing_version(path, timeout)
+    make_data_folder(path.parent)
+    with translated_errors(path), _os_errors(path):
+        version = _existing_version(path)
         if version > CURRENT_VERSION:
-            raise StoreTooNew(
-                _(
-                    "The database {path} was written by a newer version of handledare "
-                    "(schema {found}, this version knows {known}). Install the newer version; "
-                    "the file was left untouched."
-                ).format(path=path, found=version, known=CURRENT_VERSION)
-            )
+            raise _too_new(path, version)
         backup = _backup(path, version) if 0 < version < CURRENT_VERSION else None
         with closing(sqlite3.connect(path, timeout=timeout, isolation_level=None)) as connection:
+            # The header can lag behind a write-ahead log that a newer version left.
+            if schema_version(connection) > CURRENT_VERSION:
+                raise _too_new(path, schema_version(connection))
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA foreign_keys=ON")
             upgrade(connection)

@@ -64,6 +64,8 @@ class Transaction:
         self.observed = True
 
     def emit(self, event_type: str, entity_id: str, payload: dict) -> EventRow:
+        if not self.actor_id:
+            raise ValueError(f"{event_type}: every event needs a signed-in user as its actor")
         row = EventRow(
             id=str(uuid.uuid4()),
             hlc=self.clock.tick(int(self.wall.timestamp() * 1000)),

@@ -153,6 +153,16 @@ ALTER TABLE onboardings ADD COLUMN current_step TEXT;
 ALTER TABLE onboardings ADD COLUMN first_expiry TEXT;
 """
 
+# Wrong PINs counted per user on this workstation, so that a lockout outlasts a
+# restart. Local on purpose, like `meta`: not a projection, never synced.
+_V8_PIN_FAILURES = """
+CREATE TABLE pin_failures (
+    user_id TEXT PRIMARY KEY,
+    failures INTEGER NOT NULL,
+    locked_until TEXT
+);
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -161,6 +171,7 @@ STEPS: tuple[str, ...] = (
     _V5_CONFLICTS,
     _V6_ERASURE,
     _V7_ONBOARDING_COUNTS,
+    _V8_PIN_FAILURES,
 )
 CURRENT_VERSION = len(STEPS)
 

@@ -174,6 +174,19 @@ class ErasedEntityRow(SQLModel, table=True):
     entity_id: str = Field(primary_key=True)
 
 
+class PinFailureRow(SQLModel, table=True):
+    """Wrong PINs in a row for one user on this workstation, and until when they wait.
+
+    Kept here only: not a projection of events (a rebuild leaves it), never synced.
+    """
+
+    __tablename__ = "pin_failures"
+
+    user_id: str = Field(primary_key=True)
+    failures: int
+    locked_until: str | None = None
+
+
 PROJECTION_TABLES = (
     "conflicts",
     "item_states",

@@ -28,7 +28,6 @@ from handledare.domain.clock import Now, utc_now
 from handledare.domain.enums import Role, Theme
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import N_, _
-from handledare.security import SignInGuard
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName, UserSession
 from handledare.tui.background import in_background
@@ -41,6 +40,7 @@ from handledare.tui.translated import TranslatedBindings
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
     from handledare.services.people import User
+    from handledare.services.pins import SignedIn
     from handledare.services.sign_in import Store
 
 GATE = "gate"
@@ -86,7 +86,6 @@ class HandledareApp(TranslatedBindings, App):
         # On the demo folder, the sign-in screen lists the demo users with their PINs.
         self.demo = demo
         self.demo_logins: list[DemoLogin] = []
-        self.guard = SignInGuard()
         self.actor: Actor | None = None
         self.locked = False
         self.last_input = time.monotonic()
@@ -198,9 +197,12 @@ class HandledareApp(TranslatedBindings, App):
     def _mode_of(user_id: str) -> str:
         return f"user-{user_id}"
 
-    def signed_in(self, actor: Actor, user: User) -> None:
-        """Show the user's own screens: where they left them, or their home screen."""
-        self.actor = actor
+    def signed_in(self, signed_in: SignedIn, user: User) -> None:
+        """Show the user's own screens: where they left them, or their home screen.
+
+        A user whose PIN is too easy to guess chooses a new one first.
+        """
+        actor = self.actor = signed_in.actor
         self.locked = False
         self.last_input = time.monotonic()
         self.apply_language(user.language)
@@ -209,6 +211,10 @@ class HandledareApp(TranslatedBindings, App):
         if mode not in self._modes:
             self.add_mode(mode, self._home_screen(actor.role))
         self.switch_mode(mode)
+        if signed_in.weak_pin:
+            from handledare.tui.screens.pin_prompt import NewPinDialog
+
+            self.push_screen(NewPinDialog())
 
     @staticmethod
     def _home_screen(role: Role) -> type[Screen]:

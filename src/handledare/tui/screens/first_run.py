@@ -11,7 +11,7 @@ from textual.widgets import Button, Input, Label
 from handledare.domain.enums import Role
 from handledare.i18n import _
 from handledare.security import pin_problem
-from handledare.services import people, templates
+from handledare.services import people, pins, templates
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.key_footer import KeyFooter
@@ -33,7 +33,7 @@ class FirstRunScreen(Screen):
             yield Label(_("Your full name"))
             yield Input(id="name", max_length=200)
             yield Label("", id="name-error", classes="error")
-            yield Label(_("Choose a PIN (4-8 digits)"))
+            yield Label(_("Choose a PIN (6-8 digits)"))
             yield PinInput(id="pin")
             yield Label(_("The same PIN again"))
             yield PinInput(id="pin2")
@@ -61,7 +61,9 @@ class FirstRunScreen(Screen):
         again = self.query_one("#pin2", Input).value
         unit = self.query_one("#unit", Input).value
         name_error = "" if name.strip() else _("Write your name.")
-        pin_error = pin_problem(pin) or ("" if pin == again else _("The two PINs differ."))
+        pin_error = pin_problem(pin, Role.ADMIN) or (
+            "" if pin == again else _("The two PINs differ.")
+        )
         self.query_one("#name-error", Label).update(name_error)
         self.query_one("#pin-error", Label).update(pin_error)
         if name_error or pin_error:
@@ -70,7 +72,7 @@ class FirstRunScreen(Screen):
 
         def create() -> None:
             user = people.add_user(store, None, name, Role.ADMIN, pin)
-            admin = people.authenticate(store, user.id, pin)
+            admin = pins.sign_in(store, user.id, pin).actor
             templates.import_bundled(store, admin)
             if unit.strip():
                 people.add_unit(store, admin, unit)

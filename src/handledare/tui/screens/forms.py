@@ -225,7 +225,7 @@ class UserForm(Form):
                 allow_blank=False,
                 id="language",
             )
-            yield Label(_("PIN (4-8 digits)"))
+            yield Label(_("PIN (4-8 digits; 6-8 for managers and administrators)"))
             yield PinInput(id="pin")
             yield Label(_("The same PIN again"))
             yield PinInput(id="pin2")
@@ -256,7 +256,7 @@ class UserForm(Form):
         if role is not Role.ADMIN and not units:
             self.field_error("units", _("Choose at least one unit (space to tick)."))
             ok = False
-        problem = pin_problem(pin) or ("" if pin == again else _("The two PINs differ."))
+        problem = pin_problem(pin, role) or ("" if pin == again else _("The two PINs differ."))
         if problem:
             self.field_error("pin", problem)
             ok = False

@@ -5,7 +5,6 @@ Nothing personal is shown here beyond the staff names to choose from.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -13,13 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from handledare.domain.actor import Actor
-from handledare.errors import WrongPinError
-from handledare.i18n import N_, _, ngettext
+from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.text import fold
@@ -33,6 +30,7 @@ from handledare.tui.widgets.pin_input import PinInput
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
     from handledare.services.people import User
+    from handledare.services.pins import SignedIn
 
 
 class StartScreen(Screen):
@@ -51,74 +49,31 @@ class StartScreen(Screen):
 
 
 class PinAttempt:
-    """A sign-in attempt for one user, with the lockout rules of the workstation."""
+    """A sign-in attempt for one user; wrong PINs and lockouts are counted by the service."""
 
     def __init__(self, screen: Screen, message: Label, pin: Input):
         self.screen = screen
         self.message = message
         self.pin = pin
-        self.timer: Timer | None = None
 
     def try_pin(self, user_id: str) -> None:
         app = self.screen.app
-        if app.guard.seconds_left(user_id, time.monotonic()):
-            self._show_lockout(user_id)
-            return
         pin = self.pin.value
         self.pin.value = ""
 
-        def attempt():
+        def attempt() -> tuple[SignedIn, User]:
             # Imported in the worker: people loads SQLModel, which the sign-in never waits for.
-            from handledare.services import people
+            from handledare.services import people, pins
 
             store = app.store_when_open()
-            try:
-                actor = people.authenticate(store, user_id, pin)
-            except WrongPinError:
-                return None
-            return actor, people.get_user(store, user_id)
+            return pins.sign_in(store, user_id, pin), people.get_user(store, user_id)
 
-        in_background(self.screen, attempt, lambda result: self._result(user_id, result))
-
-    def _result(self, user_id: str, result: tuple[Actor, User] | None) -> None:
-        app = self.screen.app
-        if result is None:
-            left = app.guard.failed(user_id, time.monotonic())
-            if left:
-                self.message.update(
-                    ngettext(
-                        "Wrong PIN. {count} try left.", "Wrong PIN. {count} tries left.", left
-                    ).format(count=left)
-                )
-            else:
-                self._show_lockout(user_id)
-            return
-        app.guard.succeeded(user_id)
-        app.signed_in(*result)
-
-    def _show_lockout(self, user_id: str) -> None:
-        def tick() -> None:
-            left = self.screen.app.guard.seconds_left(user_id, time.monotonic())
-            if left:
-                self.message.update(
-                    ngettext(
-                        "Too many wrong PINs. Try again in {seconds} second.",
-                        "Too many wrong PINs. Try again in {seconds} seconds.",
-                        left,
-                    ).format(seconds=left)
-                )
-            else:
-                self.message.update(_("You may try again now."))
-                self.pin.disabled = False
-                self.pin.focus()
-                if self.timer:
-                    self.timer.stop()
-
-        self.pin.disabled = True
-        tick()
-        if self.timer:
-            self.timer.stop()
-        self.timer = self.screen.set_interval(1.0, tick)
+        in_background(
+            self.screen,
+            attempt,
+            lambda result: app.signed_in(*result),
+            failed=lambda message: self.message.update(literal(message)),
+        )
 
 
 class SignInScreen(TranslatedBindings, Screen):

@@ -89,6 +89,7 @@ class HomeScreen(OnboardingListActions, TranslatedBindings, Screen):
         Binding("slash", "find", N_("Search"), id="find"),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
+        Binding("l", "unlock_user", N_("Unlock a user"), id="unlock-user", show=False),
         Binding("x", "expiring", N_("Expiring"), id="expiring", show=False),
         Binding("v", "overview", N_("Overview"), id="overview"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),

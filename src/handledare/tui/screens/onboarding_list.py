@@ -51,7 +51,7 @@ class OnboardingListActions:
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add_user", "add_unit"):
+        if action in ("add_user", "add_unit", "unlock_user"):
             return self.app.role is Role.ADMIN
         return True
 
@@ -119,6 +119,12 @@ class OnboardingListActions:
         from handledare.tui.screens.forms import UserForm
 
         self.app.push_screen(UserForm())
+
+    def action_unlock_user(self) -> None:
+        # Imported when first opened: the first paint after sign-in does not wait for it.
+        from handledare.tui.screens.unlock import UnlockDialog
+
+        self.app.push_screen(UnlockDialog())
 
     def action_add_unit(self) -> None:
         # Imported when first opened: the first paint after sign-in does not wait for it.

@@ -133,11 +133,17 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         store, actor = self.app.session
 
         def revoke(reason: str | None) -> None:
+            from handledare.tui.screens.pin_prompt import PinPrompt
+
             if reason:
-                in_background(
-                    self,
-                    lambda: signoff.revoke(store, actor, self.onboarding_id, key, reason),
-                    lambda _none: self.reload(),
+                self.app.push_screen(
+                    PinPrompt(
+                        _("Revoke: {item}").format(item=item.title.get(current_language())),
+                        lambda pin: signoff.revoke(
+                            store, actor, self.onboarding_id, key, reason, pin
+                        ),
+                    ),
+                    lambda _done: self.reload(),
                 )
 
         self.app.push_screen(

@@ -293,11 +293,27 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if state is None or not state.signed:
             self.app.notify(_("Only a signed item can be revoked."), severity="warning")
             return
+        from handledare.tui.screens.dialogs import TextPrompt
+        from handledare.tui.screens.pin_prompt import PinPrompt
+
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
-        self._ask(
-            _("Revoke sign-off"),
-            _("Why is the sign-off revoked? The reason is kept in the history."),
-            lambda item, text: signoff.revoke(store, actor, oid, item.key, text),
+
+        def confirm(reason: str | None) -> None:
+            if reason:
+                self.app.push_screen(
+                    PinPrompt(
+                        _("Revoke sign-off"),
+                        lambda pin: signoff.revoke(store, actor, oid, item.key, reason, pin),
+                    ),
+                    self._after,
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                _("Revoke sign-off"),
+                _("Why is the sign-off revoked? The reason is kept in the history."),
+            ),
+            confirm,
         )
 
     def action_next_open(self) -> None:
