@@ -32,6 +32,9 @@ def register(commands: Commands) -> None:
     monthly.add_argument("--month", required=True, help=_("the month, YYYY-MM"))
     monthly.add_argument("--unit", help=_("only this unit"))
     monthly.add_argument("--out", type=Path, help=_("also write the table as CSV"))
+    monthly.add_argument(
+        "--pdf", type=Path, help=_("also write a printable report with a chart, as PDF")
+    )
     add_sign_in(monthly)
 
     certificate = command(
@@ -99,12 +102,18 @@ def _report_monthly(args, settings: Settings) -> int:
 
     store = open_store(settings)
     actor = sign_in(store, args)
-    report = monthly_report(store, actor, args.month, _unit_id(store, args.unit))
+    unit_id = _unit_id(store, args.unit)
+    report = monthly_report(store, actor, args.month, unit_id)
     rows = report_rows(report)
     table(list(report_headings()), [[str(cell) for cell in row] for row in rows])
     if args.out:
         write_csv(args.out, REPORT_COLUMNS, rows)
         say(_("Also written to {path}.").format(path=args.out))
+    if args.pdf:
+        from handledare.services.report_pdf import write_monthly_pdf  # loads fpdf2 only here
+
+        write_monthly_pdf(store, actor, args.month, args.pdf, date.today(), unit_id)
+        say(_("Also written to {path}.").format(path=args.pdf))
     return 0
 
 
