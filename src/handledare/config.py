@@ -45,6 +45,8 @@ class Settings:
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     language: str = DEFAULT_LANGUAGE
     workstation_name: str = field(default_factory=platform.node)
+    # The employer named on certificates, e.g. "Södertälje kommun, vård och omsorg".
+    organisation: str = ""
     problems: tuple[ConfigProblem, ...] = ()
     # The config files that were there and read (site first), for `handledare info`.
     config_files: tuple[Path, ...] = ()
@@ -103,6 +105,7 @@ def _checked(raw: dict, path: Path, problems: list[ConfigProblem]) -> dict:
         "idle_lock_minutes": (int, _("a whole number of minutes from 1 to 120")),
         "language": (str, _("one of: {choices}").format(choices=", ".join(LANGUAGES))),
         "workstation_name": (str, _("a name in quotes")),
+        "organisation": (str, _("a name in quotes")),
     }
     valid = {}
     for key, value in raw.items():
@@ -162,6 +165,7 @@ def load_settings(
         idle_lock_minutes=merged.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES),
         language=merged.get("language", DEFAULT_LANGUAGE),
         workstation_name=merged.get("workstation_name", platform.node() or "arbetsstation"),
+        organisation=merged.get("organisation", ""),
         problems=tuple(problems),
         config_files=tuple(read),
     )

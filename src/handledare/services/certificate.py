@@ -1,5 +1,8 @@
 """The introduction certificate (introduktionsintyg) for the personnel file, as PDF.
 
+Only a person approved to work alone gets a certificate; anyone else gets a status
+report under another title that lists what is still open.
+
 fpdf2 is imported only here, when a certificate is made, so that starting
 the app never pays for it. The embedded DejaVu Sans covers Swedish and the
 other Latin, Greek and Cyrillic letters that substitutes' names use.
@@ -23,8 +26,27 @@ FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
 
 
-def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, today: date) -> int:
-    """Write the certificate of the person's latest onboarding; return the page count."""
+# Room a heading needs below it (its own line and the first of its items), in mm, so
+# that a heading never stands alone at the foot of a page.
+HEADING_ROOM = 16
+# The two signature blocks, kept on one page.
+SIGNATURES_ROOM = 48
+
+
+def write_certificate(
+    store: Store,
+    actor: Actor,
+    person_id: str,
+    out: Path,
+    today: date,
+    organisation: str = "",
+) -> int:
+    """Write the person's latest onboarding as PDF; return the page count.
+
+    Approved to work alone: the introduction certificate, with signature lines. Not yet
+    approved: a status report under its own title that lists what is still open, so it
+    can never be taken for a certificate.
+    """
     from fpdf import FPDF
 
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
@@ -36,6 +58,8 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
     names = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
     template = progress.template
+    approved = progress.approved_at is not None
+    title = _("Introduction certificate") if approved else _("Introduction in progress: status")
 
     class Certificate(FPDF):
         def footer(self) -> None:
@@ -54,19 +78,27 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
             )
 
     pdf = Certificate(format="A4")
-    pdf.set_title(_("Introduction certificate"))
+    pdf.set_title(title)
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
 
     def line(text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
+        # Ragged right: justified text stretches the spaces of a short line.
         pdf.set_font(FONT, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
         if gap:
             pdf.ln(gap)
 
-    line(_("Introduction certificate"), 18, bold=True, gap=4)
+    def heading(text: str, size: int = 12, room: float = HEADING_ROOM) -> None:
+        if pdf.will_page_break(room):
+            pdf.add_page()
+        line(text, size, bold=True)
+
+    line(printable(organisation) if organisation else _("Employer: ______________________"), 11)
+    pdf.ln(2)
+    line(title, 18, bold=True, gap=4)
     line(printable(person.name), 14, bold=True)
     facts = [
         _("Unit: {unit}").format(unit=printable(person.unit_name)),
@@ -82,6 +114,15 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
         ),
         gap=4,
     )
+    if not approved:
+        line(
+            _(
+                "This is not a certificate: {name} is not yet approved to work alone. "
+                "What is still open is listed at the end."
+            ).format(name=printable(person.name)),
+            bold=True,
+            gap=4,
+        )
 
     for section in template.sections:
         signed = [
@@ -89,7 +130,7 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
             for item in section.items
             if item.key in progress.states and progress.states[item.key].signed
         ]
-        line(section.title.get(language), 12, bold=True)
+        heading(section.title.get(language))
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
@@ -106,7 +147,7 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
             )
         pdf.ln(2)
 
-    line(_("Acknowledgement"), 12, bold=True)
+    heading(_("Acknowledgement"))
     acknowledgements = [entry for entry in history if entry.type is EventType.ACKNOWLEDGED]
     for entry in acknowledgements:
         text = _("{when}: acknowledged by the substitute as {name}").format(
@@ -119,8 +160,8 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
         line(_("Not acknowledged yet."))
     pdf.ln(2)
 
-    line(_("Approval to work alone"), 12, bold=True)
-    if progress.approved_at:
+    heading(_("Approval to work alone"))
+    if approved:
         line(
             _("Approved {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
@@ -133,8 +174,52 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
                     reason=printable(progress.approval_override)
                 )
             )
+        _signature_lines(pdf, line)
     else:
-        line(_("Not approved yet."))
+        line(_("Not approved yet."), gap=2)
+        _still_open(progress, language, heading, line)
 
     write_whole(out, lambda partial: pdf.output(str(partial)))
     return pdf.page_no()
+
+
+def _still_open(progress: onboarding.Progress, language: str, heading, line) -> None:
+    """Every item not signed off yet, by section; those required before working alone said so."""
+    heading(_("Still open"), room=2 * HEADING_ROOM)  # with the first section's heading
+    required = {item.key for item in progress.required_open}
+    for section in progress.template.sections:
+        open_items = [
+            item
+            for item in section.items
+            if not (item.key in progress.states and progress.states[item.key].signed)
+        ]
+        if not open_items:
+            continue
+        heading(section.title.get(language), 10)
+        for item in open_items:
+            text = "○ " + item.title.get(language)
+            if item.key in required:
+                text += " — " + _("required before working alone")
+            line(text, 9)
+
+
+def _signature_lines(pdf, line) -> None:
+    """Lines to sign by hand for the supervisor and the manager, side by side."""
+    if pdf.will_page_break(SIGNATURES_ROOM):
+        pdf.add_page()
+    pdf.ln(6)
+    line(_("Signatures"), 12, bold=True, gap=2)
+    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
+    top = pdf.get_y()
+    for column, role in enumerate((_("Competence supervisor"), _("Unit manager"))):
+        x = pdf.l_margin + column * half
+        pdf.set_xy(x, top)
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(half - 10, 6, role, new_x="LEFT", new_y="NEXT")
+        for caption in (_("Signature"), _("Name in print"), _("Date")):
+            pdf.ln(8)
+            pdf.set_x(x)
+            pdf.set_font(FONT, "", 10)
+            pdf.cell(half - 10, 5, "_" * 32, new_x="LEFT", new_y="NEXT")
+            pdf.set_font(FONT, "", 8)
+            pdf.cell(half - 10, 4, caption, new_x="LEFT", new_y="NEXT")

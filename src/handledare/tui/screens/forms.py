@@ -19,12 +19,13 @@ from handledare.i18n import LANGUAGES, N_, _, current_language, language_name
 from handledare.security import pin_problem
 from handledare.services import onboarding, people, templates
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class Form(TranslatedBindings, ModalScreen[str | None]):
+class Form(CompactWhenShort, TranslatedBindings, ModalScreen[str | None]):
     """A dialog with fields, inline errors and Save / Cancel."""
 
     BINDINGS = [
@@ -36,11 +37,14 @@ class Form(TranslatedBindings, ModalScreen[str | None]):
         super().__init__(classes="dialog")
 
     def field_error(self, field: str, message: str) -> None:
-        self.query_one(f"#{field}-error", Label).update(literal(message))
+        label = self.query_one(f"#{field}-error", Label)
+        label.update(literal(message))
+        label.add_class("shown")
 
     def clear_errors(self) -> None:
         for label in self.query(".field-error"):
             label.update("")
+            label.remove_class("shown")
 
     def show_problem(self, message: str) -> None:
         self.query_one("#form-error", Label).update(literal(message))

@@ -22,6 +22,7 @@ from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import onboarding, people, review, signoff
 from handledare.text import printable
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.translated import TranslatedBindings
@@ -180,7 +181,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         )
 
 
-class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
+class ApproveDialog(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
     """The manager's PIN, and a reason when required items are still open."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]

@@ -52,6 +52,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.names: dict[str, str] = {}
         self.step_filter: Step | None = None
         self.support_language: str | None = None
+        # After a mark: once the items are read again, go on to the next open one.
+        self._move_on = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -109,6 +111,9 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             self._fill_items()
         else:
             self._refresh_markers()
+        if self._move_on:
+            self._move_on = False
+            self._highlight(self._next_open_key())
         self._show_overview()
         self._show_item()
 
@@ -236,16 +241,23 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def _after(self, _result=None) -> None:
         self.reload()
 
+    def _after_mark(self, _result=None) -> None:
+        """A marked item is done with for now: on to the next open one."""
+        self._move_on = True
+        self.reload()
+
     def action_mark(self, mark: str) -> None:
         item = self.current_item()
         if item is None:
             return
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
         in_background(
-            self, lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)), self._after
+            self,
+            lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)),
+            self._after_mark,
         )
 
-    def _ask(self, title: str, label: str, then) -> None:
+    def _ask(self, title: str, label: str, then, done=None) -> None:
         from handledare.tui.screens.dialogs import TextPrompt
 
         item = self.current_item()
@@ -255,7 +267,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
         def answered(text: str | None) -> None:
             if text is not None:
-                in_background(self, lambda: then(item, text), self._after)
+                in_background(self, lambda: then(item, text), done or self._after)
 
         self.app.push_screen(TextPrompt(heading, label), answered)
 
@@ -267,6 +279,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             lambda item, text: onboarding.mark_item(
                 store, actor, oid, item.key, Mark.NOT_APPLICABLE, reason=text
             ),
+            self._after_mark,
         )
 
     def action_note(self) -> None:
@@ -316,16 +329,22 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             confirm,
         )
 
-    def action_next_open(self) -> None:
+    def _next_open_key(self) -> str | None:
+        """The first open item after the highlighted one, round to the top; None if none."""
         items = self._visible_items()
         current = self.current_item()
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
             if state is None or (state.mark is None and not state.signed):
-                self._highlight(item.key)
-                return
-        self.app.notify(_("Every item here has been gone through."))
+                return item.key
+        return None
+
+    def action_next_open(self) -> None:
+        key = self._next_open_key()
+        if key is None:
+            self.app.notify(_("Every item here has been gone through."))
+        self._highlight(key)
 
     def action_filter(self) -> None:
         index = STEP_FILTERS.index(self.step_filter)

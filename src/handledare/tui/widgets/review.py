@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from handledare.domain.events import EventType
 from handledare.i18n import _, current_language, format_date, format_datetime, ngettext
@@ -14,6 +14,10 @@ from handledare.services.onboarding import HistoryEntry, ItemState, Progress
 from handledare.services.review import Conflict
 from handledare.text import printable
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.fitted_table import FittedTable
+
+# A long reason is cut here; the history shows it whole.
+STATE_WIDTH = 20
 
 
 class ReviewFacts(Static):
@@ -102,11 +106,8 @@ class ReviewFacts(Static):
         return lines
 
 
-class ReviewTable(DataTable):
+class ReviewTable(FittedTable):
     """A table of the review whose rows are read by key."""
-
-    def __init__(self, id: str) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def selected_key(self) -> str | None:
         if not self.row_count:
@@ -115,21 +116,21 @@ class ReviewTable(DataTable):
 
 
 class ItemsTable(ReviewTable):
-    """Every item: its state, when it expires, who signed it, when and where."""
+    """Every item: its state, when it expires, who signed it, when and where.
+
+    As the terminal narrows, the workstation goes first, then when and who signed.
+    """
 
     def __init__(self) -> None:
-        super().__init__("items")
-
-    def on_mount(self) -> None:
-        self.add_columns(
-            "", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")
+        super().__init__(
+            ["", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")],
+            [0, 0, 1, 2, 3, 4, 5],
+            id="items",
         )
 
     def show(self, progress: Progress, names: dict[str, str], here: str, today: date) -> None:
-        """The rows again, the cursor on the same row as before."""
         language = current_language()
-        chosen = self.cursor_row
-        self.clear()
+        rows = []
         for item in progress.template.items():
             state = progress.states.get(item.key)
             signed = state is not None and state.signed
@@ -137,25 +138,27 @@ class ItemsTable(ReviewTable):
             if signed and state.expires_on:
                 day = date.fromisoformat(state.expires_on)
                 expires = Text(format_date(day), style="bold red" if day < today else "")
-            self.add_row(
+            cells = (
                 item_view.marker(state),
                 item.title.get(language),
-                Text(self._state_text(state)),
+                self._state_cell(state),
                 expires,
                 printable(names.get(state.signed_by, "?")) if signed else "",
                 format_datetime(state.signed_at) if signed else "",
                 self._workstation(state.signed_workstation, here) if signed else "",
-                key=item.key,
             )
-        self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
+            rows.append((item.key, cells))
+        self.show_rows(rows)
 
     @staticmethod
-    def _state_text(state: ItemState | None) -> str:
+    def _state_cell(state: ItemState | None) -> Text:
         if state is None or (state.mark is None and not state.signed):
-            return _("open")
+            return Text(_("open"))
         if state.signed:
-            return _("signed off")
-        return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
+            return Text(_("signed off"))
+        text = Text(state.mark.label + (f": {printable(state.reason)}" if state.reason else ""))
+        text.truncate(STATE_WIDTH, overflow="ellipsis")
+        return text
 
     @staticmethod
     def _workstation(workstation_id: str | None, here: str) -> str:
@@ -168,33 +171,28 @@ class HistoryTable(ReviewTable):
     """Everything that happened to the onboarding, oldest first."""
 
     def __init__(self) -> None:
-        super().__init__("history-table")
-
-    def on_mount(self) -> None:
-        self.add_columns(_("When"), _("Who"), _("Item"), _("What"))
+        super().__init__([_("When"), _("Who"), _("Item"), _("What")], id="history-table")
 
     def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
         language = current_language()
-        self.clear()
+        rows = []
         for entry in history:
             key = entry.data.get("item_key")
-            self.add_row(
+            cells = (
                 format_datetime(entry.at),
                 item_view.who(entry, names),
                 progress.template.item(key).title.get(language) if key else "",
                 item_view.what(entry, whole=True),
-                key=entry.id,
             )
+            rows.append((entry.id, cells))
+        self.show_rows(rows)
 
 
 class ConflictTable(ReviewTable):
     """Edits from sync made without seeing each other, side by side."""
 
     def __init__(self) -> None:
-        super().__init__("conflict-table")
-
-    def on_mount(self) -> None:
-        self.add_columns(_("Item"), _("This edit"), _("Made without seeing"))
+        super().__init__([_("Item"), _("This edit"), _("Made without seeing")], id="conflict-table")
 
     def show(
         self,
@@ -205,14 +203,15 @@ class ConflictTable(ReviewTable):
     ) -> None:
         language = current_language()
         by_id = {entry.id: entry for entry in history}
-        self.clear()
+        rows = []
         for conflict in conflicts:
-            self.add_row(
+            cells = (
                 progress.template.item(conflict.item_key).title.get(language),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
-                key=conflict.key,
             )
+            rows.append((conflict.key, cells))
+        self.show_rows(rows)
 
     @staticmethod
     def _event_line(entry: HistoryEntry | None, names: dict[str, str]) -> str:
