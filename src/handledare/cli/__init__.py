@@ -30,6 +30,7 @@ from handledare.cli import (
     templates,
     units,
     users,
+    workstations,
 )
 from handledare.cli.new_database import confirm_new_database
 from handledare.cli.output import warn
@@ -40,7 +41,18 @@ from handledare.i18n import LANGUAGES, _
 EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
-GROUPS = (demo, templates, users, units, people, share, reports, maintenance, info)
+GROUPS = (
+    demo,
+    templates,
+    users,
+    units,
+    people,
+    share,
+    workstations,
+    reports,
+    maintenance,
+    info,
+)
 
 
 def _pre_parse(argv: Sequence[str]) -> tuple[Path | None, str | None]:

@@ -18,8 +18,8 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, ReviewStatus, Step
 from handledare.domain.template import Text
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.templates import template_of
 
 EXPIRY_WARNING_DAYS = 30
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
-from handledare.store import projector
+from handledare.store import identity, projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     create_store_engine,
@@ -24,21 +24,18 @@ from handledare.store.database import (
 )
 from handledare.store.sql import connection_of
 from handledare.store.tables import (
-    EVENT_COLUMNS,
-    PROJECTION_TABLES,
     EventRow,
     MetaRow,
-    PendingEntityRow,
-    StoredEvent,
 )
+from handledare.store.templates import MissingDependency
 
 
-def _get_meta(session: Session, key: str) -> str | None:
+def get_meta(session: Session, key: str) -> str | None:
     row = session.get(MetaRow, key)
     return row.value if row else None
 
 
-def _set_meta(session: Session, key: str, value: str) -> None:
+def set_meta(session: Session, key: str, value: str) -> None:
     row = session.get(MetaRow, key)
     if row:
         row.value = value
@@ -77,7 +74,8 @@ class Transaction:
             wall_time=self.wall.isoformat(timespec="milliseconds"),
         )
         self.session.add(row)
-        projector.apply(self.session, row)
+        if projector.project(self.session, [row], local=True):
+            raise MissingDependency(f"{event_type} {entity_id}")
         self.emitted.append(row)
         return row
 
@@ -89,11 +87,13 @@ class Store:
         self.now = now
         self._writer = engine.execution_options(immediate=True)
         with self.write(None) as tx:
-            if _get_meta(tx.session, "workstation_id") is None:
-                _set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+            new = get_meta(tx.session, "workstation_id") is None
+            if new:
+                set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+                identity.create_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
-            self.workstation_id = _get_meta(session, "workstation_id")
+            self.workstation_id = get_meta(session, "workstation_id")
 
     @classmethod
     def open(
@@ -135,17 +135,17 @@ class Store:
     @contextmanager
     def write(self, actor_id: str | None) -> Iterator[Transaction]:
         with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
-            clock = HybridClock.from_stamp(_get_meta(session, "hlc"))
+            clock = HybridClock.from_stamp(get_meta(session, "hlc"))
             tx = Transaction(
                 session=session,
                 actor_id=actor_id,
-                workstation_id=_get_meta(session, "workstation_id") or "",
+                workstation_id=get_meta(session, "workstation_id") or "",
                 clock=clock,
                 wall=self.now(),
             )
             yield tx
             if tx.emitted or tx.observed:
-                _set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+                set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
             session.commit()
 
     def rebuild(self) -> int:
@@ -155,16 +155,4 @@ class Store:
         with a later sync) is left out and remembered as waiting.
         """
         with self.write(None) as tx:
-            session = tx.session
-            for table in (*PROJECTION_TABLES, "pending_entities"):
-                session.execute(text(f"DELETE FROM {table}"))
-            events = [
-                StoredEvent._make(values)
-                for values in connection_of(session).execute(
-                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
-                    "ORDER BY hlc, workstation_id, id"
-                )
-            ]
-            waiting = projector.project_many(session, events)
-            session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
-            return len(events)
+            return projector.rebuild(tx.session)

@@ -54,6 +54,7 @@ class HandledareApp(TranslatedBindings, App):
         "styles/gate.tcss",
         "styles/home.tcss",
         "styles/walkthrough.tcss",
+        "styles/sync.tcss",
     ]
     MODES = {GATE: Screen}
     DEFAULT_MODE = GATE
@@ -65,6 +66,7 @@ class HandledareApp(TranslatedBindings, App):
             "f3", "switch_language", N_("Language: svenska/English"), id="language", show=False
         ),
         Binding("f5", "sync", N_("Sync now"), id="sync", show=False),
+        Binding("f6", "sync_health", N_("Sync status"), id="sync-health", show=False),
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True, show=False
         ),
@@ -289,9 +291,22 @@ class HandledareApp(TranslatedBindings, App):
     def action_sync(self) -> None:
         self.sync.request()
 
+    def action_sync_health(self) -> None:
+        # Imported when opened: the first screens after sign-in do not wait for it.
+        from handledare.tui.screens.sync_health import SyncHealthScreen
+
+        if not isinstance(self.screen, SyncHealthScreen):
+            self.push_screen(SyncHealthScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "toggle_theme", "sync", "switch_language"):
             return self.actor is not None and not self.locked
+        if action == "sync_health":
+            return (
+                self.actor is not None
+                and not self.locked
+                and self.actor.role in (Role.MANAGER, Role.ADMIN)
+            )
         return True
 
     def _check_idle(self) -> None:
