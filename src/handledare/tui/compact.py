@@ -12,7 +12,8 @@ ROWS_FOR_BORDERS = 36
 
 
 class CompactWhenShort:
-    """Mixin for a screen: its text fields and choices lose their borders below 36 rows."""
+    """Mixin for a dialog or form screen: its text fields and choices lose their borders
+    below 36 rows."""
 
     def on_mount(self) -> None:
         self._fit_fields()
