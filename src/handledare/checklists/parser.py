@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
+from typing import TypeVar
 
 from handledare.domain.enums import Level, Step
 from handledare.domain.template import Item, Section, Template, Text
@@ -21,6 +23,7 @@ FORMAT_VERSION = 1
 _KEY_PATTERN = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}")
 _LANGUAGE_PATTERN = re.compile(r"[a-z]{2,3}")
 _POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+Choice = TypeVar("Choice", bound=Enum)
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,7 @@ class _Checker:
             return False
         return value
 
-    def choice(self, table: dict, field: str, where: str, enum: type) -> object:
+    def choice(self, table: dict, field: str, where: str, enum: type[Choice]) -> Choice:
         value = table.get(field)
         try:
             return enum(value)
@@ -233,7 +236,7 @@ def parse_template(source_text: str, source: str) -> Template:
     if checker.problems:
         raise TemplateInvalid(source, checker.problems)
     return Template(
-        id=template_id, version=version, title=title, role=role, sections=tuple(sections)
+        id=str(template_id), version=version, title=title, role=role, sections=tuple(sections)
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
+from handledare.cli.access import open_store
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, uses_no_database
 from handledare.config import Settings, demo_data_dir
 from handledare.errors import InputError
-from handledare.i18n import _
+from handledare.i18n import _, language_name
 
 DEMO_MARKER = "DEMO.txt"
 
@@ -67,8 +68,6 @@ def _demo(args, settings: Settings) -> int:
 def _fill_here(settings: Settings) -> int:
     """Without the app: build the demo if needed, then list who can sign in."""
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
-    from handledare.i18n import language_name
     from handledare.services import demo, people
 
     store = open_store(settings)

@@ -7,10 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
+from handledare.domain.enums import EmploymentType
 from handledare.errors import InputError
 from handledare.i18n import _, current_language, format_date
 
@@ -66,8 +67,6 @@ def _parse_date(value: str | None) -> date:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
-    from handledare.domain.enums import EmploymentType
     from handledare.services import people
 
     store = open_store(settings)
@@ -88,7 +87,6 @@ def _add(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
 
     store = open_store(settings)
@@ -129,7 +127,6 @@ def _list(args, settings: Settings) -> int:
 
 def _export(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import export_person
     from handledare.services.exports import write_whole
@@ -148,7 +145,6 @@ def _export(args, settings: Settings) -> int:
 
 def _erase(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import erase_person
 
@@ -175,7 +171,6 @@ def _erase(args, settings: Settings) -> int:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import onboarding, people
 
     store = open_store(settings)

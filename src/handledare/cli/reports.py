@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
@@ -85,7 +85,6 @@ def _unit_id(store, name: str | None) -> str | None:
 
 def _export_signoffs(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import SIGNOFF_COLUMNS, signoff_rows
     from handledare.services.workbook import write_table
 
@@ -110,7 +109,6 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 def _report_monthly(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.reports import (
         REPORT_COLUMNS,
         monthly_report,
@@ -138,7 +136,6 @@ def _report_monthly(args, settings: Settings) -> int:
 
 def _certificate(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.certificate import write_certificate
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group, uses_no_database
 from handledare.config import Settings
@@ -50,7 +50,6 @@ def _validate(args, settings: Settings) -> int:
 
 def _import(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import templates
 
     store = open_store(settings)
@@ -69,7 +68,6 @@ def _import(args, settings: Settings) -> int:
 
 def _publish(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.sync import publish_template
 
     store = open_store(settings)
@@ -84,7 +82,6 @@ def _publish(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import templates
 
     rows = templates.list_templates(open_store(settings))
@@ -100,7 +97,6 @@ def _list(args, settings: Settings) -> int:
 
 def _show(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import templates
 
     template = templates.get_template(open_store(settings), args.template_id, args.version)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from handledare.i18n import N_, _
 
-LABELS: dict[type, dict] = {}
+LABELS: dict[type, dict[Any, str]] = {}
 
 
 class Labelled:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.domain.enums import Level, Step
 from handledare.i18n import DEFAULT_LANGUAGE
@@ -73,7 +74,15 @@ class Template:
     def item(self, key: str) -> Item | None:
         return next((item for item in self.items() if item.key == key), None)
 
-    def to_dict(self) -> dict:
+    def recorded_item(self, key: str) -> Item:
+        """An item that a stored event names: there, since keys are checked before an event
+        is made and a template version never changes."""
+        item = self.item(key)
+        if item is None:
+            raise KeyError(f"{self.id} v{self.version} has no item {key}")
+        return item
+
+    def to_dict(self) -> dict[str, Any]:
         """The canonical form stored in events and compared on re-import."""
         return {
             "id": self.id,
@@ -104,7 +113,7 @@ class Template:
         }
 
     @classmethod
-    def from_dict(cls, data: dict) -> Template:
+    def from_dict(cls, data: dict[str, Any]) -> Template:
         return cls(
             id=data["id"],
             version=data["version"],

@@ -10,8 +10,10 @@ other Latin, Greek and Cyrillic letters that substitutes' names use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -21,6 +23,9 @@ from handledare.services import onboarding, people
 from handledare.services.exports import write_whole
 from handledare.store.eventlog import Store
 from handledare.text import printable
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT = "DejaVu"
@@ -47,7 +52,7 @@ def write_certificate(
     approved: a status report under its own title that lists what is still open, so it
     can never be taken for a certificate.
     """
-    from fpdf import FPDF
+    from fpdf import FPDF  # only when a certificate is made: starting never pays for fpdf2
 
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []
@@ -55,11 +60,13 @@ def write_certificate(
         raise NotFoundError(_("This substitute has no checklist to certify yet."))
     progress = onboarding.progress(store, actor, started[-1])
     history = onboarding.history(store, actor, started[-1])
-    names = {user.id: user.name for user in people.list_users(store)}
+    names: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
     template = progress.template
     approved = progress.approved_at is not None
     title = _("Introduction certificate") if approved else _("Introduction in progress: status")
+
+    person_name = person.name
 
     class Certificate(FPDF):
         def footer(self) -> None:
@@ -69,7 +76,7 @@ def write_certificate(
                 0,
                 10,
                 _("{name} · printed {date} · page {page} of {pages}").format(
-                    name=printable(person.name),
+                    name=printable(person_name),
                     date=format_date(today),
                     page=self.page_no(),
                     pages="{nb}",
@@ -126,22 +133,22 @@ def write_certificate(
 
     for section in template.sections:
         signed = [
-            (item, progress.states[item.key])
+            (item, state.signed_at, state.signed_by)
             for item in section.items
-            if item.key in progress.states and progress.states[item.key].signed
+            if (state := progress.states.get(item.key)) and state.signed_at is not None
         ]
         heading(section.title.get(language))
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
-        for item, state in signed:
+        for item, signed_at, signed_by in signed:
             line(
                 "✓ "
                 + item.title.get(language)
                 + " — "
                 + _("{date}, {name}").format(
-                    date=format_date(state.signed_at.astimezone().date()),
-                    name=printable(names.get(state.signed_by, "?")),
+                    date=format_date(signed_at.astimezone().date()),
+                    name=printable(names.get(signed_by, "?")),
                 ),
                 9,
             )
@@ -161,7 +168,7 @@ def write_certificate(
     pdf.ln(2)
 
     heading(_("Approval to work alone"))
-    if approved:
+    if progress.approved_at is not None:
         line(
             _("Approved {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
@@ -183,7 +190,12 @@ def write_certificate(
     return pdf.page_no()
 
 
-def _still_open(progress: onboarding.Progress, language: str, heading, line) -> None:
+def _still_open(
+    progress: onboarding.Progress,
+    language: str,
+    heading: Callable[..., None],
+    line: Callable[..., None],
+) -> None:
     """Every item not signed off yet, by section; those required before working alone said so."""
     heading(_("Still open"), room=2 * HEADING_ROOM)  # with the first section's heading
     required = {item.key for item in progress.required_open}
@@ -203,7 +215,7 @@ def _still_open(progress: onboarding.Progress, language: str, heading, line) -> 
             line(text, 9)
 
 
-def _signature_lines(pdf, line) -> None:
+def _signature_lines(pdf: FPDF, line: Callable[..., None]) -> None:
     """Lines to sign by hand for the supervisor and the manager, side by side."""
     if pdf.will_page_break(SIGNATURES_ROOM):
         pdf.add_page()

@@ -10,9 +10,11 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.template import Item
 from handledare.services import onboarding, people, pins, review, signoff, templates
 from handledare.store.eventlog import Store
 
@@ -146,12 +148,16 @@ class _Timeline:
         ordered = sorted(self.actions, key=lambda a: (a[0], a[1]))
         try:
             for done, (when, _order, action) in enumerate(ordered, start=1):
-                store.now = lambda when=when: when
+                store.now = partial(_fixed, when)
                 action()
                 if progress is not None:
                     progress(done, len(ordered))
         finally:
             store.now = real_now
+
+
+def _fixed(when: datetime) -> datetime:
+    return when
 
 
 def fill_demo(
@@ -270,7 +276,7 @@ def _plan_person(
     for number, batch in enumerate(sessions):
         when = start + timedelta(days=min(span, 1 + number * 3), hours=1 + number % 3)
 
-        def walk(batch=batch, number=number) -> None:
+        def walk(batch: list[Item] = batch, number: int = number) -> None:
             for item in batch:
                 mark = Mark.PRACTISED if item.needs_practical else Mark.WALKED_THROUGH
                 onboarding.mark_item(store, supervisor, state["onboarding"], item.key, mark)

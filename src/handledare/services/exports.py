@@ -8,8 +8,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
@@ -86,23 +87,23 @@ def signoff_rows(
     language = current_language()
     query = (
         select(EventRow, OnboardingRow, PersonRow, UnitRow.name)
-        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-        .where(EventRow.type.in_(list(_EVENT_CODES)))
+        .join(OnboardingRow, col(OnboardingRow.id) == EventRow.entity_id)
+        .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
+        .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
+        .where(col(EventRow.type).in_(list(_EVENT_CODES)))
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     )
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
     if not actor.is_admin:
-        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     if start:
         query = query.where(EventRow.wall_time >= start)
     if end:
         query = query.where(EventRow.wall_time <= end)
     rows: list[tuple[object, ...]] = []
     with store.read() as session:
-        names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
+        names: dict[str | None, str] = dict(session.exec(select(UserRow.id, UserRow.name)).all())
         for event, onboarding, person, unit_name in session.exec(query):
             data = json.loads(event.payload)
             template = template_of(session, onboarding.template_id, onboarding.template_version)
@@ -117,7 +118,7 @@ def signoff_rows(
                         onboarding.template_id,
                         onboarding.template_version,
                         key,
-                        template.item(key).title.get(language),
+                        template.recorded_item(key).title.get(language),
                         _EVENT_CODES[EventType(event.type)],
                         state,
                         names.get(event.actor_id, _("command line")),
@@ -130,7 +131,7 @@ def signoff_rows(
     return rows
 
 
-def _state_and_note(event_type: EventType, data: dict) -> tuple[str, str]:
+def _state_and_note(event_type: EventType, data: dict[str, Any]) -> tuple[str, str]:
     if event_type is EventType.ITEM_MARKED:
         return Mark(data["mark"]).label, data.get("reason") or ""
     if event_type is EventType.ITEMS_SIGNED_OFF:
@@ -140,7 +141,7 @@ def _state_and_note(event_type: EventType, data: dict) -> tuple[str, str]:
     return _("note"), data.get("text") or ""
 
 
-def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file, then rename it into place: whole or not at all."""
     path = Path(path)
     partial = path.with_name(path.name + ".part")

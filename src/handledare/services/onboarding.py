@@ -6,8 +6,9 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, OnboardingStatus, Role, Step
@@ -89,7 +90,7 @@ class HistoryEntry:
     at: datetime
     actor_id: str | None
     workstation_id: str
-    data: dict
+    data: dict[str, Any]
 
 
 def start_onboarding(
@@ -106,7 +107,7 @@ def start_onboarding(
         query = select(TemplateRow.version).where(TemplateRow.id == template_id)
         if version is not None:
             query = query.where(TemplateRow.version == version)
-        found = tx.session.exec(query.order_by(TemplateRow.version.desc())).first()
+        found = tx.session.exec(query.order_by(col(TemplateRow.version).desc())).first()
         if found is None:
             raise NotFoundError(_("There is no template {id}.").format(id=template_id))
         running = tx.session.exec(
@@ -209,7 +210,7 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
 def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
     with store.read() as session:
         onboarding, template = open_onboarding(session, actor, onboarding_id)
-        person = session.get(PersonRow, onboarding.person_id)
+        person = get_row(session, PersonRow, onboarding.person_id)
         states = _states(session, onboarding_id)
     signed = {key for key, state in states.items() if state.signed}
     steps = tuple(

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
+from sqlalchemy import select as select_columns
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, ReviewStatus, Step
@@ -63,8 +65,11 @@ class OnboardingSummary:
         )
 
 
-def _in_units(query, actor: Actor, unit_column):
-    return query if actor.is_admin else query.where(unit_column.in_(actor.unit_ids))
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+
+
+def _in_units(query: Query, actor: Actor, unit_column: str) -> Query:
+    return query if actor.is_admin else query.where(col(unit_column).in_(actor.unit_ids))
 
 
 def data_version(store: Store) -> int:
@@ -79,19 +84,32 @@ def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
     """
     supervisor = aliased(UserRow)
     o = OnboardingRow
+    columns = (
+        o.id,
+        o.person_id,
+        PersonRow.name,
+        UnitRow.name,
+        supervisor.name,
+        o.template_id,
+        o.template_version,
+        o.status,
+        o.signed_count,
+        o.item_count,
+        o.current_step,
+        o.started_at,
+        o.last_activity,
+        o.required_open,
+        o.first_expiry,
+        o.approval_override,
+    )
     with store.read() as session:
         rows = session.execute(
             _in_units(
-                select(
-                    o.id, o.person_id, PersonRow.name, UnitRow.name, supervisor.name,
-                    o.template_id, o.template_version, o.status, o.signed_count, o.item_count,
-                    o.current_step, o.started_at, o.last_activity, o.required_open,
-                    o.first_expiry, o.approval_override,
-                )
-                .join(PersonRow, PersonRow.id == o.person_id)
-                .join(UnitRow, UnitRow.id == o.unit_id)
-                .outerjoin(supervisor, supervisor.id == o.supervisor_id)
-                .order_by(o.last_activity.desc()),
+                select_columns(*map(col, columns))
+                .join(PersonRow, col(PersonRow.id) == o.person_id)
+                .join(UnitRow, col(UnitRow.id) == o.unit_id)
+                .outerjoin(supervisor, col(supervisor.id) == o.supervisor_id)
+                .order_by(col(o.last_activity).desc()),
                 actor,
                 o.unit_id,
             )
@@ -99,8 +117,8 @@ def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
         waiting = session.execute(
             _in_units(
                 select(PersonRow.id, PersonRow.name, UnitRow.name, PersonRow.created_at)
-                .join(UnitRow, UnitRow.id == PersonRow.unit_id)
-                .where(PersonRow.id.not_in(select(o.person_id))),
+                .join(UnitRow, col(UnitRow.id) == PersonRow.unit_id)
+                .where(col(PersonRow.id).not_in(select(o.person_id))),
                 actor,
                 PersonRow.unit_id,
             )
@@ -186,11 +204,11 @@ def started_and_approved(
     wanted = months_back(today, months)
     with store.read() as session:
 
-        def per_month(column) -> dict[str, int]:
+        def per_month(column: str | None) -> dict[str, int]:
             month = func.substr(column, 1, 7)
             query = _in_units(
                 select(month, func.count())
-                .where(column.is_not(None), month >= wanted[0])
+                .where(col(column).is_not(None), month >= wanted[0])
                 .group_by(month),
                 actor,
                 OnboardingRow.unit_id,
@@ -222,13 +240,13 @@ def expiring_items(store: Store, actor: Actor, today: date) -> list[ExpiringItem
         rows = session.exec(
             _in_units(
                 select(ItemStateRow, OnboardingRow, PersonRow.name, UnitRow.name)
-                .join(OnboardingRow, OnboardingRow.id == ItemStateRow.onboarding_id)
-                .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-                .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
+                .join(OnboardingRow, col(OnboardingRow.id) == ItemStateRow.onboarding_id)
+                .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
+                .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
                 .where(
-                    ItemStateRow.expires_on.is_not(None),
-                    ItemStateRow.expires_on <= cutoff,
-                    ItemStateRow.signed_at.is_not(None),
+                    col(ItemStateRow.expires_on).is_not(None),
+                    col(ItemStateRow.expires_on) <= cutoff,
+                    col(ItemStateRow.signed_at).is_not(None),
                 )
                 .order_by(ItemStateRow.expires_on, PersonRow.name),
                 actor,
@@ -242,9 +260,10 @@ def expiring_items(store: Store, actor: Actor, today: date) -> list[ExpiringItem
                 unit_name=unit_name,
                 item_key=state.item_key,
                 item_title=template_of(session, onboarding.template_id, onboarding.template_version)
-                .item(state.item_key)
+                .recorded_item(state.item_key)
                 .title,
                 expires_on=date.fromisoformat(state.expires_on),
             )
             for state, onboarding, person_name, unit_name in rows
+            if state.expires_on is not None
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -99,7 +100,7 @@ def add_user(
     name: str,
     role: Role,
     pin: str,
-    unit_ids: list[str] = (),
+    unit_ids: Sequence[str] = (),
     language: str = "sv",
 ) -> User:
     """Create a user. With no users yet, the first one (an admin) may be created by anyone,
@@ -123,7 +124,7 @@ def add_user(
         raise InputError(_("A supervisor or manager must belong to at least one unit."))
     pin_hash = hash_pin(pin)
     user_id = str(uuid.uuid4())
-    with store.write(user_id if bootstrap else actor.user_id) as tx:
+    with store.write(user_id if bootstrap or actor is None else actor.user_id) as tx:
         if bootstrap and tx.session.exec(select(UserRow.id).limit(1)).first() is not None:
             raise InputError(_("Someone else has just created the first administrator."))
         for unit_id in unit_ids:

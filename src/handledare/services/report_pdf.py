@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handledare.domain.actor import Actor
 from handledare.i18n import _, format_date, format_month
@@ -17,6 +18,9 @@ from handledare.services.exports import write_whole
 from handledare.services.overview import MonthCount, started_and_approved
 from handledare.services.reports import monthly_report, parse_month, report_headings, report_rows
 from handledare.store.eventlog import Store
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 STARTED_RGB = (30, 110, 200)
 APPROVED_RGB = (40, 150, 60)
@@ -40,7 +44,7 @@ def write_monthly_pdf(
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.cell(0, 10, pdf.title, new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 10, pdf.title or "", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
     pdf.cell(
         0,
@@ -58,7 +62,7 @@ def write_monthly_pdf(
     write_whole(out, lambda partial: pdf.output(str(partial)))
 
 
-def _table(pdf, headings: tuple[str, ...], rows: list[tuple]) -> None:
+def _table(pdf: FPDF, headings: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
     pdf.set_font(FONT, "", 8)
     with pdf.table(
         col_widths=(40, *[25] * (len(headings) - 1)),
@@ -71,7 +75,7 @@ def _table(pdf, headings: tuple[str, ...], rows: list[tuple]) -> None:
                 line.cell(str(cell))
 
 
-def _chart(pdf, months: list[MonthCount]) -> None:
+def _chart(pdf: FPDF, months: list[MonthCount]) -> None:
     """Two bars a month, figures on top, month names below; a legend above."""
     pdf.set_font(FONT, "B", 11)
     pdf.cell(0, 7, _("Checklists started and approved per month"), new_x="LMARGIN", new_y="NEXT")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -60,15 +61,15 @@ def monthly_report(
         onboardings = {
             row.id: row
             for row in session.exec(
-                select(OnboardingRow).where(OnboardingRow.unit_id.in_(list(report)))
+                select(OnboardingRow).where(col(OnboardingRow.unit_id).in_(list(report)))
             )
         }
         events = session.exec(
             select(EventRow)
             .where(
-                EventRow.entity_id.in_(list(onboardings)),
-                EventRow.wall_time >= start,
-                EventRow.wall_time <= end,
+                col(EventRow.entity_id).in_(list(onboardings)),
+                col(EventRow.wall_time) >= start,
+                col(EventRow.wall_time) <= end,
             )
             .order_by(EventRow.hlc)
         ).all()
@@ -88,14 +89,14 @@ def monthly_report(
                 template = template_of(session, onboarding.template_id, onboarding.template_version)
                 line.items_signed += len(data["item_keys"])
                 line.supervision_minutes += sum(
-                    template.item(key).minutes for key in data["item_keys"]
+                    template.recorded_item(key).minutes for key in data["item_keys"]
                 )
     for unit, line in report.items():
         line.active = len(active[unit])
     return list(report.values())
 
 
-def report_rows(report: list[UnitMonth]) -> list[tuple]:
+def report_rows(report: list[UnitMonth]) -> list[tuple[Any, ...]]:
     return [astuple(line) for line in report]
 
 

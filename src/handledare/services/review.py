@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, Role
@@ -46,7 +46,7 @@ def record_approval(
             tx.session.exec(
                 select(ItemStateRow.item_key).where(
                     ItemStateRow.onboarding_id == onboarding_id,
-                    ItemStateRow.signed_at.is_not(None),
+                    col(ItemStateRow.signed_at).is_not(None),
                 )
             )
         )
@@ -85,8 +85,8 @@ def list_conflicts(store: Store, actor: Actor, onboarding_id: str | None = None)
     """Conflicts flagged by sync in the actor's units (or of one onboarding)."""
     query = (
         select(ConflictRow, OnboardingRow.unit_id, PersonRow.name)
-        .join(OnboardingRow, OnboardingRow.id == ConflictRow.onboarding_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+        .join(OnboardingRow, col(OnboardingRow.id) == ConflictRow.onboarding_id)
+        .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
         .order_by(ConflictRow.event_id)
     )
     if onboarding_id is not None:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import load_template_file
@@ -64,7 +64,7 @@ def import_template(store: Store, actor: Actor, template: Template) -> ImportRes
         newest = tx.session.exec(
             select(TemplateRow.version)
             .where(TemplateRow.id == template.id)
-            .order_by(TemplateRow.version.desc())
+            .order_by(col(TemplateRow.version).desc())
         ).first()
         if newest is not None and newest > template.version:
             raise InputError(
@@ -91,7 +91,7 @@ def import_bundled(store: Store, actor: Actor) -> list[ImportResult]:
 
 def list_templates(store: Store) -> list[TemplateSummary]:
     with store.read() as session:
-        rows = session.exec(select(TemplateRow).order_by(TemplateRow.id, TemplateRow.version))
+        rows = session.exec(select(TemplateRow).order_by(TemplateRow.id, col(TemplateRow.version)))
         return [
             TemplateSummary(
                 row.id,
@@ -109,7 +109,7 @@ def get_template(store: Store, template_id: str, version: int | None = None) -> 
         query = select(TemplateRow.version).where(TemplateRow.id == template_id)
         if version is not None:
             query = query.where(TemplateRow.version == version)
-        found = session.exec(query.order_by(TemplateRow.version.desc())).first()
+        found = session.exec(query.order_by(col(TemplateRow.version).desc())).first()
         if found is None:
             raise NotFoundError(
                 _("There is no template {id} (version {version}).").format(

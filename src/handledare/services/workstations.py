@@ -77,12 +77,13 @@ def decide(
     """Record an administrator's decision once their PIN is checked (by `approve`, `reject`
     or `revoke`, or by the command line's sign-in)."""
     require_admin(actor)
-    if kind is EventType.WORKSTATION_REVOKED and not (reason and reason.strip()):
+    why = reason.strip() if reason else ""
+    if kind is EventType.WORKSTATION_REVOKED and not why:
         raise InputError(_("Say why the workstation's key is revoked."))
     workstation = _seen(share_status(store), workstation_id)
     _check(workstation, kind)
     folder = share_view.folders(store)[workstation_id]
-    payload = {
+    payload: dict[str, object] = {
         "key_id": folder.key_id,
         "public_key": folder.public_key,
         "name": workstation.name,
@@ -90,7 +91,7 @@ def decide(
     }
     if kind is EventType.WORKSTATION_REVOKED:
         last = ingest.applied_up_to(store, [workstation_id]).get(workstation_id, (0, None))
-        payload.update(last_sequence=last[0], last_sha256=last[1], reason=reason.strip())
+        payload.update(last_sequence=last[0], last_sha256=last[1], reason=why)
     with store.write(actor.user_id) as tx:
         tx.emit(kind, workstation_id, payload)
 

@@ -9,9 +9,10 @@ workstation is blanked before it is stored.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.events import EventType
 from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow
@@ -30,7 +31,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def blank(event_type: str, payload: dict) -> dict:
+def blank(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload with its personal fields blanked (absent fields stay absent)."""
     fields = PERSONAL_FIELDS.get(event_type, ())
     return {
@@ -62,8 +63,9 @@ def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
         if session.get(ErasedEntityRow, entity_id) is None:
             session.add(ErasedEntityRow(entity_id=entity_id))
     touched_batches: set[int] = set()
-    own = session.get(MetaRow, "workstation_id").value
-    rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
+    meta = session.get(MetaRow, "workstation_id")
+    own = meta.value if meta else None
+    rows = session.exec(select(EventRow).where(col(EventRow.entity_id).in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         blanked = blank(row.type, payload)

@@ -10,6 +10,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -60,7 +61,7 @@ class Transaction:
         self.clock.observe(stamp, int(self.wall.timestamp() * 1000))
         self.observed = True
 
-    def emit(self, event_type: str, entity_id: str, payload: dict) -> EventRow:
+    def emit(self, event_type: str, entity_id: str, payload: dict[str, Any]) -> EventRow:
         if not self.actor_id:
             raise ValueError(f"{event_type}: every event needs a signed-in user as its actor")
         row = EventRow(
@@ -93,7 +94,8 @@ class Store:
                 identity.create_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
-            self.workstation_id = get_meta(session, "workstation_id")
+            # Set in the write above when the file was new.
+            self.workstation_id = get_meta(session, "workstation_id") or ""
 
     @classmethod
     def open(

@@ -14,9 +14,13 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import _
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 KEY_FILE = "workstation-key.pem"
 OWNER_ONLY = 0o600
@@ -60,7 +64,7 @@ def create_key(data_dir: Path) -> bool:
     return True
 
 
-def load_key(data_dir: Path):
+def load_key(data_dir: Path) -> Ed25519PrivateKey:
     """The private key (made now if the database is older than signing), owner-only."""
     # Imported here: only a sync round signs, and the app's start must not load cryptography.
     from cryptography.hazmat.primitives import serialization

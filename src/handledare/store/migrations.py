@@ -222,7 +222,7 @@ CURRENT_VERSION = len(STEPS)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
-    return connection.execute("PRAGMA user_version").fetchone()[0]
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
 def upgrade(connection: sqlite3.Connection, target: int = CURRENT_VERSION) -> None:

@@ -11,10 +11,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
 from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+Row = TypeVar("Row", bound="DataclassInstance")
 
 ROOT_KEY = "share_root"
 HISTORY_KEY = "unsigned_history"
@@ -76,8 +82,8 @@ class Snapshot:
     decisions: list[KeyDecision]
     folders: dict[str, Folder]
     problems: dict[str, Problem]
-    root: dict | None
-    own_card: dict | None
+    root: dict[str, Any] | None
+    own_card: dict[str, Any] | None
     own_clock: tuple[float | None, str | None]
 
 
@@ -101,7 +107,7 @@ def snapshot(store: Store) -> Snapshot:
         )
 
 
-def _rows(connection: sqlite3.Connection, table: str, row_type: type) -> list:
+def _rows(connection: sqlite3.Connection, table: str, row_type: type[Row]) -> list[Row]:
     columns = [f.name for f in fields(row_type)]
     found = connection.execute(f"SELECT {', '.join(columns)} FROM {table}")
     return [row_type(*values) for values in found]
@@ -112,7 +118,7 @@ def key_decisions(store: Store) -> list[KeyDecision]:
         return _rows(connection_of(session), "workstation_keys", KeyDecision)
 
 
-def pin_root(store: Store, root: dict) -> None:
+def pin_root(store: Store, root: dict[str, Any]) -> None:
     _set_meta_json(store, ROOT_KEY, root)
 
 
@@ -155,7 +161,7 @@ class Changes:
     folders: list[Folder] = field(default_factory=list)
     added: list[Problem] = field(default_factory=list)  # problems new or changed
     gone: list[str] = field(default_factory=list)  # paths of problems no longer found
-    own_card: dict | None = None  # the signed part of the card just written
+    own_card: dict[str, Any] | None = None  # the signed part of the card just written
     own_clock: tuple[float, str] | None = None  # offset and when, just measured
 
 
@@ -176,16 +182,16 @@ def record(store: Store, changes: Changes) -> None:
                 for name in names:
                     setattr(row, name, getattr(folder, name))
         for path in changes.gone:
-            row = session.get(ShareProblemRow, path)
-            if row is not None:
-                session.delete(row)
+            found = session.get(ShareProblemRow, path)
+            if found is not None:
+                session.delete(found)
         session.flush()
         for problem in changes.added:
-            row = session.get(ShareProblemRow, problem.path)
-            if row is None:
+            known = session.get(ShareProblemRow, problem.path)
+            if known is None:
                 session.add(ShareProblemRow(**asdict(problem)))
             else:
-                row.kind, row.reason = problem.kind, problem.reason
+                known.kind, known.reason = problem.kind, problem.reason
         if changes.own_card is not None:
             set_meta(session, CARD_KEY, _json(changes.own_card))
         if changes.own_clock is not None:
@@ -193,10 +199,10 @@ def record(store: Store, changes: Changes) -> None:
             set_meta(session, CLOCK_KEY, _json({"offset": offset, "measured": measured}))
 
 
-def _json(value) -> str:
+def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _set_meta_json(store: Store, key: str, value) -> None:
+def _set_meta_json(store: Store, key: str, value: object) -> None:
     with store.write(None) as tx:
         set_meta(tx.session, key, _json(value))

@@ -36,6 +36,8 @@ class StoredEvent(NamedTuple):
 
 
 EVENT_COLUMNS = StoredEvent._fields
+# An event as the projection takes it: through the ORM, or as a plain row on bulk paths.
+Event = EventRow | StoredEvent
 
 
 class MetaRow(SQLModel, table=True):

@@ -29,5 +29,7 @@ def template_of(session: Session, template_id: str, version: int) -> Template:
     key = (template_id, version, digest)
     if key not in _parsed:
         row = session.get(TemplateRow, (template_id, version))
+        if row is None:
+            raise MissingDependency(f"template {template_id} v{version}")
         _parsed[key] = Template.from_dict(json.loads(row.content))
     return _parsed[key]

@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store.tables import StoredEvent
@@ -23,13 +24,13 @@ LEGACY_FORMAT = 1
 EVENT_FIELDS = ("id", "hlc", "workstation_id", "actor_id", "type", "entity_id", "wall_time")
 
 
-def event_to_wire(event: StoredEvent) -> dict:
+def event_to_wire(event: StoredEvent) -> dict[str, Any]:
     wire = {name: getattr(event, name) for name in EVENT_FIELDS}
     wire["payload"] = json.loads(event.payload)
     return wire
 
 
-def event_from_wire(wire: dict, batch_sequence: int | None = None) -> StoredEvent:
+def event_from_wire(wire: dict[str, Any], batch_sequence: int | None = None) -> StoredEvent:
     return StoredEvent(
         **{name: wire[name] for name in EVENT_FIELDS},
         payload=json.dumps(wire["payload"], ensure_ascii=False, sort_keys=True),
@@ -52,7 +53,7 @@ class BatchProblem(Exception):
     """Why a batch cannot be used: kept short and specific for the sync report."""
 
 
-def _line(value: dict) -> bytes:
+def _line(value: dict[str, Any]) -> bytes:
     return json.dumps(value, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
 
 

@@ -12,11 +12,12 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from handledare.domain.events import EventType
 from handledare.store import ingest, journal, share_view
 from handledare.store.eventlog import Store
-from handledare.store.share_view import Folder, Problem
+from handledare.store.share_view import Folder, KeyDecision, Problem
 from handledare.sync.batch import Batch
 from handledare.sync.opening import open_share
 from handledare.sync.publish import Own, Sent, publish, would_send
@@ -122,8 +123,8 @@ def _pull(
     store: Store,
     share: Share,
     survey: Survey,
-    root: dict | None,
-    decisions: list,
+    root: dict[str, Any] | None,
+    decisions: list[KeyDecision],
     report: SyncReport,
 ) -> Trust:
     """Read the trusted folders' new batches and ingest them; again for folders an

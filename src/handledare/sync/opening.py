@@ -9,6 +9,7 @@ and stops, with a message, if format.json ever names another one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import share_view
@@ -24,7 +25,7 @@ class Opened:
     """The root this workstation trusts (workstation, keyid, public; None on a new share in
     a dry run), and its key's fingerprint when this round pinned another workstation's."""
 
-    root: dict | None
+    root: dict[str, Any] | None
     pinned_now: str | None = None
 
 
@@ -32,7 +33,7 @@ def open_share(
     store: Store,
     share: Share,
     signer: Signer,
-    pinned: dict | None,
+    pinned: dict[str, Any] | None,
     dry_run: bool,
 ) -> Opened:
     own = store.workstation_id
@@ -75,7 +76,7 @@ def _newer(share: Share, found: object) -> ShareUnavailable:
 
 
 def _pin(
-    store: Store, share: Share, data: bytes | None, pinned: dict | None, dry_run: bool
+    store: Store, share: Share, data: bytes | None, pinned: dict[str, Any] | None, dry_run: bool
 ) -> Opened:
     try:
         found = read_root(data or b"")

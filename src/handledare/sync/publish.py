@@ -11,6 +11,7 @@ runs elsewhere, and sync stops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import journal, share_view
@@ -36,7 +37,7 @@ class Own:
     machine: str
     listing: Listing | None
     history: tuple[int, str] | None
-    written: dict | None  # the signed part of the card it last wrote
+    written: dict[str, Any] | None  # the signed part of the card it last wrote
     clock: tuple[float | None, str | None]  # its clock offset as last measured, and when
     found: list[Found] = field(default_factory=list)
     changes: share_view.Changes = field(default_factory=share_view.Changes)

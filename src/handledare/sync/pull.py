@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from handledare.i18n import _
 from handledare.store import ingest
 from handledare.store.eventlog import Store
-from handledare.sync.batch import LEGACY_FORMAT, Batch, BatchProblem, decode
+from handledare.sync.batch import Batch, BatchProblem, decode
 from handledare.sync.card import Card
 from handledare.sync.layout import Listing, batch_name
 from handledare.sync.rewrite import differences
@@ -162,9 +162,14 @@ def _checked(share: Share, folder: Folder, sequence: int) -> Batch:
         raise BatchProblem(_("a folder or other non-file is where a batch file belongs")) from error
     keys = {keyid: key.public for keyid, key in folder.keys.items()}
     batch = decode(data, folder.workstation_id, sequence, keys)
-    if batch.format == LEGACY_FORMAT:
-        history = folder.card.history if folder.card else None
-        if history is None or sequence > history[0] or folder.card.keyid not in folder.keys:
+    if batch.keyid is None:  # format 1, from before signing
+        card = folder.card
+        if (
+            card is None
+            or card.history is None
+            or sequence > card.history[0]
+            or card.keyid not in folder.keys
+        ):
             raise BatchProblem(
                 _("it is not signed, and no signed record of its workstation vouches for it")
             )
@@ -205,6 +210,7 @@ def _rewritten_before(store: Store, share: Share, folder: Folder, batch: Batch) 
                 "tamper",
             )
             return False
+        assert recorded is not None  # else a reason was given above
         if earlier.sha256 != recorded.sha256:
             hashes[sequence] = (earlier.sha256, earlier.keyid)
         before = applied.get(sequence - 1)

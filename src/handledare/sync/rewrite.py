@@ -10,6 +10,7 @@ alike, except fields that may hold personal data, which may only be blanked
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import ingest
@@ -34,7 +35,7 @@ def differences(store: Store, batch: Batch, applied_count: int) -> str | None:
     return None
 
 
-def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
+def _only_blanked(event_type: str, new: dict[str, Any], old: dict[str, Any]) -> bool:
     if new.keys() != old.keys():
         return False
     personal = PERSONAL_FIELDS.get(event_type, ())

@@ -97,7 +97,7 @@ class Survey:
             return None
         history = (
             (folder.history_sequence, folder.history_sha256)
-            if folder.history_sequence is not None
+            if folder.history_sequence is not None and folder.history_sha256 is not None
             else None
         )
         return Card(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from handledare.i18n import N_, _
 from handledare.store.share_view import KeyDecision
@@ -52,7 +53,7 @@ class TrustedKey:
 
 
 class Trust:
-    def __init__(self, decisions: list[KeyDecision], root: dict | None, own: str):
+    def __init__(self, decisions: list[KeyDecision], root: dict[str, Any] | None, own: str):
         self.own = own
         self.root = root
         self.decisions: dict[str, dict[str, KeyDecision]] = {}

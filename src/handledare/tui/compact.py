@@ -6,12 +6,21 @@ a substitute needs the difference. From 36 rows up the fields keep their borders
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from textual.screen import Screen
 from textual.widgets import Input, Select
+
+# For the type checker the mixin is the screen it is mixed into.
+if TYPE_CHECKING:
+    _Base = Screen[Any]
+else:
+    _Base = object
 
 ROWS_FOR_BORDERS = 36
 
 
-class CompactWhenShort:
+class CompactWhenShort(_Base):
     """Mixin for a dialog or form screen: its text fields and choices lose their borders
     below 36 rows."""
 

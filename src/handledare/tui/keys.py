@@ -34,7 +34,8 @@ class OfferedKey:
         return self.binding.tooltip or self.binding.description
 
     def run(self) -> None:
-        self.node.app.call_later(self.node.run_action, self.binding.action)
+        app = self.node.app
+        app.call_later(app.run_action, self.binding.action, self.node)
 
 
 def _allowed(node: DOMNode, app: App, action: str) -> bool:

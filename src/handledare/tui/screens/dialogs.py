@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -9,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from handledare.i18n import N_, _
+from handledare.tui.app_base import AppBase
 from handledare.tui.keys import offered_keys
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -82,6 +84,8 @@ class HelpDialog(TranslatedBindings, ModalScreen[None]):
     The keys stand in one pair of columns, or in two side by side when one would not
     fit the terminal's height.
     """
+
+    app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape,f1,question_mark", "dismiss", N_("Close"), id="close")]
     # The border, the title, the table's heading and the closing hint.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
@@ -12,6 +12,7 @@ from handledare.domain.enums import Role
 from handledare.i18n import _
 from handledare.security import pin_problem
 from handledare.services import people, pins, templates
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.compact import CompactWhenShort
 from handledare.tui.screens.gate import SignInScreen
@@ -20,6 +21,7 @@ from handledare.tui.widgets.pin_input import PinInput
 
 
 class FirstRunScreen(CompactWhenShort, Screen):
+    app = getters.app(AppBase)
     AUTO_FOCUS = "#name"
 
     def compose(self) -> ComposeResult:
@@ -79,9 +81,10 @@ class FirstRunScreen(CompactWhenShort, Screen):
         self.query_one("#pin-error", Label).update(pin_error)
         if name_error or pin_error:
             return
-        store = self.app.store
+        app = self.app
 
         def create() -> None:
+            store = app.store_when_open()
             user = people.add_user(store, None, name, Role.ADMIN, pin)
             admin = pins.sign_in(store, user.id, pin).actor
             templates.import_bundled(store, admin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +18,7 @@ from handledare.domain.enums import EmploymentType, Role
 from handledare.i18n import LANGUAGES, N_, _, current_language, language_name
 from handledare.security import pin_problem
 from handledare.services import onboarding, people, templates
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
@@ -27,6 +28,8 @@ from handledare.tui.widgets.pin_input import PinInput
 
 class Form(CompactWhenShort, TranslatedBindings, ModalScreen[str | None]):
     """A dialog with fields, inline errors and Save / Cancel."""
+
+    app = getters.app(AppBase)
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
@@ -42,9 +45,21 @@ class Form(CompactWhenShort, TranslatedBindings, ModalScreen[str | None]):
         label.add_class("shown")
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error"):
+        for label in self.query(".field-error").results(Label):
             label.update("")
             label.remove_class("shown")
+
+    def chosen(self, field: str) -> str | None:
+        """The value chosen in the select `#field`; None while it shows its prompt."""
+        value = self.query_one(f"#{field}", Select).value
+        return value if isinstance(value, str) else None
+
+    def setting(self, field: str) -> str:
+        """The value of the select `#field`, which cannot be blank (`allow_blank=False`)."""
+        value = self.chosen(field)
+        if value is None:
+            raise LookupError(f"#{field} has no value")
+        return value
 
     def show_problem(self, message: str) -> None:
         self.query_one("#form-error", Label).update(literal(message))
@@ -129,16 +144,16 @@ class PersonForm(Form):
 
     def save(self) -> None:
         name = self.query_one("#name", Input).value
-        unit = self.query_one("#unit", Select).value
+        unit = self.chosen("unit")
         start_text = self.query_one("#start", Input).value.strip()
         number = self.query_one("#number", Input).value.strip() or None
-        employment = EmploymentType(self.query_one("#employment", Select).value)
-        template = self.query_one("#template", Select).value
+        employment = EmploymentType(self.setting("employment"))
+        template = self.chosen("template")
         ok = True
         if not name.strip():
             self.field_error("name", _("Write the substitute's full name."))
             ok = False
-        if unit == Select.NULL:
+        if unit is None:
             self.field_error("unit", _("Choose the unit the substitute works in."))
             ok = False
         try:
@@ -149,13 +164,13 @@ class PersonForm(Form):
         if number and (len(number) > 20 or not number.isalnum()):
             self.field_error("number", _("Letters and digits only, at most 20."))
             ok = False
-        if not ok:
+        if not ok or unit is None:
             return
         store, actor = self.app.session
 
         def create() -> str:
             person = people.add_person(store, actor, name, unit, start, employment, number)
-            if template == Select.NULL:
+            if template is None:
                 return person.id
             return onboarding.start_onboarding(store, actor, person.id, template)
 
@@ -190,8 +205,8 @@ class StartOnboardingForm(Form):
         select.focus()
 
     def save(self) -> None:
-        template = self.query_one("#template", Select).value
-        if template == Select.NULL:
+        template = self.chosen("template")
+        if template is None:
             self.field_error("template", _("Choose a checklist."))
             return
         store, actor = self.app.session
@@ -248,9 +263,9 @@ class UserForm(Form):
 
     def save(self) -> None:
         name = self.query_one("#name", Input).value
-        role = Role(self.query_one("#role", Select).value)
+        role = Role(self.setting("role"))
         units = list(self.query_one("#units", SelectionList).selected)
-        language = self.query_one("#language", Select).value
+        language = self.setting("language")
         pin = self.query_one("#pin", Input).value
         again = self.query_one("#pin2", Input).value
         ok = True

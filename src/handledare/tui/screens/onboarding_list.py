@@ -1,7 +1,7 @@
 """What the supervisor's home and the manager's overview share besides the table itself.
 
-Not a screen but a mixin, as `TranslatedBindings` is one: reading the list
-when the screen is shown, and what the keys, the filter field and a chosen
+Their base class, not a screen of its own (it composes nothing): reading the
+list when the screen is shown, and what the keys, the filter field and a chosen
 row do. Each screen composes the onboarding table, says what it reads and
 which keys it offers, and opens a row its own way.
 """
@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import getters
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -20,6 +21,7 @@ from handledare.domain.enums import Role
 from handledare.i18n import _
 from handledare.services import overview, people
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.widgets.onboarding_table import OnboardingTable
 
@@ -27,11 +29,12 @@ if TYPE_CHECKING:
     from handledare.services.sign_in import Store
 
 
-class OnboardingListActions:
+class OnboardingListActions(Screen[None]):
     """For a screen that gives `onboardings`, `reads`, `read` and `action_open`."""
 
+    app = getters.app(AppBase)
     onboardings: OnboardingTable
-    reads: LatestRead
+    reads: LatestRead[Any]
 
     def read(self, store: Store, actor: Actor, today: date) -> object:
         """What the screen shows, read (and folded) in a worker thread."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,10 +21,12 @@ from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import onboarding, people, review, signoff
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.pin_prompt import PinPrompt
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
@@ -33,6 +35,8 @@ from handledare.tui.widgets.status_line import StatusLine
 
 
 class PersonReviewScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("g", "approve", N_("Approve to work alone"), id="approve"),
@@ -127,15 +131,13 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         if self.progress is None or key is None:
             return
         state = self.progress.states.get(key)
-        item = self.progress.template.item(key)
+        item = self.progress.template.recorded_item(key)
         if state is None or not state.signed:
             self.app.notify(_("This item is not signed off."), severity="warning")
             return
         store, actor = self.app.session
 
         def revoke(reason: str | None) -> None:
-            from handledare.tui.screens.pin_prompt import PinPrompt
-
             if reason:
                 self.app.push_screen(
                     PinPrompt(
@@ -183,6 +185,8 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
 class ApproveDialog(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
     """The manager's PIN, and a reason when required items are still open."""
+
+    app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 

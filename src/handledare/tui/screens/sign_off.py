@@ -7,7 +7,7 @@ one transaction.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,6 +19,7 @@ from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import signoff
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -27,6 +28,8 @@ from handledare.tui.widgets.pin_input import PinInput
 
 
 class SignOffScreen(TranslatedBindings, Screen[int | None]):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "cancel", N_("Back without signing"), id="cancel")]
 
     def __init__(self, onboarding_id: str, person_name: str, items: list[tuple[Item, Mark]]):
@@ -103,7 +106,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
         )
 
     def _signed(self, count: int) -> None:
-        self.app.sync.request()
+        self.app.action_sync()
         self.app.notify(
             ngettext("{count} item signed.", "{count} items signed.", count).format(count=count)
         )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,8 +19,12 @@ from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
 from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
+from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
 from handledare.tui.widgets.key_footer import KeyFooter
@@ -27,7 +33,8 @@ from handledare.tui.widgets.status_line import StatusLine
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
 
 
-class WalkthroughScreen(TranslatedBindings, Screen):
+class WalkthroughScreen(TranslatedBindings, Screen[None]):
+    app = getters.app(AppBase)
     BINDINGS = [
         Binding("g", "mark('walked_through')", N_("Walked through"), id="walked"),
         Binding("p", "mark('practised')", N_("Practised"), id="practised"),
@@ -88,11 +95,10 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     # ----- loading ---------------------------------------------------------------
 
     def reload(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        store, actor = self.app.session
+        oid, known = self.onboarding_id, self.names
 
-        known = self.names
-
-        def load():
+        def load() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
             # Names of users change seldom: read once per screen, not after every mark.
             names = known or {user.id: user.name for user in people.list_users(store)}
             return (
@@ -103,10 +109,11 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
         in_background(self, load, self._loaded)
 
-    def _loaded(self, loaded) -> None:
+    def _loaded(self, loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
         first = self.progress is None
-        self.progress, self.history, self.names = loaded
-        self.sub_title = printable(self.progress.person_name)
+        progress, self.history, self.names = loaded
+        self.progress = progress
+        self.sub_title = printable(progress.person_name)
         if first:
             self._fill_items()
         else:
@@ -118,6 +125,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self._show_item()
 
     def _visible_items(self) -> list[Item]:
+        if self.progress is None:
+            return []
         return [
             item
             for item in self.progress.template.items()
@@ -125,6 +134,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         ]
 
     def _fill_items(self) -> None:
+        if self.progress is None:
+            return
         options = self.query_one("#items", OptionList)
         current = self.current_item()
         options.clear_options()
@@ -156,6 +167,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             options.highlighted = options.get_option_index(key)
 
     def _refresh_markers(self) -> None:
+        if self.progress is None:
+            return
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
             options.replace_option_prompt(
@@ -164,6 +177,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
     def _show_overview(self) -> None:
         p = self.progress
+        if p is None:
+            return
         language = current_language()
         marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
         self.query_one("#who", Label).update(
@@ -185,7 +200,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     @on(OptionList.OptionHighlighted, "#items")
     def _show_item(self) -> None:
         item = self.current_item()
-        if item is None:
+        if item is None or self.progress is None:
             return
         language = current_language()
         state = self.progress.states.get(item.key)
@@ -238,7 +253,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if item is not None:
             self._show_support(item)
 
-    def _after(self, _result=None) -> None:
+    def _after(self, _result: object = None) -> None:
         self.reload()
 
     def _after_mark(self, _result=None) -> None:
@@ -250,15 +265,20 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         item = self.current_item()
         if item is None:
             return
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         in_background(
             self,
             lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)),
             self._after_mark,
         )
 
-    def _ask(self, title: str, label: str, then, done=None) -> None:
-        from handledare.tui.screens.dialogs import TextPrompt
+    def _ask(
+        self,
+        title: str,
+        label: str,
+        then: Callable[[Item, str], object],
+        done: Callable[[object], None] | None = None,
+    ) -> None:
 
         item = self.current_item()
         if item is None:
@@ -272,7 +292,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.app.push_screen(TextPrompt(heading, label), answered)
 
     def action_not_applicable(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Not applicable"),
             _("Why does this item not apply?"),
@@ -283,7 +303,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_note(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Note"),
             _("Your note"),
@@ -291,7 +311,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_comment(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Substitute's comment"),
             _("What the substitute wants to add"),
@@ -302,14 +322,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
     def action_revoke(self) -> None:
         item = self.current_item()
-        state = self.progress.states.get(item.key) if item else None
-        if state is None or not state.signed:
+        state = self.progress.states.get(item.key) if item and self.progress else None
+        if item is None or state is None or not state.signed:
             self.app.notify(_("Only a signed item can be revoked."), severity="warning")
             return
-        from handledare.tui.screens.dialogs import TextPrompt
-        from handledare.tui.screens.pin_prompt import PinPrompt
 
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
 
         def confirm(reason: str | None) -> None:
             if reason:
@@ -333,6 +351,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         """The first open item after the highlighted one, round to the top; None if none."""
         items = self._visible_items()
         current = self.current_item()
+        if self.progress is None:
+            return None
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
@@ -359,22 +379,20 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             options.action_cursor_up()
 
     def action_sign(self) -> None:
-        from handledare.tui.screens.sign_off import SignOffScreen
 
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return
         ready = [
-            (item, self.progress.states[item.key].mark)
-            for item in self.progress.template.items()
-            if item.key in self.progress.states
-            and self.progress.states[item.key].mark
-            and not self.progress.states[item.key].signed
+            (item, state.mark)
+            for item in progress.template.items()
+            if (state := progress.states.get(item.key)) and state.mark and not state.signed
         ]
         if not ready:
             self.app.notify(_("Nothing has been marked yet, so there is nothing to sign."))
             return
         self.app.push_screen(
-            SignOffScreen(self.onboarding_id, self.progress.person_name, ready), self._after
+            SignOffScreen(self.onboarding_id, progress.person_name, ready), self._after
         )
 
     def action_back(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from textual.content import Content
@@ -56,18 +57,23 @@ def flags(item: Item) -> str:
     return " · ".join(found)
 
 
-def state_line(state: ItemState | None, names: dict[str, str]) -> str:
-    if state is None or (state.mark is None and not state.signed):
-        return _("Not yet walked through.")
-    if state.signed:
+def name_of(names: Mapping[str, str], user_id: str | None, unknown: str = "?") -> str:
+    """A user's name, printable; `unknown` for none (the command line) or one not known here."""
+    return printable(names.get(user_id, unknown) if user_id is not None else unknown)
+
+
+def state_line(state: ItemState | None, names: Mapping[str, str]) -> str:
+    if state is not None and state.signed_at is not None:
         line = _("Signed off by {name}, {when}").format(
-            name=printable(names.get(state.signed_by, "?")), when=format_datetime(state.signed_at)
+            name=name_of(names, state.signed_by), when=format_datetime(state.signed_at)
         )
         if state.expires_on:
             line += " · " + _("expires {date}").format(
                 date=format_date(date.fromisoformat(state.expires_on))
             )
         return line
+    if state is None or state.mark is None:
+        return _("Not yet walked through.")
     line = state.mark.label.capitalize()
     if state.reason:
         line += f": {printable(state.reason)}"
@@ -116,10 +122,10 @@ def what(entry: HistoryEntry, whole: bool = False) -> str:
     }.get(entry.type, lambda: entry.type.value)()
 
 
-def who(entry: HistoryEntry, names: dict[str, str]) -> str:
-    return printable(names.get(entry.actor_id, _("command line")))
+def who(entry: HistoryEntry, names: Mapping[str, str]) -> str:
+    return name_of(names, entry.actor_id, _("command line"))
 
 
-def describe(entry: HistoryEntry, names: dict[str, str]) -> str:
+def describe(entry: HistoryEntry, names: Mapping[str, str]) -> str:
     """One line of an item's history: when, who, what."""
     return f"{format_datetime(entry.at)}  {who(entry, names)}: {what(entry)}"

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
@@ -23,6 +23,10 @@ from textual.widgets import DataTable, Label
 from handledare.i18n import N_, _, current_language, format_relative
 from handledare.services.overview import OnboardingSummary
 from handledare.text import fold, printable
+from handledare.tui.app_base import AppBase
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsRichComparison
 
 # Filling a table costs about a quarter of a millisecond a row; nobody reads past a
 # few pages, they type to narrow. So a list of 20,000 shows its first hundred rows,
@@ -65,7 +69,7 @@ class Column:
 
     heading: str
     cell: Callable[[OnboardingSummary, datetime], Text]
-    sort_key: Callable[[Listed, date], object]
+    sort_key: Callable[[Listed, date], SupportsRichComparison]
     descending: bool = False
     priority: int = 9
 
@@ -124,6 +128,8 @@ def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list
 
 class OnboardingTable(Vertical):
     """The rows in a table, sorted and filtered, and the line that counts them."""
+
+    app = getters.app(AppBase)
 
     def __init__(self, columns: Sequence[Column]) -> None:
         super().__init__(id="onboardings")
@@ -198,7 +204,7 @@ class OnboardingTable(Vertical):
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_by(int(event.column_key.value))
+        self.sort_by(event.column_index)
 
     def _ordered(self, today: date) -> list[Listed]:
         if self._order is None:

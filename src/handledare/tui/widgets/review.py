@@ -14,7 +14,7 @@ from handledare.services.onboarding import HistoryEntry, ItemState, Progress
 from handledare.services.review import Conflict
 from handledare.text import printable
 from handledare.tui.widgets import item_view
-from handledare.tui.widgets.fitted_table import FittedTable
+from handledare.tui.widgets.fitted_table import Cell, FittedTable
 
 # A long reason is cut here; the history shows it whole.
 STATE_WIDTH = 20
@@ -58,7 +58,7 @@ class ReviewFacts(Static):
         if progress.approved_at:
             approval = _("Approved to work alone {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
-                name=printable(names.get(progress.approved_by, "?")),
+                name=item_view.name_of(names, progress.approved_by),
             )
             if progress.approval_override:
                 approval += " " + _("Exception with required items open: {reason}").format(
@@ -133,29 +133,33 @@ class ItemsTable(ReviewTable):
         rows = []
         for item in progress.template.items():
             state = progress.states.get(item.key)
-            signed = state is not None and state.signed
-            expires = ""
-            if signed and state.expires_on:
-                day = date.fromisoformat(state.expires_on)
-                expires = Text(format_date(day), style="bold red" if day < today else "")
-            cells = (
+            expires: str | Text = ""
+            by = when = workstation = ""
+            if state is not None and state.signed_at is not None:
+                if state.expires_on:
+                    day = date.fromisoformat(state.expires_on)
+                    expires = Text(format_date(day), style="bold red" if day < today else "")
+                by = item_view.name_of(names, state.signed_by)
+                when = format_datetime(state.signed_at)
+                workstation = self._workstation(state.signed_workstation, here)
+            cells: tuple[Cell, ...] = (
                 item_view.marker(state),
                 item.title.get(language),
                 self._state_cell(state),
                 expires,
-                printable(names.get(state.signed_by, "?")) if signed else "",
-                format_datetime(state.signed_at) if signed else "",
-                self._workstation(state.signed_workstation, here) if signed else "",
+                by,
+                when,
+                workstation,
             )
             rows.append((item.key, cells))
         self.show_rows(rows)
 
     @staticmethod
     def _state_cell(state: ItemState | None) -> Text:
-        if state is None or (state.mark is None and not state.signed):
-            return Text(_("open"))
-        if state.signed:
+        if state is not None and state.signed:
             return Text(_("signed off"))
+        if state is None or state.mark is None:
+            return Text(_("open"))
         text = Text(state.mark.label + (f": {printable(state.reason)}" if state.reason else ""))
         text.truncate(STATE_WIDTH, overflow="ellipsis")
         return text
@@ -181,7 +185,7 @@ class HistoryTable(ReviewTable):
             cells = (
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                progress.template.item(key).title.get(language) if key else "",
+                progress.template.recorded_item(key).title.get(language) if key else "",
                 item_view.what(entry, whole=True),
             )
             rows.append((entry.id, cells))
@@ -202,11 +206,11 @@ class ConflictTable(ReviewTable):
         names: dict[str, str],
     ) -> None:
         language = current_language()
-        by_id = {entry.id: entry for entry in history}
+        by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
         rows = []
         for conflict in conflicts:
             cells = (
-                progress.template.item(conflict.item_key).title.get(language),
+                progress.template.recorded_item(conflict.item_key).title.get(language),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
             )
