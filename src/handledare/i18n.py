@@ -79,7 +79,7 @@ def format_date(value: date) -> str:
 
 def format_month(year_month: str, *, with_year: bool = False) -> str:
     """`2026-11` as `nov.` (or `nov. 2026`) in the active language."""
-    from babel.dates import format_date as babel_format_date
+    from babel.dates import format_date as babel_format_date  # start time, as format_date
 
     first = date.fromisoformat(f"{year_month}-01")
     return babel_format_date(first, format="LLL y" if with_year else "LLL", locale=_active_language)

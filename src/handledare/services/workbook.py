@@ -31,6 +31,7 @@ def _shown_width(value: object) -> int:
 
 def write_xlsx(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
     """One sheet: a bold, frozen header row, then the rows; return the rows written."""
+    # Only when a workbook is written: neither the app nor a CSV export loads openpyxl.
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
