@@ -32,11 +32,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import load_template_file
-from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Role
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.security import hash_pin
-from handledare.services.demo import FIRST_NAMES, LAST_NAMES
+from handledare.services.demo import FIRST_NAMES, LAST_NAMES, proof_for
 from handledare.services.templates import content_hash
 from handledare.store import identity, ingest, share_view
 from handledare.store.database import prepare_database
@@ -52,6 +52,7 @@ PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
+CHECKLISTS = ("hemtjanst-omsorg", "sabo-omsorg")
 # Batches go into the database in slices of about this many events, each one transaction.
 APPLY_SLICE = 50_000
 
@@ -128,6 +129,8 @@ class World:
             for _ in self.workstations
         ]
         self.templates = [load_template_file(path) for path in bundled_template_files()]
+        # Substitutes start on the home-care and residential-care checklists.
+        self.checklists = [t for t in self.templates if t.id in CHECKLISTS]
         self.pin_hash = hash_pin(PIN, salt=self.rng.randbytes(16))
 
     def uuid(self) -> str:
@@ -259,6 +262,7 @@ class World:
                     "employment_type": EmploymentType.HOURLY.value,
                     "start_date": start.date().isoformat(),
                     "employee_number": f"V{self.rng.randrange(100000, 999999)}",
+                    "language": "sv",
                 },
             )
             people.append((person, start))
@@ -277,7 +281,7 @@ class World:
             begin = start + timedelta(minutes=5) if which == 0 else start + timedelta(days=30)
             if begin >= END:
                 continue
-            template = self.templates[which % len(self.templates)]
+            template = self.checklists[which % len(self.checklists)]
             _Onboarding(self, template, person, begin).run(
                 stations[person.unit_id], managers[person.unit_id]
             )
@@ -357,8 +361,12 @@ class _Onboarding:
         marks = (
             [Mark.WALKED_THROUGH, Mark.PRACTISED] if item.needs_practical else [Mark.WALKED_THROUGH]
         )
+        # The proof goes with every mark; a colleague's word only with the practical part.
+        proof = proof_for(item, self.when.date(), rng)
         for mark in marks:
             payload = {"item_key": key, "mark": mark.value, "basis": self.last.get(key)}
+            if proof and (proof.kind is not Evidence.OBSERVED or mark is Mark.PRACTISED):
+                payload["evidence"] = proof.to_dict()
             self.last[key] = self.emit(station, EventType.ITEM_MARKED, payload)
         self.unsigned.append(key)
         if rng.random() < 0.05:

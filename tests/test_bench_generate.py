@@ -6,6 +6,7 @@ Only correctness here; the timings live in bench/run.py.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import sys
 from contextlib import closing
@@ -15,8 +16,17 @@ from pathlib import Path
 import pytest
 
 from handledare.config import Settings
-from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, pins, review, signoff, templates, workstations
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Role
+from handledare.services import (
+    demo,
+    onboarding,
+    people,
+    pins,
+    review,
+    signoff,
+    templates,
+    workstations,
+)
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -104,7 +114,13 @@ def test_generated_users_sign_in_and_work_with_the_services(generated, tmp_path:
     user = next(u for u in people.list_users(store) if u.name == name)
     actor = pins.sign_in(store, user.id, generate.PIN).actor
     progress = onboarding.progress(store, actor, onboarding_id)
-    item = next(i for i in progress.template.items() if i.key not in progress.states)
+    item = next(
+        i
+        for i in progress.template.items()
+        if i.key not in progress.states
+        and i.key not in progress.waiting
+        and i.evidence is Evidence.OBSERVED  # marked without more proof
+    )
     onboarding.mark_item(store, actor, onboarding_id, item.key, Mark.WALKED_THROUGH)
     after = onboarding.progress(store, actor, onboarding_id)
     store.close()
@@ -149,10 +165,14 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     first = [practical.key, plain[0].key, plain[1].key]
     signoff.sign_off(store, actor, oid, first, "4827", acknowledged_name="Amina Berg")
     signoff.revoke(store, actor, oid, plain[0].key, "Visade osäkerhet", "4827")
-    rest = [i.key for i in items if i.key not in (practical.key, plain[1].key)]
-    for key in rest:
-        onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, actor, oid, rest, "4827", acknowledged_name="Amina Berg")
+    rest = [i for i in items if i.key not in (practical.key, plain[1].key)]
+    rng = random.Random(7)
+    for session in demo.plan_sessions(rest):
+        for item in session:
+            proof = demo.proof_for(item, date.today(), rng)
+            onboarding.mark_item(store, actor, oid, item.key, Mark.PRACTISED, evidence=proof)
+        keys = [item.key for item in session]
+        signoff.sign_off(store, actor, oid, keys, "4827", acknowledged_name="Amina Berg")
     review.approve(store, boss, oid, "735184")
     share = tmp_path / "share"
     share.mkdir()

@@ -7,7 +7,8 @@ from datetime import date
 from pathlib import Path
 
 from handledare.cli import main
-from handledare.domain.enums import Mark
+from handledare.domain.enums import Evidence, Mark
+from handledare.domain.evidence import Proof
 from handledare.services import onboarding, people, signoff
 from sync_helpers import PIN, approve, projections, seed, workstation
 
@@ -21,6 +22,11 @@ SECRETS = [
     "Zlatans kommentar",
     "B:s anteckning",
     "återkallat för Zlatan",
+    "Zlatans kursgård",
+    "ZX-998877",
+    "Zlatan visade intyget i mobilen",
+    "Zlatans sekretessförbindelse",
+    "Zlatans pappa Olle",
 ]
 
 
@@ -49,10 +55,25 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     )
     oid = onboarding.start_onboarding(a.store, cli, zlatan.id, "hemtjanst-omsorg")
     anna = a.supervisor()
+    observer = Proof(Evidence.OBSERVED, observer_name="Zlatans pappa Olle", observer_role="usk")
+    onboarding.mark_item(a.store, anna, oid, "sak-trafik", Mark.PRACTISED, None, observer)
     onboarding.mark_item(
         a.store, anna, oid, "sak-trafik", Mark.NOT_APPLICABLE, "Zlatan har ingen bil"
     )
     onboarding.add_note(a.store, anna, oid, "hemlig anteckning", item_key="anst-avtal")
+    # Free text in proof is about the person too: who issued their course, the number...
+    certificate = Proof(
+        Evidence.CERTIFICATE,
+        issuer="Zlatans kursgård",
+        issued_on=date(2026, 10, 1),
+        number="ZX-998877",
+        seen="Zlatan visade intyget i mobilen",
+    )
+    onboarding.mark_item(a.store, anna, oid, "webb-hygien", Mark.WALKED_THROUGH, None, certificate)
+    document = Proof(Evidence.DOCUMENT, document="Zlatans sekretessförbindelse", version="v1")
+    onboarding.mark_item(
+        a.store, anna, oid, "sekr-tystnadsplikt", Mark.WALKED_THROUGH, None, document
+    )
     onboarding.mark_item(a.store, anna, oid, "anst-avtal", Mark.WALKED_THROUGH)
     signoff.sign_off(a.store, anna, oid, ["anst-avtal"], PIN, "Zlatan Ekdahl", "Zlatans kommentar")
     a.sync(share)
@@ -115,6 +136,15 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     assert projections(stations[1].store) == projections(stations[2].store)
     names = [p.name for p in people.list_people(stations[2].store, cli)]
     assert sorted(names) == ["Amina Hassan", "—"]
+    proofs = {
+        key: state.evidence
+        for key, state in onboarding.progress(stations[2].store, cli, oid).states.items()
+        if state.evidence
+    }
+    assert proofs["webb-hygien"] == Proof(
+        Evidence.CERTIFICATE, issuer="—", issued_on=date(2026, 10, 1), number="—", seen="—"
+    )
+    assert proofs["sekr-tystnadsplikt"].document == "—"
 
 
 def test_data_about_an_erased_person_arriving_late_is_blanked(tmp_path: Path):

@@ -3,6 +3,7 @@ and a batch changed after it was applied."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -10,14 +11,14 @@ import stat
 import pytest
 
 from handledare.errors import PermissionRefused, WrongPinError
-from handledare.services import people, workstations
+from handledare.services import onboarding, people, workstations
 from handledare.store import identity, journal
 from handledare.sync.batch import encode
 from handledare.sync.signing import Signer
 from handledare.sync.trust import TrustState
-from sync_helpers import ADMIN_PIN, Workstation, approve, projections, seed, workstation
+from sync_helpers import ADMIN_PIN, PIN, Workstation, approve, projections, seed, workstation
 
-from conftest import admin_of
+from conftest import admin_of, sign_items
 
 
 def _state(station: Workstation, other: Workstation) -> TrustState:
@@ -180,3 +181,72 @@ def test_a_batch_changed_and_signed_again_by_its_owner_is_named_not_the_next_one
     assert "Äkta enhet" in _units(b) and not {"Ändrad enhet", "Nästa enhet"} & _units(b)
     status = b.sync(share).status
     assert [p.kind for p in status.problems] == ["tamper"], "still shown the next round"
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        # An erasure's rewrite blanks the free text in a proof: the certificate's number.
+        (lambda proof: proof.update(number="—") if proof["kind"] == "certificate" else None, True),
+        # The same rewrite used as cover to change a score or lower the pass mark.
+        (
+            lambda proof: (
+                proof.update(score=proof["score"] - 5) if proof["kind"] == "test" else None
+            ),
+            False,
+        ),
+        (lambda proof: proof.update(pass_mark=1) if proof["kind"] == "test" else None, False),
+    ],
+    ids=["number-blanked", "score-changed", "pass-mark-lowered"],
+)
+def test_a_rewrite_may_blank_a_proof_s_free_text_but_change_nothing_else(
+    tmp_path, share, change, accepted
+):
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    oid = seed(a)
+    a.sync(share)
+    approve(share, a, b)
+    sign_items(a.store, a.supervisor(), oid, ["webb-hygien", "hyg-test"], PIN)
+    a.sync(share)
+    b.sync(share)
+    signer = Signer.load(a.store.path.parent)
+    recorded = journal.published(a.store)[-1]
+    events = journal.events_of(a.store, recorded.sequence)
+
+    def forged(event):
+        payload = json.loads(event.payload)
+        if payload.get("evidence"):
+            change(payload["evidence"])
+        return event._replace(payload=json.dumps(payload, ensure_ascii=False))
+
+    batch, data = encode(
+        signer,
+        a.store.workstation_id,
+        recorded.sequence,
+        recorded.previous,
+        [forged(event) for event in events],
+    )
+    # The owner's key goes on from the changed batch, as a rewrite after an erasure does.
+    with sqlite3.connect(a.store.path) as connection:
+        connection.execute(
+            "UPDATE batches SET sha256 = ? WHERE workstation_id = ? AND sequence = ?",
+            (batch.sha256, a.store.workstation_id, recorded.sequence),
+        )
+    assert (
+        data
+        != (share / "workstations" / a.store.workstation_id)
+        .joinpath(f"batch-{recorded.sequence:012d}.jsonl")
+        .read_bytes()
+    )
+    folder = share / "workstations" / a.store.workstation_id
+    (folder / f"batch-{recorded.sequence:012d}.jsonl").write_bytes(data)
+    _add_unit(a, "Nästa enhet")
+    a.sync(share)
+
+    report = b.sync(share)
+    tampered = [p for p in report.problems if p.kind == "tamper"]
+    assert (tampered == []) is accepted, tampered
+    assert ("Nästa enhet" in _units(b)) is accepted, "a changed folder is not applied further"
+    signed = onboarding.progress(a.store, a.supervisor(), oid).states["hyg-test"].evidence
+    applied = onboarding.progress(b.store, b.supervisor(), oid).states["hyg-test"].evidence
+    assert applied == signed, "nothing forged is applied"

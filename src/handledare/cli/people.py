@@ -30,7 +30,16 @@ def register(commands: Commands) -> None:
         help=_("employment type"),
     )
     add.add_argument("--employee-number", help=_("employee number (optional)"))
+    language_help = _(
+        "the language the substitute reads best, e.g. sv, en, ar (default sv): "
+        "their own plan is printed in it beside Swedish"
+    )
+    add.add_argument("--language", default="sv", help=language_help)
     add_sign_in(add)
+    edit = command(person, "edit", _("change what is registered about a substitute"), _edit)
+    edit.add_argument("person", metavar=_("PERSON"), help=person_help)
+    edit.add_argument("--language", required=True, help=language_help)
+    add_sign_in(edit)
     export = command(person, "export", _("everything stored about one substitute"), _export)
     export.add_argument("person", metavar=_("PERSON"), help=person_help)
     export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
@@ -80,8 +89,27 @@ def _add(args, settings: Settings) -> int:
         _parse_date(args.start),
         EmploymentType(args.employment),
         args.employee_number,
+        args.language,
     )
     say(_("Added {name} in {unit} ({id}).").format(name=person.name, unit=unit.name, id=person.id))
+    return 0
+
+
+def _edit(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store, sign_in
+    from handledare.i18n import language_name
+    from handledare.services import people
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    people.set_person_language(store, actor, person.id, args.language)
+    say(
+        _("{name}'s language is now {language}.").format(
+            name=person.name, language=language_name(args.language)
+        )
+    )
     return 0
 
 
@@ -103,13 +131,22 @@ def _list(args, settings: Settings) -> int:
                     "employment_type": p.employment_type.value,
                     "start_date": p.start_date.isoformat(),
                     "employee_number": p.employee_number,
+                    "language": p.language,
                 }
                 for p in rows
             ]
         )
     else:
         table(
-            [_("Name"), _("Unit"), _("Employment"), _("Start"), _("Employee no."), _("Id")],
+            [
+                _("Name"),
+                _("Unit"),
+                _("Employment"),
+                _("Start"),
+                _("Employee no."),
+                _("Language"),
+                _("Id"),
+            ],
             [
                 [
                     p.name,
@@ -117,6 +154,7 @@ def _list(args, settings: Settings) -> int:
                     p.employment_type.label,
                     format_date(p.start_date),
                     p.employee_number or "",
+                    p.language,
                     p.id,
                 ]
                 for p in rows
@@ -172,6 +210,7 @@ def _erase(args, settings: Settings) -> int:
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.services import onboarding, people
+    from handledare.services.common import named_items
 
     store = open_store(settings)
     actor = sign_in(store, args)
@@ -197,6 +236,7 @@ def _status(args, settings: Settings) -> int:
                             s.step.value: {"signed": s.signed, "total": s.total} for s in r.steps
                         },
                         "required_open": [item.key for item in r.required_open],
+                        "waiting": {key: list(keys) for key, keys in r.waiting.items()},
                     }
                     for r in reports
                 ],
@@ -225,5 +265,14 @@ def _status(args, settings: Settings) -> int:
         if r.required_open:
             say(_("Required before working alone, still open:"))
             for item in r.required_open:
-                say(f"  - {item.title.get(language)}")
+                say(f"  - {r.numbers[item.key]} {item.title.get(language)}")
+        if r.waiting:
+            say(_("Waiting for what comes before them:"))
+            for key, before in r.waiting.items():
+                say(
+                    "  ◌ "
+                    + _("{item} waits for {items}").format(
+                        item=named_items(r.template, [key]), items=named_items(r.template, before)
+                    )
+                )
     return 0

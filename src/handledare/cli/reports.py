@@ -1,4 +1,4 @@
-"""Commands that hand figures and papers onward: `export`, `report`, `certificate`."""
+"""Commands that hand figures and papers onward: `export`, `report`, `certificate`, `plan`."""
 
 from __future__ import annotations
 
@@ -48,6 +48,15 @@ def register(commands: Commands) -> None:
     certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
     certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
     add_sign_in(certificate)
+    plan = command(
+        commands,
+        "plan",
+        _("a substitute's own plan (Min introduktion) in their language beside Swedish, as PDF"),
+        _plan,
+    )
+    plan.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    plan.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+    add_sign_in(plan)
 
 
 def _add_format(parser) -> None:
@@ -159,4 +168,25 @@ def _certificate(args, settings: Settings) -> int:
                 "certificate has a line to write it in by hand."
             )
         )
+    return 0
+
+
+def _plan(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store, sign_in
+    from handledare.services import people
+    from handledare.services.plan import plan_of_person
+    from handledare.services.plan_pdf import write_plan
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    pages = write_plan(plan_of_person(store, actor, person.id), args.out, date.today())
+    say(
+        ngettext(
+            "Wrote the plan for {name} to {path} ({pages} page).",
+            "Wrote the plan for {name} to {path} ({pages} pages).",
+            pages,
+        ).format(name=person.name, path=args.out, pages=pages)
+    )
     return 0

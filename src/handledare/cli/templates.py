@@ -16,8 +16,14 @@ def register(commands: Commands) -> None:
     uses_no_database(
         command(template, "validate", _("check a template file"), _validate)
     ).add_argument("file", type=Path, metavar=_("FILE"))
-    imported = command(template, "import", _("import a template file"), _import)
-    imported.add_argument("file", type=Path, metavar=_("FILE"))
+    imported = command(
+        template, "import", _("import a template file, or a bundled template by its id"), _import
+    )
+    imported.add_argument(
+        "file",
+        metavar=_("FILE_OR_ID"),
+        help=_("a TOML file, or the id of a bundled template, e.g. hemtjanst-omsorg"),
+    )
     add_sign_in(imported)
     publish = command(
         template,
@@ -53,7 +59,7 @@ def _import(args, settings: Settings) -> int:
     from handledare.services import templates
 
     store = open_store(settings)
-    result = templates.import_file(store, sign_in(store, args), args.file)
+    result = templates.import_file_or_bundled(store, sign_in(store, args), args.file)
     t = result.template
     if result.imported:
         say(_("Imported {id} version {version}.").format(id=t.id, version=t.version))
@@ -106,12 +112,16 @@ def _show(args, settings: Settings) -> int:
     language = current_language()
     say(f"{template.title.get(language)} ({template.id} v{template.version})")
     say(template.role.get(language))
-    for section in template.sections:
+    numbers = template.numbers()
+    for number, section in enumerate(template.sections, start=1):
         say("")
-        say(section.title.get(language))
+        say(f"{number} {section.title.get(language)}")
         for item in section.items:
             flags = _("required") if item.required_before_alone else ""
-            say(
-                f"  {item.key:<24} {item.title.get(language)}  [{item.step.label}] {flags}".rstrip()
-            )
+            if item.after:
+                flags += " " + _("after {items}").format(
+                    items=", ".join(numbers[key] for key in item.after)
+                )
+            title = f"{numbers[item.key]} {item.title.get(language)}"
+            say(f"  {item.key:<24} {title}  [{item.step.label}] {flags}".rstrip())
     return 0

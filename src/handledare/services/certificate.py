@@ -2,10 +2,6 @@
 
 Only a person approved to work alone gets a certificate; anyone else gets a status
 report under another title that lists what is still open.
-
-fpdf2 is imported only here, when a certificate is made, so that starting
-the app never pays for it. The embedded DejaVu Sans covers Swedish and the
-other Latin, Greek and Cyrillic letters that substitutes' names use.
 """
 
 from __future__ import annotations
@@ -21,15 +17,12 @@ from handledare.errors import NotFoundError
 from handledare.i18n import _, current_language, format_date, format_datetime
 from handledare.services import onboarding, people
 from handledare.services.exports import write_whole
+from handledare.services.paper import FONT, new_paper, write_line
 from handledare.store.eventlog import Store
 from handledare.text import printable
 
 if TYPE_CHECKING:
     from fpdf import FPDF
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT = "DejaVu"
-
 
 # Room a heading needs below it (its own line and the first of its items), in mm, so
 # that a heading never stands alone at the foot of a page.
@@ -52,8 +45,6 @@ def write_certificate(
     approved: a status report under its own title that lists what is still open, so it
     can never be taken for a certificate.
     """
-    from fpdf import FPDF  # only when a certificate is made: starting never pays for fpdf2
-
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []
     if person is None or not started:
@@ -66,37 +57,15 @@ def write_certificate(
     approved = progress.approved_at is not None
     title = _("Introduction certificate") if approved else _("Introduction in progress: status")
 
-    person_name = person.name
-
-    class Certificate(FPDF):
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font(FONT, size=8)
-            self.cell(
-                0,
-                10,
-                _("{name} · printed {date} · page {page} of {pages}").format(
-                    name=printable(person_name),
-                    date=format_date(today),
-                    page=self.page_no(),
-                    pages="{nb}",
-                ),
-                align="C",
-            )
-
-    pdf = Certificate(format="A4")
-    pdf.set_title(title)
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.add_page()
+    pdf = new_paper(
+        title,
+        lambda page: _("{name} · printed {date} · page {page} of {pages}").format(
+            name=printable(person.name), date=format_date(today), page=page, pages="{nb}"
+        ),
+    )
 
     def line(text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
-        # Ragged right: justified text stretches the spaces of a short line.
-        pdf.set_font(FONT, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
-        if gap:
-            pdf.ln(gap)
+        write_line(pdf, text, size, bold, gap)
 
     def heading(text: str, size: int = 12, room: float = HEADING_ROOM) -> None:
         if pdf.will_page_break(room):
@@ -131,27 +100,36 @@ def write_certificate(
             gap=4,
         )
 
+    numbers = template.numbers()
     for section in template.sections:
         signed = [
-            (item, state.signed_at, state.signed_by)
+            (item, state, state.signed_at)
             for item in section.items
-            if (state := progress.states.get(item.key)) and state.signed_at is not None
+            if (state := progress.states.get(item.key)) is not None and state.signed_at is not None
         ]
         heading(section.title.get(language))
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
-        for item, signed_at, signed_by in signed:
-            line(
-                "✓ "
-                + item.title.get(language)
-                + " — "
-                + _("{date}, {name}").format(
-                    date=format_date(signed_at.astimezone().date()),
-                    name=printable(names.get(signed_by, "?")),
-                ),
-                9,
+        for item, state, signed_at in signed:
+            signer = _("{date}, {name}").format(
+                date=format_date(signed_at.astimezone().date()),
+                name=printable(names.get(state.signed_by, "?")),
             )
+            title = f"{numbers[item.key]} {item.title.get(language)}"
+            if state.not_applicable:
+                line(
+                    "– "
+                    + title
+                    + " — "
+                    + _("not applicable: {reason}").format(reason=printable(state.reason or ""))
+                    + f" ({signer})",
+                    9,
+                )
+                continue
+            line(f"✓ {title} — {signer}", 9)
+            if state.evidence is not None:
+                line("    " + printable(state.evidence.summary()), 8)
         pdf.ln(2)
 
     heading(_("Acknowledgement"))
@@ -184,7 +162,7 @@ def write_certificate(
         _signature_lines(pdf, line)
     else:
         line(_("Not approved yet."), gap=2)
-        _still_open(progress, language, heading, line)
+        _still_open(progress, language, numbers, heading, line)
 
     write_whole(out, lambda partial: pdf.output(str(partial)))
     return pdf.page_no()
@@ -193,6 +171,7 @@ def write_certificate(
 def _still_open(
     progress: onboarding.Progress,
     language: str,
+    numbers: dict[str, str],
     heading: Callable[..., None],
     line: Callable[..., None],
 ) -> None:
@@ -203,13 +182,13 @@ def _still_open(
         open_items = [
             item
             for item in section.items
-            if not (item.key in progress.states and progress.states[item.key].signed)
+            if (state := progress.states.get(item.key)) is None or state.signed_at is None
         ]
         if not open_items:
             continue
         heading(section.title.get(language), 10)
         for item in open_items:
-            text = "○ " + item.title.get(language)
+            text = f"○ {numbers[item.key]} {item.title.get(language)}"
             if item.key in required:
                 text += " — " + _("required before working alone")
             line(text, 9)

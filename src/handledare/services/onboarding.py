@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, OnboardingStatus, Role, Step
 from handledare.domain.events import EventType
+from handledare.domain.evidence import Proof, proof_problem
 from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError, PermissionRefused
 from handledare.i18n import _, current_language
@@ -23,6 +24,8 @@ from handledare.services.common import (
     item_or_refuse,
     item_state,
     open_onboarding,
+    signed_keys,
+    waiting_problem,
 )
 from handledare.store.eventlog import Store
 from handledare.store.tables import (
@@ -43,10 +46,15 @@ class ItemState:
     signed_at: datetime | None
     signed_workstation: str | None
     expires_on: str | None
+    evidence: Proof | None = None
 
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.mark is Mark.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -69,6 +77,23 @@ class Progress:
     approved_at: datetime | None
     approved_by: str | None
     approval_override: str | None
+    # Items that wait for others, with the keys of those not signed off yet.
+    waiting: dict[str, tuple[str, ...]]
+
+    @property
+    def numbers(self) -> dict[str, str]:
+        return self.template.numbers()
+
+    def ready_to_sign(self) -> list[tuple[str, Item, ItemState]]:
+        """Items marked and not signed yet, with their numbers, in checklist order."""
+        numbers = self.numbers
+        return [
+            (numbers[item.key], item, self.states[item.key])
+            for item in self.template.items()
+            if item.key in self.states
+            and self.states[item.key].mark
+            and not self.states[item.key].signed
+        ]
 
     @property
     def signed_count(self) -> int:
@@ -146,8 +171,10 @@ def mark_item(
     item_key: str,
     mark: Mark,
     reason: str | None = None,
+    evidence: Proof | None = None,
 ) -> None:
-    """Record that an item was walked through, practised, or does not apply (with a reason)."""
+    """Record that an item was walked through, practised, or does not apply (with a reason),
+    with the proof its kind of evidence needs (certificate, test, document, observer)."""
     if mark is Mark.NOT_APPLICABLE:
         reason = checked_text(reason, _("The reason why the item does not apply"))
     with store.write(actor.user_id) as tx:
@@ -160,13 +187,22 @@ def mark_item(
                     item=item.title.get(current_language())
                 )
             )
-        payload = {
+        if mark is not Mark.NOT_APPLICABLE:
+            waiting = waiting_problem(template, item, signed_keys(tx.session, onboarding_id))
+            if waiting:
+                raise InputError(waiting)
+        problem = proof_problem(item, mark, evidence, tx.wall.astimezone().date())
+        if problem:
+            raise InputError(problem)
+        payload: dict[str, Any] = {
             "item_key": item_key,
             "mark": mark.value,
             "basis": state.last_event_id if state else None,
         }
         if reason:
             payload["reason"] = reason
+        if evidence is not None:
+            payload["evidence"] = evidence.to_dict()
         tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)
 
 
@@ -202,6 +238,7 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
             signed_at=datetime.fromisoformat(row.signed_at) if row.signed_at else None,
             signed_workstation=row.signed_workstation,
             expires_on=row.expires_on,
+            evidence=Proof.from_dict(json.loads(row.evidence)) if row.evidence else None,
         )
         for row in rows
     }
@@ -239,6 +276,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
         else None,
         approved_by=onboarding.approved_by,
         approval_override=onboarding.approval_override,
+        waiting=template.waiting(signed),
     )
 
 

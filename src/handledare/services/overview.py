@@ -228,6 +228,7 @@ class ExpiringItem:
     item_key: str
     item_title: Text
     expires_on: date
+    item_number: str = ""
 
     def expired(self, today: date) -> bool:
         return self.expires_on < today
@@ -253,17 +254,20 @@ def expiring_items(store: Store, actor: Actor, today: date) -> list[ExpiringItem
                 OnboardingRow.unit_id,
             )
         ).all()
-        return [
-            ExpiringItem(
-                onboarding_id=onboarding.id,
-                person_name=person_name,
-                unit_name=unit_name,
-                item_key=state.item_key,
-                item_title=template_of(session, onboarding.template_id, onboarding.template_version)
-                .recorded_item(state.item_key)
-                .title,
-                expires_on=date.fromisoformat(state.expires_on),
+        found = []
+        for state, onboarding, person_name, unit_name in rows:
+            if state.expires_on is None:
+                continue
+            template = template_of(session, onboarding.template_id, onboarding.template_version)
+            found.append(
+                ExpiringItem(
+                    onboarding_id=onboarding.id,
+                    person_name=person_name,
+                    unit_name=unit_name,
+                    item_key=state.item_key,
+                    item_title=template.recorded_item(state.item_key).title,
+                    expires_on=date.fromisoformat(state.expires_on),
+                    item_number=template.numbers()[state.item_key],
+                )
             )
-            for state, onboarding, person_name, unit_name in rows
-            if state.expires_on is not None
-        ]
+        return found

@@ -13,9 +13,9 @@ from typing import TYPE_CHECKING
 
 from handledare.domain.actor import Actor
 from handledare.i18n import _, format_date, format_month
-from handledare.services.certificate import FONT, FONT_DIR
 from handledare.services.exports import write_whole
 from handledare.services.overview import MonthCount, started_and_approved
+from handledare.services.paper import FONT, FONT_DIR
 from handledare.services.reports import monthly_report, parse_month, report_headings, report_rows
 from handledare.store.eventlog import Store
 

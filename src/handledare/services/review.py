@@ -10,9 +10,9 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, Role
 from handledare.domain.events import EventType
 from handledare.errors import InputError
-from handledare.i18n import _, current_language, ngettext
+from handledare.i18n import _, ngettext
 from handledare.security import require_role
-from handledare.services.common import checked_text, open_onboarding
+from handledare.services.common import checked_text, named_items, open_onboarding
 from handledare.services.signoff import check_pin
 from handledare.store.eventlog import Store
 from handledare.store.tables import ConflictRow, ItemStateRow, OnboardingRow, PersonRow
@@ -54,8 +54,7 @@ def record_approval(
             i for i in template.items() if i.required_before_alone and i.key not in signed
         ]
         if open_items and override_reason is None:
-            language = current_language()
-            listed = "; ".join(item.title.get(language) for item in open_items[:5])
+            listed = named_items(template, [item.key for item in open_items[:5]])
             raise InputError(
                 ngettext(
                     "{count} required item is not signed off yet ({items}). "

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlmodel import col, select
 
-from handledare.checklists import bundled_template_files
+from handledare.checklists import bundled_template_file, bundled_template_files
 from handledare.checklists.parser import load_template_file
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -83,6 +83,22 @@ def import_template(store: Store, actor: Actor, template: Template) -> ImportRes
 
 def import_file(store: Store, actor: Actor, path: Path) -> ImportResult:
     return import_template(store, actor, load_template_file(path))
+
+
+def import_file_or_bundled(store: Store, actor: Actor, name: str) -> ImportResult:
+    """A template file, or a bundled template by its id (e.g. `hemtjanst-omsorg`)."""
+    path = Path(name)
+    if not path.exists():
+        bundled = bundled_template_file(name)
+        if bundled is None:
+            raise InputError(
+                _(
+                    "There is no file {name}, and no bundled template has that id. "
+                    "Bundled templates: {ids}."
+                ).format(name=name, ids=", ".join(p.stem for p in bundled_template_files()))
+            )
+        path = bundled
+    return import_file(store, actor, path)
 
 
 def import_bundled(store: Store, actor: Actor) -> list[ImportResult]:

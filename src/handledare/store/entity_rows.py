@@ -104,6 +104,7 @@ def _person_created(session: Session, row: Event, data: dict[str, Any]) -> None:
     if existing is not None:
         existing.name = data["name"]
         existing.employee_number = data.get("employee_number")
+        existing.language = data.get("language", "sv")
         return
     session.add(PersonRow(**person_fields(row, data)))
 
@@ -117,7 +118,14 @@ def person_fields(row: Event, data: dict[str, Any]) -> dict[str, Any]:
         "start_date": data["start_date"],
         "employee_number": data.get("employee_number"),
         "created_at": row.wall_time,
+        "language": data.get("language", "sv"),
     }
+
+
+@handles(EventType.PERSON_LANGUAGE_CHANGED)
+def _person_language_changed(session: Session, row: Event, data: dict[str, Any]) -> None:
+    person = required(session, PersonRow, row.entity_id)
+    person.language = data["language"]
 
 
 @handles(EventType.TEMPLATE_IMPORTED)

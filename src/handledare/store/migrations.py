@@ -207,6 +207,13 @@ CREATE TABLE share_problems (
 ALTER TABLE batches ADD COLUMN key_id TEXT;
 """
 
+# Template format 2: the proof recorded with an item (a certificate, a test result, a
+# document, an observing colleague), and each substitute's own language.
+_V10_EVIDENCE_AND_LANGUAGE = """
+ALTER TABLE item_states ADD COLUMN evidence TEXT;
+ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -217,6 +224,7 @@ STEPS: tuple[str, ...] = (
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
+    _V10_EVIDENCE_AND_LANGUAGE,
 )
 CURRENT_VERSION = len(STEPS)
 

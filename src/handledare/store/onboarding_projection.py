@@ -49,6 +49,7 @@ ITEM_COLUMNS = (
     "item_key",
     "mark",
     "reason",
+    "evidence",
     "marked_by",
     "marked_at",
     "signed_by",
@@ -59,7 +60,7 @@ ITEM_COLUMNS = (
     "last_event_id",
 )
 CONFLICT_COLUMNS = ("event_id", "onboarding_id", "item_key", "other_event_id")
-# A revocation clears the item from its mark to its expiry; notes and history stay.
+# A revocation clears the item from its mark (and proof) to its expiry; notes and history stay.
 _CLEARED_BY_REVOKE = ITEM_COLUMNS[ITEM_COLUMNS.index("mark") : ITEM_COLUMNS.index("note_count")]
 # Events from before conflicts were tracked carry no basis and are trusted.
 _NO_BASIS = object()
@@ -275,6 +276,8 @@ def _marked(
     item = _edit(onboarding, row, data["item_key"], data.get("basis", _NO_BASIS))
     item["mark"] = data["mark"]
     item["reason"] = data.get("reason")
+    proof = data.get("evidence")
+    item["evidence"] = json.dumps(proof, ensure_ascii=False, sort_keys=True) if proof else None
     item["marked_by"] = row.actor_id
     item["marked_at"] = row.wall_time
 

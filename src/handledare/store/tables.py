@@ -84,6 +84,7 @@ class PersonRow(SQLModel, table=True):
     start_date: str
     employee_number: str | None = None
     created_at: str
+    language: str = "sv"
 
 
 class TemplateRow(SQLModel, table=True):
@@ -135,6 +136,8 @@ class ItemStateRow(SQLModel, table=True):
     expires_on: str | None = None
     note_count: int = 0
     last_event_id: str | None = None
+    # The proof recorded with the mark, as JSON (domain.evidence.Proof).
+    evidence: str | None = None
 
 
 class ConflictRow(SQLModel, table=True):

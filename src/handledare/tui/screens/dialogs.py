@@ -42,17 +42,18 @@ class TextPrompt(TranslatedBindings, ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
-    def __init__(self, title: str, label: str, *, required: bool = True):
+    def __init__(self, title: str, label: str, *, required: bool = True, value: str = ""):
         super().__init__(classes="dialog")
         self.heading = title
         self.label = label
         self.required = required
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(literal(self.heading), classes="dialog-title")
             yield Label(self.label)
-            yield Input(id="text", max_length=4000)
+            yield Input(self.value, id="text", max_length=4000)
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")

@@ -37,7 +37,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
         )
         # The unit goes first as the terminal narrows, then the person's name.
         yield FittedTable(
-            [_("Expires"), _("Name"), _("Item"), _("Unit")], [0, 1, 0, 2], id="expiring"
+            [_("Expires"), _("Name"), _("Item"), _("Unit")], [0, 1, 0, 2], shrink=2, id="expiring"
         )
         yield Label("", id="count", classes="muted")
         yield StatusLine()
@@ -65,7 +65,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
                     style="bold red" if expired else "yellow",
                 ),
                 printable(item.person_name),
-                item.item_title.get(language),
+                f"{item.item_number} {item.item_title.get(language)}",
                 printable(item.unit_name),
             )
             rows.append((str(index), cells))

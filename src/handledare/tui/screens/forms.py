@@ -110,6 +110,8 @@ class PersonForm(Form):
             yield Label(_("Employee number (optional)"))
             yield Input(id="number", max_length=20)
             yield self.error_label("number")
+            yield Label(_("The language the substitute reads best"))
+            yield Select(language_choices(["sv"]), value="sv", allow_blank=False, id="language")
             yield Label(_("Checklist"))
             yield Select([], prompt=_("No checklist yet"), id="template")
             yield from self.buttons()
@@ -119,13 +121,15 @@ class PersonForm(Form):
 
         def load():
             units = [u for u in people.list_units(store) if actor.covers_unit(u.id)]
-            return units, templates.newest_templates(store)
+            return units, templates.newest_templates(store), people.person_languages(store)
 
         in_background(self, load, self._loaded)
         self.query_one("#name", Input).focus()
 
     def _loaded(self, loaded) -> None:
-        units, newest = loaded
+        units, newest, languages = loaded
+        self.query_one("#language", Select).set_options(language_choices(languages))
+        self.query_one("#language", Select).value = "sv"
         unit_select = self.query_one("#unit", Select)
         unit_select.set_options([(literal(u.name), u.id) for u in units])
         if len(units) == 1:
@@ -149,6 +153,7 @@ class PersonForm(Form):
         number = self.query_one("#number", Input).value.strip() or None
         employment = EmploymentType(self.setting("employment"))
         template = self.chosen("template")
+        language = self.setting("language")
         ok = True
         if not name.strip():
             self.field_error("name", _("Write the substitute's full name."))
@@ -169,12 +174,68 @@ class PersonForm(Form):
         store, actor = self.app.session
 
         def create() -> str:
-            person = people.add_person(store, actor, name, unit, start, employment, number)
+            person = people.add_person(
+                store, actor, name, unit, start, employment, number, language
+            )
             if template is None:
                 return person.id
             return onboarding.start_onboarding(store, actor, person.id, template)
 
         in_background(self, create, self.dismiss, failed=self.show_problem)
+
+
+def language_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """Each language by its own name, with the name in the active language beside it."""
+    return [
+        (f"{language_name(code, code)} ({language_name(code)})", code)
+        if language_name(code, code) != language_name(code)
+        else (language_name(code), code)
+        for code in codes
+    ]
+
+
+class PersonLanguageForm(Form):
+    """The language a substitute reads best; their own plan is shown in it beside Swedish."""
+
+    def __init__(self, person_id: str, person_name: str, language: str):
+        super().__init__()
+        self.person_id = person_id
+        self.person_name = person_name
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box form"):
+            yield Label(_("The substitute's language"), classes="dialog-title")
+            yield Label(literal(self.person_name))
+            yield Label(_("The language the substitute reads best"))
+            yield Select(
+                language_choices([self.language]),
+                value=self.language,
+                allow_blank=False,
+                id="language",
+            )
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        store = self.app.session.store
+        in_background(self, lambda: people.person_languages(store), self._loaded)
+
+    def _loaded(self, languages: list[str]) -> None:
+        select = self.query_one("#language", Select)
+        known = languages if self.language in languages else [*languages, self.language]
+        select.set_options(language_choices(known))
+        select.value = self.language
+        select.focus()
+
+    def save(self) -> None:
+        language = self.setting("language")
+        store, actor = self.app.session
+        in_background(
+            self,
+            lambda: people.set_person_language(store, actor, self.person_id, language),
+            lambda _none: self.dismiss(language),
+            failed=self.show_problem,
+        )
 
 
 class StartOnboardingForm(Form):

@@ -27,6 +27,7 @@ from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
@@ -42,6 +43,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         Binding("g", "approve", N_("Approve to work alone"), id="approve"),
         Binding("r", "revoke", N_("Revoke sign-off"), id="revoke"),
         Binding("k", "resolve", N_("Resolve conflict"), id="resolve"),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
         Binding("i", "tab('items-tab')", N_("Items"), id="items-tab", show=False),
         Binding("h", "tab('history-tab')", N_("History"), id="history-tab", show=False),
         Binding("c", "tab('conflicts-tab')", N_("Conflicts"), id="conflicts-tab", show=False),
@@ -119,6 +121,9 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_plan(self) -> None:
+        self.app.push_screen(PlanScreen(self.onboarding_id))
 
     def action_approve(self) -> None:
         if self.progress is not None:
@@ -204,7 +209,10 @@ class ApproveDialog(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
             )
             if open_items:
                 language = current_language()
-                listed = "\n".join(f"· {item.title.get(language)}" for item in open_items[:8])
+                numbers = self.progress.numbers
+                listed = "\n".join(
+                    f"· {numbers[item.key]} {item.title.get(language)}" for item in open_items[:8]
+                )
                 more = len(open_items) - 8
                 if more > 0:
                     listed += "\n" + _("… and {count} more").format(count=more)

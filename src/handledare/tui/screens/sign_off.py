@@ -14,10 +14,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Input, Label
 
-from handledare.domain.enums import Mark
 from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import signoff
+from handledare.services.onboarding import ItemState
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
@@ -32,7 +32,9 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Back without signing"), id="cancel")]
 
-    def __init__(self, onboarding_id: str, person_name: str, items: list[tuple[Item, Mark]]):
+    def __init__(
+        self, onboarding_id: str, person_name: str, items: list[tuple[str, Item, ItemState]]
+    ):
         super().__init__()
         self.onboarding_id = onboarding_id
         self.person_name = person_name
@@ -68,10 +70,16 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
     def on_mount(self) -> None:
         self.sub_title = printable(self.person_name)
         table = self.query_one("#summary", DataTable)
-        table.add_columns(_("Item"), _("Marked as"))
+        table.add_columns(_("Item"), _("Marked as"), _("Proof"))
         language = current_language()
-        for item, mark in self.items:
-            table.add_row(Text(item.title.get(language)), Text(mark.label))
+        for number, item, state in self.items:
+            assert state.mark is not None  # the items ready to sign are the marked ones
+            proof = printable(state.evidence.summary()) if state.evidence else ""
+            if state.not_applicable:
+                proof = printable(state.reason or "")
+            table.add_row(
+                Text(f"{number} {item.title.get(language)}"), Text(state.mark.label), Text(proof)
+            )
         self.query_one("#acknowledgement", Input).focus()
 
     @on(Input.Submitted, "#acknowledgement, #comment")
@@ -97,7 +105,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             return
         store, actor = self.app.session
         oid = self.onboarding_id
-        keys = [item.key for item, _mark in self.items]
+        keys = [item.key for _number, item, _state in self.items]
         in_background(
             self,
             lambda: signoff.sign_off(store, actor, oid, keys, pin, typed, comment),

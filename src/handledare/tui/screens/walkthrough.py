@@ -23,7 +23,9 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.evidence import ProofForm, needs_form
 from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
@@ -46,6 +48,8 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         Binding("f", "filter", N_("Step filter"), id="filter", show=False),
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
         Binding("l", "language_support", N_("Language support"), id="language", show=False),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
+        Binding("y", "copy_link", N_("Copy link"), id="copy-link", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
         Binding("escape", "back", N_("Back"), id="back", show=False),
@@ -78,7 +82,10 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 yield Static("", id="item-title")
                 yield Static("", id="item-facts", classes="muted")
                 yield Static("", id="item-flags", classes="flags")
+                yield Static("", id="item-waiting", classes="flags")
                 yield Static("", id="item-state")
+                yield Static("", id="item-proof")
+                yield Static("", id="item-link", classes="muted")
                 yield Static("", id="item-guidance")
                 with Horizontal(id="support"):
                     yield Static("", id="support-sv", classes="support-column")
@@ -134,24 +141,25 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         ]
 
     def _fill_items(self) -> None:
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return
         options = self.query_one("#items", OptionList)
         current = self.current_item()
         options.clear_options()
         language = current_language()
         visible = {item.key for item in self._visible_items()}
-        for section in self.progress.template.sections:
+        for number, section in enumerate(progress.template.sections, start=1):
             items = [item for item in section.items if item.key in visible]
             if not items:
                 continue
             options.add_option(
-                Option(Content.styled(section.title.get(language), "bold"), disabled=True)
+                Option(
+                    Content.styled(f"{number} {section.title.get(language)}", "bold"),
+                    disabled=True,
+                )
             )
-            options.add_options(
-                Option(item_view.item_prompt(item, self.progress.states.get(item.key)), id=item.key)
-                for item in items
-            )
+            options.add_options(Option(self._prompt(progress, item), id=item.key) for item in items)
         label = self.step_filter.label if self.step_filter else _("all steps")
         self.query_one("#filter-label", Label).update(_("Showing: {steps}").format(steps=label))
         target = current.key if current and current.key in visible else None
@@ -166,14 +174,21 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         if key is not None:
             options.highlighted = options.get_option_index(key)
 
+    def _prompt(self, progress: Progress, item: Item) -> Content:
+        return item_view.item_prompt(
+            item,
+            progress.states.get(item.key),
+            progress.numbers[item.key],
+            item.key in progress.waiting,
+        )
+
     def _refresh_markers(self) -> None:
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
-            options.replace_option_prompt(
-                item.key, item_view.item_prompt(item, self.progress.states.get(item.key))
-            )
+            options.replace_option_prompt(item.key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
@@ -197,20 +212,32 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         option = self.query_one("#items", OptionList).highlighted_option
         return self.progress.template.item(option.id) if option and option.id else None
 
+    def _put(self, selector: str, text: str) -> None:
+        """One part of the item's detail, hidden when there is nothing to say."""
+        widget = self.query_one(selector, Static)
+        widget.update(Content(text))
+        widget.display = bool(text)
+
     @on(OptionList.OptionHighlighted, "#items")
     def _show_item(self) -> None:
         item = self.current_item()
         if item is None or self.progress is None:
             return
-        language = current_language()
-        state = self.progress.states.get(item.key)
-        self.query_one("#item-title", Static).update(Content(item.title.get(language)))
-        self.query_one("#item-facts", Static).update(Content(item_view.facts(item)))
-        self.query_one("#item-flags", Static).update(Content(item_view.flags(item)))
-        self.query_one("#item-state", Static).update(
-            Content(f"{item_view.marker(state)} {item_view.state_line(state, self.names)}")
-        )
-        self.query_one("#item-guidance", Static).update(Content(item.guidance.get(language)))
+        p = self.progress
+        state = p.states.get(item.key)
+        waiting = item_view.waits_for(p, item.key)
+        waits = _("◌ Waits for: {items}").format(items=waiting) if waiting else ""
+        proof = state.evidence if state else None
+        link = _("Link: {link} (y copies it)").format(link=item.link) if item.link else ""
+        self._put("#item-title", item_view.numbered(p.numbers[item.key], item))
+        self._put("#item-facts", item_view.facts(item))
+        self._put("#item-flags", item_view.flags(item))
+        self._put("#item-waiting", waits)
+        marker = item_view.marker(state, bool(waiting))
+        self._put("#item-state", f"{marker} {item_view.state_line(state, self.names)}")
+        self._put("#item-proof", printable(proof.summary()) if proof else "")
+        self._put("#item-link", link)
+        self._put("#item-guidance", item.guidance.get(current_language()))
         self._show_support(item)
         lines = [
             item_view.describe(entry, self.names)
@@ -256,21 +283,49 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
     def _after(self, _result: object = None) -> None:
         self.reload()
 
-    def _after_mark(self, _result=None) -> None:
+    def _after_mark(self, _result: object = None) -> None:
         """A marked item is done with for now: on to the next open one."""
         self._move_on = True
         self.reload()
 
+    def _refused_while_waiting(self, progress: Progress, item: Item) -> bool:
+        """The service refuses a waiting item too; saying so here spares opening a form."""
+        waiting = item_view.waits_for(progress, item.key)
+        if waiting:
+            self.app.notify(
+                _("This item waits for {items}. Sign that off first.").format(items=waiting),
+                severity="warning",
+            )
+        return bool(waiting)
+
     def action_mark(self, mark: str) -> None:
-        item = self.current_item()
-        if item is None:
+        item, progress = self.current_item(), self.progress
+        if item is None or progress is None or self._refused_while_waiting(progress, item):
+            return
+        mark = Mark(mark)
+        if needs_form(item, mark):
+            heading = item_view.numbered(progress.numbers[item.key], item)
+            self.app.push_screen(
+                ProofForm(self.onboarding_id, item, heading, mark),
+                lambda saved: self._after_mark() if saved is not None else self._after(),
+            )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
         in_background(
-            self,
-            lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)),
-            self._after_mark,
+            self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after_mark
         )
+
+    def action_copy_link(self) -> None:
+        """Links are shown as text and never opened; this puts one on the clipboard."""
+        item = self.current_item()
+        if item is None or not item.link:
+            self.app.notify(_("This item has no link."), severity="warning")
+            return
+        self.app.copy_to_clipboard(item.link)
+        self.app.notify(_("The link is copied: {link}").format(link=item.link))
+
+    def action_plan(self) -> None:
+        self.app.push_screen(PlanScreen(self.onboarding_id))
 
     def _ask(
         self,
@@ -279,7 +334,6 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         then: Callable[[Item, str], object],
         done: Callable[[object], None] | None = None,
     ) -> None:
-
         item = self.current_item()
         if item is None:
             return
@@ -356,6 +410,8 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
+            if item.key in self.progress.waiting:
+                continue
             if state is None or (state.mark is None and not state.signed):
                 return item.key
         return None
@@ -383,11 +439,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         progress = self.progress
         if progress is None:
             return
-        ready = [
-            (item, state.mark)
-            for item in progress.template.items()
-            if (state := progress.states.get(item.key)) and state.mark and not state.signed
-        ]
+        ready = progress.ready_to_sign()
         if not ready:
             self.app.notify(_("Nothing has been marked yet, so there is nothing to sign."))
             return

@@ -13,7 +13,10 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
 
-from handledare.tui.widgets.onboarding_table import fitting
+from handledare.tui.widgets.onboarding_table import CELL_PADDING, fitting
+
+# A title is never cut shorter than this.
+MIN_SHRUNK = 16
 
 Cell = str | Text
 
@@ -26,15 +29,21 @@ class FittedTable(DataTable):
     """Rows of cells under headings; `priorities` say which columns stay, lowest first.
 
     Without priorities every column stays and a wide table scrolls sideways: for the
-    history, where every column is part of the record.
+    history, where every column is part of the record. The `shrink` column (a long
+    title) is cut with "…" where that keeps the columns of priority 0 and 1 on screen.
     """
 
     def __init__(
-        self, headings: Sequence[str], priorities: Sequence[int] | None = None, **kwargs
+        self,
+        headings: Sequence[str],
+        priorities: Sequence[int] | None = None,
+        shrink: int | None = None,
+        id: str | None = None,
     ) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
         self.headings = list(headings)
         self.priorities = list(priorities) if priorities else None
+        self.shrinking = shrink
         self._rows: list[tuple[str, Sequence[Cell]]] = []
         self._drawn_width = 0
 
@@ -55,6 +64,10 @@ class FittedTable(DataTable):
         # The vertical scrollbar takes its cells whether or not it is shown yet.
         room = self.size.width - self.styles.scrollbar_size_vertical
         self._drawn_width = self.size.width
+        cut = self._shrunk_width(widths, room)
+        shrink = self.shrinking
+        if cut is not None and shrink is not None:
+            widths[shrink] = cut
         shown = (
             fitting(widths, self.priorities, room)
             if self.priorities and room > 0
@@ -65,5 +78,24 @@ class FittedTable(DataTable):
         for index in shown:
             self.add_column(self.headings[index], key=str(index))
         for key, cells in self._rows:
-            self.add_row(*(cells[index] for index in shown), key=key)
+            row = [cells[index] for index in shown]
+            if cut is not None and shrink is not None and shrink in shown:
+                row[list(shown).index(shrink)] = _cut(cells[shrink], cut)
+            self.add_row(*row, key=key)
         self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
+
+    def _shrunk_width(self, widths: list[int], room: int) -> int | None:
+        """The width the shrink column must keep to for the essential columns to fit."""
+        if self.shrinking is None or not self.priorities or room <= 0:
+            return None
+        essential = [i for i, priority in enumerate(self.priorities) if priority <= 1]
+        needed = sum(widths[i] + CELL_PADDING for i in essential)
+        if needed <= room:
+            return None
+        return max(MIN_SHRUNK, widths[self.shrinking] - (needed - room))
+
+
+def _cut(cell: Cell, width: int) -> Text:
+    text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    text.truncate(width, overflow="ellipsis")
+    return text

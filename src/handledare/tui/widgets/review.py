@@ -123,13 +123,23 @@ class ItemsTable(ReviewTable):
 
     def __init__(self) -> None:
         super().__init__(
-            ["", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")],
-            [0, 0, 1, 2, 3, 4, 5],
+            [
+                "",
+                _("Item"),
+                _("State"),
+                _("Expires"),
+                _("Signed by"),
+                _("When"),
+                _("Workstation"),
+                _("Proof"),
+            ],
+            [0, 0, 1, 2, 3, 4, 6, 5],
+            shrink=1,
             id="items",
         )
 
     def show(self, progress: Progress, names: dict[str, str], here: str, today: date) -> None:
-        language = current_language()
+        numbers = progress.numbers
         rows = []
         for item in progress.template.items():
             state = progress.states.get(item.key)
@@ -142,27 +152,35 @@ class ItemsTable(ReviewTable):
                 by = item_view.name_of(names, state.signed_by)
                 when = format_datetime(state.signed_at)
                 workstation = self._workstation(state.signed_workstation, here)
+            proof = state.evidence if state else None
             cells: tuple[Cell, ...] = (
-                item_view.marker(state),
-                item.title.get(language),
-                self._state_cell(state),
+                item_view.marker(state, item.key in progress.waiting),
+                item_view.numbered(numbers[item.key], item),
+                self._state_cell(state, item_view.waits_for(progress, item.key)),
                 expires,
                 by,
                 when,
                 workstation,
+                Text(printable(proof.summary()) if proof else ""),
             )
             rows.append((item.key, cells))
         self.show_rows(rows)
 
     @staticmethod
-    def _state_cell(state: ItemState | None) -> Text:
-        if state is not None and state.signed:
-            return Text(_("signed off"))
-        if state is None or state.mark is None:
-            return Text(_("open"))
-        text = Text(state.mark.label + (f": {printable(state.reason)}" if state.reason else ""))
-        text.truncate(STATE_WIDTH, overflow="ellipsis")
-        return text
+    def _state_cell(state: ItemState | None, waits_for: str) -> Text:
+        """In words, so that "not applicable" never reads as signed off; a long reason cut."""
+        if state is None or (state.mark is None and not state.signed):
+            text = _("waits for {items}").format(items=waits_for) if waits_for else _("open")
+        elif state.not_applicable:
+            text = _("not applicable: {reason}").format(reason=printable(state.reason or ""))
+        elif state.signed:
+            text = _("signed off")
+        else:
+            assert state.mark is not None
+            text = state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
+        cell = Text(text)
+        cell.truncate(STATE_WIDTH, overflow="ellipsis")
+        return cell
 
     @staticmethod
     def _workstation(workstation_id: str | None, here: str) -> str:
@@ -178,14 +196,16 @@ class HistoryTable(ReviewTable):
         super().__init__([_("When"), _("Who"), _("Item"), _("What")], id="history-table")
 
     def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
-        language = current_language()
+        numbers = progress.numbers
         rows = []
         for entry in history:
             key = entry.data.get("item_key")
             cells = (
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                progress.template.recorded_item(key).title.get(language) if key else "",
+                item_view.numbered(numbers[key], progress.template.recorded_item(key))
+                if key
+                else "",
                 item_view.what(entry, whole=True),
             )
             rows.append((entry.id, cells))
@@ -205,12 +225,12 @@ class ConflictTable(ReviewTable):
         history: list[HistoryEntry],
         names: dict[str, str],
     ) -> None:
-        language = current_language()
         by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
         rows = []
         for conflict in conflicts:
+            key = conflict.item_key
             cells = (
-                progress.template.recorded_item(conflict.item_key).title.get(language),
+                item_view.numbered(progress.numbers[key], progress.template.recorded_item(key)),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
             )
