@@ -37,7 +37,10 @@ class ExpiringScreen(TranslatedBindings, Screen):
         )
         # The unit goes first as the terminal narrows, then the person's name.
         yield FittedTable(
-            [_("Expires"), _("Name"), _("Item"), _("Unit")], [0, 1, 0, 2], shrink=2, id="expiring"
+            [_("Expires"), _("Name"), _("Item"), _("Unit")],
+            [0, 1, 0, 2],
+            shrink=(2,),
+            id="expiring",
         )
         yield Label("", id="count", classes="muted")
         yield StatusLine()

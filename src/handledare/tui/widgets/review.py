@@ -16,9 +16,6 @@ from handledare.text import printable
 from handledare.tui.widgets import item_view
 from handledare.tui.widgets.fitted_table import Cell, FittedTable
 
-# A long reason is cut here; the history shows it whole.
-STATE_WIDTH = 20
-
 
 class ReviewFacts(Static):
     """Checklist and progress, approval, expiry, the last acknowledgement, conflicts to see to."""
@@ -134,7 +131,9 @@ class ItemsTable(ReviewTable):
                 _("Proof"),
             ],
             [0, 0, 1, 2, 3, 4, 6, 5],
-            shrink=1,
+            # A long reason gives way first, then the title, to keep who signed and when.
+            shrink=(2, 1),
+            keep=4,
             id="items",
         )
 
@@ -168,7 +167,7 @@ class ItemsTable(ReviewTable):
 
     @staticmethod
     def _state_cell(state: ItemState | None, waits_for: str) -> Text:
-        """In words, so that "not applicable" never reads as signed off; a long reason cut."""
+        """In words, so that "not applicable" never reads as signed off."""
         if state is None or (state.mark is None and not state.signed):
             text = _("waits for {items}").format(items=waits_for) if waits_for else _("open")
         elif state.not_applicable:
@@ -178,9 +177,7 @@ class ItemsTable(ReviewTable):
         else:
             assert state.mark is not None
             text = state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
-        cell = Text(text)
-        cell.truncate(STATE_WIDTH, overflow="ellipsis")
-        return cell
+        return Text(text)
 
     @staticmethod
     def _workstation(workstation_id: str | None, here: str) -> str:
