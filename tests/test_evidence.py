@@ -18,7 +18,7 @@ from handledare.services import onboarding, people, signoff
 from handledare.services.certificate import write_certificate
 from handledare.services.exports import export_signoffs
 from handledare.services.reports import monthly_report
-from sync_helpers import PIN, projections, seed, workstation
+from sync_helpers import PIN, approve, projections, seed, workstation
 
 from conftest import SUPERVISOR_PIN, World, sign_items
 
@@ -214,7 +214,7 @@ def test_proof_and_a_person_s_language_travel_with_sync(tmp_path: Path):
     person = onboarding.progress(a.store, anna, oid).person_id
     people.set_person_language(a.store, anna, person, "en")
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     state = onboarding.progress(b.store, b.supervisor(), oid).states["webb-hygien"]
     assert state.signed and state.evidence == CERTIFICATE
     assert people.get_person(b.store, b.supervisor(), person).language == "en"

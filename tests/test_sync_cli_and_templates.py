@@ -32,7 +32,7 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     a_dir = str(a.store.path.parent)
     code = main(
         [

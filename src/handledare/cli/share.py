@@ -88,6 +88,15 @@ def _report_lines(report) -> list[str]:
         )
     if report.waiting and not report.dry_run:
         lines.append(_("Waiting to be sent: {count}").format(count=report.waiting))
+    if report.locked_out and not report.dry_run:
+        lines.append(
+            _(
+                "This workstation is not approved yet: it reads nothing from the share and "
+                "sends nothing but its card. An administrator approves it on another "
+                "workstation ('handledare workstation approve'); compare the key that "
+                "'handledare sync status' shows here."
+            )
+        )
     if report.pending_entities:
         lines.append(
             _("{count} records wait for changes from a workstation not read yet.").format(

@@ -2,7 +2,9 @@
 
 Each decision is an administrator's, confirmed with their PIN, and an event:
 it travels with sync, so every workstation applies an approved folder, skips
-a rejected one, and refuses what a revoked key signed after the cut.
+a rejected one, and refuses what a revoked key signed after the cut. The
+workstation that approves also seals the share key to the approved one (at its
+next round); the one that revokes makes a new share key for the others.
 """
 
 from __future__ import annotations
@@ -94,6 +96,10 @@ def decide(
         payload.update(last_sequence=last[0], last_sha256=last[1], reason=why)
     with store.write(actor.user_id) as tx:
         tx.emit(kind, workstation_id, payload)
+        if kind is EventType.WORKSTATION_REVOKED:
+            # What is written after this is encrypted with a new share key that the
+            # revoked workstation is never given.
+            share_view.request_rotation(tx.session)
 
 
 def _seen(status: ShareStatus, workstation_id: str) -> WorkstationStatus:

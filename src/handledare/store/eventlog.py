@@ -92,6 +92,7 @@ class Store:
             if new:
                 set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
                 identity.create_key(path.parent)
+                identity.create_seal_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
             # Set in the write above when the file was new.

@@ -214,6 +214,10 @@ ALTER TABLE item_states ADD COLUMN evidence TEXT;
 ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
 """
 
+_V11_SHARE_ENCRYPTION = """
+ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -225,6 +229,7 @@ STEPS: tuple[str, ...] = (
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
     _V10_EVIDENCE_AND_LANGUAGE,
+    _V11_SHARE_ENCRYPTION,
 )
 CURRENT_VERSION = len(STEPS)
 

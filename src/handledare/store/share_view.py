@@ -19,6 +19,7 @@ from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
+    from sqlmodel import Session
 
 Row = TypeVar("Row", bound="DataclassInstance")
 
@@ -26,6 +27,14 @@ ROOT_KEY = "share_root"
 HISTORY_KEY = "unsigned_history"
 CARD_KEY = "own_card"
 CLOCK_KEY = "own_clock"
+# The share keys this workstation holds (opaque to the store: sync encodes them), the keys
+# it has sealed to each other workstation, whether a revocation decided here asks for a new
+# share key, and whether all its own batches on the share are encrypted.
+SHARE_KEYS_KEY = "share_keys"
+SEALED_KEY = "sealed_to"
+ROTATE_KEY = "rotate_share_key"
+ENCRYPTED_KEY = "own_batches_encrypted"
+_MEMO = (ROOT_KEY, CARD_KEY, CLOCK_KEY, SHARE_KEYS_KEY, SEALED_KEY, ROTATE_KEY, ENCRYPTED_KEY)
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,7 @@ class Folder:
     last_batch_seen: str | None = None
     clock_offset: float | None = None
     clock_measured: str | None = None
+    seal_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,10 @@ class Snapshot:
     root: dict[str, Any] | None
     own_card: dict[str, Any] | None
     own_clock: tuple[float | None, str | None]
+    share_keys: list[dict[str, Any]] = field(default_factory=list)
+    sealed_to: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rotate: bool = False  # a revocation decided here asks for a new share key
+    encrypted: bool = False  # all of this workstation's batches on the share are encrypted
 
 
 def snapshot(store: Store) -> Snapshot:
@@ -92,8 +106,8 @@ def snapshot(store: Store) -> Snapshot:
         connection = connection_of(session)
         meta = dict(
             connection.execute(
-                "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
-                (ROOT_KEY, CARD_KEY, CLOCK_KEY),
+                f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(_MEMO))})",
+                _MEMO,
             )
         )
         clock = json.loads(meta[CLOCK_KEY]) if meta.get(CLOCK_KEY) else None
@@ -104,6 +118,10 @@ def snapshot(store: Store) -> Snapshot:
             root=json.loads(meta[ROOT_KEY]) if meta.get(ROOT_KEY) else None,
             own_card=json.loads(meta[CARD_KEY]) if meta.get(CARD_KEY) else None,
             own_clock=(clock["offset"], clock["measured"]) if clock else (None, None),
+            share_keys=json.loads(meta.get(SHARE_KEYS_KEY) or "[]"),
+            sealed_to=json.loads(meta.get(SEALED_KEY) or "{}"),
+            rotate=meta.get(ROTATE_KEY) == "1",
+            encrypted=meta.get(ENCRYPTED_KEY) == "1",
         )
 
 
@@ -144,6 +162,11 @@ def unsigned_history(store: Store) -> tuple[int, str] | None:
     return (found[0], found[1]) if found else None
 
 
+def request_rotation(session: Session) -> None:
+    """A revocation decided here: the next round makes a new share key (same transaction)."""
+    set_meta(session, ROTATE_KEY, "1")
+
+
 def set_unsigned_history(store: Store, history: tuple[int, str] | None) -> None:
     """After an erasure rewrite signed some of them, fewer of our batches are unsigned."""
     with store.write(None) as tx:
@@ -163,13 +186,28 @@ class Changes:
     gone: list[str] = field(default_factory=list)  # paths of problems no longer found
     own_card: dict[str, Any] | None = None  # the signed part of the card just written
     own_clock: tuple[float, str] | None = None  # offset and when, just measured
+    share_keys: list[dict[str, Any]] | None = None  # the share keys held, when they changed
+    sealed_to: dict[str, dict[str, Any]] | None = None  # what was sealed to whom, if changed
+    rotated: bool = False  # the new share key a revocation asked for was made
+    encrypted: bool = False  # all own batches on the share are now encrypted
+
+    def any(self) -> bool:
+        return bool(
+            self.folders
+            or self.added
+            or self.gone
+            or self.own_card
+            or self.own_clock
+            or self.share_keys is not None
+            or self.sealed_to is not None
+            or self.rotated
+            or self.encrypted
+        )
 
 
 def record(store: Store, changes: Changes) -> None:
     """Save what changed; nothing at all (not even a transaction) when nothing did."""
-    if not (
-        changes.folders or changes.added or changes.gone or changes.own_card or changes.own_clock
-    ):
+    if not changes.any():
         return
     names = [f.name for f in fields(Folder)]
     with store.write(None) as tx:
@@ -197,6 +235,14 @@ def record(store: Store, changes: Changes) -> None:
         if changes.own_clock is not None:
             offset, measured = changes.own_clock
             set_meta(session, CLOCK_KEY, _json({"offset": offset, "measured": measured}))
+        if changes.share_keys is not None:
+            set_meta(session, SHARE_KEYS_KEY, _json(changes.share_keys))
+        if changes.sealed_to is not None:
+            set_meta(session, SEALED_KEY, _json(changes.sealed_to))
+        if changes.rotated:
+            set_meta(session, ROTATE_KEY, "0")
+        if changes.encrypted:
+            set_meta(session, ENCRYPTED_KEY, "1")
 
 
 def _json(value: object) -> str:

@@ -217,6 +217,7 @@ class ShareWorkstationRow(SQLModel, table=True):
     last_batch_seen: str | None = None
     clock_offset: float | None = None
     clock_measured: str | None = None
+    seal_key: str | None = None  # its receiving key (X25519, base64), as its card names it
 
 
 class ShareProblemRow(SQLModel, table=True):

@@ -16,6 +16,7 @@ from handledare.i18n import _
 from handledare.sync.signing import Signer, canonical, public_key_id, signed_by
 
 KIND = "handledare-workstation"
+SEAL_SCHEME = "x25519-hpke"
 
 
 class CardProblem(Exception):
@@ -33,6 +34,7 @@ class Card:
     history: tuple[int, str] | None = None
     clock_offset: float | None = None  # seconds ahead of the share's clock when measured
     clock_measured: str | None = None
+    seal: str | None = None  # its receiving key (X25519, base64): share keys are sealed to it
 
     def signed(self) -> dict[str, Any]:
         return {
@@ -50,6 +52,7 @@ class Card:
                 if self.clock_offset is not None
                 else None
             ),
+            "seal": {"scheme": SEAL_SCHEME, "public": self.seal} if self.seal else None,
         }
 
 
@@ -81,6 +84,7 @@ def read_card(data: bytes, workstation_id: str) -> Card:
             history=_history(signed.get("history")),
             clock_offset=_clock(signed.get("clock"), "offset"),
             clock_measured=_clock(signed.get("clock"), "measured"),
+            seal=_seal(signed.get("seal")),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CardProblem(_("the card is damaged ({error})").format(error=error)) from error
@@ -108,6 +112,17 @@ def _history(value: object) -> tuple[int, str] | None:
     if not isinstance(sequence, int) or not isinstance(sha256, str):
         raise ValueError("history")
     return sequence, sha256
+
+
+def _seal(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("scheme") != SEAL_SCHEME:
+        raise ValueError("seal")
+    public = value["public"]
+    if not isinstance(public, str) or public_key_id(public) is None:
+        raise ValueError("seal")
+    return public
 
 
 def _clock(value: object, field: str) -> Any:

@@ -56,6 +56,7 @@ class Trust:
     def __init__(self, decisions: list[KeyDecision], root: dict[str, Any] | None, own: str):
         self.own = own
         self.root = root
+        self.decisions_list = decisions
         self.decisions: dict[str, dict[str, KeyDecision]] = {}
         for decision in decisions:
             self.decisions.setdefault(decision.workstation_id, {})[decision.key_id] = decision
