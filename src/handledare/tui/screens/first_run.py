@@ -60,6 +60,14 @@ class FirstRunScreen(CompactWhenShort, Screen):
             yield Label("", id="message", classes="error")
         yield KeyFooter()
 
+    def on_mount(self) -> None:
+        # Focusing the name scrolls it into view; the explanations above it come first.
+        self.call_after_refresh(self._show_from_the_top)
+
+    def _show_from_the_top(self) -> None:
+        for box in self.query(VerticalScroll):
+            box.scroll_home(animate=False)
+
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         if event.input.id == "unit":
