@@ -13,9 +13,11 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from handledare.cli import main
+from handledare.domain.enums import Mark
 from handledare.services import onboarding, review, templates
 from handledare.services.certificate import write_certificate
 from handledare.services.exports import SIGNOFF_COLUMNS, export_signoffs
+from sync_helpers import approve, seed, workstation
 from test_review import TEMPLATE, at, walk_and_sign
 
 from conftest import MANAGER_PIN, World, signed_in_as
@@ -185,3 +187,23 @@ def test_signoffs_and_monthly_report_as_xlsx(
     north = next(row for row in sheet.iter_rows(2, values_only=True) if row[0] == "Hemtjänst Norr")
     assert north[1:4] == (1, 1, 0) and isinstance(north[4], int)
     capsys.readouterr()
+
+
+def test_signoff_export_names_the_workstation_each_mark_was_made_on(tmp_path: Path, share: Path):
+    """A mark made on another workstation arrives by sync and is named by that
+    workstation's own name, as its folder on the share gives it."""
+    a, b = workstation(tmp_path, "Kontoret Norr"), workstation(tmp_path, "Kontoret Söder")
+    onboarding_id = seed(a)
+    a.sync(share)
+    approve(share, a, b)
+    b.sync(share)
+    first_key = templates.get_template(b.store, "hemtjanst-omsorg").sections[0].items[0].key
+    onboarding.mark_item(b.store, b.supervisor(), onboarding_id, first_key, Mark.WALKED_THROUGH)
+    b.sync(share)
+    a.sync(share)
+    out = tmp_path / "signeringar.csv"
+    export_signoffs(a.store, a.admin(), out)
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=";"))
+    from_b = [row for row in rows if row["workstation"] == b.store.workstation_id]
+    assert [row["workstation_name"] for row in from_b] == ["Kontoret Söder"]

@@ -19,6 +19,7 @@ from handledare.domain.evidence import Proof
 from handledare.domain.template import Item
 from handledare.errors import EnvironmentProblem, InputError
 from handledare.i18n import _, current_language
+from handledare.store import share_view
 from handledare.store.eventlog import Store
 from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
@@ -83,10 +84,10 @@ def signoff_rows(
 ) -> list[tuple[object, ...]]:
     """One row per item event in the actor's units, oldest first.
 
-    `workstation_names` names the workstations known here by id (this one's from its
-    settings); an unknown one is left unnamed rather than guessed.
+    Workstations are named as the share knows them; `workstation_names` adds this one's
+    name from its settings. An unknown one is left unnamed rather than guessed.
     """
-    workstation_names = workstation_names or {}
+    workstation_names = {**share_view.workstation_names(store), **(workstation_names or {})}
     if first and last and first > last:
         raise InputError(_("The start date comes after the end date."))
     start, end = local_bounds(first, last)
