@@ -1,7 +1,9 @@
 """Every other screen and dialog, at 80x24 and 120x40, on fixed data and a fixed clock.
 
 test_snapshots.py holds the sign-in, home, walkthrough and sign-off; test_tui_review.py
-the overview. The demo's build screen is left out: its progress bar moves while it is
+the overview. The sync status screen with a share and the dialog that approves a
+workstation show keys, times and clock offsets that differ every run: test_tui_sync_health.py
+drives them at both sizes and checks what they show instead. The demo's build screen is left out: its progress bar moves while it is
 taken (test_demo.py checks it on screen instead).
 """
 
@@ -16,6 +18,7 @@ import pytest
 from handledare.config import load_settings
 from handledare.tui.app import HandledareApp
 from test_snapshots import WHEN
+from test_tui_evidence import go_to_item
 from test_tui_review import _review_world
 
 from conftest import ADMIN_PIN
@@ -106,6 +109,27 @@ async def approve(pilot) -> None:
     await _press(pilot, "g")
 
 
+async def plan(pilot) -> None:
+    """The substitute's own plan, from the walkthrough."""
+    await _anna(pilot)
+    await _open(pilot, "Amina")
+    await _press(pilot, "m")
+
+
+async def proof_form(pilot) -> None:
+    """A web course's certificate asked for when it is marked."""
+    await _anna(pilot)
+    await _open(pilot, "Amina")
+    await go_to_item(pilot, "webb-hygien")
+    await _press(pilot, "g")
+
+
+async def sync_health(pilot) -> None:
+    """F6 on a workstation that has no share yet."""
+    await _karin(pilot)
+    await _press(pilot, "f6")
+
+
 async def user_form(pilot) -> None:
     await settle(pilot)
     await sign_in(pilot, "Ingrid", ADMIN_PIN)
@@ -125,6 +149,9 @@ SCREENS = {
     "review": review,
     "approve": approve,
     "user-form": user_form,
+    "plan": plan,
+    "proof-form": proof_form,
+    "sync-health": sync_health,
 }
 
 

@@ -82,7 +82,7 @@ async def _walkthrough(pilot) -> None:
     assert await on_screen(pilot, WalkthroughScreen)
 
 
-async def _go_to(pilot, key: str) -> None:
+async def go_to_item(pilot, key: str) -> None:
     """Up or down the list, as a person would, to the item (a mark moves on to the next
     open item, so the one just marked is above)."""
     keys = [item.key for item in pilot.app.screen.progress.template.items()]
@@ -114,7 +114,7 @@ async def test_a_waiting_item_cannot_be_marked_or_signed(data_dir: Path):
     app = _app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await _walkthrough(pilot)
-        await _go_to(pilot, "hyg-test")
+        await go_to_item(pilot, "hyg-test")
         assert await shows(pilot, "◌ 5.2 Kunskapstest: basala")
         assert widget_text(app, "#item-waiting") == (
             "◌ Väntar på: 2.2 Webbutbildningen Basala hygienrutiner"
@@ -133,7 +133,7 @@ async def test_a_course_shows_its_hours_and_its_link_is_copied_never_opened(data
     app = _app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await _walkthrough(pilot)
-        await _go_to(pilot, "webb-introduktion")  # 360 minutes, a web course
+        await go_to_item(pilot, "webb-introduktion")  # 360 minutes, a web course
         facts = widget_text(app, "#item-facts")
         assert "Cirka 6 tim ·" in facts and "360" not in facts
         assert "Webbutbildning" in facts and "Underlag: kursintyg" in facts
@@ -143,7 +143,7 @@ async def test_a_course_shows_its_hours_and_its_link_is_copied_never_opened(data
         await pilot.press("y")
         assert app.clipboard == "https://kunskapsguiden.se/"
         assert isinstance(app.screen, WalkthroughScreen), "nothing was opened"
-        await _go_to(pilot, "anst-lon")
+        await go_to_item(pilot, "anst-lon")
         assert widget_text(app, "#item-link") == ""
         await pilot.press("y")
         assert app.clipboard == "https://kunskapsguiden.se/", "an item without a link copies none"
@@ -156,7 +156,7 @@ async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_th
     async with app.run_test(size=SIZE) as pilot:
         await _walkthrough(pilot)
         # A certificate: issuer, date, number.
-        await _go_to(pilot, "webb-hygien")
+        await go_to_item(pilot, "webb-hygien")
         await pilot.press("g")
         assert await on_screen(pilot, ProofForm)
         await _fill(
@@ -165,17 +165,17 @@ async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_th
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert await on_screen(pilot, WalkthroughScreen)
-        await _go_to(pilot, "webb-hygien")
+        await go_to_item(pilot, "webb-hygien")
         assert widget_text(app, "#item-proof") == "Intyg: Socialstyrelsen, 3 okt. 2026, nr K-1234"
         # A certificate seen, without a number.
-        await _go_to(pilot, "webb-introduktion")
+        await go_to_item(pilot, "webb-introduktion")
         await pilot.press("g")
         assert await on_screen(pilot, ProofForm)
         await _fill(pilot, {"issuer": "Socialstyrelsen", "seen": "Visat i mobilen"})
         await pilot.press("ctrl+s")
         await settle(pilot)
         # A document and its version.
-        await _go_to(pilot, "sekr-tystnadsplikt")
+        await go_to_item(pilot, "sekr-tystnadsplikt")
         await pilot.press("g")
         assert await on_screen(pilot, ProofForm)
         await _fill(pilot, {"document": "Sekretessförbindelse", "version": "2025:1"})
@@ -183,7 +183,7 @@ async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_th
         await settle(pilot)
         assert await on_screen(pilot, WalkthroughScreen)
         # The practical part, vouched for by a colleague; the supervisor still signs.
-        await _go_to(pilot, "sak-trafik")
+        await go_to_item(pilot, "sak-trafik")
         await pilot.press("p")
         assert await on_screen(pilot, ProofForm)
         await _fill(pilot, {"observer_name": "Lena Holm", "observer_role": "undersköterska"})
@@ -193,7 +193,7 @@ async def test_each_kind_of_proof_through_the_app_reaches_the_certificate_and_th
         assert await shows(pilot, "4 signerade")
 
         # A knowledge test, now that the web course it waits for is signed off.
-        await _go_to(pilot, "hyg-test")
+        await go_to_item(pilot, "hyg-test")
         await pilot.press("g")
         assert await on_screen(pilot, ProofForm)
         assert app.screen.query_one("#pass_mark", Input).disabled  # the checklist's own
@@ -242,7 +242,7 @@ async def test_not_applicable_reads_as_such_for_the_manager(data_dir: Path):
     app = _app(data_dir)
     async with app.run_test(size=SIZE) as pilot:
         await _walkthrough(pilot)
-        await _go_to(pilot, "anst-lon")
+        await go_to_item(pilot, "anst-lon")
         await pilot.press("x")
         await type_into(pilot, "#text", "Lön via bemanningsföretaget")
         await pilot.press("enter")

@@ -10,6 +10,7 @@ a helper that is handed any node calls `app_of(node)`.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -59,6 +60,10 @@ class AppBase(App[object]):
     def role(self) -> Role | None:
         """The signed-in user's role, for the keys a screen offers; None while no one is."""
         return self.actor.role if self.actor is not None else None
+
+    def today(self) -> date:
+        """Today here, by the app's clock (a test or a demo may set it)."""
+        return self.clock().astimezone().date()
 
     @property
     def database_path(self) -> Path:

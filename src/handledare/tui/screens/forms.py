@@ -98,7 +98,7 @@ class PersonForm(Form):
             yield Select([], prompt=_("Choose a unit"), id="unit")
             yield self.error_label("unit")
             yield Label(_("Start date (YYYY-MM-DD)"))
-            yield Input(date.today().isoformat(), id="start", max_length=10)
+            yield Input(self.app.today().isoformat(), id="start", max_length=10)
             yield self.error_label("start")
             yield Label(_("Employment"))
             yield Select(
