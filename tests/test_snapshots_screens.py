@@ -1,10 +1,10 @@
 """Every other screen and dialog, at 80x24 and 120x40, on fixed data and a fixed clock.
 
 test_snapshots.py holds the sign-in, home, walkthrough and sign-off; test_tui_review.py
-the overview. The sync status screen with a share and the dialog that approves a
-workstation show keys, times and clock offsets that differ every run: test_tui_sync_health.py
-drives them at both sizes and checks what they show instead. The demo's build screen is left out: its progress bar moves while it is
-taken (test_demo.py checks it on screen instead).
+the overview. Left out, and checked on screen instead: the demo's build screen, whose
+progress bar moves while it is taken (test_demo.py), and the sync status screen with a
+share and the dialog that approves a workstation, which show keys, times and clock
+offsets that differ every run (test_tui_sync_health.py drives them at both sizes).
 """
 
 from __future__ import annotations
