@@ -23,6 +23,7 @@ from handledare.cli import (
     allowed,
     delegations,
     demo,
+    info,
     maintenance,
     parsing,
     people,
@@ -33,6 +34,7 @@ from handledare.cli import (
     users,
     workstations,
 )
+from handledare.cli.new_database import confirm_new_database
 from handledare.cli.output import warn
 from handledare.config import load_settings
 from handledare.errors import EnvironmentProblem, InputError
@@ -43,7 +45,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 # In the order the help lists them.
 GROUPS = (
     demo, templates, users, units, people, delegations, allowed, share, workstations, reports,
-    maintenance,
+    maintenance, info,
 )  # fmt: skip
 
 
@@ -99,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(settings)
     try:
+        if getattr(args, "uses_database", True):
+            confirm_new_database(settings.database_path, args.yes)
         return args.handler(args, settings) or EXIT_OK
     except InputError as error:
         warn(error.message)
