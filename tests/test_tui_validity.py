@@ -123,6 +123,12 @@ async def test_the_manager_sees_a_lapsed_approval_and_an_item_waiting_for_delega
         assert await eventually(
             pilot, lambda: "Godkännandet gäller inte längre" in widget_text(app, "#facts")
         )
+        await pilot.press("h")
+        history = app.screen.query_one("#history-table", DataTable)
+        rows = [" ".join(str(c) for c in history.get_row_at(i)) for i in range(history.row_count)]
+        lapsed = [row for row in rows if "godkännandet för eget arbete gäller inte längre" in row]
+        assert len(lapsed) == 4 and "8.1 Brandskydd och utrymning" in " ".join(lapsed)
+        assert rows[-len(lapsed) :] == lapsed  # after the approval, on the days they lapsed
         await pilot.press("escape")
         app.screen.query_one("#filter").value = ""
         await type_into(pilot, "#filter", "Omar")

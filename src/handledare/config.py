@@ -61,7 +61,11 @@ class Settings:
     delegation_max_months: int = DEFAULT_DELEGATION_MAX_MONTHS
     expiry_warning_days: int = DEFAULT_EXPIRY_WARNING_DAYS
     delegation_retention_years: int = DEFAULT_DELEGATION_RETENTION_YEARS
+    # The employer named on certificates, e.g. "Södertälje kommun, vård och omsorg".
+    organisation: str = ""
     problems: tuple[ConfigProblem, ...] = ()
+    # The config files that were there and read (site first), for `handledare info`.
+    config_files: tuple[Path, ...] = ()
 
     @property
     def database_path(self) -> Path:
@@ -125,6 +129,7 @@ def _checked(raw: dict, path: Path, problems: list[ConfigProblem]) -> dict:
         "delegation_max_months": (int, _("a whole number of months from 1 to 12")),
         "expiry_warning_days": (int, _("a whole number of days from 1 to 180")),
         "delegation_retention_years": (int, _("a whole number of years from 1 to 20")),
+        "organisation": (str, _("a name in quotes")),
     }
     valid = {}
     for key, value in raw.items():
@@ -163,8 +168,11 @@ def load_settings(
     """Merge flag > environment > user file > machine-wide file > defaults."""
     problems: list[ConfigProblem] = []
     merged: dict = {}
+    read: list[Path] = []
     for path in (site_file or site_config_file(), user_file or user_config_file()):
         merged.update(_checked(_read_toml(path, problems), path, problems))
+        if path.is_file():
+            read.append(path)
 
     if data_dir is not None:
         chosen_dir = Path(data_dir)
@@ -187,5 +195,7 @@ def load_settings(
         delegation_retention_years=merged.get(
             "delegation_retention_years", DEFAULT_DELEGATION_RETENTION_YEARS
         ),
+        organisation=merged.get("organisation", ""),
         problems=tuple(problems),
+        config_files=tuple(read),
     )

@@ -23,6 +23,7 @@ from handledare.cli import (
     allowed,
     delegations,
     demo,
+    info,
     inspection,
     maintenance,
     parsing,
@@ -34,6 +35,7 @@ from handledare.cli import (
     users,
     workstations,
 )
+from handledare.cli.new_database import confirm_new_database
 from handledare.cli.output import warn
 from handledare.config import load_settings
 from handledare.errors import EnvironmentProblem, InputError
@@ -44,7 +46,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 # In the order the help lists them.
 GROUPS = (
     demo, templates, users, units, people, delegations, allowed, share, workstations, reports,
-    inspection, maintenance,
+    inspection, maintenance, info,
 )  # fmt: skip
 
 
@@ -100,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(settings)
     try:
+        if getattr(args, "uses_database", True):
+            confirm_new_database(settings.database_path, args.yes)
         return args.handler(args, settings) or EXIT_OK
     except InputError as error:
         warn(error.message)

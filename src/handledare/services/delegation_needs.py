@@ -29,6 +29,8 @@ def held_back(
 ) -> dict[str, str]:
     """The signed items (keys) that need a delegation the person does not hold on `day`,
     each with why, in words. A signed "not applicable" needs none."""
+    if not any(item.delegation for item in template.items()):
+        return {}
     needing = {
         key: item.delegation
         for key in _signed_applicable(session, onboarding.id)

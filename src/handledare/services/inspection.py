@@ -24,7 +24,7 @@ from handledare.i18n import N_, _
 from handledare.services import people, workstations
 from handledare.services.delegation_views import Delegation, list_delegations
 from handledare.services.exports import (
-    local_iso,
+    local_time,
     onboarding_events_in,
     signoff_rows,
     within,
@@ -57,7 +57,7 @@ _DELEGATION_CODES = {
 class TimelineRow:
     """One decision; its fields, in order, are the columns of the pack's CSV."""
 
-    at: str  # ISO 8601, local time with its offset
+    at: datetime  # local time, to the second (as the sign-off export writes it)
     event: str  # a key of EVENT_LABELS
     person: str
     unit: str
@@ -68,10 +68,6 @@ class TimelineRow:
     workstation: str
     workstation_name: str
     reference: str  # the onboarding, the delegation or the person
-
-    @property
-    def when(self) -> datetime:
-        return datetime.fromisoformat(self.at)
 
     @property
     def label(self) -> str:
@@ -97,7 +93,7 @@ def timeline(
     users: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
 
     def row(
-        at: str, event: str, workstation: str, person: str, unit: str, by: str, reference: str,
+        at: datetime, event: str, workstation: str, person: str, unit: str, by: str, reference: str,
         task: str = "", title: str = "", detail: str = "",
     ) -> TimelineRow:  # fmt: skip
         name = known.get(workstation, "")
@@ -107,7 +103,7 @@ def timeline(
 
     rows = [
         row(
-            signed[10],
+            at,
             signed[7],
             signed[11],
             person=signed[0],
@@ -118,7 +114,7 @@ def timeline(
             by=signed[9],
             reference=signed[3],
         )
-        for signed in signoff_rows(store, actor, unit_id, first, last, person_id)
+        for at, signed in _sign_off_rows(store, actor, first, last, person_id, unit_id)
         if signed[7] in EVENT_LABELS
     ]
     for event, person, unit, template_id in _approvals(
@@ -127,7 +123,7 @@ def timeline(
         reason = json.loads(event.payload).get("override_reason")
         rows.append(
             row(
-                local_iso(event.wall_time),
+                local_time(event.wall_time),
                 "approved",
                 event.workstation_id,
                 person=person,
@@ -146,7 +142,7 @@ def timeline(
         d = delegations[event.entity_id]
         rows.append(
             row(
-                local_iso(event.wall_time),
+                local_time(event.wall_time),
                 _DELEGATION_CODES[EventType(event.type)],
                 event.workstation_id,
                 person=d.person_name,
@@ -166,7 +162,7 @@ def timeline(
         last_day = json.loads(event.payload)["last_day"]
         rows.append(
             row(
-                local_iso(event.wall_time),
+                local_time(event.wall_time),
                 "left",
                 event.workstation_id,
                 person=person_row.name,
@@ -177,18 +173,31 @@ def timeline(
             )
         )
     order = list(EVENT_LABELS)  # at the same moment: in the order a day's work goes
-    return sorted(rows, key=lambda r: (r.when, r.person, order.index(r.event), r.task))
+    return sorted(rows, key=lambda r: (r.at, r.person, order.index(r.event), r.task))
 
 
 def timeline_csv_rows(rows: Sequence[TimelineRow]) -> list[tuple[str, ...]]:
     return [astuple(r) for r in rows]
 
 
+def _sign_off_rows(
+    store: Store, actor: Actor, first: date, last: date, person_id: str | None, unit_id: str | None
+) -> list[tuple[datetime, tuple[str, ...]]]:
+    """The sign-off export's rows (columns: `exports.SIGNOFF_COLUMNS`): the time, and every
+    cell as text."""
+    found = []
+    for signed in signoff_rows(store, actor, unit_id, first, last, person_id=person_id):
+        at = signed[10]
+        assert isinstance(at, datetime)  # the export's `at` is a date and time
+        found.append((at, tuple(str(cell) for cell in signed)))
+    return found
+
+
 def _sign_off_detail(signed: tuple[str, ...]) -> str:
     """What the event column does not say already: "not applicable", a reason, the proof,
-    as the sign-off export has them."""
+    as the sign-off export has them (its `state`, `note` and `evidence_detail`)."""
     state = signed[8] if signed[7] == "signed_off" and signed[8] != _("signed off") else ""
-    return " — ".join(part for part in (state, signed[12], signed[15]) if part)
+    return " — ".join(part for part in (state, signed[13], signed[16]) if part)
 
 
 def _delegation_detail(kind: EventType, d: Delegation, payload: dict[str, object]) -> str:

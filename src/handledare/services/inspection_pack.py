@@ -227,7 +227,7 @@ def _table(pdf: FPDF, rows: list[TimelineRow], with_person: bool) -> None:
         for heading in headings:
             header.cell(heading)
         for r in rows:
-            cells = [format_datetime(r.when), r.label, r.person, r.title or r.task, r.detail, r.by]
+            cells = [format_datetime(r.at), r.label, r.person, r.title or r.task, r.detail, r.by]
             cells.append(workstations.label(r.workstation, r.workstation_name))
             if not with_person:
                 del cells[2]

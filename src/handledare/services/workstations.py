@@ -9,8 +9,6 @@ next round); the one that revokes makes a new share key for the others.
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
 from handledare.errors import InputError, NotFoundError
@@ -19,7 +17,6 @@ from handledare.security import require_admin
 from handledare.services.signoff import check_pin
 from handledare.store import ingest, share_view
 from handledare.store.eventlog import Store
-from handledare.store.tables import ShareWorkstationRow, WorkstationKeyRow
 from handledare.sync.status import ShareStatus, WorkstationStatus, share_status
 from handledare.sync.trust import TrustState
 from handledare.text import fold
@@ -141,14 +138,8 @@ def _check(workstation: WorkstationStatus, kind: EventType) -> None:
 
 
 def names(store: Store) -> dict[str, str]:
-    """Each workstation's name by its id, as its card on the share or an administrator's
-    decision gave it; a workstation never seen on the share has none."""
-    with store.read() as session:
-        seen = session.exec(select(ShareWorkstationRow.workstation_id, ShareWorkstationRow.name))
-        found = {workstation_id: name for workstation_id, name in seen if name}
-        decided = session.exec(select(WorkstationKeyRow.workstation_id, WorkstationKeyRow.name))
-        found.update({workstation_id: name for workstation_id, name in decided if name})
-    return found
+    """Each workstation's name by its id, where the share or a decision on its key gave one."""
+    return share_view.workstation_names(store)
 
 
 def label(workstation_id: str, name: str | None) -> str:

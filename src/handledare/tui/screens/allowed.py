@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Label, Select
+from textual.widgets import DataTable, Header, Input, Label, Select
 
 from handledare.i18n import N_, _, format_date, format_datetime, ngettext
 from handledare.services import allowed, people, workstations
@@ -24,6 +24,7 @@ from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 Answer = tuple[date, list[Allowance], dict[str, str]]
@@ -55,7 +56,7 @@ class AllowedScreen(TranslatedBindings, Screen[None]):
         yield DataTable(id="allowed", cursor_type="row", zebra_stripes=True)
         yield Label(_("Choose a task or a person, and a day."), id="count", classes="muted")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         store, actor = self.app.session

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from handledare.domain.enums import DelegationStatus, Role
 from handledare.domain.validity import Validity
@@ -27,6 +27,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 STYLES = {
@@ -68,7 +69,7 @@ class DelegationsScreen(ReportKeys, TranslatedBindings, Screen[None]):
         yield DataTable(id="delegations", cursor_type="row", zebra_stripes=True)
         yield Label("", id="details", classes="muted")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def _title(self) -> str | Content:
         if self.person_name is not None:

@@ -8,7 +8,7 @@ from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import Header, Label
 
 from handledare.domain.validity import Validity
 from handledare.i18n import N_, _, format_date, ngettext
@@ -17,6 +17,8 @@ from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.fitted_table import FittedTable
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 KINDS = {expiring.SIGN_OFF: N_("sign-off"), expiring.DELEGATION: N_("delegation")}
@@ -64,15 +66,20 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
             ),
             classes="screen-title",
         )
-        yield DataTable(id="expiring", cursor_type="row", zebra_stripes=True)
+        # The unit goes first as the terminal narrows, then the kind and the name; the text
+        # of what runs out is cut before that.
+        yield FittedTable(
+            [_("State"), _("Last day"), _("Name"), _("Kind"), _("What"), _("Unit")],
+            [0, 0, 1, 1, 0, 2],
+            shrink=(4,),
+            id="expiring",
+        )
         yield Label("", id="count", classes="muted")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#expiring", DataTable)
-        table.add_columns(_("State"), _("Last day"), _("Name"), _("Kind"), _("What"), _("Unit"))
-        table.focus()
+        self.query_one("#expiring", FittedTable).focus()
         store, actor = self.app.session
         today = self.app.clock().astimezone().date()
         days = self.app.settings.expiry_warning_days
@@ -80,17 +87,21 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
 
     def _loaded(self, found: list[expiring.Expiring]) -> None:
         self.found = found
-        table = self.query_one("#expiring", DataTable)
-        for index, e in enumerate(found):
-            table.add_row(
-                Text(e.state.shown(), style=STYLES.get(e.state, "")),
-                format_date(e.last_day),
-                printable(e.person_name),
-                _(KINDS[e.kind]),
-                printable(e.what),
-                printable(e.unit_name),
-                key=str(index),
+        rows = [
+            (
+                str(index),
+                (
+                    Text(e.state.shown(), style=STYLES.get(e.state, "")),
+                    format_date(e.last_day),
+                    printable(e.person_name),
+                    _(KINDS[e.kind]),
+                    printable(e.what),
+                    printable(e.unit_name),
+                ),
             )
+            for index, e in enumerate(found)
+        ]
+        self.query_one("#expiring", FittedTable).show_rows(rows)
         days = self.app.settings.expiry_warning_days
         self.query_one("#count", Label).update(
             ngettext("{count} row", "{count} rows", len(found)).format(count=len(found))
@@ -103,7 +114,7 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
         from handledare.tui.screens.delegations import DelegationsScreen
         from handledare.tui.screens.person_review import PersonReviewScreen
 
-        table = self.query_one("#expiring", DataTable)
+        table = self.query_one("#expiring", FittedTable)
         if not table.row_count:
             return
         chosen = self.found[table.cursor_row]

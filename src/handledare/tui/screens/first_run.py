@@ -6,7 +6,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from handledare.domain.enums import Role
 from handledare.i18n import _
@@ -14,11 +14,13 @@ from handledare.security import pin_problem
 from handledare.services import people, pins, templates
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.screens.gate import SignInScreen
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(CompactWhenShort, Screen):
     app = getters.app(AppBase)
     AUTO_FOCUS = "#name"
 
@@ -56,7 +58,7 @@ class FirstRunScreen(Screen):
             yield Input(id="unit", max_length=200)
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # Focusing the name scrolls it into view; the explanations above it come first.

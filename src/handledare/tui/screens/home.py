@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -20,6 +20,7 @@ from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
     LAST_ACTIVITY,
@@ -58,27 +59,35 @@ COLUMNS = (
         N_("Progress"),
         lambda s, now: progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
         lambda r, today: r.summary.percent,
+        priority=1,
     ),
     Column(
         N_("Step"),
         lambda s, now: Text(_step(s)),
         lambda r, today: r.summary.current_step.order if r.summary.current_step else 9,
+        priority=3,
     ),
     REQUIRED_LEFT,
     DAYS,
     LAST_ACTIVITY,
-    Column(N_("Checklist"), lambda s, now: Text(_checklist(s)), lambda r, today: r.checklist),
+    Column(
+        N_("Checklist"),
+        lambda s, now: Text(_checklist(s)),
+        lambda r, today: r.checklist,
+        priority=8,
+    ),
     UNIT,
 )
 
 
 class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="open", show=False),
+        Binding("enter", "open", N_("Open"), id="open"),
+        Binding("down", "to_list", N_("To the list"), id="to-list", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person"),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start"),
         Binding("s", "sort", N_("Sort"), id="sort", show=False),
-        Binding("slash", "find", N_("Search"), id="find", show=False),
+        Binding("slash", "find", N_("Search"), id="find"),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("l", "unlock_user", N_("Unlock a user"), id="unlock-user", show=False),
@@ -98,10 +107,12 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
         yield Header()
         yield Label(_("My substitutes"), classes="screen-title", id="title")
         yield Static("", id="expiring-summary")
-        yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
+        yield Input(
+            placeholder=_("Type to filter by name, unit or checklist (↓ to the list)"), id="filter"
+        )
         yield self.onboardings
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "overview":

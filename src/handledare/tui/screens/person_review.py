@@ -9,7 +9,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import (
-    Footer,
     Header,
     Input,
     Label,
@@ -29,6 +28,7 @@ from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.pin_prompt import PinDialog, PinPrompt
 from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -67,7 +67,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
             with TabPane(_("Conflicts"), id="conflicts-tab"):
                 yield ConflictTable()
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ItemsTable).focus()
@@ -105,7 +105,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         self.query_one("#title", Label).update(literal(progress.person_name))
         self.query_one(ReviewFacts).show(progress, self.history, self.conflicts, names, today)
         self.query_one(ItemsTable).show(progress, names, here, today)
-        self.query_one(HistoryTable).show(progress, self.history, names)
+        self.query_one(HistoryTable).show(progress, self.history, names, today)
         self.query_one(ConflictTable).show(progress, self.conflicts, self.history, names)
         self.refresh_bindings()
         tabs = self.query_one(TabbedContent)

@@ -23,12 +23,13 @@ from handledare.security import pin_problem
 from handledare.services import pins
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class PinDialog(TranslatedBindings, ModalScreen[bool]):
+class PinDialog(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
     """A decision confirmed with the signed-in user's PIN.
 
     The base of every such dialog: a heading, what the dialog asks besides the PIN
@@ -119,7 +120,7 @@ class PinPrompt(PinDialog):
         return self.action
 
 
-class NewPinDialog(ModalScreen[None]):
+class NewPinDialog(CompactWhenShort, ModalScreen[None]):
     """The signed-in user's PIN is too easy to guess: they choose a new one before going on.
 
     It has no Cancel on purpose; Ctrl+L still locks the screen.

@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Select
+from textual.widgets import DataTable, Header, Label, Select
 
 from handledare.config import documents_dir
 from handledare.domain.validity import Validity
@@ -28,6 +28,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 # Colour beside the word and the marker, never instead of them.
@@ -73,7 +74,7 @@ class TrainingMatrixScreen(TranslatedBindings, Screen[None]):
         yield DataTable(id="matrix", cursor_type="cell", zebra_stripes=True, fixed_columns=1)
         yield Label("", id="cell", classes="muted")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         store, actor = self.app.session

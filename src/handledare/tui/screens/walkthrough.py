@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from handledare.domain.enums import Mark, Step
@@ -29,6 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
@@ -64,6 +65,8 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         self.names: dict[str, str] = {}
         self.step_filter: Step | None = None
         self.support_language: str | None = None
+        # After a mark: once the items are read again, go on to the next open one.
+        self._move_on = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -92,7 +95,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 yield Label(_("History"), classes="subheading")
                 yield Static("", id="item-history")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#items", OptionList).focus()
@@ -124,6 +127,9 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             self._fill_items()
         else:
             self._refresh_markers()
+        if self._move_on:
+            self._move_on = False
+            self._highlight(self._next_open_key())
         self._show_overview()
         self._show_item()
 
@@ -279,6 +285,11 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
     def _after(self, _result: object = None) -> None:
         self.reload()
 
+    def _after_mark(self, _result: object = None) -> None:
+        """A marked item is done with for now: on to the next open one."""
+        self._move_on = True
+        self.reload()
+
     def _refused_while_waiting(self, progress: Progress, item: Item) -> bool:
         """The service refuses a waiting item too; saying so here spares opening a form."""
         waiting = item_view.waits_for(progress, item.key)
@@ -296,11 +307,14 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         mark = Mark(mark)
         if needs_form(item, mark):
             heading = item_view.numbered(progress.numbers[item.key], item)
-            self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
+            self.app.push_screen(
+                ProofForm(self.onboarding_id, item, heading, mark),
+                lambda saved: self._after_mark() if saved is not None else self._after(),
+            )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
         in_background(
-            self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after
+            self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after_mark
         )
 
     def action_copy_link(self) -> None:
@@ -324,7 +338,13 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 DelegationsScreen(self.progress.person_id, self.progress.person_name)
             )
 
-    def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
+    def _ask(
+        self,
+        title: str,
+        label: str,
+        then: Callable[[Item, str], object],
+        done: Callable[[object], None] | None = None,
+    ) -> None:
         item = self.current_item()
         if item is None:
             return
@@ -332,7 +352,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
 
         def answered(text: str | None) -> None:
             if text is not None:
-                in_background(self, lambda: then(item, text), self._after)
+                in_background(self, lambda: then(item, text), done or self._after)
 
         self.app.push_screen(TextPrompt(heading, label), answered)
 
@@ -344,6 +364,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             lambda item, text: onboarding.mark_item(
                 store, actor, oid, item.key, Mark.NOT_APPLICABLE, reason=text
             ),
+            self._after_mark,
         )
 
     def action_note(self) -> None:
@@ -405,20 +426,26 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         expiry = item_view.state_line(state, self.names).splitlines()[0]
         self.app.push_screen(RenewSignOff(self.onboarding_id, item, expiry), self._after)
 
-    def action_next_open(self) -> None:
+    def _next_open_key(self) -> str | None:
+        """The first open item after the highlighted one, round to the top; None if none."""
         items = self._visible_items()
         current = self.current_item()
         if self.progress is None:
-            return
+            return None
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
             if item.key in self.progress.waiting:
                 continue
             if state is None or (state.mark is None and not state.signed):
-                self._highlight(item.key)
-                return
-        self.app.notify(_("Every item here has been gone through."))
+                return item.key
+        return None
+
+    def action_next_open(self) -> None:
+        key = self._next_open_key()
+        if key is None:
+            self.app.notify(_("Every item here has been gone through."))
+        self._highlight(key)
 
     def action_filter(self) -> None:
         index = STEP_FILTERS.index(self.step_filter)

@@ -1,7 +1,9 @@
 """The list of onboardings that the supervisor's home and the manager's overview both show.
 
-Each screen says which columns it shows; the table keeps the rows, sorts and
-filters them, shows the first of them and counts them in a line underneath.
+Each screen says which columns it shows and which matter most; the table keeps the
+rows, sorts and filters them, shows the first of them and counts them in a line
+underneath. As the terminal narrows, the columns that matter least are left out
+whole, so the list never scrolls sideways and no column is cut to "Sen".
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
@@ -58,12 +61,21 @@ def listed(summaries: list[OnboardingSummary]) -> list[Listed]:
 
 @dataclass(frozen=True)
 class Column:
-    """A heading (a message id, translated when shown), what a cell shows, how it sorts."""
+    """A heading (a message id, translated when shown), what a cell shows, how it sorts.
+
+    `priority`: which columns stay as the terminal narrows, lowest first; the name
+    (priority 0) always stays.
+    """
 
     heading: str
     cell: Callable[[OnboardingSummary, datetime], Text]
     sort_key: Callable[[Listed, date], SupportsRichComparison]
     descending: bool = False
+    priority: int = 9
+
+
+# Each column's cells have one space either side.
+CELL_PADDING = 2
 
 
 def name_cell(s: OnboardingSummary, now: datetime) -> Text:
@@ -76,25 +88,42 @@ def name_cell(s: OnboardingSummary, now: datetime) -> Text:
     return cell
 
 
-NAME = Column(N_("Name"), name_cell, lambda r, today: r.name)
+NAME = Column(N_("Name"), name_cell, lambda r, today: r.name, priority=0)
 REQUIRED_LEFT = Column(
     N_("Required left"),
     lambda s, now: Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
     lambda r, today: r.summary.required_open,
     descending=True,
+    priority=2,
 )
 DAYS = Column(
     N_("Days"),
     lambda s, now: Text(str((now.date() - s.started_at.date()).days), justify="right"),
     lambda r, today: r.summary.started_at,
+    priority=4,
 )
 LAST_ACTIVITY = Column(
     N_("Last activity"),
     lambda s, now: Text(format_relative(s.last_activity, now)),
     lambda r, today: r.summary.last_activity,
     descending=True,
+    priority=6,
 )
-UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), lambda r, today: r.unit)
+UNIT = Column(
+    N_("Unit"), lambda s, now: Text(printable(s.unit_name)), lambda r, today: r.unit, priority=7
+)
+
+
+def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list[int]:
+    """The indexes of the columns to show in `room` cells: by priority while they fit,
+    in their own order; the first by priority always."""
+    chosen: list[int] = []
+    for index in sorted(range(len(widths)), key=lambda i: (priorities[i], i)):
+        needed = widths[index] + CELL_PADDING
+        if not chosen or needed <= room:
+            chosen.append(index)
+            room -= needed
+    return sorted(chosen)
 
 
 class OnboardingTable(Vertical):
@@ -113,6 +142,10 @@ class OnboardingTable(Vertical):
         # The rows sorted: made again only when the list or the sort changes, so typing
         # in a list of thousands neither sorts nor folds them.
         self._order: list[Listed] | None = None
+        # The columns on screen now (indexes into `_columns`), and the width they were
+        # chosen for.
+        self._shown_columns: list[int] = []
+        self._fitted_width = 0
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -122,9 +155,30 @@ class OnboardingTable(Vertical):
     def table(self) -> DataTable:
         return self.query_one("#people", DataTable)
 
-    def on_mount(self) -> None:
-        for index, column in enumerate(self._columns):
-            self.table.add_column(_(column.heading), key=str(index))
+    def on_resize(self) -> None:
+        if self.table.size.width != self._fitted_width:
+            self.fill()
+
+    def _fit_columns(self, cells: list[list[Text]]) -> None:
+        """Show the columns that matter most and fit the table's width."""
+        headings = [_(column.heading) for column in self._columns]
+        widths = [
+            max([cell_len(heading)] + [cell_len(row[i].plain) for row in cells])
+            for i, heading in enumerate(headings)
+        ]
+        # The vertical scrollbar takes its cells whether or not it is shown yet.
+        room = self.table.size.width - self.table.styles.scrollbar_size_vertical
+        self._fitted_width = self.table.size.width
+        chosen = (
+            fitting(widths, [c.priority for c in self._columns], room)
+            if room > 0
+            else list(range(len(self._columns)))
+        )
+        if chosen != self._shown_columns or not self.table.columns:
+            self.table.clear(columns=True)
+            for index in chosen:
+                self.table.add_column(headings[index], key=str(index))
+            self._shown_columns = chosen
 
     def show(self, rows: list[Listed]) -> None:
         self.rows = rows
@@ -143,7 +197,10 @@ class OnboardingTable(Vertical):
         self.fill()
 
     def sort_next(self) -> None:
-        self.sort_by((self.sort_column + 1) % len(self._columns))
+        """The next column on screen: one left out for want of room is not sorted by."""
+        shown = self._shown_columns or list(range(len(self._columns)))
+        later = [index for index in shown if index > self.sort_column]
+        self.sort_by(later[0] if later else shown[0])
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
@@ -165,11 +222,13 @@ class OnboardingTable(Vertical):
         if self.narrowing is not None:
             shown = [s for s in shown if self.narrowing(s, today)]
         selected = self.selected()
+        cells = [[column.cell(s, now) for column in self._columns] for s in shown[:ROW_LIMIT]]
         table.clear()
+        self._fit_columns(cells)
         keys = []
-        for s in shown[:ROW_LIMIT]:
+        for s, row in zip(shown[:ROW_LIMIT], cells, strict=True):
             keys.append(s.onboarding_id or s.person_id)
-            table.add_row(*(column.cell(s, now) for column in self._columns), key=keys[-1])
+            table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
         self.query_one("#count", Label).update(self._count(shown, today))
