@@ -60,11 +60,12 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 async def _manager_presses(pilot, key: str, opens: type) -> None:
-    """The manager signs in, lands on the overview and presses `key`."""
+    """The manager signs in, lands on the overview, goes from its filter field down to the
+    list (a letter in the field is typed there) and presses `key`."""
     await settle(pilot)
     await sign_in(pilot, "Karin", MANAGER_PIN)
     assert await on_screen(pilot, OverviewScreen)
-    await pilot.press(key)
+    await pilot.press("down", key)
     assert await on_screen(pilot, opens)
 
 
