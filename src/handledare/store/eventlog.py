@@ -15,7 +15,7 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
-from handledare.store import projector
+from handledare.store import folding, projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     create_store_engine,
@@ -146,6 +146,7 @@ class Store:
             yield tx
             if tx.emitted or tx.observed:
                 _set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+            folding.fold_new_names(connection_of(session))
             session.commit()
 
     def rebuild(self) -> int:

@@ -51,6 +51,8 @@ class UnitRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     created_at: str
+    # The name folded for search and sort (`store/folding.py`); NULL until the write ends.
+    folded_name: str | None = None
 
 
 class UserRow(SQLModel, table=True):
@@ -63,6 +65,7 @@ class UserRow(SQLModel, table=True):
     language: str
     created_at: str
     theme: str = "default"
+    folded_name: str | None = None
 
 
 class UserUnitRow(SQLModel, table=True):
@@ -82,6 +85,7 @@ class PersonRow(SQLModel, table=True):
     start_date: str
     employee_number: str | None = None
     created_at: str
+    folded_name: str | None = Field(default=None, index=True)
 
 
 class TemplateRow(SQLModel, table=True):
@@ -116,6 +120,17 @@ class OnboardingRow(SQLModel, table=True):
     required_open: int | None = None
     current_step: str | None = None
     first_expiry: str | None = None
+
+
+class OnboardingMonthRow(SQLModel, table=True):
+    """Onboardings started and approved in a unit in a month, kept by triggers."""
+
+    __tablename__ = "onboarding_months"
+
+    unit_id: str = Field(primary_key=True)
+    month: str = Field(primary_key=True)  # YYYY-MM
+    started: int = 0
+    approved: int = 0
 
 
 class ItemStateRow(SQLModel, table=True):
@@ -189,6 +204,7 @@ class PinFailureRow(SQLModel, table=True):
 
 PROJECTION_TABLES = (
     "conflicts",
+    "onboarding_months",
     "item_states",
     "onboardings",
     "templates",

@@ -1,9 +1,10 @@
 """What the supervisor's home and the manager's overview share besides the table itself.
 
-Not a screen but a mixin, as `TranslatedBindings` is one: reading the list
-when the screen is shown, and what the keys, the filter field and a chosen
-row do. Each screen composes the onboarding table, says what it reads and
-which keys it offers, and opens a row its own way.
+Not a screen but a mixin, as `TranslatedBindings` is one: reading the list's
+first page when the screen is shown and the pages the table asks for, counting
+the rows behind them, and what the keys, the filter field and a chosen row do.
+Each screen composes the onboarding table, says what else it reads and which
+keys it offers, and opens a row its own way.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from textual.widgets import Input
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.i18n import _
+from handledare.i18n import _, load_formats
 from handledare.services import overview, people
+from handledare.services.overview import ListQuery, OnboardingSummary
 from handledare.text import printable
 from handledare.tui.background import LatestRead, in_background
-from handledare.tui.widgets.onboarding_table import OnboardingTable
+from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -33,8 +35,9 @@ class OnboardingListActions:
     onboardings: OnboardingTable
     reads: LatestRead
 
-    def read(self, store: Store, actor: Actor, today: date) -> object:
-        """What the screen shows, read (and folded) in a worker thread."""
+    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> object:
+        """What the screen shows first, read in a worker thread: the list's first `rows`
+        rows for `query` and whatever else the screen needs at once."""
         raise NotImplementedError
 
     def action_open(self) -> None:
@@ -46,8 +49,47 @@ class OnboardingListActions:
             return
         store, actor = self.app.session
         today = self.app.clock().date()
-        self.reads.request(
-            lambda: (overview.data_version(store), today), lambda: self.read(store, actor, today)
+        query = self.onboardings.query_shown
+        # As many rows as were loaded, so a list scrolled down stays where it was.
+        rows = max(PAGE, len(self.onboardings.rows))
+
+        def read() -> object:
+            load_formats()
+            return self.read(store, actor, today, query, rows)
+
+        self.reads.request(lambda: (overview.data_version(store), today), read)
+
+    def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
+        """The list's first rows, then their count read behind them."""
+        if self.onboardings.show_page(query, 0, rows):
+            self._count(query)
+
+    def on_onboarding_table_wanted(self, wanted: OnboardingTable.Wanted) -> None:
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        query, offset = wanted.query, wanted.offset
+
+        def shown(rows: list[OnboardingSummary]) -> None:
+            if self.onboardings.show_page(query, offset, rows) and offset == 0:
+                self._count(query)
+
+        in_background(
+            self,
+            lambda: overview.list_page(store, actor, query, today, offset, PAGE),
+            shown,
+            group="list-page",
+            exclusive=True,
+        )
+
+    def _count(self, query: ListQuery) -> None:
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        in_background(
+            self,
+            lambda: overview.count_listed(store, actor, query, today),
+            lambda counted: self.onboardings.show_count(query, counted),
+            group="list-count",
+            exclusive=True,
         )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

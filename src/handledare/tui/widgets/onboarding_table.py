@@ -1,55 +1,33 @@
 """The list of onboardings that the supervisor's home and the manager's overview both show.
 
-Each screen says which columns it shows; the table keeps the rows, sorts and
-filters them, shows the first of them and counts them in a line underneath.
+Each screen says which columns it shows; the table says what rows it wants (the
+text typed, the screen's choices, the sort) and its screen reads them a page at
+a time: the first page when the list is shown or narrowed, the next as the cursor
+nears the end of what is loaded. A line underneath counts them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import NamedTuple
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Label
 
-from handledare.i18n import N_, _, current_language, format_relative
-from handledare.services.overview import OnboardingSummary
-from handledare.text import fold, printable
+from handledare.i18n import N_, _, format_relative
+from handledare.services.overview import ListCount, ListQuery, OnboardingSummary, Sort
+from handledare.text import printable
 
-# Filling a table costs about a quarter of a millisecond a row; nobody reads past a
-# few pages, they type to narrow. So a list of 20,000 shows its first hundred rows,
-# and each key typed costs the same however long the list.
-ROW_LIMIT = 100
-
-
-class Listed(NamedTuple):
-    """A row's texts folded once, in the worker that loaded it, for search and sort."""
-
-    summary: OnboardingSummary
-    name: str
-    unit: str
-    supervisor: str
-    checklist: str
-    searched: str
-
-
-def listed(summaries: list[OnboardingSummary]) -> list[Listed]:
-    language = current_language()
-    rows = []
-    for s in summaries:
-        texts = (
-            fold(s.person_name),
-            fold(s.unit_name),
-            fold(s.supervisor_name or ""),
-            fold(s.template_title.get(language)) if s.template_title else "",
-        )
-        rows.append(Listed(s, *texts, "\n".join(texts)))
-    return rows
+# Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
+# and a screen shows a few dozen: so each key typed costs the same however long the list,
+# and the next page is read when the cursor comes within `AHEAD` rows of the last.
+PAGE = 50
+AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -58,8 +36,7 @@ class Column:
 
     heading: str
     cell: Callable[[OnboardingSummary, datetime], Text]
-    sort_key: Callable[[Listed, date], object]
-    descending: bool = False
+    sort: Sort
 
 
 def name_cell(s: OnboardingSummary, now: datetime) -> Text:
@@ -72,41 +49,50 @@ def name_cell(s: OnboardingSummary, now: datetime) -> Text:
     return cell
 
 
-NAME = Column(N_("Name"), name_cell, lambda r, today: r.name)
+NAME = Column(N_("Name"), name_cell, Sort.NAME)
 REQUIRED_LEFT = Column(
     N_("Required left"),
     lambda s, now: Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
-    lambda r, today: r.summary.required_open,
-    descending=True,
+    Sort.REQUIRED_OPEN,
 )
 DAYS = Column(
     N_("Days"),
     lambda s, now: Text(str((now.date() - s.started_at.date()).days), justify="right"),
-    lambda r, today: r.summary.started_at,
+    Sort.STARTED,
 )
 LAST_ACTIVITY = Column(
     N_("Last activity"),
     lambda s, now: Text(format_relative(s.last_activity, now)),
-    lambda r, today: r.summary.last_activity,
-    descending=True,
+    Sort.LAST_ACTIVITY,
 )
-UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), lambda r, today: r.unit)
+UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), Sort.UNIT)
 
 
 class OnboardingTable(Vertical):
-    """The rows in a table, sorted and filtered, and the line that counts them."""
+    """The rows loaded so far in a table, and the line that counts them.
+
+    It reads nothing itself: it posts `Wanted` for the rows it needs, and its screen
+    hands them over with `show_page` and `show_count`, for the query they were read for
+    (a page read for an older query is dropped).
+    """
+
+    @dataclass
+    class Wanted(Message):
+        """Rows from `offset` on, for `query`."""
+
+        table: OnboardingTable
+        query: ListQuery
+        offset: int
 
     def __init__(self, columns: Sequence[Column]) -> None:
         super().__init__(id="onboardings")
         self._columns = columns
-        self.rows: list[Listed] = []
-        self.sort_column = 0
-        # Besides the text typed: what else a row must pass (the overview's choices).
-        self.narrowing: Callable[[OnboardingSummary, date], bool] | None = None
-        self._wanted = ""
-        # The rows sorted: made again only when the list or the sort changes, so typing
-        # in a list of thousands neither sorts nor folds them.
-        self._order: list[Listed] | None = None
+        self.query_shown = ListQuery(sort=columns[0].sort)
+        self.rows: list[OnboardingSummary] = []
+        self.counted: ListCount | None = None
+        # A full page came last, so there may be more; a page is on its way.
+        self._more = False
+        self._asked: tuple[ListQuery, int] | None = None
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -116,25 +102,26 @@ class OnboardingTable(Vertical):
     def table(self) -> DataTable:
         return self.query_one("#people", DataTable)
 
+    @property
+    def sort_column(self) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.sort is self.query_shown.sort)
+
     def on_mount(self) -> None:
         for index, column in enumerate(self._columns):
             self.table.add_column(_(column.heading), key=str(index))
 
-    def show(self, rows: list[Listed]) -> None:
-        self.rows = rows
-        self._order = None
-        self.fill()
+    def want(self, **changes) -> None:
+        """Ask for the first page of the list with `changes` (a ListQuery's fields)."""
+        query = replace(self.query_shown, **changes)
+        if query != self.query_shown:
+            self.query_shown = query
+            self._ask(0)
 
     def filter_by(self, text: str) -> None:
-        self._wanted = fold(text)
-        self.fill()
+        self.want(text=text)
 
     def sort_by(self, column: int) -> None:
-        if column == self.sort_column:
-            return
-        self.sort_column = column
-        self._order = None
-        self.fill()
+        self.want(sort=self._columns[column].sort)
 
     def sort_next(self) -> None:
         self.sort_by((self.sort_column + 1) % len(self._columns))
@@ -143,43 +130,78 @@ class OnboardingTable(Vertical):
     def _header(self, event: DataTable.HeaderSelected) -> None:
         self.sort_by(int(event.column_key.value))
 
-    def _ordered(self, today: date) -> list[Listed]:
-        if self._order is None:
-            column = self._columns[self.sort_column]
-            self._order = sorted(
-                self.rows, key=lambda r: column.sort_key(r, today), reverse=column.descending
-            )
-        return self._order
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if self._more and event.cursor_row >= len(self.rows) - AHEAD:
+            self._ask(len(self.rows))
+
+    def _ask(self, offset: int) -> None:
+        if self._asked != (self.query_shown, offset):
+            self._asked = (self.query_shown, offset)
+            self.post_message(self.Wanted(self, self.query_shown, offset))
+
+    def show_page(self, query: ListQuery, offset: int, rows: list[OnboardingSummary]) -> bool:
+        """Put a page read for `query` in the table; False (and nothing shown) if the list
+        has been narrowed or sorted otherwise since it was asked for."""
+        if query != self.query_shown or offset > len(self.rows):
+            return False
+        self._asked = None
+        self._more = len(rows) >= PAGE
+        if offset == 0:
+            self.rows = rows
+            self.counted = None
+            self.fill()
+        else:
+            self.rows[offset:] = rows
+            self._add(rows, self.app.clock())
+            self._show_count()
+        return True
+
+    def show_count(self, query: ListQuery, counted: ListCount) -> None:
+        if query == self.query_shown:
+            self.counted = counted
+            self._show_count()
 
     def fill(self) -> None:
+        """The table again from the rows loaded, keeping the cursor on the same row."""
         table = self.table
-        now = self.app.clock()
-        today = now.date()
-        shown = [row.summary for row in self._ordered(today) if self._wanted in row.searched]
-        if self.narrowing is not None:
-            shown = [s for s in shown if self.narrowing(s, today)]
         selected = self.selected()
         table.clear()
-        keys = []
-        for s in shown[:ROW_LIMIT]:
-            keys.append(s.onboarding_id or s.person_id)
-            table.add_row(*(column.cell(s, now) for column in self._columns), key=keys[-1])
+        keys = self._add(self.rows, self.app.clock())
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
-        self.query_one("#count", Label).update(self._count(shown, today))
+        self._show_count()
 
-    def _count(self, shown: list[OnboardingSummary], today: date) -> str:
+    def _add(self, rows: list[OnboardingSummary], now: datetime) -> list[str]:
+        keys = []
+        for s in rows:
+            keys.append(s.onboarding_id or s.person_id)
+            self.table.add_row(*(column.cell(s, now) for column in self._columns), key=keys[-1])
+        return keys
+
+    def _show_count(self) -> None:
+        self.query_one("#count", Label).update(self._count())
+
+    def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
-        if len(shown) > ROW_LIMIT:
+        counted = self.counted
+        if counted is None:
+            count = _("{shown} shown, counting the rest · sorted by {column}").format(
+                shown=len(self.rows), column=column
+            )
+        elif counted.matching > len(self.rows):
             count = _(
                 "the first {limit} of {shown} matching ({total} in all) · type to narrow · "
                 "sorted by {column}"
-            ).format(limit=ROW_LIMIT, shown=len(shown), total=len(self.rows), column=column)
+            ).format(
+                limit=len(self.rows), shown=counted.matching, total=counted.total, column=column
+            )
         else:
             count = _("{shown} of {total} shown · sorted by {column}").format(
-                shown=len(shown), total=len(self.rows), column=column
+                shown=len(self.rows), total=counted.total, column=column
             )
-        if any(s.has_expired(today) or s.expires_soon(today) for s in shown[:ROW_LIMIT]):
+        today = self.app.clock().date()
+        if any(s.has_expired(today) or s.expires_soon(today) for s in self.rows):
             count += " · " + _(
                 "⚠ has expired items, ◷ an item expires within 30 days (x lists them)"
             )
@@ -194,6 +216,6 @@ class OnboardingTable(Vertical):
     def selected_summary(self) -> OnboardingSummary | None:
         key = self.selected()
         return next(
-            (r.summary for r in self.rows if key in (r.summary.onboarding_id, r.summary.person_id)),
+            (s for s in self.rows if key in (s.onboarding_id, s.person_id)),
             None,
         )
