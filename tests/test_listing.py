@@ -270,7 +270,8 @@ def test_a_database_from_before_gets_folded_names_and_month_counts(busy: World):
             "SELECT name FROM sqlite_master WHERE type = 'trigger'"
         ).fetchall():
             connection.execute(f"DROP TRIGGER {name}")
-        connection.execute("DROP INDEX ix_people_folded_name")
+        for index in ("people_folded_name", "onboardings_supervisor", "onboardings_template"):
+            connection.execute(f"DROP INDEX ix_{index}")
         connection.execute("DROP TABLE onboarding_months")
         for table in ("people", "users", "units"):
             connection.execute(f"ALTER TABLE {table} DROP COLUMN folded_name")

@@ -164,7 +164,8 @@ CREATE TABLE pin_failures (
 );
 """
 
-# Lists of a whole municipality read a page at a time from SQL. Names folded for search
+# Lists of a whole municipality read a page at a time from SQL (the indexes on onboardings
+# let a search pick rows without reading them). Names folded for search
 # and sort (case, accents and spaces, as `text.fold`): SQLite cannot fold so, so the store
 # fills `folded_name` at the end of every write wherever it is NULL, and a trigger clears
 # it when a name changes in place. The onboardings started and approved per unit and month,
@@ -175,6 +176,8 @@ ALTER TABLE people ADD COLUMN folded_name TEXT;
 ALTER TABLE users ADD COLUMN folded_name TEXT;
 ALTER TABLE units ADD COLUMN folded_name TEXT;
 CREATE INDEX ix_people_folded_name ON people (folded_name);
+CREATE INDEX ix_onboardings_supervisor ON onboardings (supervisor_id);
+CREATE INDEX ix_onboardings_template ON onboardings (template_id, template_version);
 CREATE TRIGGER people_renamed AFTER UPDATE OF name ON people WHEN NEW.name IS NOT OLD.name
 BEGIN
     UPDATE people SET folded_name = NULL WHERE rowid = NEW.rowid;
