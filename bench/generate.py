@@ -6,7 +6,7 @@ Writes OUT/data (one workstation's data folder) and OUT/share (the file share
 with every workstation's batches). The events are the ones the services
 write, with the same types and payloads (tests/test_bench_generate.py holds
 them side by side); they reach the database through the sync path,
-`replication.apply_events`, which every workstation uses for others' events.
+`ingest.ingest`, which every workstation uses for others' batches.
 The last days of activity are on the share only: that is what the benchmark's
 sync round pulls. Every user's PIN is 482916.
 """
@@ -14,6 +14,8 @@ sync round pulls. Every user's PIN is 482916.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import sqlite3
 import time
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import load_template_file
 from handledare.domain.enums import EmploymentType, Mark, Role
@@ -33,18 +38,21 @@ from handledare.domain.template import Template
 from handledare.security import hash_pin
 from handledare.services.demo import FIRST_NAMES, LAST_NAMES
 from handledare.services.templates import content_hash
-from handledare.store import replication
+from handledare.store import identity, ingest, share_view
 from handledare.store.database import prepare_database
 from handledare.store.eventlog import Store
-from handledare.sync.batch import batch_name, encode
-from handledare.sync.engine import MAX_BATCH_EVENTS
-from handledare.sync.share import Share
+from handledare.sync.batch import FORMAT_VERSION, encode, event_from_wire
+from handledare.sync.card import Card, card_bytes
+from handledare.sync.layout import CARD, batch_name
+from handledare.sync.marker import marker_bytes
+from handledare.sync.publish import MAX_BATCH_EVENTS
+from handledare.sync.signing import Signer
 
 PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
-# Events go into the database in slices, each one transaction, as batches would.
+# Batches go into the database in slices of about this many events, each one transaction.
 APPLY_SLICE = 50_000
 
 
@@ -126,6 +134,12 @@ class World:
         self.rng = random.Random(seed)
         self.events: list[_Event] = []
         self.workstations = [self.uuid() for _ in range(scale.workstations)]
+        # Keys from a generator of their own, so the events stay those of earlier runs.
+        keys = random.Random(seed ^ 0x5EED)
+        self.signers = [
+            Signer.of(Ed25519PrivateKey.from_private_bytes(keys.randbytes(32)))
+            for _ in self.workstations
+        ]
         self.templates = [load_template_file(path) for path in bundled_template_files()]
         self.pin_hash = hash_pin(PIN, salt=self.rng.randbytes(16))
 
@@ -174,6 +188,7 @@ class World:
                 setup, 0, admin, EventType.UNIT_CREATED, unit_id, {"name": f"Enhet {number:02d}"}
             )
         users = self._users(setup, units, admin)
+        self._approvals(setup, admin)
         stations = {
             unit_id: [
                 w for w in range(1, self.scale.workstations) if (w - 1) % self.scale.units == index
@@ -182,6 +197,24 @@ class World:
             for index, unit_id in enumerate(units)
         }
         self._onboardings(self._people(units, users, stations), users, stations)
+
+    def card(self, station: int) -> Card:
+        signer = self.signers[station]
+        name, machine = f"Arbetsplats {station:03d}", f"bench-{station:03d}"
+        return Card(self.workstations[station], name, machine, signer.keyid, signer.public)
+
+    def _approvals(self, when: datetime, admin: str) -> None:
+        """Workstation 0 set up the share (format.json names it); its administrator approved
+        every other workstation."""
+        for station in range(1, len(self.workstations)):
+            card = self.card(station)
+            payload = {
+                "key_id": card.keyid,
+                "public_key": card.public,
+                "name": card.name,
+                "machine": card.machine,
+            }
+            self.emit(when, 0, admin, EventType.WORKSTATION_APPROVED, card.workstation_id, payload)
 
     def _users(self, when: datetime, units: list[str], admin: str) -> list[_User]:
         """One admin, a manager per five units, the rest supervisors spread over the units."""
@@ -387,13 +420,27 @@ def _batches(events: list[_Event]) -> Iterator[tuple[int, list[_Event]]]:
             yield station, day
 
 
-def _set_workstation_id(path: Path, workstation_id: str) -> None:
-    """A fresh database gets a random id; generated data gets one from the seed."""
+def _prepare_database(path: Path, world: World) -> None:
+    """A fresh database gets a random id and key; generated data gets them from the seed,
+    and trusts the share's root as it would after its first round."""
     prepare_database(path)
+    root = {"keyid": world.signers[0].keyid, "public": world.signers[0].public}
+    root["workstation"] = world.workstations[0]
     with closing(sqlite3.connect(path)) as connection, connection:
-        connection.execute(
-            "INSERT INTO meta (key, value) VALUES ('workstation_id', ?)", (workstation_id,)
+        connection.executemany(
+            "INSERT INTO meta (key, value) VALUES (?, ?)",
+            [
+                ("workstation_id", world.workstations[0]),
+                (share_view.ROOT_KEY, json.dumps(root, sort_keys=True)),
+                (share_view.HISTORY_KEY, "null"),
+            ],
         )
+    key = world.signers[0].private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    descriptor = os.open(identity.key_path(path.parent), os.O_WRONLY | os.O_CREAT, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(key)
 
 
 def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
@@ -403,51 +450,60 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
     events = world.stamped()
     cutoff = _cutoff(events, scale.pull_events)
 
-    share = Share(out / "share")
-    share.root.mkdir(parents=True)
-    share.open()
+    share = out / "share"
+    (share / "workstations").mkdir(parents=True)
+    (share / "format.json").write_bytes(
+        marker_bytes(world.signers[0], world.workstations[0], FORMAT_VERSION)
+    )
     local_batches = []
     batch_count = 0
     previous: dict[int, str | None] = defaultdict(lambda: None)
     sequence: dict[int, int] = defaultdict(int)
     for station, group in _batches(events):
         sequence[station] += 1
-        wire = [event.wire for event in group]
         batch, data = encode(
-            world.workstations[station], sequence[station], previous[station], wire
+            world.signers[station],
+            world.workstations[station],
+            sequence[station],
+            previous[station],
+            [event_from_wire(event.wire) for event in group],
         )
-        folder = share.folder(batch.workstation_id)
+        folder = share / "workstations" / batch.workstation_id
         folder.mkdir(exist_ok=True)
         (folder / batch_name(batch.sequence)).write_bytes(data)
         previous[station] = batch.sha256
         batch_count += 1
         if group[-1].millis < cutoff:
-            local_batches.append((batch, wire[-1]["hlc"]))
-    for station, workstation_id in enumerate(world.workstations[1:], start=1):
-        share.claim(workstation_id, f"Arbetsplats {station:03d}", f"bench-{station:03d}")
+            local_batches.append(batch)
+    for station in range(1, len(world.workstations)):  # workstation 0 writes its own
+        card = world.card(station)
+        folder = share / "workstations" / card.workstation_id
+        folder.mkdir(exist_ok=True)
+        (folder / CARD).write_bytes(card_bytes(world.signers[station], card))
 
     database = out / "data" / "handledare.db"
-    _set_workstation_id(database, world.workstations[0])
+    _prepare_database(database, world)
     store = Store.open(database, now=lambda: END)
-    local = [event.wire for event in events if event.millis < cutoff]
-    for start in range(0, len(local), APPLY_SLICE):
-        with store.write(None) as tx:
-            replication.apply_events(tx, local[start : start + APPLY_SLICE])
-    with store.write(None) as tx:
-        for batch, last_stamp in local_batches:
-            replication.record_batch(
-                tx,
-                batch.workstation_id,
-                batch.sequence,
-                batch.sha256,
-                [event["id"] for event in batch.events],
-                last_stamp,
+    local_batches.sort(key=lambda batch: batch.events[0].hlc)
+    chunk: list[ingest.IncomingBatch] = []
+    size = 0
+    for batch in local_batches:
+        chunk.append(
+            ingest.IncomingBatch(
+                batch.workstation_id, batch.sequence, batch.sha256, batch.events, batch.keyid
             )
+        )
+        size += len(batch.events)
+        if size >= APPLY_SLICE:
+            ingest.ingest(store, chunk)
+            chunk, size = [], 0
+    ingest.ingest(store, chunk)
     store.close()
+    local = sum(len(batch.events) for batch in local_batches)
     return Summary(
         events=len(events),
-        local_events=len(local),
-        pull_events=len(events) - len(local),
+        local_events=local,
+        pull_events=len(events) - local,
         batches=batch_count,
         workstation_id=world.workstations[0],
     )

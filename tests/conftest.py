@@ -46,6 +46,14 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture
+def share(tmp_path: Path) -> Path:
+    """An empty folder as the central share."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
 def store(tmp_path: Path):
     opened = Store.open(tmp_path / "data" / "handledare.db", timeout=0.5)
     yield opened

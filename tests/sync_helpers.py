@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -10,14 +13,14 @@ from pathlib import Path
 from handledare.config import Settings
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.services import onboarding, people, pins, templates
+from handledare.services import onboarding, people, pins, templates, workstations
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
 from handledare.sync.engine import SyncReport
-from handledare.sync.share import machine_fingerprint
+from handledare.sync.share import ShareFiles, machine_fingerprint
 
-from conftest import first_admin
+from conftest import ADMIN_PIN, admin_of, first_admin
 
 PIN = "4827"
 
@@ -35,9 +38,24 @@ class Workstation:
         )
         return sync_now(self.store, settings, machine=self.machine, **kwargs)
 
+    def admin(self) -> Actor:
+        return admin_of(self.store)
+
     def supervisor(self) -> Actor:
         user = next(u for u in people.list_users(self.store) if u.role is Role.SUPERVISOR)
         return pins.sign_in(self.store, user.id, PIN).actor
+
+
+def approve(share: Path, admin: Workstation, *others: Workstation) -> None:
+    """Each of `others` shows its card on the share; an administrator on `admin` approves
+    them, and the approvals go out."""
+    for station in others:
+        station.sync(share)
+    admin.sync(share)
+    actor = admin.admin()
+    for station in others:
+        workstations.approve(admin.store, actor, station.store.workstation_id, ADMIN_PIN)
+    admin.sync(share)
 
 
 def workstation(root: Path, name: str) -> Workstation:
@@ -60,3 +78,43 @@ def projections(store: Store) -> dict[str, list[tuple]]:
             table: sorted(connection.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
             for table in PROJECTION_TABLES
         }
+
+
+class FaultyFiles(ShareFiles):
+    """The share's file operations, one of which (counted from 0) fails with `error`."""
+
+    def __init__(self, fail_at: int | None = None, error: int = errno.EIO, times: int = 1):
+        super().__init__()
+        self.fail_at, self.error, self.times = fail_at, error, times
+        self.calls: list[str] = []
+
+    def _count(self) -> None:
+        number = len(self.calls)
+        self.calls.append(sys._getframe(1).f_code.co_name)
+        super()._count()
+        if self.fail_at is not None and self.fail_at <= number < self.fail_at + self.times:
+            raise OSError(self.error, os.strerror(self.error), f"share-op-{number}")
+
+
+class CaseInsensitiveFiles(ShareFiles):
+    """A share that, like SMB on Windows, finds `BATCH-1.JSONL` when asked for `batch-1.jsonl`."""
+
+    @staticmethod
+    def _actual(path: Path) -> Path:
+        if path.parent.is_dir():
+            for entry in path.parent.iterdir():
+                if entry.name.casefold() == path.name.casefold():
+                    return entry
+        return path
+
+    def read(self, path: Path) -> bytes:
+        return super().read(self._actual(path))
+
+    def rename_new(self, source: Path, target: Path) -> bool:
+        if self._actual(target) != target:
+            self._count()
+            return False
+        return super().rename_new(source, target)
+
+    def replace(self, source: Path, target: Path) -> None:
+        super().replace(self._actual(source), target)

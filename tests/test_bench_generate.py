@@ -16,7 +16,7 @@ import pytest
 
 from handledare.config import Settings
 from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, pins, review, signoff, templates
+from handledare.services import onboarding, people, pins, review, signoff, templates, workstations
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
@@ -39,8 +39,10 @@ def _tables(database: Path) -> dict[str, list[tuple]]:
 
 
 def _copy(out: Path, folder: Path) -> Path:
+    """The generated data folder: its database and its signing key."""
     folder.mkdir(exist_ok=True)
-    (folder / "handledare.db").write_bytes((out / "data" / "handledare.db").read_bytes())
+    for name in ("handledare.db", "workstation-key.pem"):
+        (folder / name).write_bytes((out / "data" / name).read_bytes())
     return folder / "handledare.db"
 
 
@@ -81,7 +83,7 @@ def test_a_sync_round_pulls_exactly_the_events_left_on_the_share(generated, tmp_
     store = Store.open(_copy(out, tmp_path / "data"))
     settings = Settings(data_dir=tmp_path / "data", share_path=out / "share")
     report = sync_now(store, settings)
-    assert report.skipped == []
+    assert report.problems == []
     assert report.received_events == summary.pull_events > 0
     assert report.pending_entities == 0
     assert sync_now(store, settings).received_events == 0
@@ -152,6 +154,13 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
         onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
     signoff.sign_off(store, actor, oid, rest, "4827", acknowledged_name="Amina Berg")
     review.approve(store, boss, oid, "735184")
+    share = tmp_path / "share"
+    share.mkdir()
+    other = Store.open(tmp_path / "other" / "services.db")
+    for station in (store, other, store):
+        sync_now(station, Settings(data_dir=station.path.parent, share_path=share))
+    workstations.approve(store, admin_actor, other.workstation_id, "482916")
+    other.close()
     store.close()
 
     made = _payload_shapes(tmp_path / "services.db")

@@ -9,7 +9,7 @@ from pathlib import Path
 from handledare.cli import main
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, signoff
-from sync_helpers import PIN, projections, seed, workstation
+from sync_helpers import PIN, approve, projections, seed, workstation
 
 from conftest import admin_of, signed_in_as
 
@@ -56,7 +56,7 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     onboarding.mark_item(a.store, anna, oid, "anst-avtal", Mark.WALKED_THROUGH)
     signoff.sign_off(a.store, anna, oid, ["anst-avtal"], PIN, "Zlatan Ekdahl", "Zlatans kommentar")
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b, c)
     onboarding.add_note(b.store, b.supervisor(), oid, "B:s anteckning", item_key="anst-avtal")
     signoff.revoke(b.store, b.supervisor(), oid, "anst-avtal", "återkallat för Zlatan", PIN)
     b.sync(share)
@@ -127,7 +127,7 @@ def test_data_about_an_erased_person_arriving_late_is_blanked(tmp_path: Path):
     zlatan = people.add_person(a.store, cli, "Zlatan Ekdahl", unit.id, date(2026, 11, 3))
     oid = onboarding.start_onboarding(a.store, cli, zlatan.id, "hemtjanst-omsorg")
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     onboarding.add_note(b.store, b.supervisor(), oid, "hemlig anteckning")
 
     from handledare.services.erasure import erase_person

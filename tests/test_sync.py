@@ -6,21 +6,13 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, review, signoff
 from handledare.sync.batch import decode
-from sync_helpers import PIN, Workstation, projections, seed, workstation
+from handledare.sync.signing import Signer
+from sync_helpers import PIN, Workstation, approve, projections, seed, workstation
 
 from conftest import admin_of
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 def _sign(ws: Workstation, onboarding_id: str, key: str) -> None:
@@ -33,19 +25,22 @@ def test_round_trip_gives_identical_tables(tmp_path: Path, share: Path):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     seed(a)
     sent = a.sync(share)
-    assert sent.sent_batch == 1 and sent.sent_events > 5 and sent.waiting == 0
+    assert sent.sent.last_sequence == 1 and sent.sent_events > 5 and sent.waiting == 0
     got = b.sync(share)
     assert got.received == {a.store.workstation_id: sent.sent_events}
-    assert got.skipped == []
+    assert got.problems == []
     assert projections(b.store) == projections(a.store)
 
     layout = sorted(p.relative_to(share).as_posix() for p in share.rglob("*") if p.is_file())
     own = f"workstations/{a.store.workstation_id}"
     assert f"{own}/batch-000000000001.jsonl" in layout and "format.json" in layout
-    assert json.loads((share / "format.json").read_text()) == {"format": 1}
+    assert f"{own}/workstation.json" in layout
+    assert json.loads((share / "format.json").read_text())["format"] == 2
+    signer = Signer.load(a.store.path.parent)
     data = (share / own / "batch-000000000001.jsonl").read_bytes()
-    batch = decode(data, a.store.workstation_id, 1)
+    batch = decode(data, a.store.workstation_id, 1, {signer.keyid: signer.public})
     assert batch.previous is None and len(batch.events) == sent.sent_events
+    assert batch.keyid == signer.keyid
 
 
 def test_second_round_sends_and_receives_nothing_new(tmp_path: Path, share: Path):
@@ -62,7 +57,7 @@ def test_batches_chain_and_changes_flow_both_ways(tmp_path: Path, share: Path):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     _sign(b, oid, "anst-avtal")
     b.sync(share)
     _sign(a, oid, "anst-schema")
@@ -75,8 +70,12 @@ def test_batches_chain_and_changes_flow_both_ways(tmp_path: Path, share: Path):
     assert signed["anst-schema"].signed_workstation == a.store.workstation_id
 
     own = share / "workstations" / a.store.workstation_id
-    first = decode((own / "batch-000000000001.jsonl").read_bytes(), a.store.workstation_id, 1)
-    second = decode((own / "batch-000000000002.jsonl").read_bytes(), a.store.workstation_id, 2)
+    signer = Signer.load(a.store.path.parent)
+    keys = {signer.keyid: signer.public}
+    first = decode((own / "batch-000000000001.jsonl").read_bytes(), a.store.workstation_id, 1, keys)
+    second = decode(
+        (own / "batch-000000000002.jsonl").read_bytes(), a.store.workstation_id, 2, keys
+    )
     assert second.previous == first.sha256
 
 
@@ -96,7 +95,7 @@ def test_any_order_of_pulling_gives_the_same_tables(tmp_path: Path, share: Path)
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     _sign(a, oid, "anst-avtal")
     _sign(b, oid, "anst-schema")
     signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
@@ -135,7 +134,7 @@ def test_concurrent_edits_of_one_item_are_flagged_the_same_everywhere(tmp_path, 
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     _sign(a, oid, "anst-avtal")
     onboarding.mark_item(b.store, b.supervisor(), oid, "anst-avtal", Mark.WALKED_THROUGH)
     _sign(b, oid, "anst-schema")
@@ -156,7 +155,7 @@ def test_edits_made_after_seeing_each_other_are_no_conflict(tmp_path, share):
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     _sign(a, oid, "anst-avtal")
     a.sync(share)
     b.sync(share)

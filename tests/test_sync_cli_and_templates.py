@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import time
+from datetime import timedelta
 from pathlib import Path
-
-import pytest
 
 from handledare.checklists import bundled_template_files
 from handledare.cli import main
-from handledare.services import onboarding, templates
-from sync_helpers import projections, seed, workstation
+from handledare.domain.clock import utc_now
+from handledare.services import onboarding, people, templates
+from handledare.store.eventlog import Store
+from sync_helpers import Workstation, approve, projections, seed, workstation
 
 from conftest import signed_in_as
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 def _version_2(tmp_path: Path) -> Path:
@@ -78,8 +71,9 @@ def test_a_broken_template_on_the_share_is_reported_and_skipped(tmp_path: Path, 
     (share / "templates").mkdir()
     (share / "templates" / "trasig-v1.toml").write_text('id = "trasig"\nversion = ', "utf-8")
     report = a.sync(share)
-    [skipped] = report.skipped
-    assert skipped.path == "templates/trasig-v1.toml" and "inte giltig TOML" in skipped.reason
+    [found] = report.problems
+    assert found.path == "templates/trasig-v1.toml" and "inte giltig TOML" in found.reason
+    assert report.new_problems == [found] and a.sync(share).new_problems == []
 
 
 def test_sync_command_reports_and_exits_1_when_files_were_skipped(
@@ -103,8 +97,8 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(
         == 0
     )
     out = capsys.readouterr().out
-    assert "Provkörning" in out and "Skickat:" in out
-    assert not list(share.rglob("batch-*.jsonl"))
+    assert "Provkörning" in out and "Skulle skicka: 7 ändringar" in out and "Skickat" not in out
+    assert list(share.iterdir()) == [], "a dry run writes nothing"
 
     assert (
         main(["--data-dir", data_dir, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
@@ -118,7 +112,10 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(
         == 1
     )
     err = capsys.readouterr().err
-    assert "Hoppade över 1 fil" in err and "batch-000000000001 (1).jsonl" in err
+    assert (
+        "1 fil i den delade mappen kunde inte användas" in err
+        and "batch-000000000001 (1).jsonl" in err
+    )
 
 
 def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys, monkeypatch):
@@ -128,27 +125,28 @@ def test_sync_without_a_configured_share_exits_2(tmp_path: Path, capsys, monkeyp
     assert "Ingen delad mapp" in capsys.readouterr().err
 
 
-def test_a_clock_far_from_the_shares_gets_a_warning(tmp_path, share, capsys, monkeypatch):
+def test_a_clock_far_from_the_others_is_named_on_every_workstation(
+    tmp_path, share, capsys, monkeypatch
+):
+    """A workstation whose clock is a day ahead: its peers name it, and so does it."""
     a = workstation(tmp_path, "a")
     seed(a)
-    real = time.time
-    monkeypatch.setattr("handledare.sync.share.time.time", lambda: real() + 600)
-    report = a.sync(share)
-    assert report.clock_warning and 590 < report.clock_skew < 610
-    assert (
-        main(
-            [
-                "--data-dir",
-                str(a.store.path.parent),
-                "sync",
-                "--share",
-                str(share),
-                *signed_in_as(monkeypatch),
-            ]
-        )
-        == 0
+    a.sync(share)
+    ahead = Workstation(
+        "b", Store.open(tmp_path / "b" / "handledare.db", now=lambda: utc_now() + timedelta(days=1))
     )
-    assert "skiljer sig från den delade mappens med 600 sekunder" in capsys.readouterr().err
+    approve(share, a, ahead)
+    people.add_unit(ahead.store, ahead.admin(), "Enhet från B")
+    ahead.sync(share)
+    report = a.sync(share)
+    [skewed] = report.status.skewed
+    assert skewed.name == "b" and 86_000 < skewed.clock_offset < 86_500
+    assert abs(skewed.offset_here - 86_400) < 100
+    assert [w.name for w in ahead.sync(share).status.skewed] == ["b"]
+    folder_a = str(a.store.path.parent)
+    args = ["--data-dir", folder_a, "sync", "--share", str(share), *signed_in_as(monkeypatch)]
+    assert main(args) == 0
+    assert "Klockan på b går 24 h före den delade mappens" in capsys.readouterr().out
 
 
 def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, share: Path):
@@ -159,5 +157,5 @@ def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, sha
     (share / "templates").mkdir()
     (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(planted, "utf-8")
     report = a.sync(share)
-    assert report.skipped == []
+    assert report.problems == []
     assert templates.get_template(a.store, "hemtjanst-omsorg").version == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,9 +10,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from handledare.domain.enums import Mark
-from handledare.services import onboarding, signoff
-from sync_helpers import PIN, projections, seed, workstation
+from handledare.domain.enums import Mark, Role
+from handledare.services import onboarding, people, pins, signoff, workstations
+from sync_helpers import ADMIN_PIN, PIN, approve, projections, seed, workstation
 
 ITEMS = ("anst-avtal", "anst-schema", "anst-kontakter", "hyg-sosfs")
 OPERATIONS = st.tuples(
@@ -33,6 +34,8 @@ def test_random_interleavings_converge(tmp_path_factory, count, steps):
     share.mkdir()
     stations = [workstation(root, f"w{i}") for i in range(count)]
     oid = seed(stations[0])
+    stations[0].sync(share)
+    approve(share, stations[0], *stations[1:])
     for station in stations:
         station.sync(share)
     actors = [station.supervisor() for station in stations]
@@ -100,9 +103,18 @@ def test_real_processes_publishing_to_one_share_at_once(tmp_path: Path):
         assert worker.returncode == 0 and out.strip() == "done", err
 
     stations = [workstation(tmp_path, name) for name in names]
+    for station in stations:
+        station.sync(share)
+    root = json.loads((share / "format.json").read_text())["signed"]["root"]["workstation"]
+    [first] = [station for station in stations if station.store.workstation_id == root]
+    admin = next(u for u in people.list_users(first.store) if u.role is Role.ADMIN)
+    actor = pins.sign_in(first.store, admin.id, ADMIN_PIN).actor
+    for station in stations:
+        if station is not first:
+            workstations.approve(first.store, actor, station.store.workstation_id, ADMIN_PIN)
     for _round in range(2):
         reports = [station.sync(share) for station in stations]
-    assert all(report.skipped == [] for report in reports)
+    assert all(report.problems == [] for report in reports)
     tables = [projections(station.store) for station in stations]
     assert all(table == tables[0] for table in tables[1:])
     assert len(tables[0]["units"]) == 18

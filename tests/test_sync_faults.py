@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import errno
-import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -12,17 +10,10 @@ import pytest
 
 from handledare.cli import main
 from handledare.services import people
-from handledare.sync.share import Share, ShareUnavailable, WorkstationClash
-from sync_helpers import Workstation, projections, seed, workstation
+from handledare.sync.share import Share, ShareFiles, ShareUnavailable, WorkstationClash
+from sync_helpers import Workstation, approve, projections, seed, workstation
 
 from conftest import admin_of, signed_in_as
-
-
-@pytest.fixture
-def share(tmp_path: Path) -> Path:
-    folder = tmp_path / "share"
-    folder.mkdir()
-    return folder
 
 
 @pytest.fixture
@@ -48,8 +39,8 @@ def _reader(tmp_path: Path, share: Path):
 
 
 def _only_reason(report, name: str) -> str:
-    [skipped] = [s for s in report.skipped if s.path.endswith(name)]
-    return skipped.reason
+    [found] = [s for s in report.problems if s.path.endswith(name)]
+    return found.reason
 
 
 def test_truncated_batch_is_skipped_and_nothing_of_it_applied(tmp_path, share, published):
@@ -64,10 +55,10 @@ def test_truncated_batch_is_skipped_and_nothing_of_it_applied(tmp_path, share, p
 
     batch.write_bytes(whole)
     again = b.sync(share)
-    assert again.skipped == [] and projections(b.store) == projections(a.store)
+    assert again.problems == [] and projections(b.store) == projections(a.store)
 
 
-def test_flipped_byte_breaks_the_checksum(tmp_path, share, published):
+def test_flipped_byte_breaks_the_signature(tmp_path, share, published):
     _a, folder = published
     batch = folder / "batch-000000000001.jsonl"
     data = bytearray(batch.read_bytes())
@@ -75,7 +66,7 @@ def test_flipped_byte_breaks_the_checksum(tmp_path, share, published):
     batch.write_bytes(bytes(data))
     b, report = _reader(tmp_path, share)
     reason = _only_reason(report, "batch-000000000001.jsonl")
-    assert "kontrollsumman" in reason or "skadad" in reason
+    assert "signaturen" in reason or "skadad" in reason
     assert people.list_units(b.store) == []
 
 
@@ -91,48 +82,44 @@ def test_missing_batch_holds_back_the_later_ones(tmp_path, share, published):
     assert projections(b.store) == projections(a.store)
 
 
-def test_replaced_batch_breaks_the_chain(tmp_path, share, published):
-    a, folder = published
-    b, _report = _reader(tmp_path, share)
-    people.add_unit(a.store, admin_of(a.store), "Tredje enheten")
-    a.sync(share)
-    third = folder / "batch-000000000003.jsonl"
-    forged = third.read_text("utf-8").replace('"previous": "', '"previous": "0', 1)
-    lines = forged.splitlines(keepends=True)
-    body = "".join(lines[:-1]).encode()
-    third.write_bytes(
-        body + json.dumps({"sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n"
-    )
-    report = b.sync(share)
-    assert "kedjan" in _only_reason(report, "batch-000000000003.jsonl")
-    assert "Tredje enheten" not in [u.name for u in people.list_units(b.store)]
-
-
-def test_copies_and_foreign_files_are_reported_and_left_alone(tmp_path, share, published):
+def test_copies_and_foreign_files_are_reported_once_and_left_alone(
+    tmp_path, share, published, monkeypatch
+):
     _a, folder = published
     strays = {
         "batch-000000000002 (1).jsonl": (folder / "batch-000000000002.jsonl").read_bytes(),
         "batch-000000000002.sync-conflict-20261122-101010-ABCDEF.jsonl": b"x",
+        "anteckningar.txt": b"hej",
+    }
+    silent = {
         "desktop.ini": b"[.ShellClassInfo]",
         "Thumbs.db": b"\0\0",
-        ".batch-000000000003-1a2b3c4d.tmp": b'{"format": 1',
+        ".DS_Store": b"\0",
+        "._batch-000000000001.jsonl": b"\0",
+        "~$lista.xlsx": b"\0",
+        ".batch-000000000003-1a2b3c4d.tmp": b'{"format": 2',
     }
-    for name, data in strays.items():
+    for name, data in {**strays, **silent}.items():
         (folder / name).write_bytes(data)
     before = _files(share)
-    _b, report = _reader(tmp_path, share)
-    assert {s.path.rsplit("/", 1)[-1] for s in report.skipped} == set(strays)
+    b, report = _reader(tmp_path, share)
+    assert {s.path.rsplit("/", 1)[-1] for s in report.new_problems} == set(strays)
     assert report.received_events > 0
     after = _files(share)
     assert all(after.get(path) == data for path, data in before.items()), "nothing is touched"
+    again = b.sync(share)
+    assert again.new_problems == [] and len(again.status.problems) == len(strays)
+    folder_b = str(b.store.path.parent)
+    code = main(["--data-dir", folder_b, "sync", "--share", str(share), *signed_in_as(monkeypatch)])
+    assert code == 0
 
 
 def test_unknown_format_version_in_a_batch_is_skipped(tmp_path, share, published):
     _a, folder = published
     batch = folder / "batch-000000000001.jsonl"
-    batch.write_text(batch.read_text("utf-8").replace('"format": 1', '"format": 2', 1), "utf-8")
+    batch.write_text(batch.read_text("utf-8").replace('"format": 2', '"format": 3', 1), "utf-8")
     _b, report = _reader(tmp_path, share)
-    assert "format 2" in _only_reason(report, "batch-000000000001.jsonl")
+    assert "format 3" in _only_reason(report, "batch-000000000001.jsonl")
 
 
 def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
@@ -169,10 +156,10 @@ def test_read_only_share_fails_cleanly_and_sends_later(tmp_path, share, monkeypa
     people.add_unit(a.store, admin_of(a.store), "Väntande enhet")
 
     def read_only(self, folder, stem, data):
-        raise OSError(errno.EROFS, "Read-only file system")
+        raise OSError(errno.EROFS, "Read-only file system", str(folder / stem))
 
     with monkeypatch.context() as patch:
-        patch.setattr(Share, "_write_temp", read_only)
+        patch.setattr(ShareFiles, "write_temporary", read_only)
         with pytest.raises(ShareUnavailable, match="kan inte användas"):
             a.sync(share)
     assert a.sync(share).sent_events == 1
@@ -184,6 +171,8 @@ def test_share_removed_in_the_middle_of_a_round(tmp_path, share, published, monk
     a, _folder = published
     b = workstation(tmp_path, "b")
     seed(b)
+    approve(share, a, b)
+    people.add_unit(b.store, admin_of(b.store), "Från B")
     original = Share.workstation_ids
 
     def vanish(self):
@@ -243,13 +232,13 @@ def test_sharing_violations_are_retried_then_reported():
 
 
 def test_a_long_offline_workstation_publishes_in_bounded_batches(tmp_path, share, monkeypatch):
-    monkeypatch.setattr("handledare.sync.engine.MAX_BATCH_EVENTS", 4)
+    monkeypatch.setattr("handledare.sync.publish.MAX_BATCH_EVENTS", 4)
     a = workstation(tmp_path, "a")
     seed(a)
     report = a.sync(share)
     folder = share / "workstations" / a.store.workstation_id
     batches = sorted(p.name for p in folder.glob("batch-*.jsonl"))
     expected = -(-report.sent_events // 4)
-    assert len(batches) == report.sent_batch == expected >= 2 and report.waiting == 0
+    assert len(batches) == report.sent.last_sequence == expected >= 2 and report.waiting == 0
     b, _report = _reader(tmp_path, share)
     assert projections(b.store) == projections(a.store)

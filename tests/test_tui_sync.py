@@ -92,7 +92,7 @@ async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
     app = HandledareApp(replace(load_settings(tmp_path / "copy"), share_path=share))
     async with app.run_test(size=SIZE) as pilot:
         assert await on_screen(pilot, MessageDialog)
-        assert "En annan dator använder samma id" in widget_text(app, "#message")
+        assert "en kopia av dess datamapp körs på en annan dator" in widget_text(app, "#message")
         await pilot.press("enter")
         await sign_in(pilot, "Anna", "4827")
         assert "Synken är stoppad" in widget_text(app, "StatusLine")

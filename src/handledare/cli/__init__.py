@@ -29,6 +29,7 @@ from handledare.cli import (
     templates,
     units,
     users,
+    workstations,
 )
 from handledare.cli.output import warn
 from handledare.config import load_settings
@@ -38,7 +39,7 @@ from handledare.i18n import LANGUAGES, _
 EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
-GROUPS = (demo, templates, users, units, people, share, reports, maintenance)
+GROUPS = (demo, templates, users, units, people, share, workstations, reports, maintenance)
 
 
 def _pre_parse(argv: Sequence[str]) -> tuple[Path | None, str | None]:

@@ -22,3 +22,6 @@ class EventType(StrEnum):
     SIGN_OFF_REVOKED = "item.sign_off_revoked"
     APPROVED = "onboarding.approved"
     CONFLICT_RESOLVED = "onboarding.conflict_resolved"
+    WORKSTATION_APPROVED = "workstation.approved"
+    WORKSTATION_REJECTED = "workstation.rejected"
+    WORKSTATION_REVOKED = "workstation.revoked"

@@ -12,9 +12,9 @@ from handledare.errors import InputError, NotFoundError
 from handledare.i18n import N_, _
 from handledare.security import require_unit
 from handledare.store.onboarding_projection import ITEM_COLUMNS, ONBOARDING_COLUMNS
-from handledare.store.projector import template_of
 from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.templates import template_of
 
 MAX_NAME_LENGTH = 200
 MAX_TEXT_LENGTH = 4000

@@ -17,8 +17,8 @@ from handledare.domain.events import EventType
 from handledare.errors import EnvironmentProblem, InputError
 from handledare.i18n import _, current_language
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.templates import template_of
 from handledare.text import printable
 
 SIGNOFF_COLUMNS = (

@@ -19,9 +19,9 @@ from handledare.i18n import current_language
 from handledare.store import listing
 from handledare.store.eventlog import Store
 from handledare.store.listing import Sort
-from handledare.store.projector import template_of
 from handledare.store.sql import connection_of
 from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, TemplateRow, UnitRow
+from handledare.store.templates import template_of
 from handledare.text import fold
 
 EXPIRY_WARNING_DAYS = 30

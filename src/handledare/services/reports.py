@@ -14,8 +14,8 @@ from handledare.errors import InputError
 from handledare.i18n import _
 from handledare.services.exports import local_bounds
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import EventRow, OnboardingRow, UnitRow
+from handledare.store.templates import template_of
 
 
 @dataclass

@@ -12,10 +12,39 @@ from handledare.domain.template import Template
 from handledare.errors import InputError
 from handledare.i18n import _
 from handledare.services import templates
-from handledare.store import replication
+from handledare.store import journal
 from handledare.store.eventlog import Store
-from handledare.sync.engine import Skipped, SyncReport, run_round
-from handledare.sync.share import Share, ShareUnavailable, WorkstationClash, machine_fingerprint
+from handledare.sync import status
+from handledare.sync.engine import SyncReport, run_round
+from handledare.sync.opening import check_format
+from handledare.sync.pull import Found
+from handledare.sync.share import (
+    NotAFile,
+    Share,
+    ShareFiles,
+    ShareUnavailable,
+    WorkstationClash,
+    machine_fingerprint,
+)
+from handledare.sync.status import ShareStatus, WorkstationStatus
+from handledare.sync.trust import TrustState
+
+# What the app and the command line meet of sync, through this service.
+__all__ = [
+    "RoundOutcome",
+    "ShareStatus",
+    "ShareUnavailable",
+    "SyncReport",
+    "TrustState",
+    "WorkstationClash",
+    "WorkstationStatus",
+    "describe_offset",
+    "publish_template",
+    "share_status",
+    "sync_now",
+    "try_sync",
+    "waiting_changes",
+]
 
 
 def sync_now(
@@ -25,24 +54,28 @@ def sync_now(
     *,
     dry_run: bool = False,
     machine: str | None = None,
+    files: ShareFiles | None = None,
 ) -> SyncReport:
-    """One round against the configured share (or the one given)."""
+    """One round against the configured share (or the one given); `files` lets a test put
+    faults between the round and the folder."""
     root = share_path or settings.share_path
     if root is None:
         raise ShareUnavailable(
             _("No share is configured. Set share_path in the config file, or give --share.")
         )
-    share = Share(root)
-    report = run_round(
+    return run_round(
         store,
-        share,
+        Share(root, files),
         name=settings.workstation_name,
         machine=machine or machine_fingerprint(),
         dry_run=dry_run,
+        templates=lambda share, report: _check_published_templates(store, share, report),
     )
-    if not dry_run:
-        _check_published_templates(share, report)
-    return report
+
+
+def share_status(store: Store) -> ShareStatus:
+    """What this workstation knows of the share's health, without reaching the share."""
+    return status.share_status(store)
 
 
 def template_file_name(template: Template) -> str:
@@ -60,7 +93,8 @@ def publish_template(
         )
     template = templates.import_file(store, actor, path).template
     share = Share(root)
-    share.open()
+    share.reachable()
+    check_format(share)
     name = template_file_name(template)
     if not share.publish_template(name, path.read_bytes()):
         raise InputError(
@@ -72,14 +106,19 @@ def publish_template(
     return template
 
 
-def _check_published_templates(share: Share, report: SyncReport) -> None:
+def _check_published_templates(store: Store, share: Share, report: SyncReport) -> None:
     """Report a template file on the share that is broken or misnamed.
 
     The template itself reaches every workstation as the publishing administrator's
     `template.imported` event in their batches, with them as its actor; a file put
-    on the share by anyone else is never imported on its own.
+    on the share by anyone else is never imported on its own. A file of a version
+    already here is not read again: a round with nothing new only lists the folder.
     """
+    known = {(t.id, t.version) for t in templates.list_templates(store)}
     for name in share.template_files():
+        stem_id, _sep, version = name.removesuffix(".toml").rpartition("-v")
+        if (stem_id, int(version)) in known:
+            continue
         path = f"templates/{name}"
         try:
             template = parse_template(share.read_template(name).decode("utf-8"), path)
@@ -87,13 +126,29 @@ def _check_published_templates(share: Share, report: SyncReport) -> None:
                 raise InputError(_("the file name does not match the id and version inside"))
         except (InputError, UnicodeDecodeError) as error:
             reason = error.message if isinstance(error, InputError) else str(error)
-            report.skipped.append(Skipped(path, reason))
+            report.problems.append(Found(path, reason, "template"))
+        except NotAFile:
+            reason = _("a folder or other non-file is where a template file belongs")
+            report.problems.append(Found(path, reason, "template"))
 
 
 def waiting_changes(store: Store) -> int:
     """Local changes not yet on the share."""
-    with store.read() as session:
-        return replication.waiting_count(session, store.workstation_id)
+    return journal.waiting_count(store)
+
+
+def describe_offset(seconds: float) -> str:
+    """A clock offset as people say it: "3 min ahead", "40 s behind", "in step"."""
+    size = abs(seconds)
+    if size < 2:
+        return _("in step")
+    if size < 120:
+        amount = _("{n} s").format(n=round(size))
+    elif size < 7200:
+        amount = _("{n} min").format(n=round(size / 60))
+    else:
+        amount = _("{n} h").format(n=round(size / 3600))
+    return (_("{amount} ahead") if seconds > 0 else _("{amount} behind")).format(amount=amount)
 
 
 @dataclass(frozen=True)
@@ -104,6 +159,7 @@ class RoundOutcome:
     offline: str | None = None  # the share is out of reach: normal, work goes on locally
     stopped: str | None = None  # another computer uses this workstation's id: sync stops
     waiting: int = 0
+    status: ShareStatus | None = None  # what is known of the share, reached or not
 
 
 def try_sync(store: Store, settings: Settings) -> RoundOutcome:
@@ -113,5 +169,7 @@ def try_sync(store: Store, settings: Settings) -> RoundOutcome:
     except WorkstationClash as error:
         return RoundOutcome(stopped=error.message)
     except ShareUnavailable as error:
-        return RoundOutcome(offline=error.message, waiting=waiting_changes(store))
-    return RoundOutcome(report=report, waiting=report.waiting)
+        return RoundOutcome(
+            offline=error.message, waiting=waiting_changes(store), status=share_status(store)
+        )
+    return RoundOutcome(report=report, waiting=report.waiting, status=report.status)

@@ -18,8 +18,8 @@ from handledare.errors import InputError, NotFoundError
 from handledare.i18n import _
 from handledare.security import require_admin
 from handledare.store.eventlog import Store
-from handledare.store.projector import template_of
 from handledare.store.tables import TemplateRow
+from handledare.store.templates import template_of
 
 
 @dataclass(frozen=True)

@@ -62,13 +62,14 @@ def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
         if session.get(ErasedEntityRow, entity_id) is None:
             session.add(ErasedEntityRow(entity_id=entity_id))
     touched_batches: set[int] = set()
+    own = session.get(MetaRow, "workstation_id").value
     rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         blanked = blank(row.type, payload)
         if blanked != payload:
             row.payload = json.dumps(blanked, ensure_ascii=False, sort_keys=True)
-            if row.batch_sequence is not None:
+            if row.batch_sequence is not None and row.workstation_id == own:
                 touched_batches.add(row.batch_sequence)
     session.flush()
     return entities, touched_batches

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlmodel import Session
 
 from handledare.domain.clock import HybridClock, Now, format_stamp, time_ordered_id, utc_now
-from handledare.store import folding, projector
+from handledare.store import folding, identity, projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     create_store_engine,
@@ -23,22 +23,17 @@ from handledare.store.database import (
     translated_errors,
 )
 from handledare.store.sql import connection_of
-from handledare.store.tables import (
-    EVENT_COLUMNS,
-    PROJECTION_TABLES,
-    EventRow,
-    PendingEntityRow,
-    StoredEvent,
-)
+from handledare.store.tables import EVENT_COLUMNS, EventRow
+from handledare.store.templates import MissingDependency
 
 
 # Plain SQL: every write reads and sets the clock, and the ORM's cost showed in each mark.
-def _get_meta(session: Session, key: str) -> str | None:
+def get_meta(session: Session, key: str) -> str | None:
     row = connection_of(session).execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return row[0] if row else None
 
 
-def _set_meta(session: Session, key: str, value: str) -> None:
+def set_meta(session: Session, key: str, value: str) -> None:
     connection_of(session).execute(
         "INSERT INTO meta (key, value) VALUES (?, ?) "
         "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -88,7 +83,8 @@ class Transaction:
         connection_of(self.session).execute(
             _INSERT_EVENT, tuple(getattr(row, c) for c in EVENT_COLUMNS)
         )
-        projector.apply(self.session, row)
+        if projector.project(self.session, [row], local=True):
+            raise MissingDependency(f"{event_type} {entity_id}")
         self.emitted.append(row)
         return row
 
@@ -100,11 +96,13 @@ class Store:
         self.now = now
         self._writer = engine.execution_options(immediate=True)
         with self.write(None) as tx:
-            if _get_meta(tx.session, "workstation_id") is None:
-                _set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+            new = get_meta(tx.session, "workstation_id") is None
+            if new:
+                set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
+                identity.create_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
-            self.workstation_id = _get_meta(session, "workstation_id")
+            self.workstation_id = get_meta(session, "workstation_id")
 
     @classmethod
     def open(
@@ -146,17 +144,17 @@ class Store:
     @contextmanager
     def write(self, actor_id: str | None) -> Iterator[Transaction]:
         with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
-            clock = HybridClock.from_stamp(_get_meta(session, "hlc"))
+            clock = HybridClock.from_stamp(get_meta(session, "hlc"))
             tx = Transaction(
                 session=session,
                 actor_id=actor_id,
-                workstation_id=_get_meta(session, "workstation_id") or "",
+                workstation_id=get_meta(session, "workstation_id") or "",
                 clock=clock,
                 wall=self.now(),
             )
             yield tx
             if tx.emitted or tx.observed:
-                _set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+                set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
             folding.fold_new_names(connection_of(session))
             session.commit()
 
@@ -167,16 +165,4 @@ class Store:
         with a later sync) is left out and remembered as waiting.
         """
         with self.write(None) as tx:
-            session = tx.session
-            for table in (*PROJECTION_TABLES, "pending_entities"):
-                session.execute(text(f"DELETE FROM {table}"))
-            events = [
-                StoredEvent._make(values)
-                for values in connection_of(session).execute(
-                    f"SELECT {', '.join(EVENT_COLUMNS)} FROM events "
-                    "ORDER BY hlc, workstation_id, id"
-                )
-            ]
-            waiting = projector.project_many(session, events)
-            session.add_all(PendingEntityRow(entity_id=entity_id) for entity_id in waiting)
-            return len(events)
+            return projector.rebuild(tx.session)

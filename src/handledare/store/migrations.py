@@ -164,6 +164,50 @@ CREATE TABLE pin_failures (
 );
 """
 
+# Signed sync: the keys approved, refused or revoked by administrators (a projection of
+# workstation.* events), what this workstation has seen of each folder on the share, and
+# the problem files found there.
+_V9_WORKSTATION_TRUST = """
+CREATE TABLE workstation_keys (
+    workstation_id TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    public_key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    machine TEXT NOT NULL,
+    state TEXT NOT NULL,
+    decided_by TEXT,
+    decided_at TEXT NOT NULL,
+    decided_on TEXT NOT NULL,
+    revoked_after INTEGER,
+    revoked_sha256 TEXT,
+    reason TEXT,
+    PRIMARY KEY (workstation_id, key_id)
+);
+CREATE TABLE share_workstations (
+    workstation_id TEXT PRIMARY KEY,
+    name TEXT,
+    machine TEXT,
+    key_id TEXT,
+    public_key TEXT,
+    history_sequence INTEGER,
+    history_sha256 TEXT,
+    first_seen TEXT NOT NULL,
+    batch_count INTEGER NOT NULL DEFAULT 0,
+    last_batch INTEGER NOT NULL DEFAULT 0,
+    last_batch_seen TEXT,
+    clock_offset REAL,
+    clock_measured TEXT
+);
+CREATE TABLE share_problems (
+    path TEXT PRIMARY KEY,
+    workstation_id TEXT,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    first_seen TEXT NOT NULL
+);
+ALTER TABLE batches ADD COLUMN key_id TEXT;
+"""
+
 # Lists of a whole municipality read a page at a time from SQL (the indexes on onboardings
 # let a search pick rows without reading them). Names folded for search
 # and sort (case, accents and spaces, as `text.fold`): SQLite cannot fold so, so the store
@@ -171,7 +215,7 @@ CREATE TABLE pin_failures (
 # it when a name changes in place. The onboardings started and approved per unit and month,
 # for the overview's chart, kept by triggers on `onboardings` (so every path that writes
 # that table keeps them, a replay and a rebuild included), filled here for existing rows.
-_V9_PAGED_LISTS = """
+_V10_PAGED_LISTS = """
 ALTER TABLE people ADD COLUMN folded_name TEXT;
 ALTER TABLE users ADD COLUMN folded_name TEXT;
 ALTER TABLE units ADD COLUMN folded_name TEXT;
@@ -252,7 +296,8 @@ STEPS: tuple[str, ...] = (
     _V6_ERASURE,
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
-    _V9_PAGED_LISTS,
+    _V9_WORKSTATION_TRUST,
+    _V10_PAGED_LISTS,
 )
 CURRENT_VERSION = len(STEPS)
 

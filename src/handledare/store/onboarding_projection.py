@@ -22,6 +22,7 @@ from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.store.sql import connection_of, existing_ids, select_in
 from handledare.store.tables import ConflictRow, EventRow, ItemStateRow, OnboardingRow
+from handledare.store.templates import template_of
 
 ONBOARDING_COLUMNS = (
     "id",
@@ -90,16 +91,15 @@ def load(connection: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Onboar
 class Projection:
     """Onboardings being projected in one transaction, with the templates they need."""
 
-    def __init__(self, session: Session, template_of) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
-        self.template_of = template_of
         self.connection = connection_of(session)
         self._templates: dict[tuple[str, int], Template] = {}
 
     def template(self, onboarding: Onboarding) -> Template:
         key = (onboarding.row["template_id"], onboarding.row["template_version"])
         if key not in self._templates:
-            self._templates[key] = self.template_of(self.session, *key)
+            self._templates[key] = template_of(self.session, *key)
         return self._templates[key]
 
     def project(self, events: list[EventRow], states: dict[str, Onboarding]) -> set[str]:

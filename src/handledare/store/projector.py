@@ -1,9 +1,14 @@
-"""Projection of events into current-state tables.
+"""Projection of events into current-state tables, through one door: `project`.
 
 Everything here is a pure function of the event and the tables, with no
 clock and no randomness, so replaying the log rebuilds identical tables.
 Onboardings, nearly all of the events, are projected in bulk by
-`onboarding_projection`; the rest one event at a time through the ORM.
+`onboarding_projection`; the rest one event at a time by `entity_rows`.
+
+Events from other workstations can arrive in any order. An entity that gets
+an event older than what is projected for it, or that refers to something not
+here yet, is projected again from all its events in stamp order, now or when
+the missing events arrive. So equal sets of events give equal tables.
 """
 
 from __future__ import annotations
@@ -11,29 +16,31 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Iterable, Sequence
 
+from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from handledare.domain.events import EventType
-from handledare.domain.template import Template
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
+from handledare.store.entity_rows import HANDLERS, handles, person_fields, required, unit_fields
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
-from handledare.store.sql import connection_of, existing_ids
+from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
+    EVENT_COLUMNS,
+    PROJECTION_TABLES,
     EventRow,
     OnboardingRow,
+    PendingEntityRow,
     PersonRow,
-    TemplateRow,
-    UnitRow,
-    UserRow,
-    UserUnitRow,
+    StoredEvent,
+    WorkstationKeyRow,
 )
+from handledare.store.templates import MissingDependency
 
-Handler = Callable[[Session, EventRow, dict], None]
-_HANDLERS: dict[str, Handler] = {}
+Event = EventRow | StoredEvent
 
 # Entities are replayed in this order, so that what others refer to exists first.
 _ENTITY_ORDER = {
@@ -44,25 +51,55 @@ _ENTITY_ORDER = {
 }
 
 
-class MissingDependency(LookupError):
-    """The event refers to something whose events have not arrived yet."""
+def project(
+    session: Session,
+    events: Sequence[Event] = (),
+    replay: Iterable[str] = (),
+    *,
+    local: bool = False,
+) -> set[str]:
+    """The one way into the projection; returns the entities that wait for events not
+    here yet.
+
+    `events` are new (stored in this transaction, in stamp order) and are folded on
+    top of what is projected; the entities in `replay` are projected again from all
+    their stored events. Entities that wait, now or from before, are tried again once
+    what they refer to is here; those still waiting are remembered as pending. A
+    `local` event (made here, its references checked by the service) only folds: it
+    can free no one, and if it has to wait the caller refuses it.
+    """
+    again = set(replay)
+    waiting = _project_new(session, [row for row in events if row.entity_id not in again])
+    return waiting if local else _retry(session, again | waiting)
 
 
-def handles(event_type: EventType) -> Callable[[Handler], Handler]:
-    def register(handler: Handler) -> Handler:
-        _HANDLERS[event_type.value] = handler
-        return handler
-
-    return register
+def pending_count(session: Session) -> int:
+    """How many entities wait for events of a workstation not read yet."""
+    return session.exec(select(func.count()).select_from(PendingEntityRow)).one()
 
 
-def apply(session: Session, row: EventRow) -> None:
+def rebuild(session: Session) -> int:
+    """Throw away every projection and project all stored events again, through `project`;
+    return how many there are."""
+    for table in (*PROJECTION_TABLES, "pending_entities"):
+        session.execute(text(f"DELETE FROM {table}"))
+    events = [
+        StoredEvent._make(values)
+        for values in connection_of(session).execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY hlc, workstation_id, id"
+        )
+    ]
+    project(session, events)
+    return len(events)
+
+
+def _apply(session: Session, row: Event) -> None:
     """Project one event; flushed at once so rows reach SQLite in event order."""
     try:
         if row.type in ONBOARDING_EVENTS:
             _project_or_raise(session, [row])
             return
-        handler = _HANDLERS.get(row.type)
+        handler = HANDLERS.get(row.type)
         if handler is not None:
             handler(session, row, json.loads(row.payload))
         session.flush()
@@ -70,20 +107,20 @@ def apply(session: Session, row: EventRow) -> None:
         raise MissingDependency(f"{row.type} {row.entity_id}: {error}") from error
 
 
-def _project_onboardings(session: Session, events: list[EventRow]) -> set[str]:
+def _project_onboardings(session: Session, events: list[Event]) -> set[str]:
     """Project onboarding events on top of what is stored; return the entities that wait."""
-    projection = onboardings.Projection(session, template_of)
+    projection = onboardings.Projection(session)
     states = onboardings.load(projection.connection, {row.entity_id for row in events})
     return projection.project(events, states)
 
 
-def _project_or_raise(session: Session, events: list[EventRow]) -> None:
+def _project_or_raise(session: Session, events: list[Event]) -> None:
     waiting = _project_onboardings(session, events)
     if waiting:
         raise MissingDependency(f"onboardings {sorted(waiting)}")
 
 
-def project_many(session: Session, events: list[EventRow]) -> set[str]:
+def _project_new(session: Session, events: list[Event]) -> set[str]:
     """Project events in stamp order; return the entities that wait for others' events.
 
     New units and people are inserted in bulk; other entities never refer to
@@ -97,7 +134,7 @@ def project_many(session: Session, events: list[EventRow]) -> set[str]:
             onboarding_events.append(row)
         elif row.entity_id in inserted or row.entity_id in waiting:
             continue
-        elif not apply_or_wait(session, row):
+        elif not _apply_or_wait(session, row):
             waiting.add(row.entity_id)
     if onboarding_events:
         waiting |= _project_onboardings(session, onboarding_events)
@@ -105,7 +142,7 @@ def project_many(session: Session, events: list[EventRow]) -> set[str]:
 
 
 def _insert_new_units_and_people(
-    session: Session, events: list[EventRow]
+    session: Session, events: list[Event]
 ) -> tuple[set[str], set[str]]:
     """The bulk of a large pull: units and people created once and not here yet.
 
@@ -127,7 +164,7 @@ def _insert_new_units_and_people(
     units = [
         r for r in creations if r.type == EventType.UNIT_CREATED and r.entity_id not in present
     ]
-    _insert(connection, "units", [_unit_fields(r, json.loads(r.payload)) for r in units])
+    _insert(connection, "units", [unit_fields(r, json.loads(r.payload)) for r in units])
     people = [
         (r, json.loads(r.payload))
         for r in creations
@@ -138,7 +175,7 @@ def _insert_new_units_and_people(
     _insert(
         connection,
         "people",
-        [_person_fields(r, d) for r, d in people if r.entity_id not in waiting],
+        [person_fields(r, d) for r, d in people if r.entity_id not in waiting],
     )
     inserted = {r.entity_id for r in units} | ({r.entity_id for r, _d in people} - waiting)
     return inserted, waiting
@@ -154,21 +191,17 @@ def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> Non
         )
 
 
-def apply_or_wait(session: Session, row: EventRow) -> bool:
+def _apply_or_wait(session: Session, row: Event) -> bool:
     """Project one event if what it refers to is here; False when it has to wait."""
     try:
         with session.begin_nested():
-            apply(session, row)
+            _apply(session, row)
     except MissingDependency:
         return False
     return True
 
 
-def entity_rank(first_event_type: str) -> int:
-    return _ENTITY_ORDER.get(first_event_type, len(_ENTITY_ORDER))
-
-
-def replay_entity(session: Session, entity_id: str) -> None:
+def _replay_entity(session: Session, entity_id: str) -> None:
     """Project one entity again from all its events, in (stamp, workstation, id) order."""
     events = session.exec(
         select(EventRow)
@@ -179,36 +212,115 @@ def replay_entity(session: Session, entity_id: str) -> None:
         onboardings.delete(session, entity_id)
         _project_or_raise(session, list(events))
         return
+    for key in session.exec(
+        select(WorkstationKeyRow).where(WorkstationKeyRow.workstation_id == entity_id)
+    ):
+        session.delete(key)
+    session.flush()
     for event in events:
-        apply(session, event)
+        _apply(session, event)
 
 
-def _required(session: Session, row_type: type, key) -> object:
-    found = session.get(row_type, key)
-    if found is None:
-        raise MissingDependency(f"{row_type.__tablename__} {key}")
-    return found
+def _retry(session: Session, entity_ids: set[str]) -> set[str]:
+    """Project these again, and the waiting entities whose references have arrived
+    (again and again while that frees more).
+
+    A waiting entity whose references are still missing is not tried: a pull of
+    hundreds of small batches would otherwise replay every waiting one each time.
+    """
+    pending = set(session.exec(select(PendingEntityRow.entity_id)).all())
+    todo = set(entity_ids) | _unblocked(session, pending - entity_ids)
+    tried: set[str] = set()
+    waiting: set[str] = set()
+    while todo:
+        progressed, still = _replay(session, todo)
+        waiting = (waiting - todo) | still
+        if not progressed:
+            break
+        tried |= todo
+        todo = _unblocked(session, pending - tried)
+    session.flush()
+    return waiting
 
 
-_parsed: dict[tuple[str, int, str], Template] = {}
+def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
+    """Project each entity again from its events; whether any got through, and which wait."""
+    first_types = dict(
+        session.exec(
+            select(EventRow.entity_id, func.min(EventRow.type))
+            .where(EventRow.entity_id.in_(entity_ids))
+            .group_by(EventRow.entity_id)
+        ).all()
+    )
+    progressed = False
+    waiting = set()
+    for entity_id in sorted(
+        entity_ids, key=lambda e: (_ENTITY_ORDER.get(first_types.get(e, ""), len(_ENTITY_ORDER)), e)
+    ):
+        try:
+            with session.begin_nested():
+                _replay_entity(session, entity_id)
+        except MissingDependency:
+            waiting.add(entity_id)
+            if session.get(PendingEntityRow, entity_id) is None:
+                session.add(PendingEntityRow(entity_id=entity_id))
+        else:
+            progressed = True
+            found = session.get(PendingEntityRow, entity_id)
+            if found is not None:
+                session.delete(found)
+    session.flush()
+    return progressed, waiting
 
 
-def template_of(session: Session, template_id: str, version: int) -> Template:
-    """Templates never change once imported, so each is parsed once per process (its
-    digest, asked for in plain SQL on every write that needs it, says which)."""
+# What an entity's first event refers to, by table; it waits until all of them are here.
+_REFERENCES = {
+    EventType.ONBOARDING_STARTED: lambda d: [
+        ("people", d["person_id"]),
+        ("units", d["unit_id"]),
+        ("users", d.get("supervisor_id")),
+        ("templates", f"{d['template_id']}@{d['template_version']}"),
+    ],
+    EventType.PERSON_CREATED: lambda d: [("units", d["unit_id"])],
+    EventType.USER_CREATED: lambda d: [("units", unit_id) for unit_id in d["unit_ids"]],
+}
+
+
+def _unblocked(session: Session, waiting: set[str]) -> set[str]:
+    """The waiting entities whose first event's references are all stored now."""
+    if not waiting:
+        return set()
     connection = connection_of(session)
-    found = connection.execute(
-        "SELECT content_hash FROM templates WHERE id = ? AND version = ?", (template_id, version)
-    ).fetchone()
-    if found is None:
-        raise MissingDependency(f"template {template_id} v{version}")
-    key = (template_id, version, found[0])
-    if key not in _parsed:
-        (content,) = connection.execute(
-            "SELECT content FROM templates WHERE id = ? AND version = ?", (template_id, version)
-        ).fetchone()
-        _parsed[key] = Template.from_dict(json.loads(content))
-    return _parsed[key]
+    references: dict[str, list[tuple[str, str]]] = {}
+    kinds = ",".join(f"'{kind.value}'" for kind in _REFERENCES)
+    for part in slices(sorted(waiting)):
+        marks = ",".join("?" * len(part))
+        for entity_id, kind, payload in connection.execute(
+            f"SELECT entity_id, type, payload FROM events "
+            f"WHERE entity_id IN ({marks}) AND type IN ({kinds})",
+            part,
+        ):
+            references[entity_id] = [
+                (table, key)
+                for table, key in _REFERENCES[kind](json.loads(payload))
+                if key is not None
+            ]
+    present = {
+        (table, key)
+        for table in ("people", "units", "users")
+        for key in existing_ids(
+            connection, table, (k for refs in references.values() for t, k in refs if t == table)
+        )
+    }
+    present |= {
+        ("templates", f"{template_id}@{version}")
+        for template_id, version in connection.execute("SELECT id, version FROM templates")
+    }
+    return {
+        entity_id
+        for entity_id, refs in references.items()
+        if all(reference in present for reference in refs)
+    }
 
 
 def fill_missing_counts(session: Session) -> int:
@@ -216,7 +328,7 @@ def fill_missing_counts(session: Session) -> int:
     ids = session.exec(select(OnboardingRow.id).where(OnboardingRow.item_count.is_(None))).all()
     if not ids:
         return 0
-    projection = onboardings.Projection(session, template_of)
+    projection = onboardings.Projection(session)
     states = onboardings.load(projection.connection, ids)
     for state in states.values():
         onboardings.derive(state, projection.template(state))
@@ -224,113 +336,13 @@ def fill_missing_counts(session: Session) -> int:
     return len(ids)
 
 
-@handles(EventType.UNIT_CREATED)
-def _unit_created(session: Session, row: EventRow, data: dict) -> None:
-    if session.get(UnitRow, row.entity_id) is None:
-        session.add(UnitRow(**_unit_fields(row, data)))
-
-
-def _unit_fields(row: EventRow, data: dict) -> dict:
-    return {"id": row.entity_id, "name": data["name"], "created_at": row.wall_time}
-
-
-@handles(EventType.USER_CREATED)
-def _user_created(session: Session, row: EventRow, data: dict) -> None:
-    """Also resets an existing user to how they were created, for a replay."""
-    user = session.get(UserRow, row.entity_id)
-    if user is None:
-        user = UserRow(id=row.entity_id, created_at=row.wall_time, **_user_fields(data))
-        session.add(user)
-    else:
-        for field, value in _user_fields(data).items():
-            setattr(user, field, value)
-        user.theme = "default"
-    for link in session.exec(select(UserUnitRow).where(UserUnitRow.user_id == row.entity_id)):
-        session.delete(link)
-    session.flush()
-    for unit_id in data["unit_ids"]:
-        session.add(UserUnitRow(user_id=row.entity_id, unit_id=unit_id))
-
-
-def _user_fields(data: dict) -> dict:
-    return {key: data[key] for key in ("name", "role", "pin_hash", "language")}
-
-
-@handles(EventType.USER_PIN_CHANGED)
-def _user_pin_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.pin_hash = data["pin_hash"]
-
-
-@handles(EventType.USER_LANGUAGE_CHANGED)
-def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.language = data["language"]
-
-
-@handles(EventType.USER_THEME_CHANGED)
-def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
-    user = _required(session, UserRow, row.entity_id)
-    user.theme = data["theme"]
-
-
-@handles(EventType.PERSON_CREATED)
-def _person_created(session: Session, row: EventRow, data: dict) -> None:
-    existing = session.get(PersonRow, row.entity_id)
-    if existing is not None:
-        existing.name = data["name"]
-        existing.employee_number = data.get("employee_number")
-        return
-    session.add(PersonRow(**_person_fields(row, data)))
-
-
-def _person_fields(row: EventRow, data: dict) -> dict:
-    return {
-        "id": row.entity_id,
-        "name": data["name"],
-        "unit_id": data["unit_id"],
-        "employment_type": data["employment_type"],
-        "start_date": data["start_date"],
-        "employee_number": data.get("employee_number"),
-        "created_at": row.wall_time,
-    }
-
-
 @handles(EventType.PERSON_ERASED)
 def _person_erased(session: Session, row: EventRow, data: dict) -> None:
     """Blank the person's data in the log, then project their onboardings again from it."""
     entities, batches = erasure.erase(session, row.entity_id)
     erasure.mark_rewrite(session, batches)
-    person = _required(session, PersonRow, row.entity_id)
+    person = required(session, PersonRow, row.entity_id)
     person.name = erasure.ERASED
     person.employee_number = None
     for entity_id in sorted(entities - {row.entity_id}):
-        replay_entity(session, entity_id)
-
-
-@handles(EventType.TEMPLATE_IMPORTED)
-def _template_imported(session: Session, row: EventRow, data: dict) -> None:
-    """Several workstations may import the same version; the first by stamp order counts."""
-    template = data["template"]
-    fields = {
-        "title_sv": template["title"]["sv"],
-        "content": json.dumps(template, ensure_ascii=False, sort_keys=True),
-        "content_hash": data["content_hash"],
-        "imported_at": row.wall_time,
-    }
-    existing = session.get(TemplateRow, (template["id"], template["version"]))
-    if existing is None:
-        session.add(TemplateRow(id=template["id"], version=template["version"], **fields))
-    elif _is_first(session, row):
-        for name, value in fields.items():
-            setattr(existing, name, value)
-
-
-def _is_first(session: Session, row: EventRow) -> bool:
-    first = session.exec(
-        select(EventRow.id)
-        .where(EventRow.entity_id == row.entity_id, EventRow.type == row.type)
-        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
-        .limit(1)
-    ).first()
-    return first == row.id
+        _replay_entity(session, entity_id)

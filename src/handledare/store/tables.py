@@ -171,6 +171,7 @@ class BatchRow(SQLModel, table=True):
     sha256: str
     event_count: int
     recorded_at: str
+    key_id: str | None = None  # the key that signed it; None for an unsigned (format 1) batch
 
 
 class PendingEntityRow(SQLModel, table=True):
@@ -189,6 +190,57 @@ class ErasedEntityRow(SQLModel, table=True):
     entity_id: str = Field(primary_key=True)
 
 
+class WorkstationKeyRow(SQLModel, table=True):
+    """An administrator's decision on a workstation's signing key (projected from events)."""
+
+    __tablename__ = "workstation_keys"
+
+    workstation_id: str = Field(primary_key=True)
+    key_id: str = Field(primary_key=True)
+    public_key: str
+    name: str
+    machine: str
+    state: str
+    decided_by: str | None = None
+    decided_at: str
+    decided_on: str
+    revoked_after: int | None = None
+    revoked_sha256: str | None = None
+    reason: str | None = None
+
+
+class ShareWorkstationRow(SQLModel, table=True):
+    """A workstation folder as this workstation has seen it on the share (not an event)."""
+
+    __tablename__ = "share_workstations"
+
+    workstation_id: str = Field(primary_key=True)
+    name: str | None = None
+    machine: str | None = None
+    key_id: str | None = None
+    public_key: str | None = None
+    history_sequence: int | None = None
+    history_sha256: str | None = None
+    first_seen: str
+    batch_count: int = 0
+    last_batch: int = 0
+    last_batch_seen: str | None = None
+    clock_offset: float | None = None
+    clock_measured: str | None = None
+
+
+class ShareProblemRow(SQLModel, table=True):
+    """A file on the share that could not be used, as last found (not an event)."""
+
+    __tablename__ = "share_problems"
+
+    path: str = Field(primary_key=True)
+    workstation_id: str | None = None
+    kind: str
+    reason: str
+    first_seen: str
+
+
 class PinFailureRow(SQLModel, table=True):
     """Wrong PINs in a row for one user on this workstation, and until when they wait.
 
@@ -203,6 +255,7 @@ class PinFailureRow(SQLModel, table=True):
 
 
 PROJECTION_TABLES = (
+    "workstation_keys",
     "conflicts",
     "onboarding_months",
     "item_states",

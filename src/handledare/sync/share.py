@@ -1,31 +1,32 @@
-"""The shared folder: its layout, careful reads and writes, and who owns which folder.
+"""The shared folder: careful reads and writes, each failure named with its path.
 
 Shares are slow, sometimes gone, and touched by antivirus, indexers and sync
 clients. Every write goes to a temporary name, is flushed to disk and then
-renamed; nothing existing is ever overwritten or deleted; sharing violations
-are retried a few times before they count as a failure.
+renamed; sharing violations are retried a few times before they count as a
+failure. Every file operation goes through `ShareFiles`, one method each, so
+that tests can make any one of them fail.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
-import json
 import os
 import platform
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import _
-from handledare.sync.batch import FORMAT_VERSION, batch_name, sequence_of, split_names
+from handledare.sync.layout import CARD, Listing, batch_name, set_aside_name
 
 T = TypeVar("T")
-OWN_FILES = {"workstation.json", "clock.probe"}
+MARKER = "format.json"
 TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}-v[0-9]{1,7}\.toml")
 _TRANSIENT_WINERRORS = {5, 32, 33}
 _TRANSIENT_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EAGAIN, errno.ETXTBSY}
@@ -38,6 +39,10 @@ class ShareUnavailable(EnvironmentProblem):
 
 class WorkstationClash(EnvironmentProblem):
     """Another computer uses this workstation's id: sync stops until IT sorts it out."""
+
+
+class NotAFile(Exception):
+    """A folder, or something else that cannot be read, where a file belongs."""
 
 
 def machine_fingerprint() -> str:
@@ -65,163 +70,228 @@ def with_retries(action: Callable[[], T], delays: tuple[float, ...] = RETRY_DELA
     return action()
 
 
-def _unavailable(root: Path, error: OSError) -> ShareUnavailable:
-    return ShareUnavailable(
-        _("The share {path} cannot be used: {error}. Work goes on here and is sent later.").format(
-            path=root, error=error.strerror or error
-        )
-    )
+class ShareFiles:
+    """The file operations a round makes on the share, counted."""
 
+    def __init__(self) -> None:
+        self.operations = 0
 
-@dataclass
-class Listing:
-    """A workstation folder: the names of its batch files, and anything else in it."""
+    def _count(self) -> None:
+        self.operations += 1
 
-    batches: set[str] = field(default_factory=set)
-    strays: list[str] = field(default_factory=list)
+    def names(self, folder: Path) -> list[str]:
+        self._count()
+        return os.listdir(folder)
 
-    def has(self, sequence: int) -> bool:
-        return batch_name(sequence) in self.batches
+    def folders(self, folder: Path) -> list[str]:
+        self._count()
+        with os.scandir(folder) as entries:
+            return [entry.name for entry in entries if entry.is_dir()]
 
-    def last(self) -> int:
-        """The highest sequence number present (zero-padded, names sort like numbers)."""
-        return sequence_of(max(self.batches)) if self.batches else 0
-
-
-class Share:
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.workstations = self.root / "workstations"
-
-    def _guard(self, action: Callable[[], T]) -> T:
+    def is_folder(self, path: Path) -> bool:
+        self._count()
         try:
-            return with_retries(action)
-        except OSError as error:
-            raise _unavailable(self.root, error) from error
+            return os.stat(path).st_mode & 0o170000 == 0o040000
+        except FileNotFoundError:
+            return False
 
-    def open(self) -> None:
-        """Check the share is there and of a format this version writes; set it up if new."""
-        if not self.root.is_dir():
-            raise ShareUnavailable(
-                _("The share {path} is not reachable. Work goes on here and is sent later.").format(
-                    path=self.root
-                )
-            )
-        marker = self.root / "format.json"
-        if marker.exists():
-            found = self._guard(lambda: json.loads(marker.read_text("utf-8"))).get("format")
-            if found != FORMAT_VERSION:
-                raise ShareUnavailable(
-                    _(
-                        "The share {path} uses sync format {found}; this version knows {known}. "
-                        "Install the newer handledare on this workstation."
-                    ).format(path=self.root, found=found, known=FORMAT_VERSION)
-                )
-        else:
-            self.write_new(marker, json.dumps({"format": FORMAT_VERSION}).encode())
-        self._guard(lambda: self.workstations.mkdir(exist_ok=True))
+    def read(self, path: Path) -> bytes:
+        self._count()
+        with open(path, "rb") as handle:
+            return handle.read()
 
-    @property
-    def templates(self) -> Path:
-        return self.root / "templates"
-
-    def template_files(self) -> list[str]:
-        """Names of the centrally published template files (strictly named, others ignored)."""
-        if not self.templates.is_dir():
-            return []
-        names = self._guard(lambda: sorted(os.listdir(self.templates)))
-        return [name for name in names if TEMPLATE_NAME.fullmatch(name)]
-
-    def read_template(self, name: str) -> bytes:
-        return self._guard((self.templates / name).read_bytes)
-
-    def publish_template(self, name: str, data: bytes) -> bool:
-        """Put a template file on the share; False if that name holds other content."""
-        self._guard(lambda: self.templates.mkdir(exist_ok=True))
-        target = self.templates / name
-        return self.write_new(target, data) or self._guard(target.read_bytes) == data
-
-    def folder(self, workstation_id: str) -> Path:
-        return self.workstations / workstation_id
-
-    def claim(self, workstation_id: str, name: str, machine: str) -> None:
-        """Make this workstation's folder ours, or find that another computer has it."""
-        folder = self.folder(workstation_id)
-        self._guard(lambda: folder.mkdir(exist_ok=True))
-        card = folder / "workstation.json"
-        if card.exists():
-            owner = self._guard(lambda: json.loads(card.read_text("utf-8")))
-            if owner.get("machine") != machine:
-                raise WorkstationClash(
-                    _(
-                        "Another computer ({other}) uses this workstation's id {id} on the share. "
-                        "This happens when a disk image with handledare's data is copied. "
-                        "Sync is stopped here. IT: give this computer its own data folder "
-                        "(a fresh database gets a new id), or remove the copy."
-                    ).format(other=owner.get("machine", "?").split("|")[0], id=workstation_id)
-                )
-            if owner.get("name") == name:
-                return
-        data = {"id": workstation_id, "name": name, "machine": machine}
-        self.replace_own(card, json.dumps(data, ensure_ascii=False, indent=2).encode())
-
-    def workstation_ids(self) -> list[str]:
-        entries = self._guard(lambda: sorted(self.workstations.iterdir()))
-        return [entry.name for entry in entries if entry.is_dir()]
-
-    def listing(self, workstation_id: str) -> Listing:
-        names = self._guard(lambda: os.listdir(self.folder(workstation_id)))
-        return Listing(*split_names(names, OWN_FILES))
-
-    def read(self, workstation_id: str, name: str) -> bytes:
-        return self._guard((self.folder(workstation_id) / name).read_bytes)
-
-    def _write_temp(self, folder: Path, stem: str, data: bytes) -> Path:
-        temp = folder / f".{stem}-{uuid.uuid4().hex[:8]}.tmp"
-        with temp.open("wb") as handle:
+    def write_temporary(self, folder: Path, stem: str, data: bytes) -> Path:
+        self._count()
+        temp = folder / f".{stem}-{secrets.token_hex(4)}.tmp"
+        with open(temp, "xb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         return temp
 
-    def write_new(self, target: Path, data: bytes) -> bool:
-        """Put a new immutable file in place; False if that name was already taken."""
+    def rename_new(self, source: Path, target: Path) -> bool:
+        """Rename unless the target exists; False (and nothing renamed) if it does."""
+        self._count()
+        if os.path.lexists(target):
+            return False
+        os.replace(source, target)
+        return True
 
-        def write() -> bool:
-            if target.exists():
-                return False
-            temp = self._write_temp(target.parent, target.stem, data)
-            try:
-                if target.exists():
-                    return False
-                os.replace(temp, target)
-                return True
-            finally:
-                if temp.exists():
-                    temp.unlink()
+    def replace(self, source: Path, target: Path) -> None:
+        self._count()
+        os.replace(source, target)
 
-        return self._guard(write)
+    def make_folder(self, path: Path) -> None:
+        self._count()
+        path.mkdir(exist_ok=True)
 
-    def replace_own(self, target: Path, data: bytes) -> None:
-        """Replace one of this workstation's own small files (never a batch)."""
+    def modified(self, path: Path) -> float:
+        self._count()
+        return os.stat(path).st_mtime
 
-        def write() -> None:
-            temp = self._write_temp(target.parent, target.stem, data)
-            os.replace(temp, target)
+    def remove(self, path: Path) -> None:
+        self._count()
+        os.unlink(path)
 
-        self._guard(write)
+
+class Share:
+    def __init__(self, root: Path, files: ShareFiles | None = None):
+        self.root = Path(root)
+        self.workstations = self.root / "workstations"
+        self.templates = self.root / "templates"
+        self.files = files or ShareFiles()
+
+    def _guard(self, path: Path, action: Callable[[], T]) -> T:
+        try:
+            return with_retries(action)
+        except OSError as error:
+            raise ShareUnavailable(
+                _(
+                    "The share {path} cannot be used: {error}. Work goes on here and is sent later."
+                ).format(path=error.filename or path, error=error.strerror or error)
+            ) from error
+
+    def _read_file(self, path: Path) -> bytes:
+        """A file's bytes; NotAFile when a folder (or such) sits there; else ShareUnavailable."""
+        try:
+            return self._guard(path, lambda: self.files.read(path))
+        except ShareUnavailable as problem:
+            cause = problem.__cause__
+            if isinstance(cause, IsADirectoryError) or (
+                not isinstance(cause, FileNotFoundError) and self._is_folder(path)
+            ):
+                raise NotAFile(path) from problem
+            raise
+
+    def _is_folder(self, path: Path) -> bool:
+        return self._guard(path, lambda: self.files.is_folder(path))
+
+    # ----- the share as a whole ---------------------------------------------------------
+
+    def reachable(self) -> None:
+        if not self._is_folder(self.root):
+            raise ShareUnavailable(
+                _("The share {path} is not reachable. Work goes on here and is sent later.").format(
+                    path=self.root
+                )
+            )
+
+    def read_marker(self) -> bytes | None:
+        """`format.json`, or None when the share has none yet."""
+        path = self.root / MARKER
+        try:
+            return self._read_file(path)
+        except NotAFile as error:
+            raise ShareUnavailable(
+                _(
+                    "The share {path} cannot be used: a folder or other non-file is where "
+                    "format.json belongs. IT: move it away."
+                ).format(path=path)
+            ) from error
+        except ShareUnavailable as problem:
+            if isinstance(problem.__cause__, FileNotFoundError):
+                return None
+            raise
+
+    def write_marker(self, data: bytes, *, replace: bool) -> bool:
+        """Put `format.json` in place: only if there is none, or (upgrading) over it."""
+        path = self.root / MARKER
+        return self.write_new(path, data) if not replace else self.replace_own(path, data)
+
+    def workstation_ids(self) -> list[str]:
+        if not self._is_folder(self.workstations):
+            return []
+        return sorted(self._guard(self.workstations, lambda: self.files.folders(self.workstations)))
+
+    # ----- one workstation's folder -----------------------------------------------------
+
+    def folder(self, workstation_id: str) -> Path:
+        return self.workstations / workstation_id
+
+    def make_own_folder(self, workstation_id: str) -> None:
+        for path in (self.workstations, self.folder(workstation_id)):
+            self._guard(path, lambda path=path: self.files.make_folder(path))
+
+    def listing(self, workstation_id: str) -> Listing:
+        folder = self.folder(workstation_id)
+        return Listing.of(self._guard(folder, lambda: self.files.names(folder)))
+
+    def read(self, workstation_id: str, name: str) -> bytes:
+        """A file of a workstation's folder; NotAFile when something else sits there."""
+        return self._read_file(self.folder(workstation_id) / name)
+
+    def modified(self, workstation_id: str, name: str) -> float:
+        """When the share says the file was last written, by the share's clock."""
+        path = self.folder(workstation_id) / name
+        return self._guard(path, lambda: self.files.modified(path))
 
     def publish(self, workstation_id: str, sequence: int, data: bytes) -> bool:
-        """Write a batch; False if a file of that name exists with other content."""
-        target = self.folder(workstation_id) / batch_name(sequence)
-        if self.write_new(target, data):
-            return True
-        return self._guard(target.read_bytes) == data
+        """Write a batch; False if that name is taken (by whatever)."""
+        return self.write_new(self.folder(workstation_id) / batch_name(sequence), data)
 
-    def clock_skew(self, workstation_id: str) -> float:
-        """Seconds this computer's clock is ahead of the share's (negative: behind)."""
-        probe = self.folder(workstation_id) / "clock.probe"
-        before = time.time()
-        self.replace_own(probe, str(before).encode())
-        stamped = self._guard(lambda: probe.stat().st_mtime)
-        return (before + time.time()) / 2 - stamped
+    def write_card(self, workstation_id: str, data: bytes) -> None:
+        self.replace_own(self.folder(workstation_id) / CARD, data)
+
+    def set_aside(self, workstation_id: str, name: str) -> str:
+        """Move a file that is not ours out of the way of our next batch; its new name."""
+        folder = self.folder(workstation_id)
+        new_name = set_aside_name(name, secrets.token_hex(4))
+        self._guard(folder / name, lambda: self.files.replace(folder / name, folder / new_name))
+        return new_name
+
+    def remove_temporary(self, workstation_id: str, names: list[str]) -> None:
+        """Our own temporary files left by an interrupted write: the only files removed."""
+        for name in names:
+            path = self.folder(workstation_id) / name
+            self._guard(path, lambda path=path: self.files.remove(path))
+
+    # ----- writing ------------------------------------------------------------------------
+
+    def write_new(self, target: Path, data: bytes) -> bool:
+        """Put a new immutable file in place; False if that name was already taken."""
+        temp = self._guard(
+            target.parent, lambda: self.files.write_temporary(target.parent, target.stem, data)
+        )
+        renamed = False
+        try:
+            renamed = self._guard(target, lambda: self.files.rename_new(temp, target))
+        finally:
+            if not renamed:
+                self._discard(temp)
+        return renamed
+
+    def replace_own(self, target: Path, data: bytes) -> bool:
+        """Replace one of this workstation's own files (its card; a batch only when rewriting
+        it after an erasure or restoring it)."""
+        temp = self._guard(
+            target.parent, lambda: self.files.write_temporary(target.parent, target.stem, data)
+        )
+        try:
+            self._guard(target, lambda: self.files.replace(temp, target))
+        except ShareUnavailable:
+            self._discard(temp)
+            raise
+        return True
+
+    def _discard(self, temp: Path) -> None:
+        """A temporary file not renamed goes; if even that fails, the next round removes it."""
+        with contextlib.suppress(OSError):
+            self.files.remove(temp)
+
+    # ----- templates ----------------------------------------------------------------------
+
+    def template_files(self) -> list[str]:
+        """Names of the centrally published template files (strictly named, others ignored)."""
+        if not self._is_folder(self.templates):
+            return []
+        names = self._guard(self.templates, lambda: self.files.names(self.templates))
+        return sorted(name for name in names if TEMPLATE_NAME.fullmatch(name))
+
+    def read_template(self, name: str) -> bytes:
+        return self._read_file(self.templates / name)
+
+    def publish_template(self, name: str, data: bytes) -> bool:
+        """Put a template file on the share; False if that name holds other content."""
+        self._guard(self.templates, lambda: self.files.make_folder(self.templates))
+        target = self.templates / name
+        return self.write_new(target, data) or self._read_file(target) == data

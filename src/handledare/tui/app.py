@@ -53,6 +53,7 @@ class HandledareApp(TranslatedBindings, App):
         "styles/gate.tcss",
         "styles/home.tcss",
         "styles/walkthrough.tcss",
+        "styles/sync.tcss",
     ]
     MODES = {GATE: Screen}
     DEFAULT_MODE = GATE
@@ -61,6 +62,7 @@ class HandledareApp(TranslatedBindings, App):
         Binding("f1,question_mark", "help", N_("Help"), id="help"),
         Binding("f2", "toggle_theme", N_("Contrast"), id="theme", show=False),
         Binding("f5", "sync", N_("Sync now"), id="sync", show=False),
+        Binding("f6", "sync_health", N_("Sync status"), id="sync-health", show=False),
         Binding(
             "ctrl+p", "command_palette", N_("Commands"), id="palette", priority=True, show=False
         ),
@@ -223,9 +225,22 @@ class HandledareApp(TranslatedBindings, App):
     def action_sync(self) -> None:
         self.sync.request()
 
+    def action_sync_health(self) -> None:
+        # Imported when opened: the first screens after sign-in do not wait for it.
+        from handledare.tui.screens.sync_health import SyncHealthScreen
+
+        if not isinstance(self.screen, SyncHealthScreen):
+            self.push_screen(SyncHealthScreen())
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("lock", "toggle_theme", "sync"):
             return self.actor is not None and not self.locked
+        if action == "sync_health":
+            return (
+                self.actor is not None
+                and not self.locked
+                and self.actor.role in (Role.MANAGER, Role.ADMIN)
+            )
         return True
 
     def _check_idle(self) -> None:

@@ -10,11 +10,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from handledare.domain.enums import Role
 from handledare.i18n import _, format_relative, ngettext
 from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
-    from handledare.services.sync import RoundOutcome
+    from handledare.services.sync import RoundOutcome, ShareStatus, SyncReport
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
@@ -27,6 +28,7 @@ class SyncCoordinator:
         self.outcome: RoundOutcome | None = None
         self.failed = False
         self.finished_at: datetime | None = None
+        self.told: set[str] = set()
 
     def start(self) -> None:
         self.app.set_interval(SYNC_EVERY_SECONDS, self.request)
@@ -59,7 +61,24 @@ class SyncCoordinator:
         self.finished_at = self.app.clock()
         if outcome.stopped:
             self.app.show_error(outcome.stopped)
+        self._tell_admin(outcome.status)
         self.show()
+
+    def _tell_admin(self, status: ShareStatus | None) -> None:
+        """An administrator is told once of workstations that wait for their approval."""
+        if status is None or self.app.role is not Role.ADMIN:
+            return
+        waiting = {w.workstation_id for w in status.waiting}
+        if waiting - self.told:
+            self.app.notify(
+                ngettext(
+                    "{count} workstation waits for your approval: F6 shows it.",
+                    "{count} workstations wait for your approval: F6 shows them.",
+                    len(waiting),
+                ).format(count=len(waiting)),
+                timeout=15,
+            )
+        self.told |= waiting
 
     def _failed(self, _message: str) -> None:
         """Whatever went wrong, the status line says what it says of a share out of reach."""
@@ -90,25 +109,62 @@ class SyncCoordinator:
             parts.append(
                 _("Synced {when}").format(when=format_relative(self.finished_at, self.app.clock()))
             )
+        parts += _share_notes(outcome.status)
         if outcome.waiting:
             parts.append(
                 ngettext(
                     "{count} change waiting", "{count} changes waiting", outcome.waiting
                 ).format(count=outcome.waiting)
             )
-        report = outcome.report
-        if report and report.skipped:
-            parts.append(
-                ngettext(
-                    "{count} file skipped (see handledare sync)",
-                    "{count} files skipped (see handledare sync)",
-                    len(report.skipped),
-                ).format(count=len(report.skipped))
-            )
-        if report and report.clock_warning:
-            parts.append(
-                _("this computer's clock is {minutes} min off").format(
-                    minutes=round(abs(report.clock_skew) / 60)
-                )
-            )
+        parts += _round_news(outcome.report)
         return " · ".join(parts)
+
+
+def _round_news(report: SyncReport | None) -> list[str]:
+    """What the last round brought, by workstation name; templates it imported."""
+    if report is None:
+        return []
+    news = [
+        ngettext("{count} change from {name}", "{count} changes from {name}", count).format(
+            count=count, name=report.name_of(workstation_id)
+        )
+        for workstation_id, count in sorted(report.received.items())
+        if count
+    ]
+    if report.templates:
+        news.append(
+            _("templates from the share: {names}").format(names=", ".join(report.templates))
+        )
+    return news
+
+
+def _share_notes(status: ShareStatus | None) -> list[str]:
+    """What every workstation should know of the share: problems, approvals, skewed clocks."""
+    # Imported here: the sync service loads the store, which the app's start must not wait for.
+    from handledare.services.sync import describe_offset
+
+    if status is None:
+        return []
+    notes = [
+        _("the clock of {name} is {offset}").format(
+            name=workstation.name, offset=describe_offset(workstation.clock_offset)
+        )
+        for workstation in status.skewed
+    ]
+    if status.problems:
+        notes.append(
+            ngettext(
+                "{count} file on the share has a problem (see sync status)",
+                "{count} files on the share have problems (see sync status)",
+                len(status.problems),
+            ).format(count=len(status.problems))
+        )
+    if status.waiting:
+        notes.append(
+            ngettext(
+                "{count} workstation waits for approval",
+                "{count} workstations wait for approval",
+                len(status.waiting),
+            ).format(count=len(status.waiting))
+        )
+    return notes

@@ -1,0 +1,35 @@
+"""Checklist templates as stored: each version parsed once per process."""
+
+from __future__ import annotations
+
+import json
+
+from sqlmodel import Session
+
+from handledare.domain.template import Template
+from handledare.store.sql import connection_of
+
+
+class MissingDependency(LookupError):
+    """An event refers to something whose events have not arrived yet."""
+
+
+_parsed: dict[tuple[str, int, str], Template] = {}
+
+
+def template_of(session: Session, template_id: str, version: int) -> Template:
+    """Templates never change once imported, so each is parsed once per process (its
+    digest, asked for in plain SQL on every write that needs it, says which)."""
+    connection = connection_of(session)
+    found = connection.execute(
+        "SELECT content_hash FROM templates WHERE id = ? AND version = ?", (template_id, version)
+    ).fetchone()
+    if found is None:
+        raise MissingDependency(f"template {template_id} v{version}")
+    key = (template_id, version, found[0])
+    if key not in _parsed:
+        (content,) = connection.execute(
+            "SELECT content FROM templates WHERE id = ? AND version = ?", (template_id, version)
+        ).fetchone()
+        _parsed[key] = Template.from_dict(json.loads(content))
+    return _parsed[key]

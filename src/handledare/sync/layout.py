@@ -1,0 +1,75 @@
+"""Names in a workstation's folder: batches, the card, and everything else.
+
+A folder may also hold what other programs leave: Windows' `desktop.ini` and
+`Thumbs.db`, macOS' `.DS_Store` and `._*`, Office's `~$*` lock files. Those
+are passed over in silence; a workstation's own temporary files (from a write
+that was interrupted) are removed by it; anything else is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CARD = "workstation.json"
+# Files earlier versions kept in a workstation's folder, passed over in silence.
+RETIRED = frozenset({"clock.probe"})
+# One line per file name: a folder of tens of thousands of names is sorted out in one
+# pass of the regex engine instead of a Python call per name.
+_BATCH_LINE = re.compile(r"^batch-[0-9]{12}\.jsonl$", re.MULTILINE)
+TEMPORARY = re.compile(r"\.[A-Za-z0-9._-]{1,80}-[0-9a-f]{8}\.tmp")
+_OTHER_PROGRAMS = re.compile(r"(?i:desktop\.ini|thumbs\.db|ehthumbs\.db)|\.DS_Store|\._.*|~\$.*")
+
+
+def batch_name(sequence: int) -> str:
+    return f"batch-{sequence:012d}.jsonl"
+
+
+def sequence_of(name: str) -> int:
+    """The number in a proper batch file name."""
+    return int(name[len("batch-") : -len(".jsonl")])
+
+
+def set_aside_name(name: str, tag: str) -> str:
+    """The name a file that is not ours goes to when it sits where our next batch belongs."""
+    return f"{name}.set-aside-{tag}"
+
+
+def ignored(name: str) -> bool:
+    """A file another program puts in folders, or one earlier versions kept."""
+    return name in RETIRED or _OTHER_PROGRAMS.fullmatch(name) is not None
+
+
+@dataclass
+class Listing:
+    """A workstation folder: its batch files, its card, and anything else in it."""
+
+    batches: set[str] = field(default_factory=set)
+    has_card: bool = False
+    temporary: list[str] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # The highest sequence number present (zero-padded, names sort like numbers).
+        self._last = sequence_of(max(self.batches)) if self.batches else 0
+
+    def has(self, sequence: int) -> bool:
+        return batch_name(sequence) in self.batches
+
+    def last(self) -> int:
+        return self._last
+
+    @classmethod
+    def of(cls, names: list[str]) -> Listing:
+        odd = [name for name in names if "\n" in name] if "\n" in "".join(names) else []
+        text = "\n".join(name for name in names if "\n" not in name) if odd else "\n".join(names)
+        batches = set(_BATCH_LINE.findall(text))
+        listing = cls(batches, CARD in names)
+        if len(names) - len(batches) == listing.has_card:
+            return listing
+        for name in sorted(set(names) - batches - {CARD}):
+            if TEMPORARY.fullmatch(name):
+                listing.temporary.append(name)
+            elif not ignored(name):
+                listing.strays.append(name)
+        return listing

@@ -1,0 +1,106 @@
+"""Opening the share: its format, and the root of trust its format.json names.
+
+A share without format.json is set up by the first workstation that syncs
+with it, which becomes its root; a format 1 share is upgraded in place the
+same way. Every other workstation pins the root it finds at its first round
+and stops, with a message, if format.json ever names another one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handledare.i18n import _
+from handledare.store import share_view
+from handledare.store.eventlog import Store
+from handledare.sync.batch import FORMAT_VERSION, LEGACY_FORMAT
+from handledare.sync.marker import MarkerProblem, marker_bytes, read_format, read_root
+from handledare.sync.share import MARKER, Share, ShareUnavailable
+from handledare.sync.signing import Signer, fingerprint
+
+
+@dataclass
+class Opened:
+    """The root this workstation trusts (workstation, keyid, public; None on a new share in
+    a dry run), and its key's fingerprint when this round pinned another workstation's."""
+
+    root: dict | None
+    pinned_now: str | None = None
+
+
+def open_share(
+    store: Store,
+    share: Share,
+    signer: Signer,
+    pinned: dict | None,
+    dry_run: bool,
+) -> Opened:
+    own = store.workstation_id
+    data = share.read_marker()
+    found = None if data is None else read_format(data)
+    if found == FORMAT_VERSION:
+        return _pin(store, share, data, pinned, dry_run)
+    if data is not None and found is None:
+        raise _untrusted(share, _("format.json is damaged"))
+    if found not in (None, LEGACY_FORMAT):
+        raise _newer(share, found)
+    if pinned is not None and pinned["workstation"] != own:
+        if data is None:
+            return Opened(pinned)  # the root writes format.json again at its next round
+        raise _untrusted(share, _("format.json names an older format than this share had"))
+    if dry_run:
+        return Opened(pinned)
+    mine = {"workstation": own, "keyid": signer.keyid, "public": signer.public}
+    marker = marker_bytes(signer, own, FORMAT_VERSION)
+    share.write_marker(marker, replace=data is not None)
+    opened = _pin(store, share, share.read_marker(), pinned, dry_run)
+    return Opened(opened.root) if opened.root == mine else opened
+
+
+def check_format(share: Share) -> None:
+    """Refuse a share that a newer version has taken over (before writing anything to it)."""
+    data = share.read_marker()
+    found = None if data is None else read_format(data)
+    if found not in (None, LEGACY_FORMAT, FORMAT_VERSION):
+        raise _newer(share, found)
+
+
+def _newer(share: Share, found: object) -> ShareUnavailable:
+    return ShareUnavailable(
+        _(
+            "The share {path} uses sync format {found}; this version knows {known}. "
+            "Install the newer handledare on this workstation."
+        ).format(path=share.root, found=found, known=FORMAT_VERSION)
+    )
+
+
+def _pin(
+    store: Store, share: Share, data: bytes | None, pinned: dict | None, dry_run: bool
+) -> Opened:
+    try:
+        found = read_root(data or b"")
+    except MarkerProblem as problem:
+        raise _untrusted(share, str(problem)) from problem
+    root = {"workstation": found.workstation_id, "keyid": found.keyid, "public": found.public}
+    if pinned is None:
+        if not dry_run:  # a dry run trusts it for this round only
+            share_view.pin_root(store, root)
+        return Opened(root, fingerprint(found.keyid))
+    if pinned != root:
+        raise _untrusted(
+            share,
+            _(
+                "format.json names another root ({found}) than this workstation trusts ({pinned})"
+            ).format(found=fingerprint(found.keyid), pinned=fingerprint(pinned["keyid"])),
+        )
+    return Opened(root)
+
+
+def _untrusted(share: Share, reason: str) -> ShareUnavailable:
+    return ShareUnavailable(
+        _(
+            "The share {path} cannot be trusted: {reason}. Nothing was read or sent. "
+            "IT: restore {marker} from a backup, or compare it with another workstation's "
+            "sync status."
+        ).format(path=share.root, reason=reason, marker=MARKER)
+    )
