@@ -85,6 +85,10 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     # ----- loading ---------------------------------------------------------------
 
     def reload(self) -> None:
+        in_background(self, self._reader(), self._loaded)
+
+    def _reader(self):
+        """What the screen shows, read in a worker by the function returned."""
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
 
         known = self.names
@@ -98,7 +102,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                 names,
             )
 
-        in_background(self, load, self._loaded)
+        return load
 
     def _loaded(self, loaded) -> None:
         first = self.progress is None
@@ -240,9 +244,15 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if item is None:
             return
         actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
-        in_background(
-            self, lambda: onboarding.mark_item(store, actor, oid, item.key, Mark(mark)), self._after
-        )
+        read = self._reader()
+
+        def mark_and_read():
+            onboarding.mark_item(store, actor, oid, item.key, Mark(mark))
+            return read()
+
+        # One worker for the mark and the screen's new state: the mark a supervisor makes
+        # most often shows without a second trip through the UI thread.
+        in_background(self, mark_and_read, self._loaded)
 
     def _ask(self, title: str, label: str, then) -> None:
         from handledare.tui.screens.dialogs import TextPrompt
