@@ -10,6 +10,8 @@ from handledare.config import load_settings
 from handledare.services import people
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.dialogs import MessageDialog
+from handledare.tui.screens.first_run import FirstRunScreen
+from handledare.tui.screens.gate import SignInScreen
 from sync_helpers import seed, workstation
 
 from conftest import admin_of
@@ -100,3 +102,27 @@ async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
         await settle(pilot)
         assert "Synken är stoppad" in widget_text(app, "StatusLine")
     assert sorted(path.name for path in share.rglob("batch-*.jsonl")) == published
+
+
+async def test_a_new_computer_on_a_share_says_so_on_first_run(tmp_path: Path):
+    share = tmp_path / "share"
+    share.mkdir()
+    app = HandledareApp(replace(load_settings(tmp_path / "new"), share_path=share))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await on_screen(pilot, FirstRunScreen)
+        await settle(pilot)
+        assert "godkänna den här datorn" in widget_text(app, "#joining")
+
+
+async def test_a_new_computer_on_a_share_signs_in_once_its_users_arrive(tmp_path: Path):
+    share = tmp_path / "share"
+    share.mkdir()
+    existing = workstation(tmp_path, "office")
+    seed(existing)
+    existing.sync(share)
+    app = HandledareApp(replace(load_settings(tmp_path / "new"), share_path=share))
+    async with app.run_test(size=SIZE) as pilot:
+        assert await eventually(pilot, lambda: isinstance(app.screen, SignInScreen))
+        await sign_in(pilot, "Anna", "4827")
+        assert await eventually(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen")
+    assert [u.name for u in people.list_users(app.store)] == ["Anna Lindqvist", "Ingrid Admin"]

@@ -63,6 +63,24 @@ class SyncCoordinator:
             self.app.show_error(outcome.stopped)
         self._tell_admin(outcome.status)
         self.show()
+        if outcome.report is not None and outcome.report.received_events:
+            self._offer_sign_in()
+
+    def _offer_sign_in(self) -> None:
+        """A computer joining a share shows its first-run screen until its users arrive."""
+        # Imported when needed: the first-run screen's services load SQLModel.
+        from handledare.services.people import has_users
+        from handledare.tui.screens.first_run import FirstRunScreen
+
+        screen, store = self.app.screen, self.app.store
+        if not isinstance(screen, FirstRunScreen) or store is None:
+            return
+
+        def arrived(yes: bool) -> None:
+            if yes and self.app.screen is screen:
+                screen.users_arrived()
+
+        in_background(self.app, lambda: has_users(store), arrived)
 
     def _tell_admin(self, status: ShareStatus | None) -> None:
         """An administrator is told once of workstations that wait for their approval."""

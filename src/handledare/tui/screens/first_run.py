@@ -18,6 +18,8 @@ from handledare.tui.widgets.pin_input import PinInput
 
 
 class FirstRunScreen(Screen):
+    AUTO_FOCUS = "#name"
+
     def compose(self) -> ComposeResult:
         with Center(classes="gate"), VerticalScroll(classes="gate-box wizard"):
             yield Label(_("Welcome to handledare"), classes="gate-title")
@@ -29,6 +31,17 @@ class FirstRunScreen(Screen):
                 ),
                 classes="intro",
             )
+            if self.app.settings.share_path is not None:
+                yield Label(
+                    _(
+                        "A share is set up for this computer: if your municipality already "
+                        "uses handledare, do not create an administrator here. Ask one to "
+                        "approve this computer (F6 on theirs); its users then arrive by "
+                        "themselves and you sign in as usual."
+                    ),
+                    id="joining",
+                    classes="intro",
+                )
             yield Label(_("Your full name"))
             yield Input(id="name", max_length=200)
             yield Label("", id="name-error", classes="error")
@@ -42,9 +55,6 @@ class FirstRunScreen(Screen):
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
         yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#name", Input).focus()
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -77,6 +87,11 @@ class FirstRunScreen(Screen):
                 people.add_unit(store, admin, unit)
 
         in_background(self, create, self._created, failed=self.query_one("#message", Label).update)
+
+    def users_arrived(self) -> None:
+        """A sync round brought the share's users: this computer joined, nobody is created."""
+        self.app.notify(_("The users have arrived from the share. Sign in with your PIN."))
+        self.app.switch_screen(SignInScreen())
 
     def _created(self, _result: None) -> None:
         self.app.notify(_("The administrator has been created. Sign in with your PIN."))
