@@ -23,35 +23,38 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
 from handledare.checklists import bundled_template_files
 from handledare.checklists.parser import load_template_file
-from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Role
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.security import hash_pin
-from handledare.services.demo import FIRST_NAMES, LAST_NAMES
+from handledare.services.demo import FIRST_NAMES, LAST_NAMES, proof_for
 from handledare.services.templates import content_hash
 from handledare.store import identity, ingest, share_view
 from handledare.store.database import prepare_database
 from handledare.store.eventlog import Store
 from handledare.sync.batch import FORMAT_VERSION, encode, event_from_wire
 from handledare.sync.card import Card, card_bytes
-from handledare.sync.layout import CARD, batch_name
+from handledare.sync.layout import CARD, batch_name, sealed_name
 from handledare.sync.marker import marker_bytes
 from handledare.sync.publish import MAX_BATCH_EVENTS
+from handledare.sync.sealing import Receiver, ShareKey, sealed_bytes
 from handledare.sync.signing import Signer
 
 PIN = "482916"
 END = datetime(2026, 11, 20, 16, 0, tzinfo=UTC)
 SPAN_DAYS = 730
 DAY_MS = 86_400_000
+CHECKLISTS = ("hemtjanst-omsorg", "sabo-omsorg")
 # Batches go into the database in slices of about this many events, each one transaction.
 APPLY_SLICE = 50_000
 
@@ -140,7 +143,15 @@ class World:
             Signer.of(Ed25519PrivateKey.from_private_bytes(keys.randbytes(32)))
             for _ in self.workstations
         ]
+        self.receivers = [
+            Receiver.of(X25519PrivateKey.from_private_bytes(keys.randbytes(32)))
+            for _ in self.workstations
+        ]
+        # The share key workstation 0 made when it set the share up.
+        self.share_key = ShareKey(keys.randbytes(16).hex(), 1, keys.randbytes(32), "", None, True)
         self.templates = [load_template_file(path) for path in bundled_template_files()]
+        # Substitutes start on the home-care and residential-care checklists.
+        self.checklists = [t for t in self.templates if t.id in CHECKLISTS]
         self.pin_hash = hash_pin(PIN, salt=self.rng.randbytes(16))
 
     def uuid(self) -> str:
@@ -201,7 +212,14 @@ class World:
     def card(self, station: int) -> Card:
         signer = self.signers[station]
         name, machine = f"Arbetsplats {station:03d}", f"bench-{station:03d}"
-        return Card(self.workstations[station], name, machine, signer.keyid, signer.public)
+        return Card(
+            self.workstations[station],
+            name,
+            machine,
+            signer.keyid,
+            signer.public,
+            seal=self.receivers[station].public,
+        )
 
     def _approvals(self, when: datetime, admin: str) -> None:
         """Workstation 0 set up the share (format.json names it); its administrator approved
@@ -272,6 +290,7 @@ class World:
                     "employment_type": EmploymentType.HOURLY.value,
                     "start_date": start.date().isoformat(),
                     "employee_number": f"V{self.rng.randrange(100000, 999999)}",
+                    "language": "sv",
                 },
             )
             people.append((person, start))
@@ -290,7 +309,7 @@ class World:
             begin = start + timedelta(minutes=5) if which == 0 else start + timedelta(days=30)
             if begin >= END:
                 continue
-            template = self.templates[which % len(self.templates)]
+            template = self.checklists[which % len(self.checklists)]
             _Onboarding(self, template, person, begin).run(
                 stations[person.unit_id], managers[person.unit_id]
             )
@@ -370,8 +389,12 @@ class _Onboarding:
         marks = (
             [Mark.WALKED_THROUGH, Mark.PRACTISED] if item.needs_practical else [Mark.WALKED_THROUGH]
         )
+        # The proof goes with every mark; a colleague's word only with the practical part.
+        proof = proof_for(item, self.when.date(), rng)
         for mark in marks:
             payload = {"item_key": key, "mark": mark.value, "basis": self.last.get(key)}
+            if proof and (proof.kind is not Evidence.OBSERVED or mark is Mark.PRACTISED):
+                payload["evidence"] = proof.to_dict()
             self.last[key] = self.emit(station, EventType.ITEM_MARKED, payload)
         self.unsigned.append(key)
         if rng.random() < 0.05:
@@ -421,11 +444,18 @@ def _batches(events: list[_Event]) -> Iterator[tuple[int, list[_Event]]]:
 
 
 def _prepare_database(path: Path, world: World) -> None:
-    """A fresh database gets a random id and key; generated data gets them from the seed,
-    and trusts the share's root as it would after its first round."""
+    """A fresh database gets a random id and keys; generated data gets them from the seed,
+    trusts the share's root as it would after its first round, and holds the share key it
+    made and sealed to every other workstation."""
     prepare_database(path)
     root = {"keyid": world.signers[0].keyid, "public": world.signers[0].public}
     root["workstation"] = world.workstations[0]
+    root["format"] = FORMAT_VERSION
+    key = world.share_key
+    sealed = {
+        card.workstation_id: {"seal": card.seal, "keys": [key.id]}
+        for card in map(world.card, range(1, len(world.workstations)))
+    }
     with closing(sqlite3.connect(path)) as connection, connection:
         connection.executemany(
             "INSERT INTO meta (key, value) VALUES (?, ?)",
@@ -433,20 +463,30 @@ def _prepare_database(path: Path, world: World) -> None:
                 ("workstation_id", world.workstations[0]),
                 (share_view.ROOT_KEY, json.dumps(root, sort_keys=True)),
                 (share_view.HISTORY_KEY, "null"),
+                (share_view.SHARE_KEYS_KEY, json.dumps([key.to_json()])),
+                (share_view.SEALED_KEY, json.dumps(sealed, sort_keys=True)),
+                (share_view.ENCRYPTED_KEY, "1"),
             ],
         )
-    key = world.signers[0].private.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    descriptor = os.open(identity.key_path(path.parent), os.O_WRONLY | os.O_CREAT, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key)
+    for private, target in (
+        (world.signers[0].private, identity.key_path(path.parent)),
+        (world.receivers[0].private, identity.seal_key_path(path.parent)),
+    ):
+        pem = private.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(pem)
 
 
 def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
     """Write OUT/data and OUT/share; OUT must not hold a previous run."""
     world = World(scale, seed)
     world.build()
+    key = world.share_key = replace(world.share_key, sealer=world.workstations[0])
     events = world.stamped()
     cutoff = _cutoff(events, scale.pull_events)
 
@@ -467,6 +507,7 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
             sequence[station],
             previous[station],
             [event_from_wire(event.wire) for event in group],
+            world.share_key,
         )
         folder = share / "workstations" / batch.workstation_id
         folder.mkdir(exist_ok=True)
@@ -480,7 +521,10 @@ def generate(out: Path, scale: Scale, seed: int = 20261122) -> Summary:
         folder = share / "workstations" / card.workstation_id
         folder.mkdir(exist_ok=True)
         (folder / CARD).write_bytes(card_bytes(world.signers[station], card))
-
+        own = share / "workstations" / world.workstations[0]
+        (own / sealed_name(card.workstation_id)).write_bytes(
+            sealed_bytes(world.signers[0], own.name, card.workstation_id, card.seal, [key])
+        )
     database = out / "data" / "handledare.db"
     _prepare_database(database, world)
     store = Store.open(database, now=lambda: END)

@@ -257,6 +257,7 @@ async def session_app(data_dir: Path) -> dict:
     from textual.widgets import DataTable, Input
 
     from handledare.config import Settings
+    from handledare.domain.enums import Evidence
     from handledare.services import onboarding
     from handledare.tui.app import HandledareApp
     from handledare.tui.screens.overview import OverviewScreen
@@ -308,7 +309,12 @@ async def session_app(data_dir: Path) -> dict:
         transactions = timing(onboarding, "mark_item")
         marks = []
         for _ in range(MARKS):
+            # The next open item that needs no proof: one that does opens a form first.
             await pilot.press("n")
+            for _skip in range(100):
+                if app.screen.current_item().evidence is Evidence.OBSERVED:
+                    break
+                await pilot.press("n")
             await quiet(pilot)
             marks.append(await press(app, "g", loaded))
     return {

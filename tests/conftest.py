@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import random
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -13,8 +14,8 @@ from argon2 import PasswordHasher, profiles
 
 from handledare import i18n, security
 from handledare.domain.actor import Actor
-from handledare.domain.enums import Role
-from handledare.services import people, pins, templates
+from handledare.domain.enums import Mark, Role
+from handledare.services import demo, onboarding, people, pins, signoff, templates
 from handledare.store.eventlog import Store
 
 
@@ -133,3 +134,30 @@ def world(store: Store) -> World:
         manager=pins.sign_in(store, mgr.id, MANAGER_PIN).actor,
         person=person,
     )
+
+
+def sign_items(
+    store: Store,
+    actor: Actor,
+    onboarding_id: str,
+    keys: list[str],
+    pin: str = SUPERVISOR_PIN,
+    name: str | None = "Amina Hassan",
+) -> None:
+    """Mark and sign items as a supervisor must: what an item waits for in an earlier
+    session, each with the proof its kind of evidence needs. `keys` must hold every
+    prerequisite that is not signed yet."""
+    template = onboarding.progress(store, actor, onboarding_id).template
+    wanted = set(keys)
+    chosen = [item for item in template.items() if item.key in wanted]
+    chosen.sort(key=lambda item: item.step.order)
+    states = onboarding.progress(store, actor, onboarding_id).states
+    sessions = demo.plan_sessions(chosen, {key for key, state in states.items() if state.signed})
+    assert sum(map(len, sessions)) == len(wanted), "a prerequisite is missing from the keys"
+    rng = random.Random(0)
+    for session in sessions:
+        for item in session:
+            proof = demo.proof_for(item, store.now().date(), rng)
+            onboarding.mark_item(store, actor, onboarding_id, item.key, Mark.PRACTISED, None, proof)
+        session_keys = [item.key for item in session]
+        signoff.sign_off(store, actor, onboarding_id, session_keys, pin, acknowledged_name=name)

@@ -15,10 +15,15 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.services import onboarding, people, pins, templates, workstations
 from handledare.services.sync import sync_now
+from handledare.store import share_view
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
+from handledare.sync.batch import Opener, decode
 from handledare.sync.engine import SyncReport
+from handledare.sync.layout import batch_name
+from handledare.sync.sealing import KeyMissing, ShareKey, decrypt
 from handledare.sync.share import ShareFiles, machine_fingerprint
+from handledare.sync.signing import Signer
 
 from conftest import ADMIN_PIN, admin_of, first_admin
 
@@ -46,9 +51,10 @@ class Workstation:
         return pins.sign_in(self.store, user.id, PIN).actor
 
 
-def approve(share: Path, admin: Workstation, *others: Workstation) -> None:
+def approve(share: Path, admin: Workstation, *others: Workstation) -> list[SyncReport]:
     """Each of `others` shows its card on the share; an administrator on `admin` approves
-    them, and the approvals go out."""
+    them, the approvals and the share key sealed to each go out, and each of them syncs
+    once (it is given the share key and reads the share)."""
     for station in others:
         station.sync(share)
     admin.sync(share)
@@ -56,6 +62,7 @@ def approve(share: Path, admin: Workstation, *others: Workstation) -> None:
     for station in others:
         workstations.approve(admin.store, actor, station.store.workstation_id, ADMIN_PIN)
     admin.sync(share)
+    return [station.sync(share) for station in others]
 
 
 def workstation(root: Path, name: str) -> Workstation:
@@ -118,3 +125,50 @@ class CaseInsensitiveFiles(ShareFiles):
 
     def replace(self, source: Path, target: Path) -> None:
         super().replace(self._actual(source), target)
+
+
+def held_keys(station: Workstation) -> list[ShareKey]:
+    """The share keys a workstation holds, as its database records them."""
+    return [ShareKey.from_json(value) for value in share_view.snapshot(station.store).share_keys]
+
+
+def opener(keys: list[ShareKey]) -> Opener:
+    """Decrypts a batch's events with any of `keys`, as a workstation holding them would."""
+
+    def open_events(key_id: str, nonce: bytes, ciphertext: bytes, associated: bytes) -> bytes:
+        for key in keys:
+            if key.id == key_id:
+                plain = decrypt(key.secret, nonce, ciphertext, associated)
+                if plain is not None:
+                    return plain
+        raise KeyMissing(key_id)
+
+    return open_events
+
+
+def read_batch(share: Path, owner: Workstation, sequence: int, reader: Workstation | None = None):
+    """One of `owner`'s batches on the share, verified with its key and decrypted with the
+    share keys `reader` (by default the owner) holds."""
+    signer = Signer.load(owner.store.path.parent)
+    data = (share / "workstations" / owner.store.workstation_id / batch_name(sequence)).read_bytes()
+    keys = held_keys(reader or owner)
+    return decode(
+        data, owner.store.workstation_id, sequence, {signer.keyid: signer.public}, opener(keys)
+    )
+
+
+def share_key(station: Workstation) -> ShareKey:
+    """The share key a workstation writes with (its newest verified one)."""
+    return max((key for key in held_keys(station) if key.verified), key=ShareKey.order)
+
+
+def files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
+    """Every file under `root` that holds one of `needles` as bytes, and which ones."""
+    found = {}
+    for path in root.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            hits = [n for n in needles if n.encode() in data]
+            if hits:
+                found[str(path.relative_to(root))] = hits
+    return found

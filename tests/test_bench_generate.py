@@ -6,6 +6,7 @@ Only correctness here; the timings live in bench/run.py.
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 import sys
 from contextlib import closing
@@ -15,11 +16,24 @@ from pathlib import Path
 import pytest
 
 from handledare.config import Settings
-from handledare.domain.enums import EmploymentType, Mark, Role
-from handledare.services import onboarding, people, pins, review, signoff, templates, workstations
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Role
+from handledare.services import (
+    demo,
+    onboarding,
+    people,
+    pins,
+    review,
+    signoff,
+    templates,
+    workstations,
+)
 from handledare.services.sync import sync_now
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
+from handledare.sync.batch import decode
+from handledare.sync.card import read_card
+from handledare.sync.sealing import ShareKey
+from sync_helpers import opener
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -41,7 +55,7 @@ def _tables(database: Path) -> dict[str, list[tuple]]:
 def _copy(out: Path, folder: Path) -> Path:
     """The generated data folder: its database and its signing key."""
     folder.mkdir(exist_ok=True)
-    for name in ("handledare.db", "workstation-key.pem"):
+    for name in ("handledare.db", "workstation-key.pem", "workstation-receiving-key.pem"):
         (folder / name).write_bytes((out / "data" / name).read_bytes())
     return folder / "handledare.db"
 
@@ -56,13 +70,32 @@ def test_the_same_seed_gives_the_same_data(generated, tmp_path: Path):
     out, summary = generated
     again = tmp_path / "again"
     assert generate.generate(again, TINY, seed=7) == summary
-    assert _tables(again / "data" / "handledare.db") == _tables(out / "data" / "handledare.db")
+    tables, tables_again = (_tables(o / "data" / "handledare.db") for o in (out, again))
+    # Batches are encrypted with a random nonce each: their hashes differ, their events not.
+    assert [row[:2] for row in tables.pop("batches")] == [
+        row[:2] for row in tables_again.pop("batches")
+    ]
+    assert tables == tables_again
     names = sorted(p.relative_to(out / "share") for p in (out / "share").rglob("batch-*"))
     assert names == sorted(p.relative_to(again / "share") for p in again.rglob("batch-*"))
-    assert all(
-        (out / "share" / name).read_bytes() == (again / "share" / name).read_bytes()
-        for name in names
-    )
+    assert all(_events(out, name) == _events(again, name) for name in names)
+
+
+def _events(out: Path, name: Path) -> list:
+    """The events of a generated batch file, decrypted with the generated share key."""
+    with closing(sqlite3.connect(out / "data" / "handledare.db")) as connection:
+        meta = dict(connection.execute("SELECT key, value FROM meta"))
+    keys = [ShareKey.from_json(value) for value in json.loads(meta["share_keys"])]
+    workstation_id, file_name = name.parts[-2], name.parts[-1]
+    card = out / "share" / name.parent / "workstation.json"
+    if card.exists():  # the generated data folder's own card is written at its first round
+        signer = read_card(card.read_bytes(), workstation_id)
+        signers = {signer.keyid: signer.public}
+    else:
+        root = json.loads(meta["share_root"])
+        signers = {root["keyid"]: root["public"]}
+    data = (out / "share" / name).read_bytes()
+    return decode(data, workstation_id, int(file_name[6:18]), signers, opener(keys)).events
 
 
 def test_the_database_equals_a_replay_of_its_events(generated, tmp_path: Path):
@@ -104,7 +137,13 @@ def test_generated_users_sign_in_and_work_with_the_services(generated, tmp_path:
     user = next(u for u in people.list_users(store) if u.name == name)
     actor = pins.sign_in(store, user.id, generate.PIN).actor
     progress = onboarding.progress(store, actor, onboarding_id)
-    item = next(i for i in progress.template.items() if i.key not in progress.states)
+    item = next(
+        i
+        for i in progress.template.items()
+        if i.key not in progress.states
+        and i.key not in progress.waiting
+        and i.evidence is Evidence.OBSERVED  # marked without more proof
+    )
     onboarding.mark_item(store, actor, onboarding_id, item.key, Mark.WALKED_THROUGH)
     after = onboarding.progress(store, actor, onboarding_id)
     store.close()
@@ -149,10 +188,14 @@ def test_generated_events_have_the_payloads_the_services_write(generated, tmp_pa
     first = [practical.key, plain[0].key, plain[1].key]
     signoff.sign_off(store, actor, oid, first, "4827", acknowledged_name="Amina Berg")
     signoff.revoke(store, actor, oid, plain[0].key, "Visade osäkerhet", "4827")
-    rest = [i.key for i in items if i.key not in (practical.key, plain[1].key)]
-    for key in rest:
-        onboarding.mark_item(store, actor, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, actor, oid, rest, "4827", acknowledged_name="Amina Berg")
+    rest = [i for i in items if i.key not in (practical.key, plain[1].key)]
+    rng = random.Random(7)
+    for session in demo.plan_sessions(rest):
+        for item in session:
+            proof = demo.proof_for(item, date.today(), rng)
+            onboarding.mark_item(store, actor, oid, item.key, Mark.PRACTISED, evidence=proof)
+        keys = [item.key for item in session]
+        signoff.sign_off(store, actor, oid, keys, "4827", acknowledged_name="Amina Berg")
     review.approve(store, boss, oid, "735184")
     share = tmp_path / "share"
     share.mkdir()

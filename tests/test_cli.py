@@ -84,8 +84,9 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
     )
     listed = cli.json("template", "list", signed_in=False)
     assert {(t["id"], t["version"]) for t in listed} == {
-        ("hemtjanst-omsorg", 1),
-        ("sabo-omsorg", 1),
+        ("grundkunskaper-aldreomsorg", 1),
+        ("hemtjanst-omsorg", 2),
+        ("sabo-omsorg", 2),
     }
     shown = cli.json("template", "show", "sabo-omsorg", signed_in=False)
     assert shown["sections"][0]["items"][0]["key"] == "anst-avtal"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from handledare.services import workstations
 from sync_helpers import PIN, Workstation, seed, workstation
 
 from conftest import ADMIN_PIN
@@ -135,7 +136,10 @@ def test_a_revocation_needs_a_reason_and_rejection_is_final_for_waiting(pair):
 
 
 def test_a_dry_run_says_what_it_would_send_and_receive(pair):
-    _a, b, share = pair
+    a, b, share = pair
+    workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
+    a.sync(share)
+    b.sync(share)
     done = _run(
         b,
         "sync",
@@ -150,6 +154,18 @@ def test_a_dry_run_says_what_it_would_send_and_receive(pair):
     assert done.returncode == 0
     assert "Provkörning" in done.stdout and "Skulle ta emot: 0 ändringar" in done.stdout
     assert "Skickat" not in done.stdout
+
+
+def test_a_waiting_workstation_is_told_that_it_reads_and_sends_nothing(pair):
+    _a, b, share = pair
+    seed(b)
+    done = _run(
+        b, "sync", "--share", str(share), "--as", "Ingrid Admin", "--pin-stdin",
+        stdin=f"{ADMIN_PIN}\n",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "inte godkänd än" in done.stdout and "Mottaget: 0" in done.stdout
+    assert not list((share / "workstations" / b.store.workstation_id).glob("batch-*"))
 
 
 def test_a_new_workstation_joins_by_cli_with_no_users_then_signs_in_like_everyone(pair, tmp_path):
@@ -177,6 +193,10 @@ def test_a_new_workstation_joins_by_cli_with_no_users_then_signs_in_like_everyon
     )  # fmt: skip
     assert approved.returncode == 0, approved.stderr
     a.sync(share)
+    # Given the share key, it reads the share (and its users) at its next round, still
+    # without users to sign in as; after that every round signs in.
+    given = run_c("sync", "--share", str(share))
+    assert given.returncode == 0 and "inte godkänd" not in given.stdout, given.stderr
     signed_in = run_c(
         "sync", "--share", str(share), "--as", "Anna Lindqvist", "--pin-stdin", stdin=f"{PIN}\n"
     )

@@ -158,7 +158,11 @@ def test_a_newer_database_is_refused_with_no_wal_or_shm_beside_it(tmp_path: Path
     with sqlite3.connect(folder / "handledare.db") as connection:
         connection.execute(f"PRAGMA user_version = {CURRENT_VERSION + 1}")
     connection.close()
-    assert sorted(p.name for p in folder.iterdir()) == ["handledare.db", "workstation-key.pem"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "handledare.db",
+        "workstation-key.pem",
+        "workstation-receiving-key.pem",
+    ]
     err = _refused(folder, capsys)
     assert "nyare version" in err
 

@@ -7,9 +7,10 @@ from datetime import date
 from pathlib import Path
 
 from handledare.cli import main
-from handledare.domain.enums import Mark
+from handledare.domain.enums import Evidence, Mark
+from handledare.domain.evidence import Proof
 from handledare.services import onboarding, people, signoff
-from sync_helpers import PIN, approve, projections, seed, workstation
+from sync_helpers import PIN, approve, files_containing, projections, read_batch, seed, workstation
 
 from conftest import admin_of, signed_in_as
 
@@ -21,17 +22,23 @@ SECRETS = [
     "Zlatans kommentar",
     "B:s anteckning",
     "återkallat för Zlatan",
+    "Zlatans kursgård",
+    "ZX-998877",
+    "Zlatan visade intyget i mobilen",
+    "Zlatans sekretessförbindelse",
+    "Zlatans pappa Olle",
 ]
 
 
-def _files_containing(root: Path, needles: list[str]) -> dict[str, list[str]]:
-    found = {}
-    for path in root.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes()
-            hits = [n for n in needles if n.encode() in data]
-            if hits:
-                found[str(path.relative_to(root))] = hits
+def _decrypted_containing(share: Path, stations, needles: list[str]) -> set[str]:
+    """The needles found in the events of every batch on the share, decrypted as the first
+    of `stations` can."""
+    found = set()
+    for owner in stations:
+        folder = share / "workstations" / owner.store.workstation_id
+        for path in folder.glob("batch-*.jsonl"):
+            batch = read_batch(share, owner, int(path.name[6:18]), stations[0])
+            found |= {n for n in needles for e in batch.events if n in e.payload}
     return found
 
 
@@ -49,10 +56,25 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     )
     oid = onboarding.start_onboarding(a.store, cli, zlatan.id, "hemtjanst-omsorg")
     anna = a.supervisor()
+    observer = Proof(Evidence.OBSERVED, observer_name="Zlatans pappa Olle", observer_role="usk")
+    onboarding.mark_item(a.store, anna, oid, "sak-trafik", Mark.PRACTISED, None, observer)
     onboarding.mark_item(
         a.store, anna, oid, "sak-trafik", Mark.NOT_APPLICABLE, "Zlatan har ingen bil"
     )
     onboarding.add_note(a.store, anna, oid, "hemlig anteckning", item_key="anst-avtal")
+    # Free text in proof is about the person too: who issued their course, the number...
+    certificate = Proof(
+        Evidence.CERTIFICATE,
+        issuer="Zlatans kursgård",
+        issued_on=date(2026, 10, 1),
+        number="ZX-998877",
+        seen="Zlatan visade intyget i mobilen",
+    )
+    onboarding.mark_item(a.store, anna, oid, "webb-hygien", Mark.WALKED_THROUGH, None, certificate)
+    document = Proof(Evidence.DOCUMENT, document="Zlatans sekretessförbindelse", version="v1")
+    onboarding.mark_item(
+        a.store, anna, oid, "sekr-tystnadsplikt", Mark.WALKED_THROUGH, None, document
+    )
     onboarding.mark_item(a.store, anna, oid, "anst-avtal", Mark.WALKED_THROUGH)
     signoff.sign_off(a.store, anna, oid, ["anst-avtal"], PIN, "Zlatan Ekdahl", "Zlatans kommentar")
     a.sync(share)
@@ -62,7 +84,8 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     b.sync(share)
     c.sync(share)
     a.sync(share)
-    assert _files_containing(share, SECRETS), "the share held the data before"
+    assert files_containing(share, SECRETS) == {}, "encrypted on the share"
+    assert _decrypted_containing(share, [a, b, c], SECRETS) == set(SECRETS), "but there"
 
     export = tmp_path / "zlatan.json"
     a_dir = str(a.store.path.parent)
@@ -103,18 +126,28 @@ def test_erasure_reaches_every_database_and_every_file_on_the_share(
     for _round in range(2):
         for station in (a, b, c):
             station.sync(share)
+    assert _decrypted_containing(share, [a, b, c], SECRETS) == set()
     for station in (a, b, c):
         station.store.close()
 
-    assert _files_containing(share, SECRETS) == {}
+    assert files_containing(share, SECRETS) == {}
     for name in "abc":
-        assert _files_containing(tmp_path / name, SECRETS) == {}, name
-    assert _files_containing(tmp_path / "a", ["Amina Hassan"]), "others are untouched"
+        assert files_containing(tmp_path / name, SECRETS) == {}, name
+    assert files_containing(tmp_path / "a", ["Amina Hassan"]), "others are untouched"
     stations = [workstation(tmp_path, name) for name in "abc"]
     assert projections(stations[0].store) == projections(stations[1].store)
     assert projections(stations[1].store) == projections(stations[2].store)
     names = [p.name for p in people.list_people(stations[2].store, cli)]
     assert sorted(names) == ["Amina Hassan", "—"]
+    proofs = {
+        key: state.evidence
+        for key, state in onboarding.progress(stations[2].store, cli, oid).states.items()
+        if state.evidence
+    }
+    assert proofs["webb-hygien"] == Proof(
+        Evidence.CERTIFICATE, issuer="—", issued_on=date(2026, 10, 1), number="—", seen="—"
+    )
+    assert proofs["sekr-tystnadsplikt"].document == "—"
 
 
 def test_data_about_an_erased_person_arriving_late_is_blanked(tmp_path: Path):
@@ -139,6 +172,6 @@ def test_data_about_an_erased_person_arriving_late_is_blanked(tmp_path: Path):
     a.sync(share)
     for station in (a, b):
         station.store.close()
-    assert _files_containing(share, SECRETS) == {}
-    assert _files_containing(tmp_path / "a", SECRETS) == {}
-    assert _files_containing(tmp_path / "b", SECRETS) == {}
+    assert files_containing(share, SECRETS) == {}
+    assert files_containing(tmp_path / "a", SECRETS) == {}
+    assert files_containing(tmp_path / "b", SECRETS) == {}

@@ -80,3 +80,13 @@ def test_dates_in_swedish_and_english():
     assert i18n.format_date(date(2026, 11, 22)) == "22 nov. 2026"
     i18n.set_language("en")
     assert i18n.format_date(date(2026, 11, 22)) == "Nov 22, 2026"
+
+
+def test_minutes_are_told_as_hours_and_minutes_in_each_language():
+    assert [i18n.format_minutes(m, "sv") for m in (45, 60, 90, 2400)] == [
+        "45 min",
+        "1 tim",
+        "1 tim 30 min",
+        "40 tim",
+    ]
+    assert i18n.format_minutes(90, "en") == "1 h 30 min"

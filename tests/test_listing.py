@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from handledare.domain.enums import Mark, OnboardingStatus, ReviewStatus, Role
+from handledare.domain.enums import OnboardingStatus, ReviewStatus, Role
 from handledare.i18n import current_language, set_language
-from handledare.services import erasure, onboarding, overview, people, pins, review, signoff
+from handledare.services import demo, erasure, onboarding, overview, people, pins, review, signoff
 from handledare.services.overview import ListQuery, OnboardingSummary, Sort
 from handledare.store.eventlog import Store
 from handledare.store.migrations import STEPS
 from handledare.text import fold
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, sign_items
 
 TODAY = date(2026, 11, 20)
 # Names that fold alike, names that differ only in accents, case or spaces, and markup.
@@ -103,14 +103,14 @@ def busy(world: World) -> World:
         supervisor = supervisors[index]
         template = ("hemtjanst-omsorg", "sabo-omsorg")[number % 2]
         oid = onboarding.start_onboarding(store, supervisor, person.id, template)
-        progress = onboarding.progress(store, supervisor, oid)
-        items = list(progress.template.items())
-        done = (len(items), 3, 10, 0)[number % 4]
-        for item in items[:done]:
-            onboarding.mark_item(store, supervisor, oid, item.key, Mark.PRACTISED)
+        items = list(onboarding.progress(store, supervisor, oid).template.items())
+        items.sort(key=lambda item: item.step.order)
+        # In the order a supervisor may sign them: prerequisites first.
+        ordered = [item.key for session in demo.plan_sessions(items) for item in session]
+        done = (len(ordered), 3, 10, 0)[number % 4]
         if done:
-            keys = [item.key for item in items[:done]]
-            signoff.sign_off(store, supervisor, oid, keys, "2468" if index else SUPERVISOR_PIN)
+            pin = "2468" if index else SUPERVISOR_PIN
+            sign_items(store, supervisor, oid, ordered[:done], pin, name=name)
         if done == len(items) and number % 3 == 0:
             store.now = lambda when=when: when + timedelta(days=40)
             review.approve(store, world.manager, oid, MANAGER_PIN)

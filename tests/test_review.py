@@ -11,14 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from handledare.cli import main
-from handledare.domain.enums import Mark, ReviewStatus
+from handledare.domain.enums import Mark, Place, ReviewStatus
 from handledare.errors import InputError, PermissionRefused
 from handledare.services import onboarding, overview, people, review, signoff, templates
 from handledare.services.certificate import write_certificate
 from handledare.services.exports import SIGNOFF_COLUMNS, export_signoffs
 from handledare.services.reports import monthly_report
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, signed_in_as
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, sign_items, signed_in_as
 
 TEMPLATE = "hemtjanst-omsorg"
 
@@ -31,16 +31,7 @@ def at(world: World, when: datetime) -> None:
 def walk_and_sign(
     world: World, onboarding_id: str, keys: list[str], name: str = "Amina Hassan"
 ) -> None:
-    for key in keys:
-        onboarding.mark_item(world.store, world.supervisor, onboarding_id, key, Mark.PRACTISED)
-    signoff.sign_off(
-        world.store,
-        world.supervisor,
-        onboarding_id,
-        keys,
-        SUPERVISOR_PIN,
-        acknowledged_name=name,
-    )
+    sign_items(world.store, world.supervisor, onboarding_id, keys, SUPERVISOR_PIN, name)
 
 
 def every_row(store, actor) -> list[overview.OnboardingSummary]:
@@ -55,10 +46,10 @@ def required_keys(world: World) -> list[str]:
 def test_overview_counts_and_expiry_follow_the_items(world: World):
     at(world, datetime(2025, 11, 1, 9, tzinfo=UTC))
     started = onboarding.start_onboarding(world.store, world.supervisor, world.person.id, TEMPLATE)
-    walk_and_sign(world, started, ["del-lakemedel", "anst-avtal"])
+    walk_and_sign(world, started, ["del-vad", "webb-introduktion", "del-lakemedel", "anst-avtal"])
 
     [row] = [s for s in every_row(world.store, world.manager) if s.onboarding_id]
-    assert (row.signed, row.total, row.supervisor_name) == (2, 67, "Anna Lindqvist")
+    assert (row.signed, row.total, row.supervisor_name) == (4, 71, "Anna Lindqvist")
     assert row.first_expiry == date(2026, 11, 1)  # 365 days after signing
     assert row.review_status(date(2026, 10, 1)) is ReviewStatus.IN_PROGRESS
     assert row.expires_soon(date(2026, 10, 15)) and not row.has_expired(date(2026, 10, 15))
@@ -81,7 +72,7 @@ def test_counts_are_filled_in_for_a_database_from_before_they_were_kept(world: W
         connection.execute("UPDATE onboardings SET item_count = NULL, signed_count = NULL")
     world.store = type(world.store).open(path)
     [row] = [s for s in every_row(world.store, world.manager) if s.onboarding_id]
-    assert (row.signed, row.total) == (1, 67)
+    assert (row.signed, row.total) == (1, 71)
 
 
 def test_chart_counts_started_and_approved_per_month(world: World):
@@ -182,13 +173,17 @@ def test_monthly_report_against_a_hand_built_month(world: World):
     onboarding.start_onboarding(world.store, world.supervisor, extra.id, TEMPLATE)
 
     template = templates.get_template(world.store, TEMPLATE)
-    minutes = {item.key: item.minutes for item in template.items()}
-    signed_in_october = ["anst-avtal", "anst-lon", "anst-schema", *again]
+    keys = ["anst-avtal", "anst-lon", "anst-schema", *again]
+    signed_in_october = [template.item(key) for key in keys]
+    courses = [i for i in signed_in_october if i.where in (Place.WEB_COURSE, Place.CLASSROOM)]
     north, south = monthly_report(world.store, world.admin, "2026-10")
     assert (north.unit, south.unit) == ("Hemtjänst Norr", "Hemtjänst Söder")
     assert (north.started, north.active, north.approved, north.revocations) == (2, 2, 1, 1)
-    assert north.items_signed == len(signed_in_october)
-    assert north.supervision_minutes == sum(minutes[k] for k in signed_in_october)
+    assert (north.items_signed, north.not_applicable) == (len(signed_in_october), 0)
+    assert courses and north.course_minutes == sum(i.minutes for i in courses)
+    assert north.supervision_minutes == sum(
+        i.minutes for i in signed_in_october if i not in courses
+    )
     assert (south.started, south.active, south.items_signed) == (0, 0, 0)
     assert [line.unit for line in monthly_report(world.store, world.manager, "2026-10")] == [
         "Hemtjänst Norr"

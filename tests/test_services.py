@@ -11,7 +11,7 @@ from handledare.errors import InputError, PermissionRefused, WrongPinError
 from handledare.services import onboarding, review, signoff, templates
 from handledare.store.tables import ItemStateRow, OnboardingRow
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, sign_items
 
 HOME_CARE = "hemtjanst-omsorg"
 
@@ -28,9 +28,7 @@ def _first_items(world: World, *, practical: bool, count: int = 2):
 def _sign_all_required(world: World, onboarding_id: str) -> None:
     template = templates.get_template(world.store, HOME_CARE)
     keys = [item.key for item in template.items() if item.required_before_alone]
-    for key in keys:
-        onboarding.mark_item(world.store, world.supervisor, onboarding_id, key, Mark.PRACTISED)
-    signoff.sign_off(world.store, world.supervisor, onboarding_id, keys, SUPERVISOR_PIN)
+    sign_items(world.store, world.supervisor, onboarding_id, keys, SUPERVISOR_PIN, None)
 
 
 def test_walkthrough_sign_off_records_who_when_and_where(world: World):

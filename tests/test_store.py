@@ -7,12 +7,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from handledare.domain.enums import Mark
+from handledare.domain.enums import Evidence, Mark
+from handledare.domain.evidence import Proof
 from handledare.services import onboarding, people, review, signoff
 from handledare.store.eventlog import Store
 from handledare.store.tables import PROJECTION_TABLES
 
-from conftest import MANAGER_PIN, SUPERVISOR_PIN, World
+from conftest import MANAGER_PIN, SUPERVISOR_PIN, World, sign_items
 
 
 def dump_projections(path: Path) -> dict[str, list[tuple]]:
@@ -79,9 +80,17 @@ def test_rebuild_from_events_gives_identical_projections(world: World):
     signoff.revoke(store, world.supervisor, oid, "anst-avtal", "Fel avtal visades", SUPERVISOR_PIN)
     review.approve(store, world.manager, oid, MANAGER_PIN, override_reason="Akut")
     people.set_language(store, world.supervisor, "en")
+    # Format 2: proof of each kind, a prerequisite, a substitute's own language.
+    sign_items(store, world.supervisor, oid, ["webb-hygien", "hyg-test", "sekr-tystnadsplikt"])
+    observed = Proof(Evidence.OBSERVED, observer_name="Lena Holm", observer_role="usk")
+    onboarding.mark_item(store, world.supervisor, oid, "sak-trafik", Mark.PRACTISED, None, observed)
+    people.set_person_language(store, world.supervisor, world.person.id, "so")
 
     before = dump_projections(store.path)
     assert before["item_states"] and before["onboardings"]
+    proofs = [row for row in before["item_states"] if row[-1]]
+    assert len(proofs) == 4 and any("Lena Holm" in row[-1] for row in proofs)
+    assert [row[-2] for row in before["people"]] == ["so"]  # language, then the folded name
     replayed = store.rebuild()
     assert replayed > 15
     assert dump_projections(store.path) == before

@@ -7,10 +7,18 @@ import shutil
 from pathlib import Path
 
 from handledare.domain.enums import Mark
-from handledare.services import onboarding, review, signoff
-from handledare.sync.batch import decode
+from handledare.services import onboarding, review, signoff, workstations
 from handledare.sync.signing import Signer
-from sync_helpers import PIN, Workstation, approve, projections, seed, workstation
+from sync_helpers import (
+    ADMIN_PIN,
+    PIN,
+    Workstation,
+    approve,
+    projections,
+    read_batch,
+    seed,
+    workstation,
+)
 
 from conftest import admin_of
 
@@ -26,8 +34,14 @@ def test_round_trip_gives_identical_tables(tmp_path: Path, share: Path):
     seed(a)
     sent = a.sync(share)
     assert sent.sent.last_sequence == 1 and sent.sent_events > 5 and sent.waiting == 0
+    waiting = b.sync(share)
+    assert waiting.received == {} and waiting.locked_out and waiting.problems == []
+    a.sync(share)
+    workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
+    approval = a.sync(share)
     got = b.sync(share)
-    assert got.received == {a.store.workstation_id: sent.sent_events}
+    assert not got.locked_out
+    assert got.received == {a.store.workstation_id: sent.sent_events + approval.sent_events}
     assert got.problems == []
     assert projections(b.store) == projections(a.store)
 
@@ -35,12 +49,11 @@ def test_round_trip_gives_identical_tables(tmp_path: Path, share: Path):
     own = f"workstations/{a.store.workstation_id}"
     assert f"{own}/batch-000000000001.jsonl" in layout and "format.json" in layout
     assert f"{own}/workstation.json" in layout
-    assert json.loads((share / "format.json").read_text())["format"] == 2
+    assert json.loads((share / "format.json").read_text())["format"] == 3
     signer = Signer.load(a.store.path.parent)
-    data = (share / own / "batch-000000000001.jsonl").read_bytes()
-    batch = decode(data, a.store.workstation_id, 1, {signer.keyid: signer.public})
+    batch = read_batch(share, a, 1)
     assert batch.previous is None and len(batch.events) == sent.sent_events
-    assert batch.keyid == signer.keyid
+    assert batch.keyid == signer.keyid and batch.format == 3
 
 
 def test_second_round_sends_and_receives_nothing_new(tmp_path: Path, share: Path):
@@ -69,13 +82,7 @@ def test_batches_chain_and_changes_flow_both_ways(tmp_path: Path, share: Path):
     assert signed["anst-avtal"].signed_workstation == b.store.workstation_id
     assert signed["anst-schema"].signed_workstation == a.store.workstation_id
 
-    own = share / "workstations" / a.store.workstation_id
-    signer = Signer.load(a.store.path.parent)
-    keys = {signer.keyid: signer.public}
-    first = decode((own / "batch-000000000001.jsonl").read_bytes(), a.store.workstation_id, 1, keys)
-    second = decode(
-        (own / "batch-000000000002.jsonl").read_bytes(), a.store.workstation_id, 2, keys
-    )
+    first, second = read_batch(share, a, 1, b), read_batch(share, a, 2, b)
     assert second.previous == first.sha256
 
 
@@ -95,7 +102,8 @@ def test_any_order_of_pulling_gives_the_same_tables(tmp_path: Path, share: Path)
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    approve(share, a, b)
+    c, d = workstation(tmp_path, "c"), workstation(tmp_path, "d")
+    approve(share, a, b, c, d)
     _sign(a, oid, "anst-avtal")
     _sign(b, oid, "anst-schema")
     signoff.revoke(a.store, a.supervisor(), oid, "anst-avtal", "Fel avtal", PIN)
@@ -103,7 +111,6 @@ def test_any_order_of_pulling_gives_the_same_tables(tmp_path: Path, share: Path)
     b.sync(share)
 
     only_a, only_b = _share_with(tmp_path, share, a), _share_with(tmp_path, share, b)
-    c, d = workstation(tmp_path, "c"), workstation(tmp_path, "d")
     c.sync(only_b)
     c.sync(share)
     d.sync(only_a)
@@ -122,11 +129,11 @@ def test_a_share_that_lost_our_batches_gets_them_back(tmp_path: Path, share: Pat
     seed(a)
     a.sync(share)
     batch = share / "workstations" / a.store.workstation_id / "batch-000000000001.jsonl"
-    original = batch.read_bytes()
+    original = [event.id for event in read_batch(share, a, 1).events]
     batch.rename(tmp_path / "moved-away.jsonl")
     a.sync(share)
-    assert batch.read_bytes() == original
-    b.sync(share)
+    assert [event.id for event in read_batch(share, a, 1).events] == original
+    approve(share, a, b)
     assert projections(b.store) == projections(a.store)
 
 

@@ -18,16 +18,25 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from handledare.cli import main
-from handledare.services import people
+from handledare.services import people, workstations
 from handledare.sync.batch import encode, event_from_wire
 from handledare.sync.card import Card, card_bytes
 from handledare.sync.marker import marker_bytes
+from handledare.sync.sealing import ShareKey, new_share_key
 from handledare.sync.share import ShareUnavailable
 from handledare.sync.signing import Signer
 from handledare.sync.trust import TrustState
-from sync_helpers import Workstation, approve, projections, seed, workstation
+from sync_helpers import (
+    Workstation,
+    approve,
+    projections,
+    read_batch,
+    seed,
+    share_key,
+    workstation,
+)
 
-from conftest import admin_of, signed_in_as
+from conftest import ADMIN_PIN, admin_of, signed_in_as
 
 FORGED_UNIT = "Påhittad enhet"
 
@@ -49,6 +58,21 @@ def _attacker() -> Signer:
     return Signer.of(Ed25519PrivateKey.generate())
 
 
+def _made_up_key() -> ShareKey:
+    """A share key of the attacker's own: nobody holds it."""
+    return new_share_key(1, str(uuid.uuid4()))
+
+
+def _reader(tmp_path: Path, share: Path, a: Workstation, name: str) -> Workstation:
+    """A workstation approved by A that has not read the share yet."""
+    reader = workstation(tmp_path, name)
+    reader.sync(share)
+    a.sync(share)
+    workstations.approve(a.store, a.admin(), reader.store.workstation_id, ADMIN_PIN)
+    a.sync(share)
+    return reader
+
+
 def _events(db: Path) -> int:
     with sqlite3.connect(db) as connection:
         return connection.execute("SELECT count(*) FROM events").fetchone()[0]
@@ -68,9 +92,14 @@ def _forged_unit(workstation_id: str, name: str = FORGED_UNIT) -> dict:
     }
 
 
-def _holding(folder: Path, text: str) -> Path:
-    """The batch file of a folder that holds `text`."""
-    [found] = [p for p in folder.glob("batch-*.jsonl") if text.encode() in p.read_bytes()]
+def _holding(share: Path, owner: Workstation, text: str) -> Path:
+    """The batch file of a workstation that holds `text` (decrypted as the owner can)."""
+    folder = share / "workstations" / owner.store.workstation_id
+    [found] = [
+        path
+        for path in folder.glob("batch-*.jsonl")
+        if any(text in e.payload for e in read_batch(share, owner, int(path.name[6:18])).events)
+    ]
     return found
 
 
@@ -104,7 +133,7 @@ def test_a_planted_folder_is_shown_as_waiting_and_nothing_of_it_is_applied(
         },
     }
     events = [event_from_wire(e) for e in (approval, _forged_unit(planted))]
-    _batch, data = encode(forger, planted, 1, None, events)
+    _batch, data = encode(forger, planted, 1, None, events, _made_up_key())
     (folder / "batch-000000000001.jsonl").write_bytes(data)
     before = {station.name: _events(station.store.path) for station in stations}
     newcomer = workstation(tmp_path, "c")
@@ -124,24 +153,31 @@ def test_a_planted_folder_is_shown_as_waiting_and_nothing_of_it_is_applied(
     assert "Kontoret Norr (KOMMUN-PC07)" in capsys.readouterr().out
 
 
-def test_a_batch_edited_with_its_trailer_recomputed_is_refused_where_it_is_new(
+def test_a_batch_edited_or_turned_into_format_1_is_refused_where_it_is_new(
     tmp_path, share, stations
 ):
+    """Without the share key the events cannot be edited, only the ciphertext; or the batch
+    is replaced by a format 1 one with events of the attacker's choosing and a checksum."""
     a, _b = stations
-    folder = share / "workstations" / a.store.workstation_id
     people.add_unit(a.store, admin_of(a.store), "Tredje enheten")
     a.sync(share)
-    third = _holding(folder, "Tredje enheten")
-    lines = third.read_bytes().split(b"\n")[:-2]
-    lines[1] = lines[1].replace(b"Tredje enheten", FORGED_UNIT.encode())
-    body = b"\n".join(lines) + b"\n"
-    signature_kept = body + third.read_bytes().split(b"\n")[-2] + b"\n"
-    as_format_1 = body.replace(b'"format": 2', b'"format": 1', 1)
-    as_format_1 += json.dumps({"sha256": hashlib.sha256(as_format_1).hexdigest()}).encode() + b"\n"
+    third = _holding(share, a, "Tredje enheten")
+    readers = [_reader(tmp_path, share, a, name) for name in ("reader-1", "reader-2")]
+    header, sealed, signatures = third.read_bytes().split(b"\n")[:-1]
+    flipped = bytearray(sealed)
+    flipped[40] = ord("B") if flipped[40] != ord("B") else ord("C")
+    signature_kept = b"\n".join([header, bytes(flipped), signatures]) + b"\n"
+    plain = json.loads(header) | {"format": 1}
+    plain.pop("key"), plain.pop("nonce")
+    plain["count"] = 1
+    body = json.dumps(plain).encode() + b"\n"
+    body += json.dumps(_forged_unit(a.store.workstation_id)).encode() + b"\n"
+    as_format_1 = body + json.dumps({"sha256": hashlib.sha256(body).hexdigest()}).encode() + b"\n"
 
-    for forged, reason in ((signature_kept, "signaturen"), (as_format_1, "inte signerad")):
+    for reader, (forged, reason) in zip(
+        readers, ((signature_kept, "signaturen"), (as_format_1, "inte signerad")), strict=True
+    ):
         third.write_bytes(forged)
-        reader = workstation(tmp_path, f"reader-{reason}")
         report = reader.sync(share)
         assert reason in _problem(report, third.name)
         assert FORGED_UNIT not in _units(reader)
@@ -153,24 +189,28 @@ def test_a_batch_changed_after_it_was_applied_is_named_and_written_again_by_its_
     tmp_path, share, stations
 ):
     a, b = stations
+    late = _reader(tmp_path, share, a, "late")
     folder = share / "workstations" / a.store.workstation_id
-    second = _holding(folder, "Hemtjänst Söder")
-    original = second.read_bytes()
-    second.write_bytes(original.replace("Hemtjänst Söder".encode(), FORGED_UNIT.encode()))
+    last = max(folder.glob("batch-*.jsonl"))  # A's approval of "late"
+    original = read_batch(share, a, int(last.name[6:18]))
+    data = bytearray(last.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    last.write_bytes(bytes(data))
 
-    late = workstation(tmp_path, "late")
     report = late.sync(share)
-    assert "signaturen" in _problem(report, second.name)
-    assert FORGED_UNIT not in _units(late)
+    assert "signaturen" in _problem(report, last.name)
+    with sqlite3.connect(late.store.path) as connection:
+        ids = {row[0] for row in connection.execute("SELECT id FROM events")}
+    assert "Hemtjänst Söder" in _units(late) and not ids & {e.id for e in original.events}
 
     people.add_unit(a.store, admin_of(a.store), "Fjärde enheten")
     owner = a.sync(share)
     [restored] = [p for p in owner.problems if p.kind == "restored"]
-    assert restored.path.endswith(second.name)
-    assert second.read_bytes() == original
+    assert restored.path.endswith(last.name)
+    again = read_batch(share, a, original.sequence)
+    assert again.events == original.events and again.share_key == share_key(a).id
     report = b.sync(share)
     assert report.problems == [] and "Fjärde enheten" in _units(b)
-    assert FORGED_UNIT not in _units(b)
     late.sync(share)
     assert projections(late.store) == projections(a.store)
 
@@ -183,7 +223,8 @@ def test_a_whole_chain_rewritten_with_another_key_is_refused(tmp_path, share, st
     count = len(list(folder.glob("batch-*.jsonl"))) + 1
     previous = None
     for sequence in range(1, count + 1):
-        batch, data = encode(forger, own, sequence, previous, [event_from_wire(_forged_unit(own))])
+        events = [event_from_wire(_forged_unit(own))]
+        batch, data = encode(forger, own, sequence, previous, events, _made_up_key())
         (folder / f"batch-{sequence:012d}.jsonl").write_bytes(data)
         previous = batch.sha256
     card = Card(own, "a", "elsewhere|", forger.keyid, forger.public)
@@ -202,6 +243,7 @@ def test_a_whole_chain_rewritten_with_another_key_is_refused(tmp_path, share, st
 
 def test_a_replayed_old_batch_is_refused_and_its_owner_moves_it_aside(tmp_path, share, stations):
     a, b = stations
+    newcomer = _reader(tmp_path, share, a, "c")
     a_folder = share / "workstations" / a.store.workstation_id
     b_folder = share / "workstations" / b.store.workstation_id
     old = (a_folder / "batch-000000000001.jsonl").read_bytes()
@@ -210,7 +252,6 @@ def test_a_replayed_old_batch_is_refused_and_its_owner_moves_it_aside(tmp_path, 
     next_of_b = len(list(b_folder.glob("batch-*.jsonl"))) + 1
     (b_folder / f"batch-{next_of_b:012d}.jsonl").write_bytes(old)
 
-    newcomer = workstation(tmp_path, "c")
     report = newcomer.sync(share)
     assert "huvudet" in _problem(report, f"batch-{next_of_a:012d}.jsonl")
     assert "nyckel som inget godkännande" in _problem(report, f"batch-{next_of_b:012d}.jsonl")
@@ -239,7 +280,8 @@ def test_a_key_swapped_in_the_card_signs_nothing_that_is_applied(tmp_path, share
             (own,),
         ).fetchone()
     forged = f"batch-{sequence + 1:012d}.jsonl"
-    _batch, data = encode(forger, own, sequence + 1, last, [event_from_wire(_forged_unit(own))])
+    events = [event_from_wire(_forged_unit(own))]
+    _batch, data = encode(forger, own, sequence + 1, last, events, _made_up_key())
     (folder / forged).write_bytes(data)
 
     report = b.sync(share)

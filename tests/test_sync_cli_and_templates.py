@@ -15,13 +15,13 @@ from sync_helpers import Workstation, approve, projections, seed, workstation
 from conftest import signed_in_as
 
 
-def _version_2(tmp_path: Path) -> Path:
+def _version_3(tmp_path: Path) -> Path:
     source = next(p for p in bundled_template_files() if p.stem == "hemtjanst-omsorg")
-    text = source.read_text("utf-8").replace("version = 1", "version = 2", 1)
+    text = source.read_text("utf-8").replace("version = 2", "version = 3", 1)
     text = text.replace(
         "Anställningsavtal och arbetstider", "Anställningsavtal, arbetstider och lön"
     )
-    path = tmp_path / "hemtjanst-v2.toml"
+    path = tmp_path / "hemtjanst-v3.toml"
     path.write_text(text, "utf-8")
     return path
 
@@ -32,7 +32,7 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     oid = seed(a)
     a.sync(share)
-    b.sync(share)
+    approve(share, a, b)
     a_dir = str(a.store.path.parent)
     code = main(
         [
@@ -40,24 +40,24 @@ def test_published_template_reaches_every_workstation_and_onboardings_keep_their
             a_dir,
             "template",
             "publish",
-            str(_version_2(tmp_path)),
+            str(_version_3(tmp_path)),
             "--share",
             str(share),
             *signed_in_as(monkeypatch),
         ]
     )
-    assert code == 0 and "hemtjanst-omsorg version 2" in capsys.readouterr().out
-    assert (share / "templates" / "hemtjanst-omsorg-v2.toml").is_file()
+    assert code == 0 and "hemtjanst-omsorg version 3" in capsys.readouterr().out
+    assert (share / "templates" / "hemtjanst-omsorg-v3.toml").is_file()
 
     # The template travels as the publishing administrator's event, in their next batch.
     b.sync(share)
-    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 1
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
     a.sync(share)
     b.sync(share)
-    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 2
+    assert templates.get_template(b.store, "hemtjanst-omsorg").version == 3
     kept = onboarding.progress(b.store, b.supervisor(), oid).template
     assert (kept.version, kept.item("anst-avtal").title.get("sv")) == (
-        1,
+        2,
         "Anställningsavtal och arbetstider",
     )
     a.sync(share)
@@ -97,7 +97,8 @@ def test_sync_command_reports_and_exits_1_when_files_were_skipped(
         == 0
     )
     out = capsys.readouterr().out
-    assert "Provkörning" in out and "Skulle skicka: 7 ändringar" in out and "Skickat" not in out
+    # The administrator, the unit, three templates, the supervisor, the person, the checklist.
+    assert "Provkörning" in out and "Skulle skicka: 8 ändringar" in out and "Skickat" not in out
     assert list(share.iterdir()) == [], "a dry run writes nothing"
 
     assert (
@@ -139,10 +140,10 @@ def test_a_clock_far_from_the_others_is_named_on_every_workstation(
     people.add_unit(ahead.store, ahead.admin(), "Enhet från B")
     ahead.sync(share)
     report = a.sync(share)
-    [skewed] = report.status.skewed
-    assert skewed.name == "b" and 86_000 < skewed.clock_offset < 86_500
+    [(skewed, offset)] = report.status.skewed_clocks
+    assert skewed.name == "b" and 86_000 < offset < 86_500 and offset == skewed.clock_offset
     assert abs(skewed.offset_here - 86_400) < 100
-    assert [w.name for w in ahead.sync(share).status.skewed] == ["b"]
+    assert [w.name for w, _offset in ahead.sync(share).status.skewed_clocks] == ["b"]
     folder_a = str(a.store.path.parent)
     args = ["--data-dir", folder_a, "sync", "--share", str(share), *signed_in_as(monkeypatch)]
     assert main(args) == 0
@@ -153,9 +154,9 @@ def test_a_template_put_on_the_share_by_hand_is_not_imported(tmp_path: Path, sha
     """Anyone with write access to the share could otherwise change every checklist."""
     a = workstation(tmp_path, "a")
     seed(a)
-    planted = _version_2(tmp_path).read_text("utf-8").replace("Anställningsavtal", "Förfalskat")
+    planted = _version_3(tmp_path).read_text("utf-8").replace("Anställningsavtal", "Förfalskat")
     (share / "templates").mkdir()
-    (share / "templates" / "hemtjanst-omsorg-v2.toml").write_text(planted, "utf-8")
+    (share / "templates" / "hemtjanst-omsorg-v3.toml").write_text(planted, "utf-8")
     report = a.sync(share)
     assert report.problems == []
-    assert templates.get_template(a.store, "hemtjanst-omsorg").version == 1
+    assert templates.get_template(a.store, "hemtjanst-omsorg").version == 2

@@ -112,7 +112,8 @@ def test_real_processes_publishing_to_one_share_at_once(tmp_path: Path):
     for station in stations:
         if station is not first:
             workstations.approve(first.store, actor, station.store.workstation_id, ADMIN_PIN)
-    for _round in range(2):
+    # Three rounds: one to be sealed the share key, one to publish what waited, one to read it.
+    for _round in range(3):
         reports = [station.sync(share) for station in stations]
     assert all(report.problems == [] for report in reports)
     tables = [projections(station.store) for station in stations]

@@ -38,10 +38,10 @@ def prepared(tmp_path_factory) -> Path:
     people.add_unit(a.store, admin_of(a.store), "Från A")
     source = Path(__file__).resolve().parents[1] / "src/handledare/checklists/bundled"
     text = (source / "hemtjanst-omsorg.toml").read_text("utf-8")
-    version_2 = root / "hemtjanst-omsorg-v2.toml"
-    version_2.write_text(text.replace("version = 1", "version = 2", 1), "utf-8")
+    version_3 = root / "hemtjanst-omsorg-v3.toml"
+    version_3.write_text(text.replace("version = 2", "version = 3", 1), "utf-8")
     settings = Settings(data_dir=a.store.path.parent, share_path=share)
-    sync.publish_template(a.store, admin_of(a.store), settings, version_2)
+    sync.publish_template(a.store, admin_of(a.store), settings, version_3)
     a.sync(share)
     people.add_unit(b.store, admin_of(b.store), "Från B")
     (share / "workstations" / a.store.workstation_id / "kopia.txt").write_text("x")

@@ -9,19 +9,23 @@ from pathlib import Path
 import pytest
 
 from handledare.cli import main
-from handledare.services import people
+from handledare.services import people, workstations
 from handledare.sync.share import Share, ShareFiles, ShareUnavailable, WorkstationClash
-from sync_helpers import Workstation, approve, projections, seed, workstation
+from sync_helpers import ADMIN_PIN, Workstation, approve, projections, seed, workstation
 
 from conftest import admin_of, signed_in_as
 
 
 @pytest.fixture
 def published(tmp_path: Path, share: Path) -> tuple[Workstation, Path]:
-    """Workstation A has published two batches; returns A and its folder on the share."""
-    a = workstation(tmp_path, "a")
+    """Workstation A has published two batches, the second with its approval of B (which has
+    read nothing yet); returns A and its folder on the share."""
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     seed(a)
     a.sync(share)
+    b.sync(share)
+    a.sync(share)
+    workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
     people.add_unit(a.store, admin_of(a.store), "Hemtjänst Söder")
     a.sync(share)
     return a, share / "workstations" / a.store.workstation_id
@@ -34,8 +38,15 @@ def _files(share: Path) -> dict[str, bytes]:
 
 
 def _reader(tmp_path: Path, share: Path):
+    """B, approved by A in `published`, reads the share for the first time."""
     b = workstation(tmp_path, "b")
     return b, b.sync(share)
+
+
+def _approved_reader(tmp_path: Path, share: Path, a: Workstation):
+    b = workstation(tmp_path, "b")
+    [report] = approve(share, a, b)
+    return b, report
 
 
 def _only_reason(report, name: str) -> str:
@@ -117,9 +128,9 @@ def test_copies_and_foreign_files_are_reported_once_and_left_alone(
 def test_unknown_format_version_in_a_batch_is_skipped(tmp_path, share, published):
     _a, folder = published
     batch = folder / "batch-000000000001.jsonl"
-    batch.write_text(batch.read_text("utf-8").replace('"format": 2', '"format": 3', 1), "utf-8")
+    batch.write_text(batch.read_text("utf-8").replace('"format": 3', '"format": 4', 1), "utf-8")
     _b, report = _reader(tmp_path, share)
-    assert "format 3" in _only_reason(report, "batch-000000000001.jsonl")
+    assert "format 4" in _only_reason(report, "batch-000000000001.jsonl")
 
 
 def test_share_of_a_newer_format_is_not_touched(tmp_path, share):
@@ -163,13 +174,13 @@ def test_read_only_share_fails_cleanly_and_sends_later(tmp_path, share, monkeypa
         with pytest.raises(ShareUnavailable, match="kan inte användas"):
             a.sync(share)
     assert a.sync(share).sent_events == 1
-    b, _report = _reader(tmp_path, share)
+    b, _report = _approved_reader(tmp_path, share, a)
     assert "Väntande enhet" in [u.name for u in people.list_units(b.store)]
 
 
 def test_share_removed_in_the_middle_of_a_round(tmp_path, share, published, monkeypatch):
     a, _folder = published
-    b = workstation(tmp_path, "b")
+    b = workstation(tmp_path, "b2")
     seed(b)
     approve(share, a, b)
     people.add_unit(b.store, admin_of(b.store), "Från B")
@@ -240,5 +251,5 @@ def test_a_long_offline_workstation_publishes_in_bounded_batches(tmp_path, share
     batches = sorted(p.name for p in folder.glob("batch-*.jsonl"))
     expected = -(-report.sent_events // 4)
     assert len(batches) == report.sent.last_sequence == expected >= 2 and report.waiting == 0
-    b, _report = _reader(tmp_path, share)
+    b, _report = _approved_reader(tmp_path, share, a)
     assert projections(b.store) == projections(a.store)

@@ -93,12 +93,13 @@ def test_a_folder_named_like_a_batch_is_reported_with_its_path_and_stops_no_one(
     tmp_path, share, pair, capsys, monkeypatch
 ):
     a, b = pair
+    c = workstation(tmp_path, "c")
+    approve(share, a, c)
     people.add_unit(b.store, admin_of(b.store), "Enhet från B")
     b.sync(share)
     planted = _folder(share, a) / _next(share, a)
     planted.mkdir()
     (planted / "inside.txt").write_text("x")
-    c = workstation(tmp_path, "c")
     [found] = c.sync(share).new_problems
     assert found.path == f"workstations/{a.store.workstation_id}/{planted.name}"
     assert "Enhet från B" in [u.name for u in people.list_units(c.store)], "B's folder was read"

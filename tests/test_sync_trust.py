@@ -3,6 +3,7 @@ and a batch changed after it was applied."""
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -10,14 +11,23 @@ import stat
 import pytest
 
 from handledare.errors import PermissionRefused, WrongPinError
-from handledare.services import people, workstations
+from handledare.services import onboarding, people, workstations
 from handledare.store import identity, journal
 from handledare.sync.batch import encode
 from handledare.sync.signing import Signer
 from handledare.sync.trust import TrustState
-from sync_helpers import ADMIN_PIN, Workstation, approve, projections, seed, workstation
+from sync_helpers import (
+    ADMIN_PIN,
+    PIN,
+    Workstation,
+    approve,
+    projections,
+    seed,
+    share_key,
+    workstation,
+)
 
-from conftest import admin_of
+from conftest import admin_of, sign_items
 
 
 def _state(station: Workstation, other: Workstation) -> TrustState:
@@ -48,22 +58,27 @@ def test_the_workstation_that_sets_up_a_share_is_its_root_and_approved(tmp_path,
     a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
     seed(a)
     a.sync(share)
-    b.sync(share)
-    assert _state(b, a) is TrustState.ROOT and _units(b) == _units(a)
+    first = b.sync(share)
+    assert _state(b, a) is TrustState.ROOT
+    assert _units(b) == set() and first.locked_out, "nothing is read before it is approved"
     a.sync(share)
     assert _state(a, b) is TrustState.WAITING
     waiting = workstations.find(a.store, "b")
     assert waiting.waiting and waiting.name == "b" and waiting.first_seen and waiting.key
+    approve(share, a, b)
+    assert _units(b) == _units(a)
 
 
 def test_an_approval_needs_an_admin_and_their_pin_and_travels(tmp_path, share):
     a, b, c = (workstation(tmp_path, name) for name in "abc")
     seed(a)
     a.sync(share)
-    for station in (b, c, a):
-        station.sync(share)
-    _add_unit(b, "Från B")
+    approve(share, a, c)
     b.sync(share)
+    _add_unit(b, "Från B")
+    before = b.sync(share)
+    assert before.sent_events == 0 and before.waiting, "a waiting workstation keeps its events"
+    a.sync(share)
     with pytest.raises(WrongPinError):
         workstations.approve(a.store, a.admin(), b.store.workstation_id, "0000")
     with pytest.raises(PermissionRefused):
@@ -72,6 +87,7 @@ def test_an_approval_needs_an_admin_and_their_pin_and_travels(tmp_path, share):
     assert "Från B" not in _units(c)
     workstations.approve(a.store, a.admin(), b.store.workstation_id, ADMIN_PIN)
     a.sync(share)
+    assert b.sync(share).sent_events, "once approved it is given the share key and publishes"
     report = c.sync(share)
     assert report.received.get(b.store.workstation_id), (
         "c applies b's folder with no one asked there"
@@ -84,6 +100,7 @@ def test_a_rejected_workstation_is_never_applied_and_no_longer_waiting(tmp_path,
     a, b, c = (workstation(tmp_path, name) for name in "abc")
     seed(a)
     a.sync(share)
+    approve(share, a, c)
     _add_unit(b, "Från B")
     for station in (b, c, a):
         station.sync(share)
@@ -125,11 +142,11 @@ def test_a_stolen_workstation_is_revoked_and_what_it_signs_later_is_refused(tmp_
     assert projections(a.store) == projections(c.store)
 
     late = workstation(tmp_path, "d")
-    late.sync(share)
+    approve(share, a, late)
     assert "Före stölden" in _units(late) and "Tjuvens enhet" not in _units(late)
 
     # The thief rewrites b's batches before the cut with other content, signed with b's key.
-    signer = Signer.load(b.store.path.parent)
+    signer, key = Signer.load(b.store.path.parent), share_key(b)
     folder = share / "workstations" / b.store.workstation_id
     batches = journal.published(b.store)
     previous = None
@@ -138,10 +155,16 @@ def test_a_stolen_workstation_is_revoked_and_what_it_signs_later_is_refused(tmp_
         events = [
             e._replace(payload=e.payload.replace("Före stölden", "Bakdaterad")) for e in events
         ]
-        batch, data = encode(signer, b.store.workstation_id, recorded.sequence, previous, events)
+        batch, data = encode(
+            signer, b.store.workstation_id, recorded.sequence, previous, events, key
+        )
         (folder / f"batch-{recorded.sequence:012d}.jsonl").write_bytes(data)
         previous = batch.sha256
     newcomer = workstation(tmp_path, "e")
+    newcomer.sync(share)
+    a.sync(share)
+    workstations.approve(a.store, a.admin(), newcomer.store.workstation_id, ADMIN_PIN)
+    a.sync(share)
     report = newcomer.sync(share)
     assert "Bakdaterad" not in _units(newcomer) and "Före stölden" not in _units(newcomer)
     assert any(p.workstation_id == b.store.workstation_id for p in report.problems)
@@ -163,7 +186,7 @@ def test_a_batch_changed_and_signed_again_by_its_owner_is_named_not_the_next_one
     events = journal.events_of(a.store, recorded.sequence)
     changed = [e._replace(payload=e.payload.replace("Äkta enhet", "Ändrad enhet")) for e in events]
     batch, data = encode(
-        signer, a.store.workstation_id, recorded.sequence, recorded.previous, changed
+        signer, a.store.workstation_id, recorded.sequence, recorded.previous, changed, share_key(a)
     )
     (folder / f"batch-{recorded.sequence:012d}.jsonl").write_bytes(data)
     with sqlite3.connect(a.store.path) as connection:
@@ -180,3 +203,73 @@ def test_a_batch_changed_and_signed_again_by_its_owner_is_named_not_the_next_one
     assert "Äkta enhet" in _units(b) and not {"Ändrad enhet", "Nästa enhet"} & _units(b)
     status = b.sync(share).status
     assert [p.kind for p in status.problems] == ["tamper"], "still shown the next round"
+
+
+@pytest.mark.parametrize(
+    ("change", "accepted"),
+    [
+        # An erasure's rewrite blanks the free text in a proof: the certificate's number.
+        (lambda proof: proof.update(number="—") if proof["kind"] == "certificate" else None, True),
+        # The same rewrite used as cover to change a score or lower the pass mark.
+        (
+            lambda proof: (
+                proof.update(score=proof["score"] - 5) if proof["kind"] == "test" else None
+            ),
+            False,
+        ),
+        (lambda proof: proof.update(pass_mark=1) if proof["kind"] == "test" else None, False),
+    ],
+    ids=["number-blanked", "score-changed", "pass-mark-lowered"],
+)
+def test_a_rewrite_may_blank_a_proof_s_free_text_but_change_nothing_else(
+    tmp_path, share, change, accepted
+):
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    oid = seed(a)
+    a.sync(share)
+    approve(share, a, b)
+    sign_items(a.store, a.supervisor(), oid, ["webb-hygien", "hyg-test"], PIN)
+    a.sync(share)
+    b.sync(share)
+    signer = Signer.load(a.store.path.parent)
+    recorded = journal.published(a.store)[-1]
+    events = journal.events_of(a.store, recorded.sequence)
+
+    def forged(event):
+        payload = json.loads(event.payload)
+        if payload.get("evidence"):
+            change(payload["evidence"])
+        return event._replace(payload=json.dumps(payload, ensure_ascii=False))
+
+    batch, data = encode(
+        signer,
+        a.store.workstation_id,
+        recorded.sequence,
+        recorded.previous,
+        [forged(event) for event in events],
+        share_key(a),
+    )
+    # The owner's key goes on from the changed batch, as a rewrite after an erasure does.
+    with sqlite3.connect(a.store.path) as connection:
+        connection.execute(
+            "UPDATE batches SET sha256 = ? WHERE workstation_id = ? AND sequence = ?",
+            (batch.sha256, a.store.workstation_id, recorded.sequence),
+        )
+    assert (
+        data
+        != (share / "workstations" / a.store.workstation_id)
+        .joinpath(f"batch-{recorded.sequence:012d}.jsonl")
+        .read_bytes()
+    )
+    folder = share / "workstations" / a.store.workstation_id
+    (folder / f"batch-{recorded.sequence:012d}.jsonl").write_bytes(data)
+    _add_unit(a, "Nästa enhet")
+    a.sync(share)
+
+    report = b.sync(share)
+    tampered = [p for p in report.problems if p.kind == "tamper"]
+    assert (tampered == []) is accepted, tampered
+    assert ("Nästa enhet" in _units(b)) is accepted, "a changed folder is not applied further"
+    signed = onboarding.progress(a.store, a.supervisor(), oid).states["hyg-test"].evidence
+    applied = onboarding.progress(b.store, b.supervisor(), oid).states["hyg-test"].evidence
+    assert applied == signed, "nothing forged is applied"

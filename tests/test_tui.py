@@ -135,9 +135,9 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
         await pilot.press("enter")
-        assert await shows(pilot, "✓ Anställningsavtal och arbetstider")
+        assert await shows(pilot, "✓ 1.1 Anställningsavtal och arbetstider")
         text = visible_text(again)
-        assert "✓ Schema, passbokning" in text
+        assert "✓ 1.2 Schema, passbokning" in text
         assert widget_text(again, "#item-state").startswith(
             f"✓ Signerat av Anna Lindqvist, {format_date(date.today())}"
         )
@@ -253,7 +253,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await type_into(pilot, "#pin", "4827")
         await pilot.press("enter")
         await settle(pilot)
-        assert await shows(pilot, "✓ Anställningsavtal")
+        assert await shows(pilot, "✓ 1.1 Anställningsavtal")
 
         await pilot.press("r")
         await settle(pilot)
@@ -268,7 +268,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await pilot.press("enter")
         await settle(pilot)
         assert "signering återkallad: Fel avtal visades" in widget_text(app, "#item-history")
-        assert await shows(pilot, "· Anställningsavtal")
+        assert await shows(pilot, "· 1.1 Anställningsavtal")
 
 
 async def test_names_with_markup_and_control_characters_are_shown_literally(seeded: Path):

@@ -9,8 +9,8 @@ import pytest
 from textual.widgets import DataTable, Select
 
 from handledare.config import load_settings
-from handledare.domain.enums import Mark, Role
-from handledare.services import onboarding, overview, people, pins, review, signoff, templates
+from handledare.domain.enums import Role
+from handledare.services import onboarding, overview, people, pins, review, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.expiring import ExpiringScreen
@@ -19,7 +19,7 @@ from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScre
 from handledare.tui.widgets.onboarding_table import PAGE
 from test_snapshots import WHEN, _fixed_world
 
-from conftest import admin_of
+from conftest import admin_of, sign_items
 from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text
 
 SIZES = [(80, 24), (120, 40)]
@@ -38,9 +38,7 @@ def _review_world(data_dir: Path) -> None:
     greta = people.add_person(store, anna, "Greta Sundberg", unit.id, YEAR_AGO.date())
     oid = onboarding.start_onboarding(store, anna, greta.id, "hemtjanst-omsorg")
     keys = [item.key for item in templates.get_template(store, "hemtjanst-omsorg").items()]
-    for key in keys:
-        onboarding.mark_item(store, anna, oid, key, Mark.PRACTISED)
-    signoff.sign_off(store, anna, oid, keys, "4827", "Greta Sundberg")
+    sign_items(store, anna, oid, keys, "4827", "Greta Sundberg")
     store.close()
 
 
@@ -194,7 +192,7 @@ async def test_revoking_a_sign_off_from_the_drill_down(data_dir: Path):
         last = [str(cell) for cell in history.get_row_at(history.row_count - 1)]
         assert last[1:] == [
             "Karin Berg",
-            "Anställningsavtal och arbetstider",
+            "1.1 Anställningsavtal och arbetstider",
             "signering återkallad: Fel person kvitterade",
         ]
         state = onboarding.progress(

@@ -7,14 +7,14 @@ from dataclasses import replace
 from pathlib import Path
 
 from handledare.config import load_settings
-from handledare.services import people
+from handledare.services import people, workstations
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.dialogs import MessageDialog
 from handledare.tui.screens.first_run import FirstRunScreen
 from handledare.tui.screens.gate import SignInScreen
 from sync_helpers import seed, workstation
 
-from conftest import admin_of
+from conftest import ADMIN_PIN, admin_of
 from tui_helpers import eventually, on_screen, settle, sign_in, type_into, widget_text
 
 SIZE = (120, 40)
@@ -94,6 +94,7 @@ async def test_a_copied_data_folder_stops_sync_and_says_why(tmp_path: Path):
     app = HandledareApp(replace(load_settings(tmp_path / "copy"), share_path=share))
     async with app.run_test(size=SIZE) as pilot:
         assert await on_screen(pilot, MessageDialog)
+        await settle(pilot)  # the dialog is on screen before its message is mounted
         assert "en kopia av dess datamapp körs på en annan dator" in widget_text(app, "#message")
         await pilot.press("enter")
         await sign_in(pilot, "Anna", "4827")
@@ -115,14 +116,27 @@ async def test_a_new_computer_on_a_share_says_so_on_first_run(tmp_path: Path):
 
 
 async def test_a_new_computer_on_a_share_signs_in_once_its_users_arrive(tmp_path: Path):
+    """Once an administrator has approved it: before that it reads nothing of the share."""
     share = tmp_path / "share"
     share.mkdir()
     existing = workstation(tmp_path, "office")
     seed(existing)
     existing.sync(share)
+    folders = share / "workstations"
     app = HandledareApp(replace(load_settings(tmp_path / "new"), share_path=share))
     async with app.run_test(size=SIZE) as pilot:
-        assert await eventually(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert await on_screen(pilot, FirstRunScreen)
+        assert await eventually(pilot, lambda: len(list(folders.iterdir())) == 2), "its card"
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen), "no users arrive before the approval"
+        [new] = [p.name for p in folders.iterdir() if p.name != existing.store.workstation_id]
+        existing.sync(share)
+        workstations.approve(existing.store, existing.admin(), new, ADMIN_PIN)
+        existing.sync(share)
+        assert await eventually(pilot, lambda: not app.sync.running, timeout=30)
+        app.sync.request()  # its next timed round (F5 needs someone signed in)
+        assert await eventually(pilot, lambda: isinstance(app.screen, SignInScreen), timeout=30)
+        assert await eventually(pilot, lambda: bool(app.screen.query("#filter")))  # mounted
         await sign_in(pilot, "Anna", "4827")
         assert await eventually(pilot, lambda: app.screen.__class__.__name__ == "HomeScreen")
     assert [u.name for u in people.list_users(app.store)] == ["Anna Lindqvist", "Ingrid Admin"]

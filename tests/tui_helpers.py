@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import time
@@ -9,13 +10,17 @@ import time
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 
 async def settle(pilot: Pilot, limit: int = 50) -> None:
     """Let background work finish, and the work its results start, until all is quiet."""
     quiet = 0
     for _ in range(limit):
-        await pilot.app.workers.wait_for_complete()
+        # A form that closes from its worker's callback cancels that worker as the form
+        # goes; the work and its callback are done all the same.
+        with contextlib.suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.02)
         busy = any(worker.is_running for worker in pilot.app.workers)
         quiet = 0 if busy else quiet + 1

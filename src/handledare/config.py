@@ -61,6 +61,11 @@ def demo_data_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / "demo"
 
 
+def documents_dir() -> Path:
+    """Where a printable paper is offered to be saved: the user's own Documents folder."""
+    return platformdirs.user_documents_path()
+
+
 def user_config_file() -> Path:
     override = os.environ.get(CONFIG_DIR_ENV)
     base = Path(override) if override else platformdirs.user_config_path(APP_NAME, appauthor=False)

@@ -50,6 +50,11 @@ def _(message: str) -> str:
     return _catalog(_active_language).gettext(message)
 
 
+def translate(message: str, language: str) -> str:
+    """`message` in a given language, whatever the active one; English where no catalog is."""
+    return _catalog(language).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _catalog(_active_language).ngettext(singular, plural, n)
 
@@ -70,11 +75,38 @@ def language_name(code: str, in_language: str | None = None) -> str:
         return code
 
 
-def format_date(value: date) -> str:
+def is_language(code: str) -> bool:
+    """A language code that names a language: `sv`, `en`, `ar`, `so`, `ti`, ..."""
+    # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
+    from babel import Locale, UnknownLocaleError
+
+    if not isinstance(code, str) or not code.isascii() or not code.isalpha():
+        return False
+    if not 2 <= len(code) <= 3 or code != code.lower():
+        return False
+    try:
+        Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return False
+    return True
+
+
+def format_minutes(minutes: int, language: str | None = None) -> str:
+    """A duration as people say it: `45 min`, `6 h`, `1 h 30 min`."""
+    say = _catalog(language or _active_language).gettext
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return say(N_("{minutes} min")).format(minutes=rest)
+    if not rest:
+        return say(N_("{hours} h")).format(hours=hours)
+    return say(N_("{hours} h {minutes} min")).format(hours=hours, minutes=rest)
+
+
+def format_date(value: date, language: str | None = None) -> str:
     # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel.dates import format_date as babel_format_date
 
-    return babel_format_date(value, format="medium", locale=_active_language)
+    return babel_format_date(value, format="medium", locale=language or _active_language)
 
 
 def format_datetime(value: datetime) -> str:

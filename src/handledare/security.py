@@ -46,6 +46,7 @@ hasher_in_use = None
 def _hasher():
     global hasher_in_use
     if hasher_in_use is None:
+        # Imported when first used: argon2 loads its C binding, which the start does not need.
         from argon2 import PasswordHasher, profiles
 
         hasher_in_use = PasswordHasher.from_parameters(profiles.RFC_9106_LOW_MEMORY)
@@ -84,7 +85,10 @@ def hash_pin(pin: str, salt: bytes | None = None) -> str:
 
 def verify_pin(pin: str, stored: str) -> bool:
     """Constant-time check against an argon2id verifier, or an old scrypt one."""
-    from argon2.exceptions import InvalidHashError, VerificationError
+    from argon2.exceptions import (  # start time: loads all of argon2 (see _hasher)
+        InvalidHashError,
+        VerificationError,
+    )
 
     if stored.startswith("scrypt$"):
         return _verify_scrypt(pin, stored)
@@ -96,7 +100,7 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 def needs_new_verifier(stored: str) -> bool:
     """True for a verifier made with weaker settings than today's: replace it at sign-in."""
-    from argon2.exceptions import InvalidHashError
+    from argon2.exceptions import InvalidHashError  # start time: see _hasher
 
     if stored.startswith("scrypt$"):
         return True

@@ -5,9 +5,9 @@ hidden prompt or, for scripts, read from standard input with `--pin-stdin`
 (one PIN a line: first the acting user's, then a new PIN where the command
 sets one). Wrong PINs count towards the same lockout as in the app.
 
-`add_sign_in` is called when the parser is built; the rest is imported only
-inside the commands' functions: it loads the store (SQLModel), which the
-app's start must not pay for.
+The module is light enough to import at the top of every command module: the
+store (SQLModel), which the app's start must not pay for, is loaded only when
+a command opens it.
 """
 
 from __future__ import annotations

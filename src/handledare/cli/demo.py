@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from dataclasses import replace
 
+from handledare.cli.access import open_store
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command
 from handledare.config import Settings, demo_data_dir
@@ -22,7 +23,6 @@ def register(commands: Commands) -> None:
 
 def _demo(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import demo, people
     from handledare.services.exports import write_whole
     from handledare.store.database import make_data_folder

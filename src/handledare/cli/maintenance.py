@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import say
 from handledare.cli.parsing import Commands, command
 from handledare.config import Settings
 from handledare.i18n import _
+from handledare.security import require_admin
 
 
 def register(commands: Commands) -> None:
@@ -14,10 +15,6 @@ def register(commands: Commands) -> None:
 
 
 def _rebuild(args, settings: Settings) -> int:
-    # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
-    from handledare.security import require_admin
-
     store = open_store(settings)
     require_admin(sign_in(store, args))
     count = store.rebuild()

@@ -39,8 +39,7 @@ ARGPARSE_MESSAGES = (
 
 
 def install() -> None:
-    argparse._ = i18n._
-    argparse.ngettext = i18n.ngettext
+    vars(argparse).update(_=i18n._, ngettext=i18n.ngettext)
 
 
 def add_global_options(parser: argparse.ArgumentParser, default: object = None) -> None:

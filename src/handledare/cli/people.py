@@ -7,10 +7,11 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
+from handledare.domain.enums import EmploymentType
 from handledare.errors import InputError
 from handledare.i18n import _, current_language, format_date
 
@@ -29,7 +30,16 @@ def register(commands: Commands) -> None:
         help=_("employment type"),
     )
     add.add_argument("--employee-number", help=_("employee number (optional)"))
+    language_help = _(
+        "the language the substitute reads best, e.g. sv, en, ar (default sv): "
+        "their own plan is printed in it beside Swedish"
+    )
+    add.add_argument("--language", default="sv", help=language_help)
     add_sign_in(add)
+    edit = command(person, "edit", _("change what is registered about a substitute"), _edit)
+    edit.add_argument("person", metavar=_("PERSON"), help=person_help)
+    edit.add_argument("--language", required=True, help=language_help)
+    add_sign_in(edit)
     export = command(person, "export", _("everything stored about one substitute"), _export)
     export.add_argument("person", metavar=_("PERSON"), help=person_help)
     export.add_argument("--out", type=Path, required=True, help=_("the JSON file to write"))
@@ -67,8 +77,6 @@ def _parse_date(value: str | None) -> date:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
-    from handledare.domain.enums import EmploymentType
     from handledare.services import people
 
     store = open_store(settings)
@@ -82,14 +90,32 @@ def _add(args, settings: Settings) -> int:
         _parse_date(args.start),
         EmploymentType(args.employment),
         args.employee_number,
+        args.language,
     )
     say(_("Added {name} in {unit} ({id}).").format(name=person.name, unit=unit.name, id=person.id))
     return 0
 
 
-def _list(args, settings: Settings) -> int:
+def _edit(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.cli.access import open_store, sign_in
+    from handledare.i18n import language_name
+    from handledare.services import people
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    people.set_person_language(store, actor, person.id, args.language)
+    say(
+        _("{name}'s language is now {language}.").format(
+            name=person.name, language=language_name(args.language)
+        )
+    )
+    return 0
+
+
+def _list(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
     from handledare.services import people
 
     store = open_store(settings)
@@ -106,13 +132,22 @@ def _list(args, settings: Settings) -> int:
                     "employment_type": p.employment_type.value,
                     "start_date": p.start_date.isoformat(),
                     "employee_number": p.employee_number,
+                    "language": p.language,
                 }
                 for p in rows
             ]
         )
     else:
         table(
-            [_("Name"), _("Unit"), _("Employment"), _("Start"), _("Employee no."), _("Id")],
+            [
+                _("Name"),
+                _("Unit"),
+                _("Employment"),
+                _("Start"),
+                _("Employee no."),
+                _("Language"),
+                _("Id"),
+            ],
             [
                 [
                     p.name,
@@ -120,6 +155,7 @@ def _list(args, settings: Settings) -> int:
                     p.employment_type.label,
                     format_date(p.start_date),
                     p.employee_number or "",
+                    p.language,
                     p.id,
                 ]
                 for p in rows
@@ -130,7 +166,6 @@ def _list(args, settings: Settings) -> int:
 
 def _export(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import export_person
     from handledare.services.exports import write_whole
@@ -149,7 +184,6 @@ def _export(args, settings: Settings) -> int:
 
 def _erase(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.erasure import erase_person
 
@@ -176,8 +210,8 @@ def _erase(args, settings: Settings) -> int:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import onboarding, people
+    from handledare.services.common import named_items
 
     store = open_store(settings)
     actor = sign_in(store, args)
@@ -203,6 +237,7 @@ def _status(args, settings: Settings) -> int:
                             s.step.value: {"signed": s.signed, "total": s.total} for s in r.steps
                         },
                         "required_open": [item.key for item in r.required_open],
+                        "waiting": {key: list(keys) for key, keys in r.waiting.items()},
                     }
                     for r in reports
                 ],
@@ -231,5 +266,14 @@ def _status(args, settings: Settings) -> int:
         if r.required_open:
             say(_("Required before working alone, still open:"))
             for item in r.required_open:
-                say(f"  - {item.title.get(language)}")
+                say(f"  - {r.numbers[item.key]} {item.title.get(language)}")
+        if r.waiting:
+            say(_("Waiting for what comes before them:"))
+            for key, before in r.waiting.items():
+                say(
+                    "  ◌ "
+                    + _("{item} waits for {items}").format(
+                        item=named_items(r.template, [key]), items=named_items(r.template, before)
+                    )
+                )
     return 0

@@ -1,11 +1,11 @@
-"""Commands that hand figures and papers onward: `export`, `report`, `certificate`."""
+"""Commands that hand figures and papers onward: `export`, `report`, `certificate`, `plan`."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import say, table
 from handledare.cli.parsing import Commands, command, group
 from handledare.config import Settings
@@ -43,6 +43,15 @@ def register(commands: Commands) -> None:
     certificate.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
     certificate.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
     add_sign_in(certificate)
+    plan = command(
+        commands,
+        "plan",
+        _("a substitute's own plan (Min introduktion) in their language beside Swedish, as PDF"),
+        _plan,
+    )
+    plan.add_argument("person", metavar=_("PERSON"), help=_("name, employee number or id"))
+    plan.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+    add_sign_in(plan)
 
 
 def parse_day(text: str | None, what: str) -> date | None:
@@ -65,7 +74,6 @@ def _unit_id(store, name: str | None) -> str | None:
 
 def _export_signoffs(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import export_signoffs
 
     store = open_store(settings)
@@ -88,7 +96,6 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 def _report_monthly(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.exports import write_csv
     from handledare.services.reports import (
         REPORT_COLUMNS,
@@ -110,7 +117,6 @@ def _report_monthly(args, settings: Settings) -> int:
 
 def _certificate(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
     from handledare.services.certificate import write_certificate
 
@@ -122,6 +128,27 @@ def _certificate(args, settings: Settings) -> int:
         ngettext(
             "Wrote the certificate for {name} to {path} ({pages} page).",
             "Wrote the certificate for {name} to {path} ({pages} pages).",
+            pages,
+        ).format(name=person.name, path=args.out, pages=pages)
+    )
+    return 0
+
+
+def _plan(args, settings: Settings) -> int:
+    # Imported here, not at the top, for start time (see cli/__init__.py).
+    from handledare.cli.access import open_store, sign_in
+    from handledare.services import people
+    from handledare.services.plan import plan_of_person
+    from handledare.services.plan_pdf import write_plan
+
+    store = open_store(settings)
+    actor = sign_in(store, args)
+    person = people.find_person(store, actor, args.person)
+    pages = write_plan(plan_of_person(store, actor, person.id), args.out, date.today())
+    say(
+        ngettext(
+            "Wrote the plan for {name} to {path} ({pages} page).",
+            "Wrote the plan for {name} to {path} ({pages} pages).",
             pages,
         ).format(name=person.name, path=args.out, pages=pages)
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table, warn
 from handledare.cli.parsing import Commands, add_json_flag, command
+from handledare.cli.workstations import as_dict
 from handledare.config import Settings
 from handledare.i18n import _, ngettext
 
@@ -30,7 +31,6 @@ def register(commands: Commands) -> None:
 
 def _sync(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.people import has_users
     from handledare.services.sync import sync_now
 
@@ -88,6 +88,15 @@ def _report_lines(report) -> list[str]:
         )
     if report.waiting and not report.dry_run:
         lines.append(_("Waiting to be sent: {count}").format(count=report.waiting))
+    if report.locked_out and not report.dry_run:
+        lines.append(
+            _(
+                "This workstation is not approved yet: it reads nothing from the share and "
+                "sends nothing but its card. An administrator approves it on another "
+                "workstation ('handledare workstation approve'); compare the key that "
+                "'handledare sync status' shows here."
+            )
+        )
     if report.pending_entities:
         lines.append(
             _("{count} records wait for changes from a workstation not read yet.").format(
@@ -115,9 +124,9 @@ def _report_lines(report) -> list[str]:
     ]
     lines += [
         _("The clock of {name} is {offset} of the share's. Ask IT to set its time.").format(
-            name=w.name, offset=describe_offset(w.clock_offset)
+            name=w.name, offset=describe_offset(offset)
         )
-        for w in status.skewed
+        for w, offset in status.skewed_clocks
     ]
     if len(status.problems) > len(report.new_problems):
         lines.append(
@@ -130,8 +139,6 @@ def _report_lines(report) -> list[str]:
 
 def _status(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
-    from handledare.cli.workstations import as_dict
     from handledare.services.sync import describe_offset, share_status
 
     status = share_status(open_store(settings))
@@ -163,10 +170,10 @@ def _status(args, settings: Settings) -> int:
             for w in status.workstations
         ],
     )  # fmt: skip
-    for w in status.skewed:
+    for w, offset in status.skewed_clocks:
         say(
             _("The clock of {name} is {offset} of the share's. Ask IT to set its time.").format(
-                name=w.name, offset=describe_offset(w.clock_offset)
+                name=w.name, offset=describe_offset(offset)
             )
         )
     if status.problems:

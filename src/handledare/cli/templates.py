@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
@@ -16,8 +16,14 @@ def register(commands: Commands) -> None:
     command(template, "validate", _("check a template file"), _validate).add_argument(
         "file", type=Path, metavar=_("FILE")
     )
-    imported = command(template, "import", _("import a template file"), _import)
-    imported.add_argument("file", type=Path, metavar=_("FILE"))
+    imported = command(
+        template, "import", _("import a template file, or a bundled template by its id"), _import
+    )
+    imported.add_argument(
+        "file",
+        metavar=_("FILE_OR_ID"),
+        help=_("a TOML file, or the id of a bundled template, e.g. hemtjanst-omsorg"),
+    )
     add_sign_in(imported)
     publish = command(
         template,
@@ -50,11 +56,10 @@ def _validate(args, settings: Settings) -> int:
 
 def _import(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import templates
 
     store = open_store(settings)
-    result = templates.import_file(store, sign_in(store, args), args.file)
+    result = templates.import_file_or_bundled(store, sign_in(store, args), args.file)
     t = result.template
     if result.imported:
         say(_("Imported {id} version {version}.").format(id=t.id, version=t.version))
@@ -69,7 +74,6 @@ def _import(args, settings: Settings) -> int:
 
 def _publish(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services.sync import publish_template
 
     store = open_store(settings)
@@ -84,7 +88,6 @@ def _publish(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import templates
 
     rows = templates.list_templates(open_store(settings))
@@ -100,7 +103,6 @@ def _list(args, settings: Settings) -> int:
 
 def _show(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import templates
 
     template = templates.get_template(open_store(settings), args.template_id, args.version)
@@ -110,12 +112,16 @@ def _show(args, settings: Settings) -> int:
     language = current_language()
     say(f"{template.title.get(language)} ({template.id} v{template.version})")
     say(template.role.get(language))
-    for section in template.sections:
+    numbers = template.numbers()
+    for number, section in enumerate(template.sections, start=1):
         say("")
-        say(section.title.get(language))
+        say(f"{number} {section.title.get(language)}")
         for item in section.items:
             flags = _("required") if item.required_before_alone else ""
-            say(
-                f"  {item.key:<24} {item.title.get(language)}  [{item.step.label}] {flags}".rstrip()
-            )
+            if item.after:
+                flags += " " + _("after {items}").format(
+                    items=", ".join(numbers[key] for key in item.after)
+                )
+            title = f"{numbers[item.key]} {item.title.get(language)}"
+            say(f"  {item.key:<24} {title}  [{item.step.label}] {flags}".rstrip())
     return 0

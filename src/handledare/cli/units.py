@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
@@ -19,7 +19,6 @@ def register(commands: Commands) -> None:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people
 
     store = open_store(settings)
@@ -30,7 +29,6 @@ def _add(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services import people
 
     units = people.list_units(open_store(settings))

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, read_new_pin, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
+from handledare.domain.enums import Role
 from handledare.i18n import LANGUAGES, _, format_datetime
 
 
@@ -42,8 +43,6 @@ def register(commands: Commands) -> None:
 
 def _add(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, read_new_pin, sign_in
-    from handledare.domain.enums import Role
     from handledare.services import people
 
     store = open_store(settings)
@@ -59,7 +58,6 @@ def _add(args, settings: Settings) -> int:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people, pins
 
     store = open_store(settings)
@@ -101,7 +99,6 @@ def _list(args, settings: Settings) -> int:
 
 def _pin(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, read_new_pin, sign_in
     from handledare.services import people, pins
 
     store = open_store(settings)
@@ -114,7 +111,6 @@ def _pin(args, settings: Settings) -> int:
 
 def _unlock(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
     from handledare.services import people, pins
 
     store = open_store(settings)

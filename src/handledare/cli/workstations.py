@@ -3,10 +3,11 @@ decisions on them (approve, reject, revoke), each confirmed with their PIN."""
 
 from __future__ import annotations
 
-from handledare.cli.access import add_sign_in
+from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
 from handledare.cli.parsing import Commands, add_json_flag, command, group
 from handledare.config import Settings
+from handledare.domain.events import EventType
 from handledare.i18n import _
 
 
@@ -30,7 +31,6 @@ def register(commands: Commands) -> None:
 
 def _list(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store
     from handledare.services.sync import share_status
 
     workstations = share_status(open_store(settings)).workstations
@@ -52,8 +52,6 @@ def _list(args, settings: Settings) -> int:
 def _decide(args, settings: Settings, kind: str, done: str) -> int:
     """Sign in (the administrator's PIN), then record the decision on the workstation."""
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.cli.access import open_store, sign_in
-    from handledare.domain.events import EventType
     from handledare.services import workstations
 
     store = open_store(settings)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
-from handledare.i18n import N_, _
+from handledare.i18n import N_, _, translate
 
-LABELS: dict[type, dict] = {}
+LABELS: dict[type, dict[Any, str]] = {}
 
 
 class Labelled:
@@ -15,6 +16,10 @@ class Labelled:
     @property
     def label(self) -> str:
         return _(LABELS[type(self)][self])
+
+    def label_in(self, language: str) -> str:
+        """The name in a given language, whichever is active (for bilingual papers)."""
+        return translate(LABELS[type(self)][self], language)
 
 
 class Role(Labelled, StrEnum):
@@ -70,6 +75,40 @@ LABELS[Level] = {
 }
 
 
+class Evidence(Labelled, StrEnum):
+    """What proves that an item was learnt: the supervisor's own eye, or a paper."""
+
+    OBSERVED = "observed"
+    CERTIFICATE = "certificate"
+    TEST = "test"
+    DOCUMENT = "document"
+
+
+LABELS[Evidence] = {
+    Evidence.OBSERVED: N_("shown and seen by the supervisor"),
+    Evidence.CERTIFICATE: N_("course certificate"),
+    Evidence.TEST: N_("knowledge test"),
+    Evidence.DOCUMENT: N_("document read and understood"),
+}
+
+
+class Place(Labelled, StrEnum):
+    """Where an item is learnt."""
+
+    WEB_COURSE = "web_course"
+    ON_SITE = "on_site"
+    CLASSROOM = "classroom"
+    ANYWHERE = "anywhere"
+
+
+LABELS[Place] = {
+    Place.WEB_COURSE: N_("web course"),
+    Place.ON_SITE: N_("on site only"),
+    Place.CLASSROOM: N_("classroom"),
+    Place.ANYWHERE: N_("anywhere"),
+}
+
+
 class Mark(Labelled, StrEnum):
     """How far an item has come in a walkthrough before it is signed off."""
 
@@ -82,6 +121,25 @@ LABELS[Mark] = {
     Mark.WALKED_THROUGH: N_("walked through"),
     Mark.PRACTISED: N_("practised"),
     Mark.NOT_APPLICABLE: N_("not applicable"),
+}
+
+
+class PlanStatus(Labelled, StrEnum):
+    """Where an item stands in a substitute's own plan (trappmodell)."""
+
+    DONE = "done"
+    NOT_APPLICABLE = "not_applicable"
+    NEXT = "next"
+    WAITING = "waiting"
+    LATER = "later"
+
+
+LABELS[PlanStatus] = {
+    PlanStatus.DONE: N_("done"),
+    PlanStatus.NOT_APPLICABLE: N_("not applicable"),
+    PlanStatus.NEXT: N_("next"),
+    PlanStatus.WAITING: N_("waiting"),
+    PlanStatus.LATER: N_("later"),
 }
 
 

@@ -13,6 +13,7 @@ class EventType(StrEnum):
     USER_UNLOCKED = "user.unlocked"
     PERSON_CREATED = "person.created"
     PERSON_ERASED = "person.erased"
+    PERSON_LANGUAGE_CHANGED = "person.language_changed"
     TEMPLATE_IMPORTED = "template.imported"
     ONBOARDING_STARTED = "onboarding.started"
     ITEM_MARKED = "item.marked"

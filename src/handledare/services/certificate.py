@@ -1,9 +1,4 @@
-"""The introduction certificate (introduktionsintyg) for the personnel file, as PDF.
-
-fpdf2 is imported only here, when a certificate is made, so that starting
-the app never pays for it. The embedded DejaVu Sans covers Swedish and the
-other Latin, Greek and Cyrillic letters that substitutes' names use.
-"""
+"""The introduction certificate (introduktionsintyg) for the personnel file, as PDF."""
 
 from __future__ import annotations
 
@@ -16,55 +11,32 @@ from handledare.errors import NotFoundError
 from handledare.i18n import _, current_language, format_date, format_datetime
 from handledare.services import onboarding, people
 from handledare.services.exports import write_whole
+from handledare.services.paper import new_paper, write_line
 from handledare.store.eventlog import Store
 from handledare.text import printable
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
-FONT = "DejaVu"
 
 
 def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, today: date) -> int:
     """Write the certificate of the person's latest onboarding; return the page count."""
-    from fpdf import FPDF
-
     person = next((p for p in people.list_people(store, actor) if p.id == person_id), None)
     started = onboarding.onboardings_of_person(store, actor, person_id) if person else []
     if person is None or not started:
         raise NotFoundError(_("This substitute has no checklist to certify yet."))
     progress = onboarding.progress(store, actor, started[-1])
     history = onboarding.history(store, actor, started[-1])
-    names = {user.id: user.name for user in people.list_users(store)}
+    names: dict[str | None, str] = {user.id: user.name for user in people.list_users(store)}
     language = current_language()
     template = progress.template
 
-    class Certificate(FPDF):
-        def footer(self) -> None:
-            self.set_y(-15)
-            self.set_font(FONT, size=8)
-            self.cell(
-                0,
-                10,
-                _("{name} · printed {date} · page {page} of {pages}").format(
-                    name=printable(person.name),
-                    date=format_date(today),
-                    page=self.page_no(),
-                    pages="{nb}",
-                ),
-                align="C",
-            )
-
-    pdf = Certificate(format="A4")
-    pdf.set_title(_("Introduction certificate"))
-    pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-    pdf.set_auto_page_break(auto=True, margin=20)
-    pdf.add_page()
+    pdf = new_paper(
+        _("Introduction certificate"),
+        lambda page: _("{name} · printed {date} · page {page} of {pages}").format(
+            name=printable(person.name), date=format_date(today), page=page, pages="{nb}"
+        ),
+    )
 
     def line(text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
-        pdf.set_font(FONT, "B" if bold else "", size)
-        pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
-        if gap:
-            pdf.ln(gap)
+        write_line(pdf, text, size, bold, gap)
 
     line(_("Introduction certificate"), 18, bold=True, gap=4)
     line(printable(person.name), 14, bold=True)
@@ -83,27 +55,36 @@ def write_certificate(store: Store, actor: Actor, person_id: str, out: Path, tod
         gap=4,
     )
 
+    numbers = template.numbers()
     for section in template.sections:
         signed = [
-            (item, progress.states[item.key])
+            (item, state, state.signed_at)
             for item in section.items
-            if item.key in progress.states and progress.states[item.key].signed
+            if (state := progress.states.get(item.key)) is not None and state.signed_at is not None
         ]
         line(section.title.get(language), 12, bold=True)
         if not signed:
             line(_("No items signed off in this section."), gap=2)
             continue
-        for item, state in signed:
-            line(
-                "✓ "
-                + item.title.get(language)
-                + " — "
-                + _("{date}, {name}").format(
-                    date=format_date(state.signed_at.astimezone().date()),
-                    name=printable(names.get(state.signed_by, "?")),
-                ),
-                9,
+        for item, state, signed_at in signed:
+            signer = _("{date}, {name}").format(
+                date=format_date(signed_at.astimezone().date()),
+                name=printable(names.get(state.signed_by, "?")),
             )
+            title = f"{numbers[item.key]} {item.title.get(language)}"
+            if state.not_applicable:
+                line(
+                    "– "
+                    + title
+                    + " — "
+                    + _("not applicable: {reason}").format(reason=printable(state.reason or ""))
+                    + f" ({signer})",
+                    9,
+                )
+                continue
+            line(f"✓ {title} — {signer}", 9)
+            if state.evidence is not None:
+                line("    " + printable(state.evidence.summary()), 8)
         pdf.ln(2)
 
     line(_("Acknowledgement"), 12, bold=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError
-from handledare.i18n import N_, _
+from handledare.i18n import N_, _, current_language
 from handledare.security import require_unit
 from handledare.store.onboarding_projection import ITEM_COLUMNS, ONBOARDING_COLUMNS
 from handledare.store.sql import connection_of, select_in
@@ -93,3 +93,34 @@ def item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow |
         .fetchone()
     )
     return ItemStateRow(**dict(zip(ITEM_COLUMNS, found, strict=True))) if found else None
+
+
+def signed_keys(session: Session, onboarding_id: str) -> set[str]:
+    return set(
+        session.exec(
+            select(ItemStateRow.item_key).where(
+                ItemStateRow.onboarding_id == onboarding_id,
+                col(ItemStateRow.signed_at).is_not(None),
+            )
+        )
+    )
+
+
+def named_items(template: Template, keys: tuple[str, ...] | list[str]) -> str:
+    """Items as a paper checklist names them: `2.1 Basic hygiene; 2.2 ...`."""
+    numbers = template.numbers()
+    language = current_language()
+    return "; ".join(
+        f"{numbers[key]} {template.recorded_item(key).title.get(language)}" for key in keys
+    )
+
+
+def waiting_problem(template: Template, item: Item, signed: set[str]) -> str | None:
+    """The rule of prerequisites: an item waits until every item it comes after is signed
+    off (a signed "not applicable" counts), and a waiting item is neither marked nor signed."""
+    missing = template.waiting(signed).get(item.key)
+    if not missing:
+        return None
+    return _("{item} waits for {items}; it can be gone through once they are signed off.").format(
+        item=named_items(template, [item.key]), items=named_items(template, missing)
+    )

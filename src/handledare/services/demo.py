@@ -7,12 +7,15 @@ screenshots and tests can rely on it.
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 
 from handledare.domain.actor import Actor
-from handledare.domain.enums import EmploymentType, Mark, Role
+from handledare.domain.enums import EmploymentType, Evidence, Mark, Place, Role
+from handledare.domain.evidence import Proof
+from handledare.domain.template import Item
 from handledare.services import onboarding, people, pins, review, signoff, templates
 from handledare.store.eventlog import Store
 
@@ -109,6 +112,11 @@ STAGES = (
 )
 
 
+# Substitutes who read English better than Swedish: their own plan is in both.
+ENGLISH_READERS = ("Leila Forsberg", "Dawit Johansson", "Juan Ek")
+SESSION_SIZE = 20
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     name: str
@@ -129,10 +137,14 @@ class _Timeline:
         real_now = store.now
         try:
             for when, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
-                store.now = lambda when=when: when
+                store.now = partial(_fixed, when)
                 action()
         finally:
             store.now = real_now
+
+
+def _fixed(when: datetime) -> datetime:
+    return when
 
 
 def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
@@ -179,6 +191,8 @@ def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
             today=today,
             stage=stage,
             share=share,
+            # Every other new substitute has a checklist started, not yet gone through.
+            started=stage != "new" or index % (2 * len(STAGES)) == 0,
         )
     for index, (name, days_ago) in enumerate(VETERANS):
         _plan_person(
@@ -213,6 +227,7 @@ def _plan_person(
     today: datetime,
     stage: str,
     share: float,
+    started: bool = True,
 ) -> None:
     state: dict[str, str] = {}
     template = templates.get_template(store, template_id)
@@ -231,24 +246,27 @@ def _plan_person(
             start.date(),
             EmploymentType.HOURLY,
             employee_number=f"V{rng.randint(10000, 99999)}",
+            language="en" if name in ENGLISH_READERS else "sv",
         )
         state["person"] = person.id
-        if stage != "new" or rng.random() < 0.5:
+        if started:
             state["onboarding"] = onboarding.start_onboarding(
                 store, supervisor, person.id, template_id
             )
 
     timeline.at(start, create)
-    session_size = 20
     span = max((today - start).days - 1, 1)
-    sessions = [chosen[i : i + session_size] for i in range(0, len(chosen), session_size)]
+    sessions = plan_sessions(chosen)
     for number, batch in enumerate(sessions):
         when = start + timedelta(days=min(span, 1 + number * 3), hours=1 + number % 3)
 
-        def walk(batch=batch, number=number) -> None:
+        def walk(batch: list[Item] = batch, number: int = number) -> None:
             for item in batch:
                 mark = Mark.PRACTISED if item.needs_practical else Mark.WALKED_THROUGH
-                onboarding.mark_item(store, supervisor, state["onboarding"], item.key, mark)
+                proof = proof_for(item, store.now().date(), rng)
+                onboarding.mark_item(
+                    store, supervisor, state["onboarding"], item.key, mark, evidence=proof
+                )
             if number == 0:
                 onboarding.add_note(
                     store,
@@ -281,3 +299,43 @@ def _plan_person(
                 "Fel person kvitterade; gås igenom igen nästa pass.",
             ),
         )
+
+
+def plan_sessions(chosen: list[Item], already: Iterable[str] = ()) -> list[list[Item]]:
+    """Sessions of at most 20 items, each after the sessions that sign what it waits for;
+    an item whose prerequisites are neither `already` signed nor chosen is left out."""
+    sessions: list[list[Item]] = []
+    signed: set[str] = set(already)
+    current: list[Item] = []
+    for item in chosen:
+        keys = {entry.key for entry in current}
+        if any(key not in signed and key not in keys for key in item.after):
+            continue
+        if len(current) == SESSION_SIZE or keys.intersection(item.after):
+            sessions.append(current)
+            signed |= keys
+            current = []
+        current.append(item)
+    return [*sessions, current] if current else sessions
+
+
+def proof_for(item: Item, today: date, rng: random.Random) -> Proof | None:
+    """Believable proof for the item's kind of evidence."""
+    if item.evidence is Evidence.CERTIFICATE:
+        issuer = "Socialstyrelsen" if item.where is Place.WEB_COURSE else "Kommunens utbildning"
+        return Proof(
+            Evidence.CERTIFICATE,
+            issuer=issuer,
+            issued_on=today - timedelta(days=rng.randint(1, 20)),
+            number=str(rng.randint(100000, 999999)),
+        )
+    if item.evidence is Evidence.TEST:
+        out_of = item.out_of or 20
+        pass_mark = item.pass_mark or round(out_of * 0.8)
+        score = rng.randint(pass_mark, out_of)
+        return Proof(Evidence.TEST, score=score, out_of=out_of, pass_mark=pass_mark)
+    if item.evidence is Evidence.DOCUMENT:
+        return Proof(Evidence.DOCUMENT, document=item.title.get("sv"), version="2025:1")
+    if item.observer and rng.random() < 0.5:
+        return Proof(Evidence.OBSERVED, observer_name="Lena Holm", observer_role="undersköterska")
+    return None

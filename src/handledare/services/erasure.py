@@ -9,8 +9,9 @@ docs/sync-format.md.
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -30,12 +31,14 @@ from handledare.store.tables import (
 )
 
 
-def export_person(store: Store, actor: Actor, person_id: str) -> dict:
+def export_person(store: Store, actor: Actor, person_id: str) -> dict[str, Any]:
     """All that is stored about one person, for them or for the personnel file."""
     require_admin(actor)
     with store.read() as session:
         person = get_row(session, PersonRow, person_id)
-        names = {user.id: user.name for user in session.exec(select(UserRow))}
+        names: dict[str | None, str] = {
+            user.id: user.name for user in session.exec(select(UserRow))
+        }
         onboarding_ids = erasure.onboardings_of(session, person_id)
         onboardings = []
         for onboarding_id in onboarding_ids:
@@ -51,7 +54,7 @@ def export_person(store: Store, actor: Actor, person_id: str) -> dict:
             )
         events = session.exec(
             select(EventRow)
-            .where(EventRow.entity_id.in_([person_id, *onboarding_ids]))
+            .where(col(EventRow.entity_id).in_([person_id, *onboarding_ids]))
             .order_by(EventRow.hlc)
         ).all()
         return {

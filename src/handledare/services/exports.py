@@ -8,15 +8,19 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark
 from handledare.domain.events import EventType
+from handledare.domain.evidence import Proof
+from handledare.domain.template import Item
 from handledare.errors import EnvironmentProblem, InputError
 from handledare.i18n import _, current_language
 from handledare.store.eventlog import Store
+from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
 from handledare.store.templates import template_of
 from handledare.text import printable
@@ -35,6 +39,9 @@ SIGNOFF_COLUMNS = (
     "at",
     "workstation",
     "note",
+    "item_number",
+    "evidence",
+    "evidence_detail",
 )
 
 # What each kind of item event is called in the `event` column; stable for scripts.
@@ -77,29 +84,35 @@ def signoff_rows(
     language = current_language()
     query = (
         select(EventRow, OnboardingRow, PersonRow, UnitRow.name)
-        .join(OnboardingRow, OnboardingRow.id == EventRow.entity_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-        .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
-        .where(EventRow.type.in_(list(_EVENT_CODES)))
+        .join(OnboardingRow, col(OnboardingRow.id) == EventRow.entity_id)
+        .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
+        .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
+        .where(col(EventRow.type).in_(list(_EVENT_CODES)))
         .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
     )
     if unit_id is not None:
         query = query.where(OnboardingRow.unit_id == unit_id)
     if not actor.is_admin:
-        query = query.where(OnboardingRow.unit_id.in_(actor.unit_ids))
+        query = query.where(col(OnboardingRow.unit_id).in_(actor.unit_ids))
     if start:
         query = query.where(EventRow.wall_time >= start)
     if end:
         query = query.where(EventRow.wall_time <= end)
     rows: list[tuple[str, ...]] = []
     with store.read() as session:
-        names = dict(session.exec(select(UserRow.id, UserRow.name)).all())
-        for event, onboarding, person, unit_name in session.exec(query):
+        names: dict[str | None, str] = dict(session.exec(select(UserRow.id, UserRow.name)).all())
+        found = session.exec(query).all()
+        marks = marks_signed(session, [event for event, *_rest in found])
+        for event, onboarding, person, unit_name in found:
             data = json.loads(event.payload)
+            event_type = EventType(event.type)
             template = template_of(session, onboarding.template_id, onboarding.template_version)
+            numbers = template.numbers()
             keys = data.get("item_keys") or ([data["item_key"]] if data.get("item_key") else [])
             for key in keys:
-                state, note = _state_and_note(EventType(event.type), data)
+                item = template.recorded_item(key)
+                mark = marks.get((event.id, key)) or data
+                state, note = _state_and_note(event_type, data, mark)
                 rows.append(
                     (
                         person.name,
@@ -108,29 +121,64 @@ def signoff_rows(
                         onboarding.template_id,
                         str(onboarding.template_version),
                         key,
-                        template.item(key).title.get(language),
-                        _EVENT_CODES[EventType(event.type)],
+                        item.title.get(language),
+                        _EVENT_CODES[event_type],
                         state,
                         names.get(event.actor_id, _("command line")),
                         local_iso(event.wall_time),
                         event.workstation_id,
                         note,
+                        numbers[key],
+                        *_evidence_cells(event_type, item, mark),
                     )
                 )
     return rows
 
 
-def _state_and_note(event_type: EventType, data: dict) -> tuple[str, str]:
+def marks_signed(
+    session: Session, events: Sequence[EventRow]
+) -> dict[tuple[str, str], dict[str, Any]]:
+    """For each (sign-off event, item): the mark it signed, with its proof and reason."""
+    wanted: dict[tuple[str, str], str] = {}
+    for event in events:
+        if event.type == EventType.ITEMS_SIGNED_OFF:
+            for key, basis in (json.loads(event.payload).get("basis") or {}).items():
+                if basis:
+                    wanted[(event.id, key)] = basis
+    payloads = {
+        row["id"]: json.loads(row["payload"])
+        for row in select_in(
+            connection_of(session), "events", ("id", "payload"), "id", sorted(set(wanted.values()))
+        )
+    }
+    return {signed: payloads[basis] for signed, basis in wanted.items() if basis in payloads}
+
+
+def _evidence_cells(event_type: EventType, item: Item, mark: dict[str, Any]) -> tuple[str, str]:
+    """What proved the item, for a mark and for the sign-off of that mark."""
+    if event_type not in (EventType.ITEM_MARKED, EventType.ITEMS_SIGNED_OFF):
+        return "", ""
+    if mark.get("mark") == Mark.NOT_APPLICABLE.value:
+        return "", ""
+    proof = mark.get("evidence")
+    return item.evidence.value, Proof.from_dict(proof).summary() if proof else ""
+
+
+def _state_and_note(
+    event_type: EventType, data: dict[str, Any], mark: dict[str, Any]
+) -> tuple[str, str]:
     if event_type is EventType.ITEM_MARKED:
         return Mark(data["mark"]).label, data.get("reason") or ""
     if event_type is EventType.ITEMS_SIGNED_OFF:
+        if mark.get("mark") == Mark.NOT_APPLICABLE.value:
+            return Mark.NOT_APPLICABLE.label, mark.get("reason") or ""
         return _("signed off"), ""
     if event_type is EventType.SIGN_OFF_REVOKED:
         return _("revoked"), data.get("reason") or ""
     return _("note"), data.get("text") or ""
 
 
-def write_whole(path: Path, write: Callable[[Path], None]) -> None:
+def write_whole(path: Path, write: Callable[[Path], object]) -> None:
     """Let `write` fill a temporary file, then rename it into place: whole or not at all."""
     path = Path(path)
     partial = path.with_name(path.name + ".part")

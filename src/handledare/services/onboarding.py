@@ -6,12 +6,14 @@ import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, OnboardingStatus, Role, Step
 from handledare.domain.events import EventType
+from handledare.domain.evidence import Proof, proof_problem
 from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError, PermissionRefused
 from handledare.i18n import _, current_language
@@ -22,6 +24,8 @@ from handledare.services.common import (
     item_or_refuse,
     item_state,
     open_onboarding,
+    signed_keys,
+    waiting_problem,
 )
 from handledare.store.eventlog import Store
 from handledare.store.sql import connection_of
@@ -41,10 +45,15 @@ class ItemState:
     signed_at: datetime | None
     signed_workstation: str | None
     expires_on: str | None
+    evidence: Proof | None = None
 
     @property
     def signed(self) -> bool:
         return self.signed_at is not None
+
+    @property
+    def not_applicable(self) -> bool:
+        return self.mark is Mark.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,23 @@ class Progress:
     approved_at: datetime | None
     approved_by: str | None
     approval_override: str | None
+    # Items that wait for others, with the keys of those not signed off yet.
+    waiting: dict[str, tuple[str, ...]]
+
+    @property
+    def numbers(self) -> dict[str, str]:
+        return self.template.numbers()
+
+    def ready_to_sign(self) -> list[tuple[str, Item, ItemState]]:
+        """Items marked and not signed yet, with their numbers, in checklist order."""
+        numbers = self.numbers
+        return [
+            (numbers[item.key], item, self.states[item.key])
+            for item in self.template.items()
+            if item.key in self.states
+            and self.states[item.key].mark
+            and not self.states[item.key].signed
+        ]
 
     @property
     def signed_count(self) -> int:
@@ -88,7 +114,7 @@ class HistoryEntry:
     at: datetime
     actor_id: str | None
     workstation_id: str
-    data: dict
+    data: dict[str, Any]
 
 
 def start_onboarding(
@@ -105,7 +131,7 @@ def start_onboarding(
         query = select(TemplateRow.version).where(TemplateRow.id == template_id)
         if version is not None:
             query = query.where(TemplateRow.version == version)
-        found = tx.session.exec(query.order_by(TemplateRow.version.desc())).first()
+        found = tx.session.exec(query.order_by(col(TemplateRow.version).desc())).first()
         if found is None:
             raise NotFoundError(_("There is no template {id}.").format(id=template_id))
         running = tx.session.exec(
@@ -144,8 +170,10 @@ def mark_item(
     item_key: str,
     mark: Mark,
     reason: str | None = None,
+    evidence: Proof | None = None,
 ) -> None:
-    """Record that an item was walked through, practised, or does not apply (with a reason)."""
+    """Record that an item was walked through, practised, or does not apply (with a reason),
+    with the proof its kind of evidence needs (certificate, test, document, observer)."""
     if mark is Mark.NOT_APPLICABLE:
         reason = checked_text(reason, _("The reason why the item does not apply"))
     with store.write(actor.user_id) as tx:
@@ -158,13 +186,22 @@ def mark_item(
                     item=item.title.get(current_language())
                 )
             )
-        payload = {
+        if mark is not Mark.NOT_APPLICABLE:
+            waiting = waiting_problem(template, item, signed_keys(tx.session, onboarding_id))
+            if waiting:
+                raise InputError(waiting)
+        problem = proof_problem(item, mark, evidence, tx.wall.astimezone().date())
+        if problem:
+            raise InputError(problem)
+        payload: dict[str, Any] = {
             "item_key": item_key,
             "mark": mark.value,
             "basis": state.last_event_id if state else None,
         }
         if reason:
             payload["reason"] = reason
+        if evidence is not None:
+            payload["evidence"] = evidence.to_dict()
         tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)
 
 
@@ -192,8 +229,8 @@ def add_note(
 def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
     """As columns, not ORM objects: the walkthrough reads them again after every mark."""
     rows = connection_of(session).execute(
-        "SELECT item_key, mark, reason, signed_by, signed_at, signed_workstation, expires_on "
-        "FROM item_states WHERE onboarding_id = ?",
+        "SELECT item_key, mark, reason, signed_by, signed_at, signed_workstation, expires_on, "
+        "evidence FROM item_states WHERE onboarding_id = ?",
         (onboarding_id,),
     )
     return {
@@ -203,10 +240,11 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
             reason=reason,
             signed_by=signed_by,
             signed_at=datetime.fromisoformat(signed_at) if signed_at else None,
-            signed_workstation=signed_workstation,
+            signed_workstation=workstation,
             expires_on=expires_on,
+            evidence=Proof.from_dict(json.loads(evidence)) if evidence else None,
         )
-        for key, mark, reason, signed_by, signed_at, signed_workstation, expires_on in rows
+        for key, mark, reason, signed_by, signed_at, workstation, expires_on, evidence in rows
     }
 
 
@@ -246,6 +284,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str) -> Progress:
         else None,
         approved_by=onboarding.approved_by,
         approval_override=onboarding.approval_override,
+        waiting=template.waiting(signed),
     )
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlalchemy import Select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, ReviewStatus, Step
@@ -18,7 +20,7 @@ from handledare.domain.template import Text
 from handledare.i18n import current_language
 from handledare.store import listing
 from handledare.store.eventlog import Store
-from handledare.store.listing import Sort
+from handledare.store.listing import Sort as Sort
 from handledare.store.sql import connection_of
 from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, TemplateRow, UnitRow
 from handledare.store.templates import template_of
@@ -66,8 +68,11 @@ class OnboardingSummary:
         )
 
 
-def _in_units(query, actor: Actor, unit_column):
-    return query if actor.is_admin else query.where(unit_column.in_(actor.unit_ids))
+Query = TypeVar("Query", bound="Select[*tuple[Any, ...]]")
+
+
+def _in_units(query: Query, actor: Actor, unit_column: str) -> Query:
+    return query if actor.is_admin else query.where(col(unit_column).in_(actor.unit_ids))
 
 
 def _units(actor: Actor) -> tuple[str, ...] | None:
@@ -156,7 +161,7 @@ def _wanted(actor: Actor, query: ListQuery, titles: dict[tuple[str, int], Text])
     )
 
 
-def _summary(row: tuple, titles: dict[tuple[str, int], Text]) -> OnboardingSummary:
+def _summary(row: tuple[Any, ...], titles: dict[tuple[str, int], Text]) -> OnboardingSummary:
     (
         onboarding_id, person_id, person_name, unit_name, supervisor_name, template_id,
         template_version, status, signed, total, step, started_at, last_activity,
@@ -224,6 +229,7 @@ class ExpiringItem:
     item_key: str
     item_title: Text
     expires_on: date
+    item_number: str = ""
 
     def expired(self, today: date) -> bool:
         return self.expires_on < today
@@ -236,29 +242,33 @@ def expiring_items(store: Store, actor: Actor, today: date) -> list[ExpiringItem
         rows = session.exec(
             _in_units(
                 select(ItemStateRow, OnboardingRow, PersonRow.name, UnitRow.name)
-                .join(OnboardingRow, OnboardingRow.id == ItemStateRow.onboarding_id)
-                .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
-                .join(UnitRow, UnitRow.id == OnboardingRow.unit_id)
+                .join(OnboardingRow, col(OnboardingRow.id) == ItemStateRow.onboarding_id)
+                .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
+                .join(UnitRow, col(UnitRow.id) == OnboardingRow.unit_id)
                 .where(
-                    ItemStateRow.expires_on.is_not(None),
-                    ItemStateRow.expires_on <= cutoff,
-                    ItemStateRow.signed_at.is_not(None),
+                    col(ItemStateRow.expires_on).is_not(None),
+                    col(ItemStateRow.expires_on) <= cutoff,
+                    col(ItemStateRow.signed_at).is_not(None),
                 )
                 .order_by(ItemStateRow.expires_on, PersonRow.name),
                 actor,
                 OnboardingRow.unit_id,
             )
         ).all()
-        return [
-            ExpiringItem(
-                onboarding_id=onboarding.id,
-                person_name=person_name,
-                unit_name=unit_name,
-                item_key=state.item_key,
-                item_title=template_of(session, onboarding.template_id, onboarding.template_version)
-                .item(state.item_key)
-                .title,
-                expires_on=date.fromisoformat(state.expires_on),
+        found = []
+        for state, onboarding, person_name, unit_name in rows:
+            if state.expires_on is None:
+                continue
+            template = template_of(session, onboarding.template_id, onboarding.template_version)
+            found.append(
+                ExpiringItem(
+                    onboarding_id=onboarding.id,
+                    person_name=person_name,
+                    unit_name=unit_name,
+                    item_key=state.item_key,
+                    item_title=template.recorded_item(state.item_key).title,
+                    expires_on=date.fromisoformat(state.expires_on),
+                    item_number=template.numbers()[state.item_key],
+                )
             )
-            for state, onboarding, person_name, unit_name in rows
-        ]
+        return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,9 +13,10 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import EmploymentType, Role, Theme
 from handledare.domain.events import EventType
 from handledare.errors import InputError, NotFoundError
-from handledare.i18n import LANGUAGES, _
+from handledare.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, is_language
 from handledare.security import hash_pin, pin_problem, require_admin, require_unit
 from handledare.services.common import checked_name, get_row
+from handledare.services.templates import newest_templates
 from handledare.store.eventlog import Store
 from handledare.store.tables import PersonRow, UnitRow, UserRow, UserUnitRow
 from handledare.text import fold
@@ -45,6 +47,7 @@ class Person:
     employment_type: EmploymentType
     start_date: date
     employee_number: str | None
+    language: str = DEFAULT_LANGUAGE
 
 
 def add_unit(store: Store, actor: Actor, name: str) -> Unit:
@@ -99,7 +102,7 @@ def add_user(
     name: str,
     role: Role,
     pin: str,
-    unit_ids: list[str] = (),
+    unit_ids: Sequence[str] = (),
     language: str = "sv",
 ) -> User:
     """Create a user. With no users yet, the first one (an admin) may be created by anyone,
@@ -123,7 +126,7 @@ def add_user(
         raise InputError(_("A supervisor or manager must belong to at least one unit."))
     pin_hash = hash_pin(pin)
     user_id = str(uuid.uuid4())
-    with store.write(user_id if bootstrap else actor.user_id) as tx:
+    with store.write(user_id if bootstrap or actor is None else actor.user_id) as tx:
         if bootstrap and tx.session.exec(select(UserRow.id).limit(1)).first() is not None:
             raise InputError(_("Someone else has just created the first administrator."))
         for unit_id in unit_ids:
@@ -193,9 +196,12 @@ def add_person(
     start_date: date,
     employment_type: EmploymentType = EmploymentType.HOURLY,
     employee_number: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> Person:
-    """Register a substitute: only what the work needs, never a personal identity number."""
+    """Register a substitute: only what the work needs, never a personal identity number.
+    `language` is the one they read best: their own plan is printed in it beside Swedish."""
     name = checked_name(name, _("The substitute's name"))
+    _check_person_language(language)
     require_unit(actor, unit_id)
     if employee_number is not None:
         employee_number = employee_number.strip() or None
@@ -213,9 +219,37 @@ def add_person(
                 "employment_type": employment_type.value,
                 "start_date": start_date.isoformat(),
                 "employee_number": employee_number,
+                "language": language,
             },
         )
-    return Person(person_id, name, unit_id, unit.name, employment_type, start_date, employee_number)
+    return Person(
+        person_id, name, unit_id, unit.name, employment_type, start_date, employee_number, language
+    )
+
+
+def _check_person_language(language: str) -> None:
+    if not is_language(language):
+        raise InputError(
+            _("{lang} is not a language code; write e.g. sv, en, ar, so or ti.").format(
+                lang=language
+            )
+        )
+
+
+def set_person_language(store: Store, actor: Actor, person_id: str, language: str) -> None:
+    """The language a substitute reads best, for their own plan ("Min introduktion")."""
+    _check_person_language(language)
+    with store.write(actor.user_id) as tx:
+        person = get_row(tx.session, PersonRow, person_id)
+        require_unit(actor, person.unit_id)
+        if person.language != language:
+            tx.emit(EventType.PERSON_LANGUAGE_CHANGED, person_id, {"language": language})
+
+
+def person_languages(store: Store) -> list[str]:
+    """The languages to offer for a substitute: the app's, and those templates are written in."""
+    found = {lang for template in newest_templates(store) for lang in template.languages()}
+    return [*LANGUAGES, *sorted(found - set(LANGUAGES))]
 
 
 def _person(session: Session, row: PersonRow) -> Person:
@@ -227,7 +261,15 @@ def _person(session: Session, row: PersonRow) -> Person:
         EmploymentType(row.employment_type),
         date.fromisoformat(row.start_date),
         row.employee_number,
+        row.language,
     )
+
+
+def get_person(store: Store, actor: Actor, person_id: str) -> Person:
+    with store.read() as session:
+        row = get_row(session, PersonRow, person_id)
+        require_unit(actor, row.unit_id)
+        return _person(session, row)
 
 
 def list_people(store: Store, actor: Actor, unit_id: str | None = None) -> list[Person]:

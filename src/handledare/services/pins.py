@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -97,7 +97,7 @@ def sign_in(store: Store, user_id: str, pin: str, refused: str | None = None) ->
                 tx.session.add(failure)
             failure.failures = failures
             failure.locked_until = until.isoformat() if until else None
-            if delay:
+            if delay and until is not None:
                 tx.emit(
                     EventType.USER_LOCKED_OUT,
                     user_id,
@@ -131,7 +131,7 @@ def sign_in(store: Store, user_id: str, pin: str, refused: str | None = None) ->
 
 
 def _set_verifier(store: Store, actor: Actor, user_id: str, verifier: str, upgrade: bool) -> None:
-    payload = {"pin_hash": verifier}
+    payload: dict[str, str | bool] = {"pin_hash": verifier}
     if upgrade:
         payload["upgrade"] = True
     with store.write(actor.user_id) as tx:
@@ -165,7 +165,7 @@ def lockouts(store: Store) -> list[Lockout]:
     with store.read() as session:
         rows = session.exec(
             select(PinFailureRow, UserRow.name)
-            .join(UserRow, UserRow.id == PinFailureRow.user_id)
+            .join(UserRow, col(UserRow.id) == PinFailureRow.user_id)
             .order_by(UserRow.name)
         ).all()
         return [

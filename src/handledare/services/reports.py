@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 from dataclasses import astuple, dataclass, fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
+from handledare.domain.enums import Mark, Place
 from handledare.domain.events import EventType
+from handledare.domain.template import Item
 from handledare.errors import InputError
 from handledare.i18n import _
-from handledare.services.exports import local_bounds
+from handledare.services.exports import local_bounds, marks_signed
 from handledare.store.eventlog import Store
 from handledare.store.tables import EventRow, OnboardingRow, UnitRow
 from handledare.store.templates import template_of
@@ -27,6 +30,8 @@ class UnitMonth:
     items_signed: int = 0
     supervision_minutes: int = 0
     revocations: int = 0
+    not_applicable: int = 0
+    course_minutes: int = 0
 
 
 REPORT_COLUMNS = tuple(field.name for field in fields(UnitMonth))
@@ -60,19 +65,20 @@ def monthly_report(
         onboardings = {
             row.id: row
             for row in session.exec(
-                select(OnboardingRow).where(OnboardingRow.unit_id.in_(list(report)))
+                select(OnboardingRow).where(col(OnboardingRow.unit_id).in_(list(report)))
             )
         }
         events = session.exec(
             select(EventRow)
             .where(
-                EventRow.entity_id.in_(list(onboardings)),
-                EventRow.wall_time >= start,
-                EventRow.wall_time <= end,
+                col(EventRow.entity_id).in_(list(onboardings)),
+                col(EventRow.wall_time) >= start,
+                col(EventRow.wall_time) <= end,
             )
             .order_by(EventRow.hlc)
         ).all()
         active: dict[str, set[str]] = {unit: set() for unit in report}
+        marks = marks_signed(session, events)
         for event in events:
             onboarding = onboardings[event.entity_id]
             line = report[onboarding.unit_id]
@@ -86,16 +92,30 @@ def monthly_report(
                 line.revocations += 1
             elif event.type == EventType.ITEMS_SIGNED_OFF:
                 template = template_of(session, onboarding.template_id, onboarding.template_version)
-                line.items_signed += len(data["item_keys"])
-                line.supervision_minutes += sum(
-                    template.item(key).minutes for key in data["item_keys"]
-                )
+                for key in data["item_keys"]:
+                    mark = marks.get((event.id, key), {}).get("mark")
+                    _count_signed(line, template.recorded_item(key), mark)
     for unit, line in report.items():
         line.active = len(active[unit])
     return list(report.values())
 
 
-def report_rows(report: list[UnitMonth]) -> list[tuple]:
+_COURSES = (Place.WEB_COURSE, Place.CLASSROOM)
+
+
+def _count_signed(line: UnitMonth, item: Item, mark: str | None) -> None:
+    """An item that does not apply took no time; a course's time is not supervision."""
+    if mark == Mark.NOT_APPLICABLE.value:
+        line.not_applicable += 1
+        return
+    line.items_signed += 1
+    if item.where in _COURSES:
+        line.course_minutes += item.minutes
+    else:
+        line.supervision_minutes += item.minutes
+
+
+def report_rows(report: list[UnitMonth]) -> list[tuple[Any, ...]]:
     return [astuple(line) for line in report]
 
 
@@ -109,4 +129,6 @@ def report_headings() -> tuple[str, ...]:
         _("Items signed"),
         _("Supervision (min)"),
         _("Revocations"),
+        _("Not applicable"),
+        _("Courses (min)"),
     )

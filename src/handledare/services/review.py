@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, Role
 from handledare.domain.events import EventType
 from handledare.errors import InputError
-from handledare.i18n import _, current_language, ngettext
+from handledare.i18n import _, ngettext
 from handledare.security import require_role
-from handledare.services.common import checked_text, open_onboarding
+from handledare.services.common import checked_text, named_items, open_onboarding
 from handledare.services.signoff import check_pin
 from handledare.store.eventlog import Store
 from handledare.store.tables import ConflictRow, ItemStateRow, OnboardingRow, PersonRow
@@ -46,7 +46,7 @@ def record_approval(
             tx.session.exec(
                 select(ItemStateRow.item_key).where(
                     ItemStateRow.onboarding_id == onboarding_id,
-                    ItemStateRow.signed_at.is_not(None),
+                    col(ItemStateRow.signed_at).is_not(None),
                 )
             )
         )
@@ -54,8 +54,7 @@ def record_approval(
             i for i in template.items() if i.required_before_alone and i.key not in signed
         ]
         if open_items and override_reason is None:
-            language = current_language()
-            listed = "; ".join(item.title.get(language) for item in open_items[:5])
+            listed = named_items(template, [item.key for item in open_items[:5]])
             raise InputError(
                 ngettext(
                     "{count} required item is not signed off yet ({items}). "
@@ -85,8 +84,8 @@ def list_conflicts(store: Store, actor: Actor, onboarding_id: str | None = None)
     """Conflicts flagged by sync in the actor's units (or of one onboarding)."""
     query = (
         select(ConflictRow, OnboardingRow.unit_id, PersonRow.name)
-        .join(OnboardingRow, OnboardingRow.id == ConflictRow.onboarding_id)
-        .join(PersonRow, PersonRow.id == OnboardingRow.person_id)
+        .join(OnboardingRow, col(OnboardingRow.id) == ConflictRow.onboarding_id)
+        .join(PersonRow, col(PersonRow.id) == OnboardingRow.person_id)
         .order_by(ConflictRow.event_id)
     )
     if onboarding_id is not None:

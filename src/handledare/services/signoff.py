@@ -6,11 +6,14 @@ which is a new event, so the history always shows what happened.
 
 from __future__ import annotations
 
+import json
+
 from sqlmodel import select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
 from handledare.domain.events import EventType
+from handledare.domain.evidence import Proof, proof_problem
 from handledare.errors import InputError, PermissionRefused
 from handledare.i18n import _, current_language
 from handledare.security import require_role
@@ -21,6 +24,7 @@ from handledare.services.common import (
     item_or_refuse,
     item_state,
     open_onboarding,
+    waiting_problem,
 )
 from handledare.store.eventlog import Store, Transaction
 from handledare.store.tables import ItemStateRow, PersonRow
@@ -106,6 +110,8 @@ def record_sign_off(
             )
         }
         language = current_language()
+        signed = {key for key, row in states.items() if row.signed_at}
+        today = tx.wall.astimezone().date()
         for key in item_keys:
             item = item_or_refuse(template, key)
             state = states.get(key)
@@ -124,6 +130,15 @@ def record_sign_off(
                         item=title
                     )
                 )
+            mark = Mark(state.mark)
+            if mark is not Mark.NOT_APPLICABLE:
+                waiting = waiting_problem(template, item, signed)
+                if waiting:
+                    raise InputError(waiting)
+            proof = Proof.from_dict(json.loads(state.evidence)) if state.evidence else None
+            problem = proof_problem(item, mark, proof, today)
+            if problem:
+                raise InputError(problem)
         if acknowledged_name is not None:
             person = get_row(tx.session, PersonRow, onboarding.person_id)
             _emit_acknowledgement(

@@ -7,9 +7,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from handledare.checklists import bundled_template_files
+from handledare.checklists import bundled_template_file, bundled_template_files
 from handledare.checklists.parser import load_template_file
 from handledare.domain.actor import Actor
 from handledare.domain.events import EventType
@@ -64,7 +64,7 @@ def import_template(store: Store, actor: Actor, template: Template) -> ImportRes
         newest = tx.session.exec(
             select(TemplateRow.version)
             .where(TemplateRow.id == template.id)
-            .order_by(TemplateRow.version.desc())
+            .order_by(col(TemplateRow.version).desc())
         ).first()
         if newest is not None and newest > template.version:
             raise InputError(
@@ -85,13 +85,29 @@ def import_file(store: Store, actor: Actor, path: Path) -> ImportResult:
     return import_template(store, actor, load_template_file(path))
 
 
+def import_file_or_bundled(store: Store, actor: Actor, name: str) -> ImportResult:
+    """A template file, or a bundled template by its id (e.g. `hemtjanst-omsorg`)."""
+    path = Path(name)
+    if not path.exists():
+        bundled = bundled_template_file(name)
+        if bundled is None:
+            raise InputError(
+                _(
+                    "There is no file {name}, and no bundled template has that id. "
+                    "Bundled templates: {ids}."
+                ).format(name=name, ids=", ".join(p.stem for p in bundled_template_files()))
+            )
+        path = bundled
+    return import_file(store, actor, path)
+
+
 def import_bundled(store: Store, actor: Actor) -> list[ImportResult]:
     return [import_file(store, actor, path) for path in bundled_template_files()]
 
 
 def list_templates(store: Store) -> list[TemplateSummary]:
     with store.read() as session:
-        rows = session.exec(select(TemplateRow).order_by(TemplateRow.id, TemplateRow.version))
+        rows = session.exec(select(TemplateRow).order_by(TemplateRow.id, col(TemplateRow.version)))
         return [
             TemplateSummary(
                 row.id,
@@ -109,7 +125,7 @@ def get_template(store: Store, template_id: str, version: int | None = None) -> 
         query = select(TemplateRow.version).where(TemplateRow.id == template_id)
         if version is not None:
             query = query.where(TemplateRow.version == version)
-        found = session.exec(query.order_by(TemplateRow.version.desc())).first()
+        found = session.exec(query.order_by(col(TemplateRow.version).desc())).first()
         if found is None:
             raise NotFoundError(
                 _("There is no template {id} (version {version}).").format(

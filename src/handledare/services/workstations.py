@@ -2,7 +2,9 @@
 
 Each decision is an administrator's, confirmed with their PIN, and an event:
 it travels with sync, so every workstation applies an approved folder, skips
-a rejected one, and refuses what a revoked key signed after the cut.
+a rejected one, and refuses what a revoked key signed after the cut. The
+workstation that approves also seals the share key to the approved one (at its
+next round); the one that revokes makes a new share key for the others.
 """
 
 from __future__ import annotations
@@ -77,12 +79,13 @@ def decide(
     """Record an administrator's decision once their PIN is checked (by `approve`, `reject`
     or `revoke`, or by the command line's sign-in)."""
     require_admin(actor)
-    if kind is EventType.WORKSTATION_REVOKED and not (reason and reason.strip()):
+    why = reason.strip() if reason else ""
+    if kind is EventType.WORKSTATION_REVOKED and not why:
         raise InputError(_("Say why the workstation's key is revoked."))
     workstation = _seen(share_status(store), workstation_id)
     _check(workstation, kind)
     folder = share_view.folders(store)[workstation_id]
-    payload = {
+    payload: dict[str, object] = {
         "key_id": folder.key_id,
         "public_key": folder.public_key,
         "name": workstation.name,
@@ -90,9 +93,13 @@ def decide(
     }
     if kind is EventType.WORKSTATION_REVOKED:
         last = ingest.applied_up_to(store, [workstation_id]).get(workstation_id, (0, None))
-        payload.update(last_sequence=last[0], last_sha256=last[1], reason=reason.strip())
+        payload.update(last_sequence=last[0], last_sha256=last[1], reason=why)
     with store.write(actor.user_id) as tx:
         tx.emit(kind, workstation_id, payload)
+        if kind is EventType.WORKSTATION_REVOKED:
+            # What is written after this is encrypted with a new share key that the
+            # revoked workstation is never given.
+            share_view.request_rotation(tx.session)
 
 
 def _seen(status: ShareStatus, workstation_id: str) -> WorkstationStatus:

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import OperationalError
 from sqlmodel import create_engine
 
@@ -59,7 +60,7 @@ def disk_full_error(path: Path | str) -> StoreUnusable:
 
 
 @contextmanager
-def translated_errors(path: Path | str):
+def translated_errors(path: Path | str) -> Iterator[None]:
     """Turn SQLite's and the file system's low-level failures into messages a person can act
     on, each naming the file."""
     try:
@@ -146,7 +147,7 @@ def make_data_folder(folder: Path) -> None:
 
 
 @contextmanager
-def _os_errors(path: Path):
+def _os_errors(path: Path) -> Iterator[None]:
     """The file itself unreadable or unwritable (a folder, no permission, a full disk)."""
     try:
         yield
@@ -197,7 +198,7 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
     )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         # Take over transaction control from the sqlite3 module so that
         # writers can begin with IMMEDIATE and never deadlock on upgrade.
         dbapi_connection.isolation_level = None
@@ -205,7 +206,7 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
         dbapi_connection.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection):
+    def _on_begin(connection: Connection) -> None:
         immediate = connection.get_execution_options().get("immediate")
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import Any, TypeVar
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from handledare.domain.events import EventType
 from handledare.store.tables import (
+    Event,
     EventRow,
     PersonRow,
     TemplateRow,
@@ -24,7 +26,7 @@ from handledare.store.tables import (
 )
 from handledare.store.templates import MissingDependency
 
-Handler = Callable[[Session, EventRow, dict], None]
+Handler = Callable[[Session, Event, dict[str, Any]], None]
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -36,7 +38,10 @@ def handles(event_type: EventType) -> Callable[[Handler], Handler]:
     return register
 
 
-def required(session: Session, row_type: type, key) -> object:
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def required(session: Session, row_type: type[Row], key: object) -> Row:
     found = session.get(row_type, key)
     if found is None:
         raise MissingDependency(f"{row_type.__tablename__} {key}")
@@ -44,17 +49,17 @@ def required(session: Session, row_type: type, key) -> object:
 
 
 @handles(EventType.UNIT_CREATED)
-def _unit_created(session: Session, row: EventRow, data: dict) -> None:
+def _unit_created(session: Session, row: Event, data: dict[str, Any]) -> None:
     if session.get(UnitRow, row.entity_id) is None:
         session.add(UnitRow(**unit_fields(row, data)))
 
 
-def unit_fields(row: EventRow, data: dict) -> dict:
+def unit_fields(row: Event, data: dict[str, Any]) -> dict[str, Any]:
     return {"id": row.entity_id, "name": data["name"], "created_at": row.wall_time}
 
 
 @handles(EventType.USER_CREATED)
-def _user_created(session: Session, row: EventRow, data: dict) -> None:
+def _user_created(session: Session, row: Event, data: dict[str, Any]) -> None:
     """Also resets an existing user to how they were created, for a replay."""
     user = session.get(UserRow, row.entity_id)
     if user is None:
@@ -71,39 +76,40 @@ def _user_created(session: Session, row: EventRow, data: dict) -> None:
         session.add(UserUnitRow(user_id=row.entity_id, unit_id=unit_id))
 
 
-def _user_fields(data: dict) -> dict:
+def _user_fields(data: dict[str, Any]) -> dict[str, Any]:
     return {key: data[key] for key in ("name", "role", "pin_hash", "language")}
 
 
 @handles(EventType.USER_PIN_CHANGED)
-def _user_pin_changed(session: Session, row: EventRow, data: dict) -> None:
+def _user_pin_changed(session: Session, row: Event, data: dict[str, Any]) -> None:
     user = required(session, UserRow, row.entity_id)
     user.pin_hash = data["pin_hash"]
 
 
 @handles(EventType.USER_LANGUAGE_CHANGED)
-def _user_language_changed(session: Session, row: EventRow, data: dict) -> None:
+def _user_language_changed(session: Session, row: Event, data: dict[str, Any]) -> None:
     user = required(session, UserRow, row.entity_id)
     user.language = data["language"]
 
 
 @handles(EventType.USER_THEME_CHANGED)
-def _user_theme_changed(session: Session, row: EventRow, data: dict) -> None:
+def _user_theme_changed(session: Session, row: Event, data: dict[str, Any]) -> None:
     user = required(session, UserRow, row.entity_id)
     user.theme = data["theme"]
 
 
 @handles(EventType.PERSON_CREATED)
-def _person_created(session: Session, row: EventRow, data: dict) -> None:
+def _person_created(session: Session, row: Event, data: dict[str, Any]) -> None:
     existing = session.get(PersonRow, row.entity_id)
     if existing is not None:
         existing.name = data["name"]
         existing.employee_number = data.get("employee_number")
+        existing.language = data.get("language", "sv")
         return
     session.add(PersonRow(**person_fields(row, data)))
 
 
-def person_fields(row: EventRow, data: dict) -> dict:
+def person_fields(row: Event, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": row.entity_id,
         "name": data["name"],
@@ -112,11 +118,18 @@ def person_fields(row: EventRow, data: dict) -> dict:
         "start_date": data["start_date"],
         "employee_number": data.get("employee_number"),
         "created_at": row.wall_time,
+        "language": data.get("language", "sv"),
     }
 
 
+@handles(EventType.PERSON_LANGUAGE_CHANGED)
+def _person_language_changed(session: Session, row: Event, data: dict[str, Any]) -> None:
+    person = required(session, PersonRow, row.entity_id)
+    person.language = data["language"]
+
+
 @handles(EventType.TEMPLATE_IMPORTED)
-def _template_imported(session: Session, row: EventRow, data: dict) -> None:
+def _template_imported(session: Session, row: Event, data: dict[str, Any]) -> None:
     """Several workstations may import the same version; the first by stamp order counts."""
     template = data["template"]
     fields = {
@@ -133,7 +146,7 @@ def _template_imported(session: Session, row: EventRow, data: dict) -> None:
             setattr(existing, name, value)
 
 
-def _is_first(session: Session, row: EventRow) -> bool:
+def _is_first(session: Session, row: Event) -> bool:
     first = session.exec(
         select(EventRow.id)
         .where(EventRow.entity_id == row.entity_id, EventRow.type == row.type)
@@ -144,39 +157,46 @@ def _is_first(session: Session, row: EventRow) -> bool:
 
 
 @handles(EventType.WORKSTATION_APPROVED)
-def _workstation_approved(session: Session, row: EventRow, data: dict) -> None:
+def _workstation_approved(session: Session, row: Event, data: dict[str, Any]) -> None:
     _decide_key(session, row, data, "approved")
 
 
 @handles(EventType.WORKSTATION_REJECTED)
-def _workstation_rejected(session: Session, row: EventRow, data: dict) -> None:
+def _workstation_rejected(session: Session, row: Event, data: dict[str, Any]) -> None:
     _decide_key(session, row, data, "rejected")
 
 
 @handles(EventType.WORKSTATION_REVOKED)
-def _workstation_revoked(session: Session, row: EventRow, data: dict) -> None:
+def _workstation_revoked(session: Session, row: Event, data: dict[str, Any]) -> None:
     _decide_key(session, row, data, "revoked")
 
 
-def _decide_key(session: Session, row: EventRow, data: dict, state: str) -> None:
+def _decide_key(session: Session, row: Event, data: dict[str, Any], state: str) -> None:
     """The later decision on a key counts, except that a revoked key stays revoked. Batches
     up to the one the revoking workstation had applied stay; of two revocations of one
     key, the lower cut counts. So the outcome does not depend on the order of arrival."""
     key = session.get(WorkstationKeyRow, (row.entity_id, data["key_id"]))
-    if key is None:
-        key = WorkstationKeyRow(workstation_id=row.entity_id, key_id=data["key_id"])
-        session.add(key)
-    elif key.state == "revoked" and (
-        state != "revoked" or key.revoked_after <= data["last_sequence"]
+    if (
+        key is not None
+        and key.state == "revoked"
+        and (state != "revoked" or key.revoked_after <= data["last_sequence"])
     ):
         return
-    key.public_key = data["public_key"]
-    key.name = data["name"]
-    key.machine = data["machine"]
-    key.state = state
-    key.decided_by = row.actor_id
-    key.decided_at = row.wall_time
-    key.decided_on = row.workstation_id
+    decision = {
+        "public_key": data["public_key"],
+        "name": data["name"],
+        "machine": data["machine"],
+        "state": state,
+        "decided_by": row.actor_id,
+        "decided_at": row.wall_time,
+        "decided_on": row.workstation_id,
+    }
+    if key is None:
+        key = WorkstationKeyRow(workstation_id=row.entity_id, key_id=data["key_id"], **decision)
+        session.add(key)
+    else:
+        for field, value in decision.items():
+            setattr(key, field, value)
     if state == "revoked":
         key.revoked_after = data["last_sequence"]
         key.revoked_sha256 = data["last_sha256"]

@@ -9,19 +9,22 @@ workstation is blanked before it is stored.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from handledare.domain import evidence
 from handledare.domain.events import EventType
 from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow
 
 ERASED = "—"
 
-# For each kind of event: the fields that may hold a name or free text.
+# For each kind of event: the fields that may hold a name or free text; `a.b` is the
+# field `b` inside the object `a`.
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     EventType.PERSON_CREATED: ("name", "employee_number"),
-    EventType.ITEM_MARKED: ("reason",),
+    EventType.ITEM_MARKED: ("reason", *(f"evidence.{name}" for name in evidence.FREE_TEXT)),
     EventType.NOTE_ADDED: ("text",),
     EventType.ACKNOWLEDGED: ("typed_name", "comment"),
     EventType.SIGN_OFF_REVOKED: ("reason",),
@@ -30,13 +33,27 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def blank(event_type: str, payload: dict) -> dict:
+def blank(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     """The payload with its personal fields blanked (absent fields stay absent)."""
-    fields = PERSONAL_FIELDS.get(event_type, ())
-    return {
-        key: (ERASED if value else value) if key in fields else value
-        for key, value in payload.items()
-    }
+    return _blanked(payload, PERSONAL_FIELDS.get(event_type, ()))
+
+
+def inner_fields(fields: tuple[str, ...], key: str) -> tuple[str, ...]:
+    """The personal fields inside the object `key`: `evidence.issuer` gives `issuer`."""
+    return tuple(field.partition(".")[2] for field in fields if field.startswith(key + "."))
+
+
+def _blanked(payload: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in payload.items():
+        inner = inner_fields(fields, key)
+        if inner and isinstance(value, dict):
+            result[key] = _blanked(value, inner)
+        elif key in fields:
+            result[key] = ERASED if value else value
+        else:
+            result[key] = value
+    return result
 
 
 def onboardings_of(session: Session, person_id: str) -> list[str]:
@@ -62,8 +79,9 @@ def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:
         if session.get(ErasedEntityRow, entity_id) is None:
             session.add(ErasedEntityRow(entity_id=entity_id))
     touched_batches: set[int] = set()
-    own = session.get(MetaRow, "workstation_id").value
-    rows = session.exec(select(EventRow).where(EventRow.entity_id.in_(entities))).all()
+    meta = session.get(MetaRow, "workstation_id")
+    own = meta.value if meta else None
+    rows = session.exec(select(EventRow).where(col(EventRow.entity_id).in_(entities))).all()
     for row in rows:
         payload = json.loads(row.payload)
         blanked = blank(row.type, payload)

@@ -10,6 +10,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -64,7 +65,7 @@ class Transaction:
         self.clock.observe(stamp, int(self.wall.timestamp() * 1000))
         self.observed = True
 
-    def emit(self, event_type: str, entity_id: str, payload: dict) -> EventRow:
+    def emit(self, event_type: str, entity_id: str, payload: dict[str, Any]) -> EventRow:
         if not self.actor_id:
             raise ValueError(f"{event_type}: every event needs a signed-in user as its actor")
         stamp = self.clock.tick(int(self.wall.timestamp() * 1000))
@@ -100,9 +101,11 @@ class Store:
             if new:
                 set_meta(tx.session, "workstation_id", str(uuid.uuid4()))
                 identity.create_key(path.parent)
+                identity.create_seal_key(path.parent)
             projector.fill_missing_counts(tx.session)
         with self.read() as session:
-            self.workstation_id = get_meta(session, "workstation_id")
+            # Set in the write above when the file was new.
+            self.workstation_id = get_meta(session, "workstation_id") or ""
 
     @classmethod
     def open(

@@ -93,7 +93,7 @@ def _insert_events(connection: sqlite3.Connection, rows: list[StoredEvent]) -> N
 
 
 def _latest_stamps(connection: sqlite3.Connection, entity_ids: list[str]) -> dict[str, str]:
-    latest = {}
+    latest: dict[str, str] = {}
     for part in slices(entity_ids):
         latest.update(
             connection.execute(
@@ -225,5 +225,5 @@ def replace_hashes(
     remember their new hashes and keys."""
     with store.write(None) as tx:
         for sequence, (sha256, key_id) in hashes.items():
-            row = tx.session.get(BatchRow, (workstation_id, sequence))
+            row = tx.session.get_one(BatchRow, (workstation_id, sequence))
             row.sha256, row.key_id = sha256, key_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlmodel import col
 
 from handledare.store import erasure
 from handledare.store.eventlog import Store
@@ -41,7 +42,7 @@ def unpublished(store: Store, limit: int | None = None) -> list[StoredEvent]:
 def waiting_count(store: Store) -> int:
     """How many of this workstation's events are not on the share yet."""
     with store.read() as session:
-        return (
+        count: int = (
             connection_of(session)
             .execute(
                 "SELECT count(*) FROM events WHERE workstation_id = ? AND batch_sequence IS NULL",
@@ -49,6 +50,7 @@ def waiting_count(store: Store) -> int:
             )
             .fetchone()[0]
         )
+        return count
 
 
 def published(store: Store) -> list[PublishedBatch]:
@@ -98,9 +100,9 @@ def mark_published(
             tx.session.execute(
                 update(EventRow)
                 .where(
-                    EventRow.workstation_id == store.workstation_id,
-                    EventRow.batch_sequence.is_(None),
-                    EventRow.hlc <= events[-1].hlc,
+                    col(EventRow.workstation_id) == store.workstation_id,
+                    col(EventRow.batch_sequence).is_(None),
+                    col(EventRow.hlc) <= events[-1].hlc,
                 )
                 .values(batch_sequence=sequence)
             )
@@ -122,6 +124,6 @@ def rewritten(store: Store, hashes: dict[int, str], key_id: str) -> None:
     """Our batches are on the share again, signed with `key_id`, with these new hashes."""
     with store.write(None) as tx:
         for sequence, sha256 in hashes.items():
-            row = tx.session.get(BatchRow, (store.workstation_id, sequence))
+            row = tx.session.get_one(BatchRow, (store.workstation_id, sequence))
             row.sha256, row.key_id = sha256, key_id
         erasure.rewritten(tx.session)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from handledare.domain.enums import ReviewStatus, Step
 
@@ -101,7 +102,7 @@ class _Query:
         self.conditions: list[str] = []
         self.parameters: dict[str, object] = {"today": today}
 
-    def listed(self, name: str, values: Sequence) -> str:
+    def listed(self, name: str, values: Sequence[object]) -> str:
         """`:name0, :name1, ...` for an IN list."""
         for index, value in enumerate(values):
             self.parameters[f"{name}{index}"] = value
@@ -185,7 +186,7 @@ def _order(wanted: Wanted, query: _Query) -> str:
 
 def page(
     connection: sqlite3.Connection, wanted: Wanted, today: str, offset: int, limit: int
-) -> list[tuple]:
+) -> list[tuple[Any, ...]]:
     """The rows from `offset` on, at most `limit` of them, in `COLUMNS`' order."""
     query = _query(wanted, today)
     order = _order(wanted, query)

@@ -208,6 +208,17 @@ CREATE TABLE share_problems (
 ALTER TABLE batches ADD COLUMN key_id TEXT;
 """
 
+# Template format 2: the proof recorded with an item (a certificate, a test result, a
+# document, an observing colleague), and each substitute's own language.
+_V10_EVIDENCE_AND_LANGUAGE = """
+ALTER TABLE item_states ADD COLUMN evidence TEXT;
+ALTER TABLE people ADD COLUMN language TEXT NOT NULL DEFAULT 'sv';
+"""
+
+_V11_SHARE_ENCRYPTION = """
+ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
+"""
+
 # Lists of a whole municipality read a page at a time from SQL (the indexes on onboardings
 # let a search pick rows without reading them). Names folded for search
 # and sort (case, accents and spaces, as `text.fold`): SQLite cannot fold so, so the store
@@ -215,7 +226,7 @@ ALTER TABLE batches ADD COLUMN key_id TEXT;
 # it when a name changes in place. The onboardings started and approved per unit and month,
 # for the overview's chart, kept by triggers on `onboardings` (so every path that writes
 # that table keeps them, a replay and a rebuild included), filled here for existing rows.
-_V10_PAGED_LISTS = """
+_V12_PAGED_LISTS = """
 ALTER TABLE people ADD COLUMN folded_name TEXT;
 ALTER TABLE users ADD COLUMN folded_name TEXT;
 ALTER TABLE units ADD COLUMN folded_name TEXT;
@@ -297,13 +308,15 @@ STEPS: tuple[str, ...] = (
     _V7_ONBOARDING_COUNTS,
     _V8_PIN_FAILURES,
     _V9_WORKSTATION_TRUST,
-    _V10_PAGED_LISTS,
+    _V10_EVIDENCE_AND_LANGUAGE,
+    _V11_SHARE_ENCRYPTION,
+    _V12_PAGED_LISTS,
 )
 CURRENT_VERSION = len(STEPS)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
-    return connection.execute("PRAGMA user_version").fetchone()[0]
+    return int(connection.execute("PRAGMA user_version").fetchone()[0])
 
 
 def statements(script: str) -> Iterator[str]:

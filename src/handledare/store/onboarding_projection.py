@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -21,7 +22,7 @@ from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
 from handledare.store.sql import connection_of, existing_ids, select_in
-from handledare.store.tables import ConflictRow, EventRow, ItemStateRow, OnboardingRow
+from handledare.store.tables import ConflictRow, Event, ItemStateRow, OnboardingRow
 from handledare.store.templates import template_of
 
 ONBOARDING_COLUMNS = (
@@ -48,6 +49,7 @@ ITEM_COLUMNS = (
     "item_key",
     "mark",
     "reason",
+    "evidence",
     "marked_by",
     "marked_at",
     "signed_by",
@@ -58,7 +60,7 @@ ITEM_COLUMNS = (
     "last_event_id",
 )
 CONFLICT_COLUMNS = ("event_id", "onboarding_id", "item_key", "other_event_id")
-# A revocation clears the item from its mark to its expiry; notes and history stay.
+# A revocation clears the item from its mark (and proof) to its expiry; notes and history stay.
 _CLEARED_BY_REVOKE = ITEM_COLUMNS[ITEM_COLUMNS.index("mark") : ITEM_COLUMNS.index("note_count")]
 # Events from before conflicts were tracked carry no basis and are trusted.
 _NO_BASIS = object()
@@ -66,9 +68,9 @@ _NO_BASIS = object()
 
 @dataclass
 class Onboarding:
-    row: dict
-    items: dict[str, dict]
-    conflicts: dict[str, dict]
+    row: dict[str, Any]
+    items: dict[str, dict[str, Any]]
+    conflicts: dict[str, dict[str, Any]]
     changed_items: set[str] = field(default_factory=set)
     added_conflicts: set[str] = field(default_factory=set)
     removed_conflicts: set[str] = field(default_factory=set)
@@ -102,7 +104,7 @@ class Projection:
             self._templates[key] = template_of(self.session, *key)
         return self._templates[key]
 
-    def project(self, events: list[EventRow], states: dict[str, Onboarding]) -> set[str]:
+    def project(self, events: list[Event], states: dict[str, Onboarding]) -> set[str]:
         """Fold events (in stamp order) into `states`; return the entities that must wait
         for something they refer to. Nothing of a waiting entity is written."""
         waiting = self._missing_references(events)
@@ -127,7 +129,7 @@ class Projection:
         self.save(touched.values())
         return waiting
 
-    def _missing_references(self, events: list[EventRow]) -> set[str]:
+    def _missing_references(self, events: list[Event]) -> set[str]:
         """Onboardings started for a person, unit, supervisor or checklist not here yet."""
         started = [
             (row.entity_id, json.loads(row.payload))
@@ -216,7 +218,7 @@ def delete(session: Session, onboarding_id: str) -> None:
     _forget_cached(session)
 
 
-def _started(row: EventRow, data: dict) -> Onboarding:
+def _started(row: Event, data: dict[str, Any]) -> Onboarding:
     values = dict.fromkeys(ONBOARDING_COLUMNS)
     values.update(
         id=row.entity_id,
@@ -231,7 +233,7 @@ def _started(row: EventRow, data: dict) -> Onboarding:
     return Onboarding(values, {}, {})
 
 
-def _item(onboarding: Onboarding, key: str) -> dict:
+def _item(onboarding: Onboarding, key: str) -> dict[str, Any]:
     item = onboarding.items.get(key)
     if item is None:
         item = dict.fromkeys(ITEM_COLUMNS)
@@ -241,7 +243,7 @@ def _item(onboarding: Onboarding, key: str) -> dict:
     return item
 
 
-def _edit(onboarding: Onboarding, row: EventRow, key: str, basis: object) -> dict:
+def _edit(onboarding: Onboarding, row: Event, key: str, basis: object) -> dict[str, Any]:
     """The item, after noting whether this edit saw the item's latest edit.
 
     `basis` is the id of the item's last event as the acting user saw it; an
@@ -262,19 +264,25 @@ def _edit(onboarding: Onboarding, row: EventRow, key: str, basis: object) -> dic
     return item
 
 
-def _nothing(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _nothing(
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
+) -> None:
     """Started (already made) and acknowledged: only the last activity changes."""
 
 
-def _marked(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _marked(
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
+) -> None:
     item = _edit(onboarding, row, data["item_key"], data.get("basis", _NO_BASIS))
     item["mark"] = data["mark"]
     item["reason"] = data.get("reason")
+    proof = data.get("evidence")
+    item["evidence"] = json.dumps(proof, ensure_ascii=False, sort_keys=True) if proof else None
     item["marked_by"] = row.actor_id
     item["marked_at"] = row.wall_time
 
 
-def _note(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _note(projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]) -> None:
     if data.get("item_key"):
         item = _item(onboarding, data["item_key"])
         item["note_count"] = (item["note_count"] or 0) + 1
@@ -287,7 +295,9 @@ def _expiry(signed_at: str, valid_for_days: int | None) -> str | None:
     return (signed_day + timedelta(days=valid_for_days)).isoformat()
 
 
-def _signed(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _signed(
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
+) -> None:
     template = projection.template(onboarding)
     bases = data.get("basis", {})
     for key in data["item_keys"]:
@@ -295,19 +305,23 @@ def _signed(projection: Projection, onboarding: Onboarding, row: EventRow, data:
         item["signed_by"] = row.actor_id
         item["signed_at"] = row.wall_time
         item["signed_workstation"] = row.workstation_id
-        item["expires_on"] = _expiry(row.wall_time, template.item(key).valid_for_days)
+        item["expires_on"] = _expiry(row.wall_time, template.recorded_item(key).valid_for_days)
 
 
-def _revoked(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _revoked(
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
+) -> None:
     key = data["item_key"]
     item = _edit(onboarding, row, key, data.get("basis", _NO_BASIS))
     item.update(dict.fromkeys(_CLEARED_BY_REVOKE))
-    if projection.template(onboarding).item(key).required_before_alone:
+    if projection.template(onboarding).recorded_item(key).required_before_alone:
         # Nobody stays approved to work alone without a required item.
         onboarding.row.update(approved_at=None, approved_by=None, approval_override=None)
 
 
-def _approved(projection: Projection, onboarding: Onboarding, row: EventRow, data: dict) -> None:
+def _approved(
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
+) -> None:
     onboarding.row.update(
         approved_at=row.wall_time,
         approved_by=row.actor_id,
@@ -316,7 +330,7 @@ def _approved(projection: Projection, onboarding: Onboarding, row: EventRow, dat
 
 
 def _conflict_resolved(
-    projection: Projection, onboarding: Onboarding, row: EventRow, data: dict
+    projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
 ) -> None:
     """A manager has looked at a conflict; the items keep whatever state they have now."""
     key = data["conflict"]
@@ -327,7 +341,8 @@ def _conflict_resolved(
             onboarding.removed_conflicts.add(key)
 
 
-_FOLDS = {
+Fold = Callable[["Projection", Onboarding, Event, dict[str, Any]], None]
+_FOLDS: dict[str, Fold] = {
     EventType.ONBOARDING_STARTED: _nothing,
     EventType.ITEM_MARKED: _marked,
     EventType.NOTE_ADDED: _note,

@@ -16,11 +16,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from sqlalchemy import func, text
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from handledare.domain.events import EventType
 from handledare.store import erasure
@@ -31,6 +32,7 @@ from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
     EVENT_COLUMNS,
     PROJECTION_TABLES,
+    Event,
     EventRow,
     OnboardingRow,
     PendingEntityRow,
@@ -40,10 +42,8 @@ from handledare.store.tables import (
 )
 from handledare.store.templates import MissingDependency
 
-Event = EventRow | StoredEvent
-
 # Entities are replayed in this order, so that what others refer to exists first.
-_ENTITY_ORDER = {
+_ENTITY_ORDER: dict[str, int] = {
     EventType.UNIT_CREATED: 0,
     EventType.USER_CREATED: 1,
     EventType.PERSON_CREATED: 2,
@@ -181,7 +181,7 @@ def _insert_new_units_and_people(
     return inserted, waiting
 
 
-def _insert(connection: sqlite3.Connection, table: str, rows: list[dict]) -> None:
+def _insert(connection: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
     """The same rows the ORM handlers add, in one statement."""
     if rows:
         columns = list(rows[0])
@@ -248,7 +248,7 @@ def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
     first_types = dict(
         session.exec(
             select(EventRow.entity_id, func.min(EventRow.type))
-            .where(EventRow.entity_id.in_(entity_ids))
+            .where(col(EventRow.entity_id).in_(entity_ids))
             .group_by(EventRow.entity_id)
         ).all()
     )
@@ -274,7 +274,7 @@ def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
 
 
 # What an entity's first event refers to, by table; it waits until all of them are here.
-_REFERENCES = {
+_REFERENCES: dict[EventType, Callable[[dict[str, Any]], list[tuple[str, str | None]]]] = {
     EventType.ONBOARDING_STARTED: lambda d: [
         ("people", d["person_id"]),
         ("units", d["unit_id"]),
@@ -325,7 +325,9 @@ def _unblocked(session: Session, waiting: set[str]) -> set[str]:
 
 def fill_missing_counts(session: Session) -> int:
     """Compute the counts of onboardings projected before the counts were kept."""
-    ids = session.exec(select(OnboardingRow.id).where(OnboardingRow.item_count.is_(None))).all()
+    ids = session.exec(
+        select(OnboardingRow.id).where(col(OnboardingRow.item_count).is_(None))
+    ).all()
     if not ids:
         return 0
     projection = onboardings.Projection(session)
@@ -337,7 +339,7 @@ def fill_missing_counts(session: Session) -> int:
 
 
 @handles(EventType.PERSON_ERASED)
-def _person_erased(session: Session, row: EventRow, data: dict) -> None:
+def _person_erased(session: Session, row: Event, data: dict[str, Any]) -> None:
     """Blank the person's data in the log, then project their onboardings again from it."""
     entities, batches = erasure.erase(session, row.entity_id)
     erasure.mark_rewrite(session, batches)

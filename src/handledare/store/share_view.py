@@ -11,15 +11,30 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import asdict, dataclass, field, fields
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
 from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+    from sqlmodel import Session
+
+Row = TypeVar("Row", bound="DataclassInstance")
+
 ROOT_KEY = "share_root"
 HISTORY_KEY = "unsigned_history"
 CARD_KEY = "own_card"
 CLOCK_KEY = "own_clock"
+# The share keys this workstation holds (opaque to the store: sync encodes them), the keys
+# it has sealed to each other workstation, whether a revocation decided here asks for a new
+# share key, and whether all its own batches on the share are encrypted.
+SHARE_KEYS_KEY = "share_keys"
+SEALED_KEY = "sealed_to"
+ROTATE_KEY = "rotate_share_key"
+ENCRYPTED_KEY = "own_batches_encrypted"
+_MEMO = (ROOT_KEY, CARD_KEY, CLOCK_KEY, SHARE_KEYS_KEY, SEALED_KEY, ROTATE_KEY, ENCRYPTED_KEY)
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class Folder:
     last_batch_seen: str | None = None
     clock_offset: float | None = None
     clock_measured: str | None = None
+    seal_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -76,9 +92,13 @@ class Snapshot:
     decisions: list[KeyDecision]
     folders: dict[str, Folder]
     problems: dict[str, Problem]
-    root: dict | None
-    own_card: dict | None
+    root: dict[str, Any] | None
+    own_card: dict[str, Any] | None
     own_clock: tuple[float | None, str | None]
+    share_keys: list[dict[str, Any]] = field(default_factory=list)
+    sealed_to: dict[str, dict[str, Any]] = field(default_factory=dict)
+    rotate: bool = False  # a revocation decided here asks for a new share key
+    encrypted: bool = False  # all of this workstation's batches on the share are encrypted
 
 
 def snapshot(store: Store) -> Snapshot:
@@ -86,8 +106,8 @@ def snapshot(store: Store) -> Snapshot:
         connection = connection_of(session)
         meta = dict(
             connection.execute(
-                "SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
-                (ROOT_KEY, CARD_KEY, CLOCK_KEY),
+                f"SELECT key, value FROM meta WHERE key IN ({', '.join('?' * len(_MEMO))})",
+                _MEMO,
             )
         )
         clock = json.loads(meta[CLOCK_KEY]) if meta.get(CLOCK_KEY) else None
@@ -98,10 +118,14 @@ def snapshot(store: Store) -> Snapshot:
             root=json.loads(meta[ROOT_KEY]) if meta.get(ROOT_KEY) else None,
             own_card=json.loads(meta[CARD_KEY]) if meta.get(CARD_KEY) else None,
             own_clock=(clock["offset"], clock["measured"]) if clock else (None, None),
+            share_keys=json.loads(meta.get(SHARE_KEYS_KEY) or "[]"),
+            sealed_to=json.loads(meta.get(SEALED_KEY) or "{}"),
+            rotate=meta.get(ROTATE_KEY) == "1",
+            encrypted=meta.get(ENCRYPTED_KEY) == "1",
         )
 
 
-def _rows(connection: sqlite3.Connection, table: str, row_type: type) -> list:
+def _rows(connection: sqlite3.Connection, table: str, row_type: type[Row]) -> list[Row]:
     columns = [f.name for f in fields(row_type)]
     found = connection.execute(f"SELECT {', '.join(columns)} FROM {table}")
     return [row_type(*values) for values in found]
@@ -112,7 +136,7 @@ def key_decisions(store: Store) -> list[KeyDecision]:
         return _rows(connection_of(session), "workstation_keys", KeyDecision)
 
 
-def pin_root(store: Store, root: dict) -> None:
+def pin_root(store: Store, root: dict[str, Any]) -> None:
     _set_meta_json(store, ROOT_KEY, root)
 
 
@@ -138,6 +162,11 @@ def unsigned_history(store: Store) -> tuple[int, str] | None:
     return (found[0], found[1]) if found else None
 
 
+def request_rotation(session: Session) -> None:
+    """A revocation decided here: the next round makes a new share key (same transaction)."""
+    set_meta(session, ROTATE_KEY, "1")
+
+
 def set_unsigned_history(store: Store, history: tuple[int, str] | None) -> None:
     """After an erasure rewrite signed some of them, fewer of our batches are unsigned."""
     with store.write(None) as tx:
@@ -155,15 +184,30 @@ class Changes:
     folders: list[Folder] = field(default_factory=list)
     added: list[Problem] = field(default_factory=list)  # problems new or changed
     gone: list[str] = field(default_factory=list)  # paths of problems no longer found
-    own_card: dict | None = None  # the signed part of the card just written
+    own_card: dict[str, Any] | None = None  # the signed part of the card just written
     own_clock: tuple[float, str] | None = None  # offset and when, just measured
+    share_keys: list[dict[str, Any]] | None = None  # the share keys held, when they changed
+    sealed_to: dict[str, dict[str, Any]] | None = None  # what was sealed to whom, if changed
+    rotated: bool = False  # the new share key a revocation asked for was made
+    encrypted: bool = False  # all own batches on the share are now encrypted
+
+    def any(self) -> bool:
+        return bool(
+            self.folders
+            or self.added
+            or self.gone
+            or self.own_card
+            or self.own_clock
+            or self.share_keys is not None
+            or self.sealed_to is not None
+            or self.rotated
+            or self.encrypted
+        )
 
 
 def record(store: Store, changes: Changes) -> None:
     """Save what changed; nothing at all (not even a transaction) when nothing did."""
-    if not (
-        changes.folders or changes.added or changes.gone or changes.own_card or changes.own_clock
-    ):
+    if not changes.any():
         return
     names = [f.name for f in fields(Folder)]
     with store.write(None) as tx:
@@ -176,27 +220,35 @@ def record(store: Store, changes: Changes) -> None:
                 for name in names:
                     setattr(row, name, getattr(folder, name))
         for path in changes.gone:
-            row = session.get(ShareProblemRow, path)
-            if row is not None:
-                session.delete(row)
+            found = session.get(ShareProblemRow, path)
+            if found is not None:
+                session.delete(found)
         session.flush()
         for problem in changes.added:
-            row = session.get(ShareProblemRow, problem.path)
-            if row is None:
+            known = session.get(ShareProblemRow, problem.path)
+            if known is None:
                 session.add(ShareProblemRow(**asdict(problem)))
             else:
-                row.kind, row.reason = problem.kind, problem.reason
+                known.kind, known.reason = problem.kind, problem.reason
         if changes.own_card is not None:
             set_meta(session, CARD_KEY, _json(changes.own_card))
         if changes.own_clock is not None:
             offset, measured = changes.own_clock
             set_meta(session, CLOCK_KEY, _json({"offset": offset, "measured": measured}))
+        if changes.share_keys is not None:
+            set_meta(session, SHARE_KEYS_KEY, _json(changes.share_keys))
+        if changes.sealed_to is not None:
+            set_meta(session, SEALED_KEY, _json(changes.sealed_to))
+        if changes.rotated:
+            set_meta(session, ROTATE_KEY, "0")
+        if changes.encrypted:
+            set_meta(session, ENCRYPTED_KEY, "1")
 
 
-def _json(value) -> str:
+def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def _set_meta_json(store: Store, key: str, value) -> None:
+def _set_meta_json(store: Store, key: str, value: object) -> None:
     with store.write(None) as tx:
         set_meta(tx.session, key, _json(value))

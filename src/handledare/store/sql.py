@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlmodel import Session
 
@@ -18,7 +19,9 @@ _SLICE = 900
 def connection_of(session: Session) -> sqlite3.Connection:
     """The session's own sqlite3 connection, inside its transaction."""
     session.flush()
-    return session.connection().connection.driver_connection
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)  # the store opens only SQLite files
+    return driver
 
 
 def slices(values: list[str]) -> Iterator[list[str]]:
@@ -28,7 +31,7 @@ def slices(values: list[str]) -> Iterator[list[str]]:
 
 def select_in(
     connection: sqlite3.Connection, table: str, columns: tuple[str, ...], key: str, ids: list[str]
-) -> Iterator[dict]:
+) -> Iterator[dict[str, Any]]:
     for part in slices(ids):
         marks = ",".join("?" * len(part))
         cursor = connection.execute(

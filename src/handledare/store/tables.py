@@ -36,6 +36,8 @@ class StoredEvent(NamedTuple):
 
 
 EVENT_COLUMNS = StoredEvent._fields
+# An event as the projection takes it: through the ORM, or as a plain row on bulk paths.
+Event = EventRow | StoredEvent
 
 
 class MetaRow(SQLModel, table=True):
@@ -85,6 +87,7 @@ class PersonRow(SQLModel, table=True):
     start_date: str
     employee_number: str | None = None
     created_at: str
+    language: str = "sv"
     folded_name: str | None = Field(default=None, index=True)
 
 
@@ -148,6 +151,8 @@ class ItemStateRow(SQLModel, table=True):
     expires_on: str | None = None
     note_count: int = 0
     last_event_id: str | None = None
+    # The proof recorded with the mark, as JSON (domain.evidence.Proof).
+    evidence: str | None = None
 
 
 class ConflictRow(SQLModel, table=True):
@@ -227,6 +232,7 @@ class ShareWorkstationRow(SQLModel, table=True):
     last_batch_seen: str | None = None
     clock_offset: float | None = None
     clock_measured: str | None = None
+    seal_key: str | None = None  # its receiving key (X25519, base64), as its card names it
 
 
 class ShareProblemRow(SQLModel, table=True):

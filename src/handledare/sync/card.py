@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from handledare.i18n import _
 from handledare.sync.signing import Signer, canonical, public_key_id, signed_by
 
 KIND = "handledare-workstation"
+SEAL_SCHEME = "x25519-hpke"
 
 
 class CardProblem(Exception):
@@ -32,8 +34,9 @@ class Card:
     history: tuple[int, str] | None = None
     clock_offset: float | None = None  # seconds ahead of the share's clock when measured
     clock_measured: str | None = None
+    seal: str | None = None  # its receiving key (X25519, base64): share keys are sealed to it
 
-    def signed(self) -> dict:
+    def signed(self) -> dict[str, Any]:
         return {
             "type": KIND,
             "format": 2,
@@ -49,6 +52,7 @@ class Card:
                 if self.clock_offset is not None
                 else None
             ),
+            "seal": {"scheme": SEAL_SCHEME, "public": self.seal} if self.seal else None,
         }
 
 
@@ -69,29 +73,31 @@ def read_card(data: bytes, workstation_id: str) -> Card:
         return _legacy_card(document, workstation_id)
     signed = document["signed"]
     try:
-        key = signed["key"]
+        keyid: str = signed["key"]["keyid"]
+        public: str = signed["key"]["public"]
         card = Card(
             workstation_id=signed["workstation"],
             name=str(signed["name"]),
             machine=str(signed["machine"]),
-            keyid=key["keyid"],
-            public=key["public"],
+            keyid=keyid,
+            public=public,
             history=_history(signed.get("history")),
             clock_offset=_clock(signed.get("clock"), "offset"),
             clock_measured=_clock(signed.get("clock"), "measured"),
+            seal=_seal(signed.get("seal")),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise CardProblem(_("the card is damaged ({error})").format(error=error)) from error
     if signed.get("type") != KIND or card.workstation_id != workstation_id:
         raise CardProblem(_("the card belongs to another folder"))
-    if public_key_id(card.public) != card.keyid:
+    if public_key_id(public) != keyid:
         raise CardProblem(_("the card's key does not match its key id"))
-    if not signed_by(document.get("signatures"), card.keyid, card.public, canonical(signed)):
+    if not signed_by(document.get("signatures"), keyid, public, canonical(signed)):
         raise CardProblem(_("the card's signature does not verify: it was changed"))
     return card
 
 
-def _legacy_card(document: dict, workstation_id: str) -> Card:
+def _legacy_card(document: dict[str, Any], workstation_id: str) -> Card:
     if document.get("id") != workstation_id:
         raise CardProblem(_("the card belongs to another folder"))
     return Card(workstation_id, str(document.get("name", "?")), str(document.get("machine", "?")))
@@ -100,11 +106,24 @@ def _legacy_card(document: dict, workstation_id: str) -> Card:
 def _history(value: object) -> tuple[int, str] | None:
     if value is None:
         return None
-    sequence, sha256 = value["sequence"], value["sha256"]  # type: ignore[index]
+    if not isinstance(value, dict):
+        raise TypeError("history")
+    sequence, sha256 = value["sequence"], value["sha256"]
     if not isinstance(sequence, int) or not isinstance(sha256, str):
         raise ValueError("history")
     return sequence, sha256
 
 
-def _clock(value: object, field: str):
+def _seal(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or value.get("scheme") != SEAL_SCHEME:
+        raise ValueError("seal")
+    public = value["public"]
+    if not isinstance(public, str) or public_key_id(public) is None:
+        raise ValueError("seal")
+    return public
+
+
+def _clock(value: object, field: str) -> Any:
     return value.get(field) if isinstance(value, dict) else None

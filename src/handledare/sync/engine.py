@@ -1,5 +1,5 @@
-"""One sync round, top to bottom: list the share, verify what is new, ingest it, publish
-what is new here, report.
+"""One sync round, top to bottom: list the share, verify and decrypt what is new, ingest it,
+make or seal share keys, publish what is new here, report.
 
 An interrupted round loses nothing: batches are applied whole, several to a
 transaction, and what was not committed is read again next time.
@@ -12,12 +12,15 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from handledare.domain.events import EventType
 from handledare.store import ingest, journal, share_view
 from handledare.store.eventlog import Store
-from handledare.store.share_view import Folder, Problem
+from handledare.store.share_view import Folder, KeyDecision, Problem
 from handledare.sync.batch import Batch
+from handledare.sync.keyring import KIND as KEYS_PROBLEM
+from handledare.sync.keyring import Keyring
 from handledare.sync.opening import open_share
 from handledare.sync.publish import Own, Sent, publish, would_send
 from handledare.sync.pull import Folder as Readable
@@ -43,6 +46,9 @@ class SyncReport:
     set_aside: list[str] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)  # template versions received this round
     trusted_root: str | None = None  # the share's root, when this round pinned it
+    # True when this workstation holds no share key yet (it waits for approval), so it
+    # neither reads the share nor publishes its events.
+    locked_out: bool = False
     waiting: int = 0
     pending_entities: int = 0
     dry_run: bool = False
@@ -86,14 +92,18 @@ def run_round(
         }
         survey = Survey(store, share, listings, known)
         survey.look()
-        trust = _pull(store, share, survey, root, known.decisions, report)
+        keyring = Keyring.of(own, store.path.parent, known.share_keys, share, listings, survey.card)
+        trust = _pull(store, share, survey, root, known.decisions, report, keyring)
+        keyring.trust = trust
+        keyring.recheck()
         survey.check_keys(trust)
         if templates is not None and not dry_run:
             templates(share, report)
         if dry_run:
             report.sent = would_send(store)
-            report.problems += survey.found
+            report.problems += survey.found + keyring.found
         else:
+            rotated = keyring.settle(signer.keyid, known.rotate)
             mine = Own(
                 store,
                 share,
@@ -104,15 +114,26 @@ def run_round(
                 history,
                 known.own_card,
                 known.own_clock,
+                keyring,
+                known.encrypted,
             )
             report.sent = publish(mine)
-            report.problems += mine.found + survey.found
+            changes = mine.changes
+            changes.sealed_to = keyring.seal_around(
+                signer, survey.folders, trust.decisions_list, known.sealed_to, listings.get(own)
+            )
+            report.problems += mine.found + survey.found + keyring.found
             report.set_aside = mine.set_aside
             survey.own(_own_folder(store, survey, mine, report.sent))
-            changes = mine.changes
             changes.folders = survey.changed()
+            changes.share_keys = keyring.held() if keyring.changed else None
+            changes.rotated = rotated
+            changes.encrypted = mine.encrypted and not known.encrypted
+            if not keyring.refreshed:  # sealed files not read this round: their problems stay
+                report.problems += _kept(known.problems, KEYS_PROBLEM)
             changes.added, changes.gone = _problems(store, report, known.problems)
             share_view.record(store, changes)
+        report.locked_out = keyring.best() is None
         report.waiting = journal.waiting_count(store)
         report.status = share_status(store)
         return report
@@ -122,22 +143,29 @@ def _pull(
     store: Store,
     share: Share,
     survey: Survey,
-    root: dict | None,
-    decisions: list,
+    root: dict[str, Any] | None,
+    decisions: list[KeyDecision],
     report: SyncReport,
+    keyring: Keyring,
 ) -> Trust:
     """Read the trusted folders' new batches and ingest them; again for folders an
     approval applied in this round trusts."""
     read: set[str] = set()
     for _pass in range(TRUST_PASSES):
         trust = Trust(decisions, root, store.workstation_id)
+        keyring.trust = trust
         readable = [w for w in survey.listings if trust.readable(w) and w not in read]
         if not readable:
             break
         applied = ingest.applied_up_to(store, readable)
         folders = [
             Readable(
-                w, survey.listings[w], trust.keys(w), survey.card(w), applied.get(w, (0, None))
+                w,
+                survey.listings[w],
+                trust.keys(w),
+                survey.card(w),
+                applied.get(w, (0, None)),
+                keyring.open,
             )
             for w in readable
         ]
@@ -242,6 +270,12 @@ def _own_folder(store: Store, survey: Survey, mine: Own, sent: Sent) -> Folder:
         clock_offset=offset,
         clock_measured=measured,
     )
+
+
+def _kept(known: dict[str, Problem], kind: str) -> list[Found]:
+    return [
+        Found(p.path, p.reason, p.kind, p.workstation_id) for p in known.values() if p.kind == kind
+    ]
 
 
 _KEPT = "restored"  # a batch its owner wrote again: listed for 30 days

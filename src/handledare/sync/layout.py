@@ -1,4 +1,5 @@
-"""Names in a workstation's folder: batches, the card, and everything else.
+"""Names in a workstation's folder: batches, the card, the share keys it sealed to other
+workstations, and everything else.
 
 A folder may also hold what other programs leave: Windows' `desktop.ini` and
 `Thumbs.db`, macOS' `.DS_Store` and `._*`, Office's `~$*` lock files. Those
@@ -17,12 +18,18 @@ RETIRED = frozenset({"clock.probe"})
 # One line per file name: a folder of tens of thousands of names is sorted out in one
 # pass of the regex engine instead of a Python call per name.
 _BATCH_LINE = re.compile(r"^batch-[0-9]{12}\.jsonl$", re.MULTILINE)
+_SEALED = re.compile(r"share-keys-([0-9a-f-]{36})\.json")
 TEMPORARY = re.compile(r"\.[A-Za-z0-9._-]{1,80}-[0-9a-f]{8}\.tmp")
 _OTHER_PROGRAMS = re.compile(r"(?i:desktop\.ini|thumbs\.db|ehthumbs\.db)|\.DS_Store|\._.*|~\$.*")
 
 
 def batch_name(sequence: int) -> str:
     return f"batch-{sequence:012d}.jsonl"
+
+
+def sealed_name(recipient: str) -> str:
+    """The file in which a workstation seals the share keys to `recipient`."""
+    return f"share-keys-{recipient}.json"
 
 
 def sequence_of(name: str) -> int:
@@ -48,6 +55,7 @@ class Listing:
     has_card: bool = False
     temporary: list[str] = field(default_factory=list)
     strays: list[str] = field(default_factory=list)
+    sealed: set[str] = field(default_factory=set)  # the recipients of sealed share keys
 
     def __post_init__(self) -> None:
         # The highest sequence number present (zero-padded, names sort like numbers).
@@ -68,7 +76,10 @@ class Listing:
         if len(names) - len(batches) == listing.has_card:
             return listing
         for name in sorted(set(names) - batches - {CARD}):
-            if TEMPORARY.fullmatch(name):
+            sealed = _SEALED.fullmatch(name)
+            if sealed:
+                listing.sealed.add(sealed.group(1))
+            elif TEMPORARY.fullmatch(name):
                 listing.temporary.append(name)
             elif not ignored(name):
                 listing.strays.append(name)

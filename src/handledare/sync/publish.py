@@ -1,5 +1,10 @@
-"""This workstation's side of the share: its folder tidied, its batches signed and written,
-restored or rewritten, its card kept current.
+"""This workstation's side of the share: its folder tidied, its batches encrypted, signed and
+written, restored or rewritten, its card kept current.
+
+Nothing is published without a verified share key (a workstation waiting for approval
+keeps its events until it is given one); its card goes out all the same, so that it can be
+approved. Batches it published in plain text before the share was encrypted are written
+again, encrypted, as after an erasure.
 
 Its own temporary files from an interrupted write are the only files it
 removes. A file that sits where its next batch belongs and is not a batch
@@ -11,14 +16,18 @@ runs elsewhere, and sync stops.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import journal, share_view
 from handledare.store.eventlog import Store
-from handledare.sync.batch import LEGACY_FORMAT, BatchProblem, decode, encode
+from handledare.store.tables import StoredEvent
+from handledare.sync.batch import LEGACY_FORMAT, Batch, BatchProblem, decode, encode
 from handledare.sync.card import Card, CardProblem, card_bytes, read_card
+from handledare.sync.keyring import Keyring
 from handledare.sync.layout import CARD, Listing, batch_name
 from handledare.sync.pull import Found
+from handledare.sync.sealing import KeyMissing, Receiver, ShareKey
 from handledare.sync.share import NotAFile, Share, WorkstationClash
 from handledare.sync.signing import Signer
 
@@ -36,8 +45,10 @@ class Own:
     machine: str
     listing: Listing | None
     history: tuple[int, str] | None
-    written: dict | None  # the signed part of the card it last wrote
+    written: dict[str, Any] | None  # the signed part of the card it last wrote
     clock: tuple[float | None, str | None]  # its clock offset as last measured, and when
+    keyring: Keyring
+    encrypted: bool  # all its batches on the share are encrypted (none from before)
     found: list[Found] = field(default_factory=list)
     changes: share_view.Changes = field(default_factory=share_view.Changes)
     set_aside: list[str] = field(default_factory=list)
@@ -48,6 +59,15 @@ class Own:
 
     def path(self, name: str) -> str:
         return f"workstations/{self.id}/{name}"
+
+    def encode(
+        self, sequence: int, previous: str | None, events: list[StoredEvent], key: ShareKey
+    ) -> tuple[Batch, bytes]:
+        return encode(self.signer, self.id, sequence, previous, events, key)
+
+    def decode(self, data: bytes, sequence: int) -> Batch:
+        keys = {self.signer.keyid: self.signer.public}
+        return decode(data, self.id, sequence, keys, self.keyring.open)
 
 
 @dataclass(frozen=True)
@@ -72,21 +92,25 @@ def publish(own: Own) -> Sent:
         own.share.make_own_folder(own.id)
     own.share.remove_temporary(own.id, listing.temporary)
     _check_not_copied(own, listing)
-    _restore_lost(own, listing)
-    before = journal.published(own.store)
+    key = own.keyring.best()
     sent = Sent()
+    if key is None:
+        _keep_card(own, listing, sent)
+        return sent
+    _restore_lost(own, listing, key)
+    before = journal.published(own.store)
     while events := journal.unpublished(own.store, MAX_BATCH_EVENTS):
         batches = journal.published(own.store)
         sequence = batches[-1].sequence + 1 if batches else 1
         previous = batches[-1].sha256 if batches else None
-        batch, data = encode(own.signer, own.id, sequence, previous, events)
+        batch, data = own.encode(sequence, previous, events, key)
         if own.share.publish(own.id, sequence, data):
             journal.mark_published(own.store, sequence, batch.sha256, events, own.signer.keyid)
             sent = Sent(sent.events + len(events), sent.batches + 1, sequence)
         else:
             _number_taken(own, sequence)
     if sent.batches and before:
-        _audit(own, before[-1].sequence)
+        _audit(own, before[-1].sequence, key)
     _keep_card(own, listing, sent)
     return sent
 
@@ -112,36 +136,30 @@ def _check_not_copied(own: Own, listing: Listing) -> None:
         )
 
 
-def _restore_lost(own: Own, listing: Listing) -> None:
-    """Our batches the share has lost (a restored or new share) are written again. A signed
-    one is byte for byte what was published (Ed25519 signatures are deterministic); an
-    unsigned one cannot be made again, so from it on our batches are written anew, signed.
-    An erasure does the same from the first batch that held the person's data."""
+def _restore_lost(own: Own, listing: Listing, key: ShareKey) -> None:
+    """Our batches the share has lost (a restored or new share), those an erasure blanked,
+    and those published in plain text before the share was encrypted are written again,
+    from the first of them on: encrypted with a fresh nonce, a batch cannot be made again
+    byte for byte, so the chain after it is written anew."""
     batches = journal.published(own.store)
     lost = [b.sequence for b in batches if not listing.has(b.sequence)]
-    history = own.history[0] if own.history else 0
-    start = min(
-        [journal.rewrite_from(own.store) or len(batches) + 1] + [s for s in lost if s <= history]
-    )
-    for recorded in batches:
-        if recorded.sequence >= start:
-            break
-        if recorded.sequence in lost:
-            events = journal.events_of(own.store, recorded.sequence)
-            _batch, data = encode(own.signer, own.id, recorded.sequence, recorded.previous, events)
-            own.share.publish(own.id, recorded.sequence, data)
+    plain = [1] if batches and not own.encrypted else []
+    start = min([journal.rewrite_from(own.store) or len(batches) + 1, *lost, *plain])
     if start <= len(batches):
-        _rewrite_from(own, batches, start)
+        _rewrite_from(own, batches, start, key)
+    own.encrypted = True
 
 
-def _rewrite_from(own: Own, batches: list[journal.PublishedBatch], start: int) -> None:
-    """Our batches from `start` on, written again and signed; readers accept them because
-    they hold the same events (only blanked where an erasure blanked them)."""
+def _rewrite_from(
+    own: Own, batches: list[journal.PublishedBatch], start: int, key: ShareKey
+) -> None:
+    """Our batches from `start` on, written again, encrypted and signed; readers accept them
+    because they hold the same events (only blanked where an erasure blanked them)."""
     previous = batches[start - 1].previous
     hashes = {}
     for recorded in batches[start - 1 :]:
         events = journal.events_of(own.store, recorded.sequence)
-        batch, data = encode(own.signer, own.id, recorded.sequence, previous, events)
+        batch, data = own.encode(recorded.sequence, previous, events, key)
         own.share.replace_own(own.share.folder(own.id) / batch_name(recorded.sequence), data)
         hashes[recorded.sequence] = previous = batch.sha256
     journal.rewritten(own.store, hashes, own.signer.keyid)
@@ -155,10 +173,8 @@ def _number_taken(own: Own, sequence: int) -> None:
     something else (moved aside), or a batch our key signed elsewhere (a copied folder)."""
     name = batch_name(sequence)
     try:
-        batch = decode(
-            own.share.read(own.id, name), own.id, sequence, {own.signer.keyid: own.signer.public}
-        )
-    except (NotAFile, BatchProblem):
+        batch = own.decode(own.share.read(own.id, name), sequence)
+    except (NotAFile, BatchProblem, KeyMissing):
         batch = None
     if batch is None or batch.format == LEGACY_FORMAT:
         new_name = own.share.set_aside(own.id, name)
@@ -176,23 +192,23 @@ def _number_taken(own: Own, sequence: int) -> None:
     journal.mark_published(own.store, sequence, batch.sha256, events, own.signer.keyid)
 
 
-def _audit(own: Own, sequence: int) -> None:
+def _audit(own: Own, sequence: int, key: ShareKey) -> None:
     """Check that the share still holds our batch `sequence` as published; if it was
-    changed, write it again and say so."""
+    changed, write it again from our records (and the batches after it, which name it) and
+    say so."""
     if own.history and sequence <= own.history[0]:
         return
-    recorded = {b.sequence: b for b in journal.published(own.store)}[sequence]
+    batches = journal.published(own.store)
     name = batch_name(sequence)
     try:
-        data = own.share.read(own.id, name)
-        keys = {own.signer.keyid: own.signer.public}
-        if decode(data, own.id, sequence, keys).sha256 == recorded.sha256:
+        if (
+            own.decode(own.share.read(own.id, name), sequence).sha256
+            == batches[sequence - 1].sha256
+        ):
             return
-    except (NotAFile, BatchProblem):
+    except (NotAFile, BatchProblem, KeyMissing):
         pass
-    events = journal.events_of(own.store, sequence)
-    _batch, data = encode(own.signer, own.id, sequence, recorded.previous, events)
-    own.share.replace_own(own.share.folder(own.id) / name, data)
+    _rewrite_from(own, batches, sequence, key)
     own.found.append(
         Found(
             own.path(name),
@@ -223,6 +239,7 @@ def _keep_card(own: Own, listing: Listing, sent: Sent) -> None:
         own.history,
         offset,
         measured,
+        Receiver.load(own.store.path.parent).public,
     )
     if listing.has_card and own.written == card.signed() and sent.last_sequence is None:
         return

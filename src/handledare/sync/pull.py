@@ -1,12 +1,15 @@
 """Reading another workstation's folder: its new batches, verified and in chain order.
 
 A batch is used only when its signature is by a key trusted for its folder
-and it follows the batch before it. Unsigned batches (format 1) are used only
-as the history the workstation's signed card vouches for, and only once the
-chain from them reaches the batch the card names; batches of a revoked key
-only up to the cut, and only once the chain reaches the batch the revocation
-names. When a new batch names another predecessor than the one applied here,
-the batches before it are read again to find the one that changed.
+and it follows the batch before it; only then are its events decrypted. A
+batch encrypted with a share key this workstation does not hold (it is not
+approved yet, or was revoked) stops its folder quietly: nothing of it is read.
+Unsigned batches (format 1) are used only as the history the workstation's
+signed card vouches for, and only once the chain from them reaches the batch
+the card names; batches of a revoked key only up to the cut, and only once the
+chain reaches the batch the revocation names. When a new batch names another
+predecessor than the one applied here, the batches before it are read again
+to find the one that changed.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from dataclasses import dataclass, field
 from handledare.i18n import _
 from handledare.store import ingest
 from handledare.store.eventlog import Store
-from handledare.sync.batch import LEGACY_FORMAT, Batch, BatchProblem, decode
+from handledare.sync.batch import LEGACY_FORMAT, Batch, BatchProblem, Opener, decode
 from handledare.sync.card import Card
 from handledare.sync.layout import Listing, batch_name
 from handledare.sync.rewrite import differences
+from handledare.sync.sealing import KeyMissing
 from handledare.sync.share import NotAFile, Share
 from handledare.sync.trust import TrustedKey
 
@@ -44,6 +48,7 @@ class Folder:
     keys: dict[str, TrustedKey]
     card: Card | None
     applied: tuple[int, str | None]
+    opener: Opener | None = None  # decrypts events with the share keys held here
     found: list[Found] = field(default_factory=list)
 
     def path(self, sequence: int) -> str:
@@ -151,6 +156,8 @@ def _batch(
     except BatchProblem as problem:
         folder.problem(sequence, str(problem))
         return None
+    except KeyMissing:
+        return None
     return batch
 
 
@@ -161,16 +168,23 @@ def _checked(share: Share, folder: Folder, sequence: int) -> Batch:
     except NotAFile as error:
         raise BatchProblem(_("a folder or other non-file is where a batch file belongs")) from error
     keys = {keyid: key.public for keyid, key in folder.keys.items()}
-    batch = decode(data, folder.workstation_id, sequence, keys)
-    if batch.format == LEGACY_FORMAT:
-        history = folder.card.history if folder.card else None
-        if history is None or sequence > history[0] or folder.card.keyid not in folder.keys:
-            raise BatchProblem(
-                _("it is not signed, and no signed record of its workstation vouches for it")
-            )
-    elif not folder.keys[batch.keyid].covers(sequence):
-        raise BatchProblem(_("it is signed with a key that was revoked before this batch"))
-    return batch
+
+    def admit(found: int, keyid: str | None) -> None:
+        if found == LEGACY_FORMAT or keyid is None:  # format 1, from before signing
+            card = folder.card
+            if (
+                card is None
+                or card.history is None
+                or sequence > card.history[0]
+                or card.keyid not in folder.keys
+            ):
+                raise BatchProblem(
+                    _("it is not signed, and no signed record of its workstation vouches for it")
+                )
+        elif not folder.keys[keyid].covers(sequence):
+            raise BatchProblem(_("it is signed with a key that was revoked before this batch"))
+
+    return decode(data, folder.workstation_id, sequence, keys, folder.opener, admit)
 
 
 def _rewritten_before(store: Store, share: Share, folder: Folder, batch: Batch) -> bool:
@@ -183,6 +197,8 @@ def _rewritten_before(store: Store, share: Share, folder: Folder, batch: Batch) 
     for sequence in range(batch.sequence - 1, 0, -1):
         try:
             earlier = _checked(share, folder, sequence)
+        except KeyMissing:
+            return False
         except BatchProblem as problem:
             folder.problem(
                 sequence,
@@ -205,6 +221,7 @@ def _rewritten_before(store: Store, share: Share, folder: Folder, batch: Batch) 
                 "tamper",
             )
             return False
+        assert recorded is not None  # else a reason was given above
         if earlier.sha256 != recorded.sha256:
             hashes[sequence] = (earlier.sha256, earlier.keyid)
         before = applied.get(sequence - 1)

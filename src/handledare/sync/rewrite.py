@@ -10,10 +10,11 @@ alike, except fields that may hold personal data, which may only be blanked
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from handledare.i18n import _
 from handledare.store import ingest
-from handledare.store.erasure import ERASED, PERSONAL_FIELDS
+from handledare.store.erasure import ERASED, PERSONAL_FIELDS, inner_fields
 from handledare.store.eventlog import Store
 from handledare.sync.batch import Batch
 
@@ -34,10 +35,21 @@ def differences(store: Store, batch: Batch, applied_count: int) -> str | None:
     return None
 
 
-def _only_blanked(event_type: str, new: dict, old: dict) -> bool:
+def _only_blanked(event_type: str, new: dict[str, Any], old: dict[str, Any]) -> bool:
+    return _alike(new, old, PERSONAL_FIELDS.get(event_type, ()))
+
+
+def _alike(new: dict[str, Any], old: dict[str, Any], personal: tuple[str, ...]) -> bool:
+    """Alike but for personal fields blanked on one side, also inside objects (proof)."""
     if new.keys() != old.keys():
         return False
-    personal = PERSONAL_FIELDS.get(event_type, ())
-    return all(
-        new[key] == old[key] or (key in personal and ERASED in (new[key], old[key])) for key in new
-    )
+    for key in new:
+        if new[key] == old[key]:
+            continue
+        inner = inner_fields(personal, key)
+        if inner and isinstance(new[key], dict) and isinstance(old[key], dict):
+            if not _alike(new[key], old[key], inner):
+                return False
+        elif key not in personal or ERASED not in (new[key], old[key]):
+            return False
+    return True

@@ -18,6 +18,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
@@ -210,7 +211,7 @@ class Share:
 
     def make_own_folder(self, workstation_id: str) -> None:
         for path in (self.workstations, self.folder(workstation_id)):
-            self._guard(path, lambda path=path: self.files.make_folder(path))
+            self._guard(path, partial(self.files.make_folder, path))
 
     def listing(self, workstation_id: str) -> Listing:
         folder = self.folder(workstation_id)
@@ -243,7 +244,7 @@ class Share:
         """Our own temporary files left by an interrupted write: the only files removed."""
         for name in names:
             path = self.folder(workstation_id) / name
-            self._guard(path, lambda path=path: self.files.remove(path))
+            self._guard(path, partial(self.files.remove, path))
 
     # ----- writing ------------------------------------------------------------------------
 

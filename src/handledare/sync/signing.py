@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -60,11 +61,11 @@ class Signer:
         raw = private.public_key().public_bytes_raw()
         return cls(private, key_id(raw), base64.b64encode(raw).decode("ascii"))
 
-    def sign(self, data: bytes) -> dict:
+    def sign(self, data: bytes) -> dict[str, Any]:
         signature = self.private.sign(data)
         return {"keyid": self.keyid, "sig": base64.b64encode(signature).decode("ascii")}
 
-    def envelope(self, signed: dict) -> dict:
+    def envelope(self, signed: dict[str, Any]) -> dict[str, Any]:
         return {"signed": signed, "signatures": [self.sign(canonical(signed))]}
 
 
@@ -73,7 +74,7 @@ def _loaded(data_dir: Path, _mtime: int, _size: int, _mode: int) -> Signer:
     return Signer.of(identity.load_key(data_dir))
 
 
-def canonical(value: dict) -> bytes:
+def canonical(value: dict[str, Any]) -> bytes:
     """One byte string for one JSON value: sorted keys, no spaces, UTF-8."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode(
         "utf-8"

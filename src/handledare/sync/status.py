@@ -53,8 +53,13 @@ class ShareStatus:
         return [w for w in self.workstations if w.waiting]
 
     @property
-    def skewed(self) -> list[WorkstationStatus]:
-        return [w for w in self.workstations if w.skewed]
+    def skewed_clocks(self) -> list[tuple[WorkstationStatus, float]]:
+        """The workstations whose clocks are off, each with its offset from the share's."""
+        return [
+            (w, w.clock_offset)
+            for w in self.workstations
+            if w.skewed and w.clock_offset is not None
+        ]
 
     def named(self, workstation_id: str) -> str:
         for workstation in self.workstations:

@@ -1,8 +1,9 @@
 """The share's folders as listed this round, compared with what was seen before.
 
 A folder's card is read only when the folder is new here, its listing shows
-new batches, or a problem was found in it, so a round with nothing new reads
-no card and writes nothing; what changed is saved at the end of the round.
+new batches, a problem was found in it, or its card names no receiving key
+yet, so a round with nothing new reads no card and writes nothing; what
+changed is saved at the end of the round.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ class Survey:
                 changed = True
             else:
                 changed = workstation_id not in self.before
-            again = changed or folder.name is None or workstation_id in self.troubled
+            # A card without a receiving key is from an earlier version: read again until
+            # its workstation has made one and signed its card anew (a workstation without
+            # a share key publishes no batch that would show it).
+            unsealed = folder.seal_key is None
+            again = changed or unsealed or folder.name is None or workstation_id in self.troubled
             if workstation_id != own and listing.has_card and again:
                 folder = self._read_card(folder)
             self.folders[workstation_id] = folder
@@ -86,6 +91,7 @@ class Survey:
             history_sha256=card.history[1] if card.history else None,
             clock_offset=card.clock_offset,
             clock_measured=card.clock_measured,
+            seal_key=card.seal,
         )
 
     def card(self, workstation_id: str) -> Card | None:
@@ -97,7 +103,7 @@ class Survey:
             return None
         history = (
             (folder.history_sequence, folder.history_sha256)
-            if folder.history_sequence is not None
+            if folder.history_sequence is not None and folder.history_sha256 is not None
             else None
         )
         return Card(
@@ -107,6 +113,7 @@ class Survey:
             folder.key_id,
             folder.public_key,
             history,
+            seal=folder.seal_key,
         )
 
     def check_keys(self, trust: Trust) -> None:

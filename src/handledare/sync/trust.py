@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from handledare.i18n import N_, _
 from handledare.store.share_view import KeyDecision
@@ -52,9 +53,10 @@ class TrustedKey:
 
 
 class Trust:
-    def __init__(self, decisions: list[KeyDecision], root: dict | None, own: str):
+    def __init__(self, decisions: list[KeyDecision], root: dict[str, Any] | None, own: str):
         self.own = own
         self.root = root
+        self.decisions_list = decisions
         self.decisions: dict[str, dict[str, KeyDecision]] = {}
         for decision in decisions:
             self.decisions.setdefault(decision.workstation_id, {})[decision.key_id] = decision

@@ -11,15 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from concurrent.futures import Future
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.dom import DOMNode
-from textual.reactive import reactive
 from textual.screen import Screen
 
 from handledare import i18n
@@ -30,7 +27,8 @@ from handledare.domain.enums import Role, Theme
 from handledare.errors import EnvironmentProblem
 from handledare.i18n import N_, _
 from handledare.services import sign_in
-from handledare.services.sign_in import StaffName, UserSession
+from handledare.services.sign_in import StaffName
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
@@ -45,9 +43,7 @@ if TYPE_CHECKING:
 GATE = "gate"
 
 
-class HandledareApp(TranslatedBindings, App):
-    sync_status: reactive[str] = reactive("")
-
+class HandledareApp(TranslatedBindings, AppBase):
     CSS_PATH = [
         "styles/base.tcss",
         "styles/gate.tcss",
@@ -136,26 +132,6 @@ class HandledareApp(TranslatedBindings, App):
 
         self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
 
-    def store_when_open(self) -> Store:
-        """For a worker thread: the store, once it has opened (a PIN typed at once waits)."""
-        return self._store_ready.result()
-
-    @property
-    def session(self) -> UserSession:
-        """The signed-in user's store and actor: what the screens behind the sign-in work with."""
-        if self.store is None or self.actor is None:
-            raise RuntimeError("no one is signed in")
-        return UserSession(self.store, self.actor)
-
-    @property
-    def role(self) -> Role | None:
-        """The signed-in user's role, for the keys a screen offers; None while no one is."""
-        return self.actor.role if self.actor is not None else None
-
-    @property
-    def database_path(self) -> Path:
-        return self.store.path if self.store is not None else self.settings.database_path
-
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
@@ -181,6 +157,7 @@ class HandledareApp(TranslatedBindings, App):
             self.add_mode(mode, self._home_screen(actor.role))
         self.switch_mode(mode)
         if signed_in.weak_pin:
+            # At sign-in: its PIN service loads SQLModel, which the start must not wait for.
             from handledare.tui.screens.pin_prompt import NewPinDialog
 
             self.push_screen(NewPinDialog())
@@ -188,12 +165,12 @@ class HandledareApp(TranslatedBindings, App):
     @staticmethod
     def _home_screen(role: Role) -> type[Screen]:
         """A manager starts on the overview, everyone else on their list of substitutes."""
-        # Imported at sign-in, only the one needed: they load the services, and SQLModel.
         if role is Role.MANAGER:
+            # Imported at sign-in, only the one needed: they load the services, and SQLModel.
             from handledare.tui.screens.overview import OverviewScreen
 
             return OverviewScreen
-        from handledare.tui.screens.home import HomeScreen
+        from handledare.tui.screens.home import HomeScreen  # the same: at sign-in, if needed
 
         return HomeScreen
 
@@ -277,22 +254,6 @@ class HandledareApp(TranslatedBindings, App):
             self.push_screen(
                 CommandPalette(placeholder=_("Search for commands…"), id="--command-palette")
             )
-
-    def offered_bindings(self, screen: Screen) -> list[tuple[DOMNode, Binding]]:
-        """The keys a person can use here: the screen's first, then the app's; once each."""
-        offered, seen = [], set()
-        for node in (screen, self):
-            for _key, binding in node._bindings:
-                name = binding.action.split("(")[0]
-                target = self if name.startswith("app.") else node
-                name = name.removeprefix("app.")
-                if not binding.description or name in seen or name == "command_palette":
-                    continue
-                if target.check_action(name, ()) is not True:
-                    continue
-                seen.add(name)
-                offered.append((node, binding))
-        return offered
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers exactly what the keys offer, in the user's language."""

@@ -15,6 +15,7 @@ from textual.worker import Worker, get_current_worker
 
 from handledare.errors import HandledareError
 from handledare.i18n import _
+from handledare.tui.app_base import app_of
 
 T = TypeVar("T")
 
@@ -22,7 +23,7 @@ T = TypeVar("T")
 def in_background(
     node: DOMNode,
     call: Callable[[], T],
-    done: Callable[[T], None] | None = None,
+    done: Callable[[T], object] | None = None,
     *,
     failed: Callable[[str], None] | None = None,
     group: str = "store",
@@ -33,7 +34,7 @@ def in_background(
     With `exclusive`, a newer call in the same group supersedes an older one, and
     the older one's result is dropped, so a slow stale load never overwrites a fresh one.
     """
-    app = node.app
+    app = app_of(node)
 
     def job() -> None:
         try:
@@ -97,4 +98,4 @@ class LatestRead(Generic[T]):
     def _failed(self, message: str) -> None:
         self._running = False
         self._next = None
-        self.node.app.show_error(message)
+        app_of(self.node).show_error(message)

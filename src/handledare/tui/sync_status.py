@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from handledare.domain.enums import Role
 from handledare.i18n import _, format_relative, ngettext
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ REFRESH_TEXT_SECONDS = 30
 
 
 class SyncCoordinator:
-    def __init__(self, app):
+    def __init__(self, app: AppBase) -> None:
         self.app = app
         self.running = False
         self.outcome: RoundOutcome | None = None
@@ -37,20 +38,20 @@ class SyncCoordinator:
 
     def request(self) -> None:
         app = self.app
-        if self.running or app.store is None or (self.outcome and self.outcome.stopped):
+        if self.running or (self.outcome and self.outcome.stopped):
             return
         if app.settings.share_path is None:
             self.show()
             return
         self.running = True
         self.show()
-        store, settings = app.store, app.settings
+        settings = app.settings
 
         def round_() -> RoundOutcome:
             # Imported in the worker: services.sync loads SQLModel, which the start never waits for.
             from handledare.services import sync
 
-            return sync.try_sync(store, settings)
+            return sync.try_sync(app.store_when_open(), settings)
 
         in_background(app, round_, self._finished, failed=self._failed, group="sync")
 
@@ -72,15 +73,15 @@ class SyncCoordinator:
         from handledare.services.people import has_users
         from handledare.tui.screens.first_run import FirstRunScreen
 
-        screen, store = self.app.screen, self.app.store
-        if not isinstance(screen, FirstRunScreen) or store is None:
+        app, screen = self.app, self.app.screen
+        if not isinstance(screen, FirstRunScreen):
             return
 
         def arrived(yes: bool) -> None:
             if yes and self.app.screen is screen:
                 screen.users_arrived()
 
-        in_background(self.app, lambda: has_users(store), arrived)
+        in_background(app, lambda: has_users(app.store_when_open()), arrived)
 
     def _tell_admin(self, status: ShareStatus | None) -> None:
         """An administrator is told once of workstations that wait for their approval."""
@@ -115,8 +116,8 @@ class SyncCoordinator:
             return _("Syncing …")
         if self.failed:
             return _("Share not reachable: working offline")
-        outcome = self.outcome
-        if outcome is None:
+        outcome, finished_at = self.outcome, self.finished_at
+        if outcome is None or finished_at is None:
             return ""
         if outcome.stopped:
             return _("Sync stopped: this workstation's id is used elsewhere (see the message)")
@@ -125,7 +126,7 @@ class SyncCoordinator:
             parts.append(_("Share not reachable: working offline"))
         else:
             parts.append(
-                _("Synced {when}").format(when=format_relative(self.finished_at, self.app.clock()))
+                _("Synced {when}").format(when=format_relative(finished_at, self.app.clock()))
             )
         parts += _share_notes(outcome.status)
         if outcome.waiting:
@@ -165,9 +166,9 @@ def _share_notes(status: ShareStatus | None) -> list[str]:
         return []
     notes = [
         _("the clock of {name} is {offset}").format(
-            name=workstation.name, offset=describe_offset(workstation.clock_offset)
+            name=workstation.name, offset=describe_offset(offset)
         )
-        for workstation in status.skewed
+        for workstation, offset in status.skewed_clocks
     ]
     if status.problems:
         notes.append(

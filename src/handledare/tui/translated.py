@@ -8,6 +8,7 @@ are translated here whenever a screen is made or the language changes.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from textual.binding import BindingsMap
 
@@ -22,7 +23,7 @@ TEXTUAL_DESCRIPTIONS = (
 )
 
 
-def _tr(text: str | None) -> str | None:
+def _tr(text: str) -> str:
     return _(text) if text else text
 
 
@@ -42,6 +43,10 @@ def translated(bindings: BindingsMap | None) -> BindingsMap:
 
 class TranslatedBindings:
     """Mixin for screens and the app: their bindings speak the language active when made."""
+
+    # Textual's, of the DOM node this is mixed into.
+    _merged_bindings: ClassVar[BindingsMap | None]
+    _bindings: BindingsMap
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -9,6 +10,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from handledare.i18n import N_, _
+from handledare.tui.app_base import AppBase
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 
@@ -39,17 +41,18 @@ class TextPrompt(TranslatedBindings, ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
-    def __init__(self, title: str, label: str, *, required: bool = True):
+    def __init__(self, title: str, label: str, *, required: bool = True, value: str = ""):
         super().__init__(classes="dialog")
         self.heading = title
         self.label = label
         self.required = required
+        self.value = value
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box"):
             yield Label(literal(self.heading), classes="dialog-title")
             yield Label(self.label)
-            yield Input(id="text", max_length=4000)
+            yield Input(self.value, id="text", max_length=4000)
             yield Label("", id="error", classes="error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Save"), variant="primary", id="save")
@@ -77,6 +80,8 @@ class TextPrompt(TranslatedBindings, ModalScreen[str | None]):
 
 class HelpDialog(TranslatedBindings, ModalScreen[None]):
     """Every key of the screen underneath and of the whole app."""
+
+    app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape,f1,question_mark", "dismiss", N_("Close"), id="close")]
 

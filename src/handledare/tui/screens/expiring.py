@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from handledare.i18n import N_, _, current_language, format_date, ngettext
 from handledare.services import overview
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.translated import TranslatedBindings
@@ -18,6 +20,8 @@ from handledare.tui.widgets.status_line import StatusLine
 
 
 class ExpiringScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("enter", "open", N_("Open"), id="open"),
@@ -58,7 +62,7 @@ class ExpiringScreen(TranslatedBindings, Screen):
                     style="bold red" if expired else "yellow",
                 ),
                 printable(item.person_name),
-                item.item_title.get(language),
+                f"{item.item_number} {item.item_title.get(language)}",
                 printable(item.unit_name),
                 key=str(index),
             )

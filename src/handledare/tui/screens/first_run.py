@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
@@ -12,12 +12,14 @@ from handledare.domain.enums import Role
 from handledare.i18n import _
 from handledare.security import pin_problem
 from handledare.services import people, pins, templates
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.pin_input import PinInput
 
 
 class FirstRunScreen(Screen):
+    app = getters.app(AppBase)
     AUTO_FOCUS = "#name"
 
     def compose(self) -> ComposeResult:
@@ -56,6 +58,14 @@ class FirstRunScreen(Screen):
             yield Label("", id="message", classes="error")
         yield Footer()
 
+    def on_mount(self) -> None:
+        # Focusing the name scrolls it into view; the explanations above it come first.
+        self.call_after_refresh(self._show_from_the_top)
+
+    def _show_from_the_top(self) -> None:
+        for box in self.query(VerticalScroll):
+            box.scroll_home(animate=False)
+
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
         if event.input.id == "unit":
@@ -77,9 +87,10 @@ class FirstRunScreen(Screen):
         self.query_one("#pin-error", Label).update(pin_error)
         if name_error or pin_error:
             return
-        store = self.app.store
+        app = self.app
 
         def create() -> None:
+            store = app.store_when_open()
             user = people.add_user(store, None, name, Role.ADMIN, pin)
             admin = pins.sign_in(store, user.id, pin).actor
             templates.import_bundled(store, admin)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -18,6 +18,7 @@ from handledare.domain.enums import EmploymentType, Role
 from handledare.i18n import LANGUAGES, N_, _, current_language, language_name
 from handledare.security import pin_problem
 from handledare.services import onboarding, people, templates
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -26,6 +27,8 @@ from handledare.tui.widgets.pin_input import PinInput
 
 class Form(TranslatedBindings, ModalScreen[str | None]):
     """A dialog with fields, inline errors and Save / Cancel."""
+
+    app = getters.app(AppBase)
 
     BINDINGS = [
         Binding("escape", "cancel", N_("Cancel"), id="cancel"),
@@ -39,8 +42,20 @@ class Form(TranslatedBindings, ModalScreen[str | None]):
         self.query_one(f"#{field}-error", Label).update(literal(message))
 
     def clear_errors(self) -> None:
-        for label in self.query(".field-error"):
+        for label in self.query(".field-error").results(Label):
             label.update("")
+
+    def chosen(self, field: str) -> str | None:
+        """The value chosen in the select `#field`; None while it shows its prompt."""
+        value = self.query_one(f"#{field}", Select).value
+        return value if isinstance(value, str) else None
+
+    def setting(self, field: str) -> str:
+        """The value of the select `#field`, which cannot be blank (`allow_blank=False`)."""
+        value = self.chosen(field)
+        if value is None:
+            raise LookupError(f"#{field} has no value")
+        return value
 
     def show_problem(self, message: str) -> None:
         self.query_one("#form-error", Label).update(literal(message))
@@ -91,6 +106,8 @@ class PersonForm(Form):
             yield Label(_("Employee number (optional)"))
             yield Input(id="number", max_length=20)
             yield self.error_label("number")
+            yield Label(_("The language the substitute reads best"))
+            yield Select(language_choices(["sv"]), value="sv", allow_blank=False, id="language")
             yield Label(_("Checklist"))
             yield Select([], prompt=_("No checklist yet"), id="template")
             yield from self.buttons()
@@ -100,13 +117,15 @@ class PersonForm(Form):
 
         def load():
             units = [u for u in people.list_units(store) if actor.covers_unit(u.id)]
-            return units, templates.newest_templates(store)
+            return units, templates.newest_templates(store), people.person_languages(store)
 
         in_background(self, load, self._loaded)
         self.query_one("#name", Input).focus()
 
     def _loaded(self, loaded) -> None:
-        units, newest = loaded
+        units, newest, languages = loaded
+        self.query_one("#language", Select).set_options(language_choices(languages))
+        self.query_one("#language", Select).value = "sv"
         unit_select = self.query_one("#unit", Select)
         unit_select.set_options([(literal(u.name), u.id) for u in units])
         if len(units) == 1:
@@ -125,16 +144,17 @@ class PersonForm(Form):
 
     def save(self) -> None:
         name = self.query_one("#name", Input).value
-        unit = self.query_one("#unit", Select).value
+        unit = self.chosen("unit")
         start_text = self.query_one("#start", Input).value.strip()
         number = self.query_one("#number", Input).value.strip() or None
-        employment = EmploymentType(self.query_one("#employment", Select).value)
-        template = self.query_one("#template", Select).value
+        employment = EmploymentType(self.setting("employment"))
+        template = self.chosen("template")
+        language = self.setting("language")
         ok = True
         if not name.strip():
             self.field_error("name", _("Write the substitute's full name."))
             ok = False
-        if unit == Select.NULL:
+        if unit is None:
             self.field_error("unit", _("Choose the unit the substitute works in."))
             ok = False
         try:
@@ -145,17 +165,73 @@ class PersonForm(Form):
         if number and (len(number) > 20 or not number.isalnum()):
             self.field_error("number", _("Letters and digits only, at most 20."))
             ok = False
-        if not ok:
+        if not ok or unit is None:
             return
         store, actor = self.app.session
 
         def create() -> str:
-            person = people.add_person(store, actor, name, unit, start, employment, number)
-            if template == Select.NULL:
+            person = people.add_person(
+                store, actor, name, unit, start, employment, number, language
+            )
+            if template is None:
                 return person.id
             return onboarding.start_onboarding(store, actor, person.id, template)
 
         in_background(self, create, self.dismiss, failed=self.show_problem)
+
+
+def language_choices(codes: list[str]) -> list[tuple[str, str]]:
+    """Each language by its own name, with the name in the active language beside it."""
+    return [
+        (f"{language_name(code, code)} ({language_name(code)})", code)
+        if language_name(code, code) != language_name(code)
+        else (language_name(code), code)
+        for code in codes
+    ]
+
+
+class PersonLanguageForm(Form):
+    """The language a substitute reads best; their own plan is shown in it beside Swedish."""
+
+    def __init__(self, person_id: str, person_name: str, language: str):
+        super().__init__()
+        self.person_id = person_id
+        self.person_name = person_name
+        self.language = language
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog-box form"):
+            yield Label(_("The substitute's language"), classes="dialog-title")
+            yield Label(literal(self.person_name))
+            yield Label(_("The language the substitute reads best"))
+            yield Select(
+                language_choices([self.language]),
+                value=self.language,
+                allow_blank=False,
+                id="language",
+            )
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        store = self.app.session.store
+        in_background(self, lambda: people.person_languages(store), self._loaded)
+
+    def _loaded(self, languages: list[str]) -> None:
+        select = self.query_one("#language", Select)
+        known = languages if self.language in languages else [*languages, self.language]
+        select.set_options(language_choices(known))
+        select.value = self.language
+        select.focus()
+
+    def save(self) -> None:
+        language = self.setting("language")
+        store, actor = self.app.session
+        in_background(
+            self,
+            lambda: people.set_person_language(store, actor, self.person_id, language),
+            lambda _none: self.dismiss(language),
+            failed=self.show_problem,
+        )
 
 
 class StartOnboardingForm(Form):
@@ -186,8 +262,8 @@ class StartOnboardingForm(Form):
         select.focus()
 
     def save(self) -> None:
-        template = self.query_one("#template", Select).value
-        if template == Select.NULL:
+        template = self.chosen("template")
+        if template is None:
             self.field_error("template", _("Choose a checklist."))
             return
         store, actor = self.app.session
@@ -244,9 +320,9 @@ class UserForm(Form):
 
     def save(self) -> None:
         name = self.query_one("#name", Input).value
-        role = Role(self.query_one("#role", Select).value)
+        role = Role(self.setting("role"))
         units = list(self.query_one("#units", SelectionList).selected)
-        language = self.query_one("#language", Select).value
+        language = self.setting("language")
         pin = self.query_one("#pin", Input).value
         again = self.query_one("#pin2", Input).value
         ok = True

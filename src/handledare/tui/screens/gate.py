@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
@@ -20,6 +20,7 @@ from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.text import fold
+from handledare.tui.app_base import AppBase, app_of
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -54,7 +55,7 @@ class PinAttempt:
         self.pin = pin
 
     def try_pin(self, user_id: str) -> None:
-        app = self.screen.app
+        app = app_of(self.screen)
         pin = self.pin.value
         self.pin.value = ""
 
@@ -74,6 +75,8 @@ class PinAttempt:
 
 
 class SignInScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "clear", N_("Clear"), id="clear")]
 
     def __init__(self, names: list[StaffName] | None = None):
@@ -94,7 +97,9 @@ class SignInScreen(TranslatedBindings, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.attempt = PinAttempt(self, self.query_one("#message", Label), self.query_one("#pin"))
+        self.attempt = PinAttempt(
+            self, self.query_one("#message", Label), self.query_one("#pin", Input)
+        )
         self.query_one("#filter", Input).focus()
         if self.users:
             self._fill("")
@@ -134,20 +139,21 @@ class SignInScreen(TranslatedBindings, Screen):
     def _selected(self, event: OptionList.OptionSelected) -> None:
         self._choose(event.option.id)
 
-    def _choose(self, user_id: str) -> None:
+    def _choose(self, user_id: str | None) -> None:
         self.chosen = user_id
         self.query_one("#message", Label).update("")
         self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")
     def _sign_in(self) -> None:
-        if self.chosen is None:
-            options = self.query_one("#users", OptionList)
-            if options.highlighted_option is None:
+        user_id = self.chosen
+        if user_id is None:
+            highlighted = self.query_one("#users", OptionList).highlighted_option
+            if highlighted is None or highlighted.id is None:
                 self.query_one("#message", Label).update(_("Choose your name first."))
                 return
-            self.chosen = options.highlighted_option.id
-        self.attempt.try_pin(self.chosen)
+            user_id = self.chosen = highlighted.id
+        self.attempt.try_pin(user_id)
 
     def action_clear(self) -> None:
         self.chosen = None
@@ -179,7 +185,9 @@ class LockScreen(TranslatedBindings, Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.attempt = PinAttempt(self, self.query_one("#message", Label), self.query_one("#pin"))
+        self.attempt = PinAttempt(
+            self, self.query_one("#message", Label), self.query_one("#pin", Input)
+        )
         self.query_one("#pin", Input).focus()
 
     @on(Input.Submitted, "#pin")

@@ -1,18 +1,19 @@
 """What the supervisor's home and the manager's overview share besides the table itself.
 
-Not a screen but a mixin, as `TranslatedBindings` is one: reading the list's
-first page when the screen is shown and the pages the table asks for, counting
-the rows behind them, and what the keys, the filter field and a chosen row do.
-Each screen composes the onboarding table, says what else it reads and which
-keys it offers, and opens a row its own way.
+Their base class, not a screen of its own (it composes nothing): reading the
+list's first page when the screen is shown and the pages the table asks for,
+counting the rows behind them, and what the keys, the filter field and a chosen
+row do. Each screen composes the onboarding table, says what else it reads and
+which keys it offers, and opens a row its own way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual import getters
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -22,6 +23,7 @@ from handledare.i18n import _, load_formats
 from handledare.services import overview, people
 from handledare.services.overview import ListQuery, OnboardingSummary
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
@@ -29,11 +31,12 @@ if TYPE_CHECKING:
     from handledare.services.sign_in import Store
 
 
-class OnboardingListActions:
+class OnboardingListActions(Screen[None]):
     """For a screen that gives `onboardings`, `reads`, `read` and `action_open`."""
 
+    app = getters.app(AppBase)
     onboardings: OnboardingTable
-    reads: LatestRead
+    reads: LatestRead[Any]
 
     def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> object:
         """What the screen shows first, read in a worker thread: the list's first `rows`

@@ -193,7 +193,7 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
         )
         self.onboardings.want(
             unit_id=unit,
-            status=ReviewStatus(status) if status else None,
+            status=ReviewStatus(status) if isinstance(status, str) else None,
             supervisor_id=supervisor,
         )
 

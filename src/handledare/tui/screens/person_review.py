@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,9 +22,12 @@ from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import onboarding, people, review, signoff
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
@@ -32,11 +35,14 @@ from handledare.tui.widgets.status_line import StatusLine
 
 
 class PersonReviewScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("g", "approve", N_("Approve to work alone"), id="approve"),
         Binding("r", "revoke", N_("Revoke sign-off"), id="revoke"),
         Binding("k", "resolve", N_("Resolve conflict"), id="resolve"),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
         Binding("i", "tab('items-tab')", N_("Items"), id="items-tab", show=False),
         Binding("h", "tab('history-tab')", N_("History"), id="history-tab", show=False),
         Binding("c", "tab('conflicts-tab')", N_("Conflicts"), id="conflicts-tab", show=False),
@@ -115,6 +121,9 @@ class PersonReviewScreen(TranslatedBindings, Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_plan(self) -> None:
+        self.app.push_screen(PlanScreen(self.onboarding_id))
+
     def action_approve(self) -> None:
         if self.progress is not None:
             self.app.push_screen(
@@ -126,15 +135,13 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         if self.progress is None or key is None:
             return
         state = self.progress.states.get(key)
-        item = self.progress.template.item(key)
+        item = self.progress.template.recorded_item(key)
         if state is None or not state.signed:
             self.app.notify(_("This item is not signed off."), severity="warning")
             return
         store, actor = self.app.session
 
         def revoke(reason: str | None) -> None:
-            from handledare.tui.screens.pin_prompt import PinPrompt
-
             if reason:
                 self.app.push_screen(
                     PinPrompt(
@@ -183,6 +190,8 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
     """The manager's PIN, and a reason when required items are still open."""
 
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, onboarding_id: str, progress: onboarding.Progress):
@@ -199,7 +208,10 @@ class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
             )
             if open_items:
                 language = current_language()
-                listed = "\n".join(f"· {item.title.get(language)}" for item in open_items[:8])
+                numbers = self.progress.numbers
+                listed = "\n".join(
+                    f"· {numbers[item.key]} {item.title.get(language)}" for item in open_items[:8]
+                )
                 more = len(open_items) - 8
                 if more > 0:
                     listed += "\n" + _("… and {count} more").format(count=more)

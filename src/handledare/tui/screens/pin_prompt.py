@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -18,6 +18,8 @@ from textual.widgets import Button, Input, Label, Static
 
 from handledare.i18n import N_, _
 from handledare.security import pin_problem
+from handledare.services import pins
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -73,6 +75,8 @@ class NewPinDialog(ModalScreen[None]):
     It has no Cancel on purpose; Ctrl+L still locks the screen.
     """
 
+    app = getters.app(AppBase)
+
     def __init__(self) -> None:
         super().__init__(classes="dialog")
 
@@ -103,11 +107,9 @@ class NewPinDialog(ModalScreen[None]):
     @on(Input.Submitted, "#pin2")
     @on(Button.Pressed, "#save")
     def _save(self) -> None:
-        from handledare.services import pins
-
         pin = self.query_one("#pin", Input).value
         again = self.query_one("#pin2", Input).value
-        actor, store = self.app.actor, self.app.store
+        store, actor = self.app.session
         problem = pin_problem(pin, actor.role) or (
             "" if pin == again else _("The two PINs differ.")
         )

@@ -7,18 +7,19 @@ one transaction.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Footer, Header, Input, Label
 
-from handledare.domain.enums import Mark
 from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, ngettext
 from handledare.services import signoff
+from handledare.services.onboarding import ItemState
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -26,9 +27,13 @@ from handledare.tui.widgets.pin_input import PinInput
 
 
 class SignOffScreen(TranslatedBindings, Screen[int | None]):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "cancel", N_("Back without signing"), id="cancel")]
 
-    def __init__(self, onboarding_id: str, person_name: str, items: list[tuple[Item, Mark]]):
+    def __init__(
+        self, onboarding_id: str, person_name: str, items: list[tuple[str, Item, ItemState]]
+    ):
         super().__init__()
         self.onboarding_id = onboarding_id
         self.person_name = person_name
@@ -64,10 +69,16 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
     def on_mount(self) -> None:
         self.sub_title = printable(self.person_name)
         table = self.query_one("#summary", DataTable)
-        table.add_columns(_("Item"), _("Marked as"))
+        table.add_columns(_("Item"), _("Marked as"), _("Proof"))
         language = current_language()
-        for item, mark in self.items:
-            table.add_row(Text(item.title.get(language)), Text(mark.label))
+        for number, item, state in self.items:
+            assert state.mark is not None  # the items ready to sign are the marked ones
+            proof = printable(state.evidence.summary()) if state.evidence else ""
+            if state.not_applicable:
+                proof = printable(state.reason or "")
+            table.add_row(
+                Text(f"{number} {item.title.get(language)}"), Text(state.mark.label), Text(proof)
+            )
         self.query_one("#acknowledgement", Input).focus()
 
     @on(Input.Submitted, "#acknowledgement, #comment")
@@ -93,7 +104,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             return
         store, actor = self.app.session
         oid = self.onboarding_id
-        keys = [item.key for item, _mark in self.items]
+        keys = [item.key for _number, item, _state in self.items]
         in_background(
             self,
             lambda: signoff.sign_off(store, actor, oid, keys, pin, typed, comment),
@@ -102,7 +113,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
         )
 
     def _signed(self, count: int) -> None:
-        self.app.sync.request()
+        self.app.action_sync()
         self.app.notify(
             ngettext("{count} item signed.", "{count} items signed.", count).format(count=count)
         )

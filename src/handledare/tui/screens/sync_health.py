@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
+from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -22,6 +23,7 @@ from handledare.i18n import N_, _, format_datetime, ngettext
 from handledare.services import sync
 from handledare.services.sync import ShareStatus, TrustState, WorkstationStatus
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.status_line import StatusLine
@@ -30,6 +32,8 @@ _DECISIONS = ("approve", "reject", "revoke")
 
 
 class SyncHealthScreen(TranslatedBindings, Screen):
+    app = getters.app(AppBase)
+
     BINDINGS = [
         Binding("escape", "back", N_("Back"), id="back"),
         Binding("g", "decide('approve')", N_("Approve"), id="approve-workstation"),
@@ -128,10 +132,10 @@ def _summary(status: ShareStatus) -> str:
                 "{count} waits for approval", "{count} wait for approval", len(status.waiting)
             ).format(count=len(status.waiting))
         )
-    for w in status.skewed:
+    for w, offset in status.skewed_clocks:
         parts.append(
             _("the clock of {name} is {offset}").format(
-                name=printable(w.name), offset=sync.describe_offset(w.clock_offset)
+                name=printable(w.name), offset=sync.describe_offset(offset)
             )
         )
     return " · ".join(parts) or _("Nothing is known of the share yet: sync first (F5).")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -12,12 +12,15 @@ from textual.widgets.option_list import Option
 
 from handledare.i18n import N_, _, format_datetime
 from handledare.services import pins
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 
 
 class UnlockDialog(TranslatedBindings, ModalScreen[None]):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "dismiss", N_("Close"), id="close")]
 
     def __init__(self) -> None:
@@ -31,7 +34,7 @@ class UnlockDialog(TranslatedBindings, ModalScreen[None]):
             yield Label("", id="message")
 
     def on_mount(self) -> None:
-        store = self.app.store
+        store = self.app.session.store
         in_background(self, lambda: pins.lockouts(store), self._loaded)
 
     def _loaded(self, lockouts: list[pins.Lockout]) -> None:
@@ -61,9 +64,11 @@ class UnlockDialog(TranslatedBindings, ModalScreen[None]):
 
     @on(OptionList.OptionSelected, "#locked")
     def _unlock(self, event: OptionList.OptionSelected) -> None:
-        actor, store, user_id = self.app.actor, self.app.store, event.option.id
+        (store, actor), user_id = self.app.session, event.option.id
+        if user_id is None:
+            return
 
-        def done(_none) -> None:
+        def done(_result: None) -> None:
             self.app.notify(_("The user can sign in again."))
             in_background(self, lambda: pins.lockouts(store), self._loaded)
 

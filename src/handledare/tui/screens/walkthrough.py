@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from textual import on
+from collections.abc import Callable
+
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -17,8 +19,14 @@ from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
 from handledare.services.onboarding import HistoryEntry, Progress
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
+from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.evidence import ProofForm, needs_form
+from handledare.tui.screens.pin_prompt import PinPrompt
+from handledare.tui.screens.plan import PlanScreen
+from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
 from handledare.tui.widgets.status_line import StatusLine
@@ -26,7 +34,8 @@ from handledare.tui.widgets.status_line import StatusLine
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
 
 
-class WalkthroughScreen(TranslatedBindings, Screen):
+class WalkthroughScreen(TranslatedBindings, Screen[None]):
+    app = getters.app(AppBase)
     BINDINGS = [
         Binding("g", "mark('walked_through')", N_("Walked through"), id="walked"),
         Binding("p", "mark('practised')", N_("Practised"), id="practised"),
@@ -38,6 +47,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         Binding("f", "filter", N_("Step filter"), id="filter", show=False),
         Binding("r", "revoke", N_("Revoke"), id="revoke", show=False),
         Binding("l", "language_support", N_("Language support"), id="language", show=False),
+        Binding("m", "plan", N_("My introduction"), id="plan", show=False),
+        Binding("y", "copy_link", N_("Copy link"), id="copy-link", show=False),
         Binding("j", "move(1)", N_("Down"), id="down", show=False),
         Binding("k", "move(-1)", N_("Up"), id="up", show=False),
         Binding("escape", "back", N_("Back"), id="back", show=False),
@@ -68,7 +79,10 @@ class WalkthroughScreen(TranslatedBindings, Screen):
                 yield Static("", id="item-title")
                 yield Static("", id="item-facts", classes="muted")
                 yield Static("", id="item-flags", classes="flags")
+                yield Static("", id="item-waiting", classes="flags")
                 yield Static("", id="item-state")
+                yield Static("", id="item-proof")
+                yield Static("", id="item-link", classes="muted")
                 yield Static("", id="item-guidance")
                 with Horizontal(id="support"):
                     yield Static("", id="support-sv", classes="support-column")
@@ -87,13 +101,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def reload(self) -> None:
         in_background(self, self._reader(), self._loaded)
 
-    def _reader(self):
+    def _reader(self) -> Callable[[], tuple[Progress, list[HistoryEntry], dict[str, str]]]:
         """What the screen shows, read in a worker by the function returned."""
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        store, actor = self.app.session
+        oid, known = self.onboarding_id, self.names
 
-        known = self.names
-
-        def load():
+        def load() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
             # Names of users change seldom: read once per screen, not after every mark.
             names = known or {user.id: user.name for user in people.list_users(store)}
             return (
@@ -104,10 +117,11 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
         return load
 
-    def _loaded(self, loaded) -> None:
+    def _loaded(self, loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
         first = self.progress is None
-        self.progress, self.history, self.names = loaded
-        self.sub_title = printable(self.progress.person_name)
+        progress, self.history, self.names = loaded
+        self.progress = progress
+        self.sub_title = printable(progress.person_name)
         if first:
             self._fill_items()
         else:
@@ -116,6 +130,8 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self._show_item()
 
     def _visible_items(self) -> list[Item]:
+        if self.progress is None:
+            return []
         return [
             item
             for item in self.progress.template.items()
@@ -123,22 +139,25 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         ]
 
     def _fill_items(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
         options = self.query_one("#items", OptionList)
         current = self.current_item()
         options.clear_options()
         language = current_language()
         visible = {item.key for item in self._visible_items()}
-        for section in self.progress.template.sections:
+        for number, section in enumerate(progress.template.sections, start=1):
             items = [item for item in section.items if item.key in visible]
             if not items:
                 continue
             options.add_option(
-                Option(Content.styled(section.title.get(language), "bold"), disabled=True)
+                Option(
+                    Content.styled(f"{number} {section.title.get(language)}", "bold"),
+                    disabled=True,
+                )
             )
-            options.add_options(
-                Option(item_view.item_prompt(item, self.progress.states.get(item.key)), id=item.key)
-                for item in items
-            )
+            options.add_options(Option(self._prompt(progress, item), id=item.key) for item in items)
         label = self.step_filter.label if self.step_filter else _("all steps")
         self.query_one("#filter-label", Label).update(_("Showing: {steps}").format(steps=label))
         target = current.key if current and current.key in visible else None
@@ -153,15 +172,26 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if key is not None:
             options.highlighted = options.get_option_index(key)
 
+    def _prompt(self, progress: Progress, item: Item) -> Content:
+        return item_view.item_prompt(
+            item,
+            progress.states.get(item.key),
+            progress.numbers[item.key],
+            item.key in progress.waiting,
+        )
+
     def _refresh_markers(self) -> None:
+        progress = self.progress
+        if progress is None:
+            return
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
-            options.replace_option_prompt(
-                item.key, item_view.item_prompt(item, self.progress.states.get(item.key))
-            )
+            options.replace_option_prompt(item.key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
+        if p is None:
+            return
         language = current_language()
         marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
         self.query_one("#who", Label).update(
@@ -180,20 +210,32 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         option = self.query_one("#items", OptionList).highlighted_option
         return self.progress.template.item(option.id) if option and option.id else None
 
+    def _put(self, selector: str, text: str) -> None:
+        """One part of the item's detail, hidden when there is nothing to say."""
+        widget = self.query_one(selector, Static)
+        widget.update(Content(text))
+        widget.display = bool(text)
+
     @on(OptionList.OptionHighlighted, "#items")
     def _show_item(self) -> None:
         item = self.current_item()
-        if item is None:
+        if item is None or self.progress is None:
             return
-        language = current_language()
-        state = self.progress.states.get(item.key)
-        self.query_one("#item-title", Static).update(Content(item.title.get(language)))
-        self.query_one("#item-facts", Static).update(Content(item_view.facts(item)))
-        self.query_one("#item-flags", Static).update(Content(item_view.flags(item)))
-        self.query_one("#item-state", Static).update(
-            Content(f"{item_view.marker(state)} {item_view.state_line(state, self.names)}")
-        )
-        self.query_one("#item-guidance", Static).update(Content(item.guidance.get(language)))
+        p = self.progress
+        state = p.states.get(item.key)
+        waiting = item_view.waits_for(p, item.key)
+        waits = _("◌ Waits for: {items}").format(items=waiting) if waiting else ""
+        proof = state.evidence if state else None
+        link = _("Link: {link} (y copies it)").format(link=item.link) if item.link else ""
+        self._put("#item-title", item_view.numbered(p.numbers[item.key], item))
+        self._put("#item-facts", item_view.facts(item))
+        self._put("#item-flags", item_view.flags(item))
+        self._put("#item-waiting", waits)
+        marker = item_view.marker(state, bool(waiting))
+        self._put("#item-state", f"{marker} {item_view.state_line(state, self.names)}")
+        self._put("#item-proof", printable(proof.summary()) if proof else "")
+        self._put("#item-link", link)
+        self._put("#item-guidance", item.guidance.get(current_language()))
         self._show_support(item)
         lines = [
             item_view.describe(entry, self.names)
@@ -236,27 +278,52 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         if item is not None:
             self._show_support(item)
 
-    def _after(self, _result=None) -> None:
+    def _after(self, _result: object = None) -> None:
         self.reload()
 
+    def _refused_while_waiting(self, progress: Progress, item: Item) -> bool:
+        """The service refuses a waiting item too; saying so here spares opening a form."""
+        waiting = item_view.waits_for(progress, item.key)
+        if waiting:
+            self.app.notify(
+                _("This item waits for {items}. Sign that off first.").format(items=waiting),
+                severity="warning",
+            )
+        return bool(waiting)
+
     def action_mark(self, mark: str) -> None:
-        item = self.current_item()
-        if item is None:
+        item, progress = self.current_item(), self.progress
+        if item is None or progress is None or self._refused_while_waiting(progress, item):
             return
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        mark = Mark(mark)
+        if needs_form(item, mark):
+            heading = item_view.numbered(progress.numbers[item.key], item)
+            self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
+            return
+        (store, actor), oid = self.app.session, self.onboarding_id
         read = self._reader()
 
-        def mark_and_read():
-            onboarding.mark_item(store, actor, oid, item.key, Mark(mark))
+        def mark_and_read() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
+            onboarding.mark_item(store, actor, oid, item.key, mark)
             return read()
 
         # One worker for the mark and the screen's new state: the mark a supervisor makes
         # most often shows without a second trip through the UI thread.
         in_background(self, mark_and_read, self._loaded)
 
-    def _ask(self, title: str, label: str, then) -> None:
-        from handledare.tui.screens.dialogs import TextPrompt
+    def action_copy_link(self) -> None:
+        """Links are shown as text and never opened; this puts one on the clipboard."""
+        item = self.current_item()
+        if item is None or not item.link:
+            self.app.notify(_("This item has no link."), severity="warning")
+            return
+        self.app.copy_to_clipboard(item.link)
+        self.app.notify(_("The link is copied: {link}").format(link=item.link))
 
+    def action_plan(self) -> None:
+        self.app.push_screen(PlanScreen(self.onboarding_id))
+
+    def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
         item = self.current_item()
         if item is None:
             return
@@ -269,7 +336,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         self.app.push_screen(TextPrompt(heading, label), answered)
 
     def action_not_applicable(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Not applicable"),
             _("Why does this item not apply?"),
@@ -279,7 +346,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_note(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Note"),
             _("Your note"),
@@ -287,7 +354,7 @@ class WalkthroughScreen(TranslatedBindings, Screen):
         )
 
     def action_comment(self) -> None:
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
         self._ask(
             _("Substitute's comment"),
             _("What the substitute wants to add"),
@@ -298,14 +365,12 @@ class WalkthroughScreen(TranslatedBindings, Screen):
 
     def action_revoke(self) -> None:
         item = self.current_item()
-        state = self.progress.states.get(item.key) if item else None
-        if state is None or not state.signed:
+        state = self.progress.states.get(item.key) if item and self.progress else None
+        if item is None or state is None or not state.signed:
             self.app.notify(_("Only a signed item can be revoked."), severity="warning")
             return
-        from handledare.tui.screens.dialogs import TextPrompt
-        from handledare.tui.screens.pin_prompt import PinPrompt
 
-        actor, store, oid = self.app.actor, self.app.store, self.onboarding_id
+        (store, actor), oid = self.app.session, self.onboarding_id
 
         def confirm(reason: str | None) -> None:
             if reason:
@@ -328,9 +393,13 @@ class WalkthroughScreen(TranslatedBindings, Screen):
     def action_next_open(self) -> None:
         items = self._visible_items()
         current = self.current_item()
+        if self.progress is None:
+            return
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
+            if item.key in self.progress.waiting:
+                continue
             if state is None or (state.mark is None and not state.signed):
                 self._highlight(item.key)
                 return
@@ -349,22 +418,16 @@ class WalkthroughScreen(TranslatedBindings, Screen):
             options.action_cursor_up()
 
     def action_sign(self) -> None:
-        from handledare.tui.screens.sign_off import SignOffScreen
 
-        if self.progress is None:
+        progress = self.progress
+        if progress is None:
             return
-        ready = [
-            (item, self.progress.states[item.key].mark)
-            for item in self.progress.template.items()
-            if item.key in self.progress.states
-            and self.progress.states[item.key].mark
-            and not self.progress.states[item.key].signed
-        ]
+        ready = progress.ready_to_sign()
         if not ready:
             self.app.notify(_("Nothing has been marked yet, so there is nothing to sign."))
             return
         self.app.push_screen(
-            SignOffScreen(self.onboarding_id, self.progress.person_name, ready), self._after
+            SignOffScreen(self.onboarding_id, progress.person_name, ready), self._after
         )
 
     def action_back(self) -> None:

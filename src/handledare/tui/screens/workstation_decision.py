@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,6 +16,7 @@ from handledare.i18n import N_, _, format_datetime
 from handledare.services import workstations
 from handledare.services.sync import WorkstationStatus
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -47,6 +48,8 @@ _DONE = {
 
 
 class WorkstationDecision(TranslatedBindings, ModalScreen[bool]):
+    app = getters.app(AppBase)
+
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
 
     def __init__(self, decision: str, workstation: WorkstationStatus):

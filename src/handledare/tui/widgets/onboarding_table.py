@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from rich.text import Text
-from textual import on
+from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Label
 from handledare.i18n import N_, _, format_relative
 from handledare.services.overview import ListCount, ListQuery, OnboardingSummary, Sort
 from handledare.text import printable
+from handledare.tui.app_base import AppBase
 
 # Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
 # and a screen shows a few dozen: so each key typed costs the same however long the list,
@@ -84,6 +85,8 @@ class OnboardingTable(Vertical):
         query: ListQuery
         offset: int
 
+    app = getters.app(AppBase)
+
     def __init__(self, columns: Sequence[Column]) -> None:
         super().__init__(id="onboardings")
         self._columns = columns
@@ -128,7 +131,7 @@ class OnboardingTable(Vertical):
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_by(int(event.column_key.value))
+        self.sort_by(event.column_index)
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:

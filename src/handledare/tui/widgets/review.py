@@ -54,7 +54,7 @@ class ReviewFacts(Static):
         if progress.approved_at:
             approval = _("Approved to work alone {when} by {name}.").format(
                 when=format_datetime(progress.approved_at),
-                name=printable(names.get(progress.approved_by, "?")),
+                name=item_view.name_of(names, progress.approved_by),
             )
             if progress.approval_override:
                 approval += " " + _("Exception with required items open: {reason}").format(
@@ -122,39 +122,57 @@ class ItemsTable(ReviewTable):
 
     def on_mount(self) -> None:
         self.add_columns(
-            "", _("Item"), _("State"), _("Expires"), _("Signed by"), _("When"), _("Workstation")
+            "",
+            _("Item"),
+            _("State"),
+            _("Expires"),
+            _("Signed by"),
+            _("When"),
+            _("Workstation"),
+            _("Proof"),
         )
 
     def show(self, progress: Progress, names: dict[str, str], here: str, today: date) -> None:
         """The rows again, the cursor on the same row as before."""
-        language = current_language()
         chosen = self.cursor_row
         self.clear()
+        numbers = progress.numbers
         for item in progress.template.items():
             state = progress.states.get(item.key)
-            signed = state is not None and state.signed
-            expires = ""
-            if signed and state.expires_on:
-                day = date.fromisoformat(state.expires_on)
-                expires = Text(format_date(day), style="bold red" if day < today else "")
+            expires: str | Text = ""
+            by = when = workstation = ""
+            if state is not None and state.signed_at is not None:
+                if state.expires_on:
+                    day = date.fromisoformat(state.expires_on)
+                    expires = Text(format_date(day), style="bold red" if day < today else "")
+                by = item_view.name_of(names, state.signed_by)
+                when = format_datetime(state.signed_at)
+                workstation = self._workstation(state.signed_workstation, here)
+            proof = state.evidence if state else None
             self.add_row(
-                item_view.marker(state),
-                item.title.get(language),
-                Text(self._state_text(state)),
+                item_view.marker(state, item.key in progress.waiting),
+                item_view.numbered(numbers[item.key], item),
+                Text(self._state_text(state, item_view.waits_for(progress, item.key))),
                 expires,
-                printable(names.get(state.signed_by, "?")) if signed else "",
-                format_datetime(state.signed_at) if signed else "",
-                self._workstation(state.signed_workstation, here) if signed else "",
+                by,
+                when,
+                workstation,
+                Text(printable(proof.summary()) if proof else ""),
                 key=item.key,
             )
         self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
 
     @staticmethod
-    def _state_text(state: ItemState | None) -> str:
+    def _state_text(state: ItemState | None, waits_for: str) -> str:
+        """In words, so that "not applicable" never reads as signed off."""
         if state is None or (state.mark is None and not state.signed):
-            return _("open")
+            return _("waits for {items}").format(items=waits_for) if waits_for else _("open")
+        if state.not_applicable:
+            return _("not applicable: {reason}").format(reason=printable(state.reason or ""))
         if state.signed:
             return _("signed off")
+        if state is None or state.mark is None:
+            return _("open")
         return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
 
     @staticmethod
@@ -174,14 +192,16 @@ class HistoryTable(ReviewTable):
         self.add_columns(_("When"), _("Who"), _("Item"), _("What"))
 
     def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
-        language = current_language()
+        numbers = progress.numbers
         self.clear()
         for entry in history:
             key = entry.data.get("item_key")
             self.add_row(
                 format_datetime(entry.at),
                 item_view.who(entry, names),
-                progress.template.item(key).title.get(language) if key else "",
+                item_view.numbered(numbers[key], progress.template.recorded_item(key))
+                if key
+                else "",
                 item_view.what(entry, whole=True),
                 key=entry.id,
             )
@@ -203,12 +223,12 @@ class ConflictTable(ReviewTable):
         history: list[HistoryEntry],
         names: dict[str, str],
     ) -> None:
-        language = current_language()
-        by_id = {entry.id: entry for entry in history}
+        by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
         self.clear()
         for conflict in conflicts:
+            key = conflict.item_key
             self.add_row(
-                progress.template.item(conflict.item_key).title.get(language),
+                item_view.numbered(progress.numbers[key], progress.template.recorded_item(key)),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
                 key=conflict.key,
