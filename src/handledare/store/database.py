@@ -207,7 +207,12 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get("immediate")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        # A write's commit waits for the disk (FULL) unless it is marked as one that can be
+        # done again (NORMAL: events pulled from the share, which are pulled again if a
+        # power cut loses them); see docs/sync-format.md.
+        durable = options.get("durable", True)
+        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate") else "BEGIN")
 
     return engine

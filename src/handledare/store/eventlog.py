@@ -26,6 +26,7 @@ from handledare.store.database import (
 from handledare.store.sql import connection_of
 from handledare.store.tables import EVENT_COLUMNS, EventRow
 from handledare.store.templates import MissingDependency
+from handledare.store.turns import WriteTurns
 
 
 # Plain SQL: every write reads and sets the clock, and the ORM's cost showed in each mark.
@@ -96,6 +97,8 @@ class Store:
         self.path = path
         self.now = now
         self._writer = engine.execution_options(immediate=True)
+        self._repeatable = engine.execution_options(immediate=True, durable=False)
+        self.turns = WriteTurns()
         with self.write(None) as tx:
             new = get_meta(tx.session, "workstation_id") is None
             if new:
@@ -145,8 +148,17 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self, actor_id: str | None) -> Iterator[Transaction]:
-        with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
+    def write(self, actor_id: str | None, *, durable: bool = True) -> Iterator[Transaction]:
+        """One transaction that holds the write lock until it commits. Not `durable`: the
+        commit does not wait for the disk, for what can be done again after a power cut
+        (events pulled from the share); a durable commit after it writes it out as well."""
+        engine = self._writer if durable else self._repeatable
+        turn = self.turns.local() if durable else self.turns.pulled()
+        with (
+            turn,
+            translated_errors(self.path),
+            Session(engine, expire_on_commit=False) as session,
+        ):
             clock = HybridClock.from_stamp(get_meta(session, "hlc"))
             tx = Transaction(
                 session=session,

@@ -16,6 +16,7 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.pin_input import PinInput
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 
 class FirstRunScreen(Screen):
@@ -56,6 +57,7 @@ class FirstRunScreen(Screen):
             yield Input(id="unit", max_length=200)
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
+        yield SyncProgress()
         yield Footer()
 
     def on_mount(self) -> None:

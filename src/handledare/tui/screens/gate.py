@@ -25,6 +25,7 @@ from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.people import User
@@ -94,6 +95,7 @@ class SignInScreen(TranslatedBindings, Screen):
             yield Label(_("PIN"))
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
+        yield SyncProgress()
         yield Footer()
 
     def on_mount(self) -> None:

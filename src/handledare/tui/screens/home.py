@@ -29,6 +29,7 @@ from handledare.tui.widgets.onboarding_table import (
     OnboardingTable,
 )
 from handledare.tui.widgets.status_line import StatusLine
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -95,6 +96,7 @@ class HomeScreen(OnboardingListActions, TranslatedBindings, Screen):
         yield Label(_("My substitutes"), classes="screen-title", id="title")
         yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
         yield self.onboardings
+        yield SyncProgress()
         yield StatusLine()
         yield Footer()
 

@@ -105,6 +105,8 @@ class OnboardingListActions(Screen[None]):
         self.sub_title = f"{printable(actor.name)} · {actor.role.label}"
         self.onboardings.table.focus()
         self.reload()
+        # A long pull brings rows while the list is shown: read again as they arrive.
+        self.watch(self.app, "sync_progress", lambda _progress: self.reload(), init=False)
 
     def on_screen_resume(self) -> None:
         self.reload()

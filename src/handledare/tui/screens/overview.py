@@ -32,6 +32,7 @@ from handledare.tui.widgets.onboarding_table import (
     OnboardingTable,
 )
 from handledare.tui.widgets.status_line import StatusLine
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -125,6 +126,7 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
             )
             yield Select([], prompt=_("All supervisors"), id="supervisor-filter")
         yield self.onboardings
+        yield SyncProgress()
         yield StatusLine()
         yield Footer()
 

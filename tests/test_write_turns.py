@@ -1,0 +1,93 @@
+"""Pulled events commit without waiting for the disk, local sign-offs with it; and a local
+write waits only for the part of a pull being written, never for the next part."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from sqlalchemy import event
+
+from handledare.domain.enums import Mark
+from handledare.services import onboarding
+from handledare.store.eventlog import Store
+from handledare.store.sql import connection_of
+from sync_helpers import approve, seed, workstation
+
+from conftest import World
+
+
+def _synchronous(store: Store, durable: bool) -> int:
+    with store.write(None, durable=durable) as tx:
+        return int(connection_of(tx.session).execute("PRAGMA synchronous").fetchone()[0])
+
+
+def test_a_write_is_durable_unless_it_can_be_done_again(store: Store):
+    # FULL is 2, NORMAL 1; the same pooled connection is set again for each write.
+    assert [_synchronous(store, d) for d in (False, True, False, True)] == [1, 2, 1, 2]
+
+
+def test_a_pull_commits_without_waiting_for_the_disk_and_a_mark_with_it(tmp_path: Path):
+    share = tmp_path / "share"
+    share.mkdir()
+    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
+    oid = seed(a)
+    a.sync(share)
+    approve(share, a, b)
+    onboarding.mark_item(a.store, a.supervisor(), oid, "anst-avtal", Mark.PRACTISED)
+    a.sync(share)
+    statements: list[str] = []
+    # Every statement on every connection the store hands out, plain SQL included.
+    event.listen(
+        b.store.engine,
+        "checkout",
+        lambda connection, *_rest: connection.set_trace_callback(statements.append),
+    )
+    assert b.sync(share).received_events == 1
+    pulled = statements.index("BEGIN IMMEDIATE", statements.index("PRAGMA synchronous=NORMAL"))
+    committed = statements.index("COMMIT", pulled)
+    assert any(s.startswith("INSERT INTO events") for s in statements[pulled:committed])
+    supervisor = b.supervisor()
+    statements.clear()
+    onboarding.mark_item(b.store, supervisor, oid, "hyg-sosfs", Mark.PRACTISED)
+    began = statements.index("BEGIN IMMEDIATE")
+    assert statements[began - 1] == "PRAGMA synchronous=FULL"
+    assert any(s.startswith("INSERT INTO events") for s in statements[began:])
+
+
+def test_a_mark_goes_before_the_next_part_of_a_pull(world: World):
+    store = world.store
+    oid = onboarding.start_onboarding(store, world.supervisor, world.person.id, "hemtjanst-omsorg")
+    order: list[str] = []
+    writing, marked_waits = threading.Event(), threading.Event()
+    release = threading.Event()
+
+    def pull_part(name: str, hold: bool) -> None:
+        with store.write(None, durable=False):
+            order.append(f"{name} begins")
+            if hold:
+                writing.set()
+                release.wait(10)
+            order.append(f"{name} commits")
+
+    def mark() -> None:
+        marked_waits.set()
+        onboarding.mark_item(store, world.supervisor, oid, "anst-avtal", Mark.PRACTISED)
+        order.append("mark stored")
+
+    first = threading.Thread(target=pull_part, args=("part 1", True))
+    first.start()
+    writing.wait(10)
+    marker = threading.Thread(target=mark)
+    marker.start()
+    marked_waits.wait(10)
+    # The mark now waits for part 1; part 2 must wait for the mark.
+    while store.turns._local == 0:
+        threading.Event().wait(0.001)
+    second = threading.Thread(target=pull_part, args=("part 2", False))
+    second.start()
+    release.set()
+    for thread in (first, marker, second):
+        thread.join(10)
+    assert order == ["part 1 begins", "part 1 commits", "mark stored", "part 2 begins",
+                     "part 2 commits"]  # fmt: skip
