@@ -4,6 +4,7 @@
     python bench/run.py --full          # 20,000 substitutes, ~2 million events
     python bench/run.py --data OUT      # data made earlier by generate.py
     python bench/run.py --data OUT --growth SMALL MEDIUM   # and how the measures grow
+    python bench/run.py --data OUT --only sync --join      # some measures; a new workstation
 
 Prints one table: what handledare took, what the baseline took, their ratio
 and the target. Timings never decide a test (shared machines are noisy);
@@ -16,7 +17,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -24,35 +24,14 @@ import sys
 import tempfile
 import time
 from contextlib import closing
-from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-
-from handledare.config import Settings  # noqa: E402
-from handledare.services.sync import sync_now  # noqa: E402
-from handledare.store.eventlog import Store  # noqa: E402
-from handledare.store.tables import EVENT_COLUMNS  # noqa: E402
-from handledare.sync.share import ShareFiles  # noqa: E402
-
-
-@dataclass
-class Row:
-    measure: str
-    value: float | None
-    baseline: float | None
-    unit: str
-    target: str
-    met: bool | None
-
-    @property
-    def ratio(self) -> float | None:
-        if self.value is None or not self.baseline:
-            return None
-        return self.value / self.baseline
+from common import Row, copy_data, p95  # noqa: E402
+from sync_measures import measure_join, measure_sync  # noqa: E402
 
 
 def probe(*arguments: str) -> tuple[float, dict]:
@@ -69,18 +48,6 @@ def probe(*arguments: str) -> tuple[float, dict]:
     if done.returncode != 0:
         raise SystemExit(f"probe {' '.join(arguments)} failed:\n{done.stderr}")
     return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def copy_data(source: Path, target: Path) -> Path:
-    """A fresh copy for each measure, so that none of them changes the generated data."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target)
-    return target
-
-
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20, method="inclusive")[-1]
 
 
 def measure_start(data: Path, work: Path, repeat: int) -> list[Row]:
@@ -149,85 +116,6 @@ def measure_session(data: Path, work: Path) -> tuple[list[Row], dict]:
     return rows, app
 
 
-def _events_ddl(database: Path) -> list[str]:
-    with closing(sqlite3.connect(database)) as connection:
-        return [
-            sql
-            for (sql,) in connection.execute(
-                "SELECT sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL"
-            )
-        ]
-
-
-def raw_insert_seconds(rows: list[tuple], ddl: list[str], folder: Path) -> float:
-    """sqlite3's executemany of the same rows into a table made like `events`."""
-    path = folder / "raw.db"
-    path.unlink(missing_ok=True)
-    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
-        connection.execute("PRAGMA journal_mode=WAL")
-        for statement in ddl:
-            connection.execute(statement)
-        began = time.perf_counter()
-        connection.execute("BEGIN")
-        connection.executemany(
-            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-            f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
-            rows,
-        )
-        connection.execute("COMMIT")
-        return time.perf_counter() - began
-
-
-def list_share_seconds(share: Path) -> float:
-    """Listing every workstation folder: what a round with nothing new cannot avoid."""
-    began = time.perf_counter()
-    for folder in os.scandir(share / "workstations"):
-        if folder.is_dir():
-            with os.scandir(folder.path) as entries:
-                [entry.name for entry in entries]
-    return time.perf_counter() - began
-
-
-def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
-    copy = copy_data(data, work / "sync")
-    store = Store.open(copy / "handledare.db")
-    settings = Settings(data_dir=copy, share_path=share, workstation_name="bench")
-    with closing(sqlite3.connect(copy / "handledare.db")) as connection:
-        before = connection.execute("SELECT max(rowid) FROM events").fetchone()[0]
-    began = time.perf_counter()
-    report = sync_now(store, settings)
-    pull = time.perf_counter() - began
-    files = ShareFiles()
-    began = time.perf_counter()
-    again = sync_now(store, settings, files=files)
-    noop = time.perf_counter() - began
-    store.close()
-    if report.problems or again.received_events:
-        raise SystemExit(f"sync did not go as expected: {report.problems}")
-    with closing(sqlite3.connect(copy / "handledare.db")) as connection:
-        rows = connection.execute(
-            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE rowid > ?", (before,)
-        ).fetchall()
-    raw = raw_insert_seconds(rows, _events_ddl(copy / "handledare.db"), work)
-    listing = list_share_seconds(share)
-    folders = sum(1 for entry in (share / "workstations").iterdir() if entry.is_dir())
-    kinds = files.kinds()
-    operations = (
-        f"{files.operations} file operations ({kinds['names']} listings, "
-        f"{len(files.writes())} writes, {kinds['read']} reads)"
-    )
-    quiet = noop <= 0.100 and not files.writes() and kinds["names"] <= folders + 1
-    measured = [
-        Row(f"sync pull of {len(rows)} events", pull, raw, "s", "<= 3x", pull <= 3 * raw),
-        Row(f"sync round, nothing new, {folders} folders, {operations}", noop, listing, "s",
-            "<= 100 ms, no write", quiet),
-    ]  # fmt: skip
-    return measured, {
-        "pulled": len(rows), "pull": pull, "raw": raw, "noop": noop, "files": files.operations,
-        "writes": len(files.writes()),
-    }  # fmt: skip
-
-
 def measure_growth(full: tuple[dict, dict], smaller: list[Path], work: Path) -> list[tuple]:
     """The session and sync measures at each size: first paint and filter must not grow with
     the list, a pull only with the events pulled. Smallest first, `full` last."""
@@ -244,8 +132,8 @@ def show_growth(sizes: list[tuple]) -> str:
     lines = [
         "| rows listed | first paint | filter, slowest key | peak memory | events pulled "
         "| pull | pull per 1,000 events | pull over raw | round, nothing new "
-        "| its file operations |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| its file operations | longest wait for the lock during the pull |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for app, sync in sizes:
         lines.append(
@@ -253,7 +141,7 @@ def show_growth(sizes: list[tuple]) -> str:
             f"| {max(app['filter']) * 1000:.1f} ms "
             f"| {app['rss']:.0f} MB | {sync['pulled']:,} | {sync['pull'] * 1000:.0f} ms "
             f"| {sync['pull'] / sync['pulled'] * 1e6:.1f} ms | {sync['pull'] / sync['raw']:.2f}x "
-            f"| {sync['noop'] * 1000:.1f} ms | {sync['files']} |"
+            f"| {sync['noop'] * 1000:.1f} ms | {sync['files']} | {sync['lock'] * 1000:.1f} ms |"
         )
     return "\n".join(lines)
 
@@ -289,6 +177,22 @@ def show(rows: list[Row], heading: str) -> str:
     return "\n".join(lines)
 
 
+MEASURES = ("start", "session", "sync")
+
+
+def _load() -> str:
+    """The 1-minute load average where the system tells it (not on Windows)."""
+    loadavg = getattr(os, "getloadavg", None)
+    return f"{loadavg()[0]:.1f}" if loadavg else "unknown"
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
+    )
+    return done.stdout.strip() or "unknown"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="the full municipal scale")
@@ -301,6 +205,8 @@ def main() -> None:
         default=[],
         help="smaller data made by generate.py (--scale 1k, 5k), smallest first",
     )
+    parser.add_argument("--only", nargs="*", choices=MEASURES, help="only these measures")
+    parser.add_argument("--join", action="store_true", help="a new workstation joining too")
     args = parser.parse_args()
     scale = "full" if args.full else "quick"
     with tempfile.TemporaryDirectory(prefix="handledare-bench-") as temp:
@@ -315,15 +221,26 @@ def main() -> None:
                 f"in {time.perf_counter() - began:.0f} s",
                 file=sys.stderr,
             )
-        rows = measure_start(out / "data", work, args.repeat)
-        session, app = measure_session(out / "data", work)
-        synced, sync = measure_sync(out / "data", out / "share", work)
-        rows += session + synced
-        sizes = measure_growth((app, sync), args.growth, work) if args.growth else []
-        if sizes:
+        load_before = _load()
+        wanted = set(args.only or MEASURES)
+        rows: list[Row] = []
+        if "start" in wanted:
+            rows += measure_start(out / "data", work, args.repeat)
+        if "session" in wanted:
+            session, app = measure_session(out / "data", work)
+            rows += session
+        if "sync" in wanted:
+            synced, sync = measure_sync(out / "data", out / "share", work)
+            rows += synced
+        if args.join:
+            rows += measure_join(out / "data", out / "share", work)[0]
+        sizes = []
+        if args.growth and {"session", "sync"} <= wanted:
+            sizes = measure_growth((app, sync), args.growth, work)
             rows.append(paint_over_smallest(app, sizes[0][0]))
     heading = (
-        f"{scale if args.data is None else args.data} · {time.strftime('%Y-%m-%d')} · "
+        f"{scale if args.data is None else args.data} · {time.strftime('%Y-%m-%d %H:%M')} · "
+        f"commit {_commit()} · load average {load_before} at the start, {_load()} at the end · "
         f"{platform.platform()} · Python {platform.python_version()} · {os.cpu_count()} cores"
     )
     print(show(rows, heading))

@@ -17,14 +17,32 @@ from sync_helpers import approve, seed, workstation
 from conftest import World
 
 
-def _synchronous(store: Store, durable: bool) -> int:
+def _settings(store: Store, durable: bool) -> tuple[int, int]:
     with store.write(None, durable=durable) as tx:
-        return int(connection_of(tx.session).execute("PRAGMA synchronous").fetchone()[0])
+        connection = connection_of(tx.session)
+        return (
+            connection.execute("PRAGMA synchronous").fetchone()[0],
+            connection.execute("PRAGMA wal_autocheckpoint").fetchone()[0],
+        )
 
 
 def test_a_write_is_durable_unless_it_can_be_done_again(store: Store):
-    # FULL is 2, NORMAL 1; the same pooled connection is set again for each write.
-    assert [_synchronous(store, d) for d in (False, True, False, True)] == [1, 2, 1, 2]
+    # FULL is 2, NORMAL 1; a pulled transaction leaves the checkpoint to the pull; the same
+    # pooled connection is set again for each write.
+    assert [_settings(store, d) for d in (False, True, False, True)] == [
+        (1, 0), (2, 1000), (1, 0), (2, 1000)
+    ]  # fmt: skip
+
+
+def test_a_checkpoint_leaves_nothing_in_the_log(store: Store):
+    with store.write(None) as tx:
+        connection_of(tx.session).execute("CREATE TABLE scratch (value TEXT)")
+    store.checkpoint()
+    with store.read() as session:
+        busy, frames, copied = (
+            connection_of(session).execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        )
+    assert busy == 0 and frames == copied
 
 
 def test_a_pull_commits_without_waiting_for_the_disk_and_a_mark_with_it(tmp_path: Path):
@@ -51,7 +69,9 @@ def test_a_pull_commits_without_waiting_for_the_disk_and_a_mark_with_it(tmp_path
     statements.clear()
     onboarding.mark_item(b.store, supervisor, oid, "hyg-sosfs", Mark.PRACTISED)
     began = statements.index("BEGIN IMMEDIATE")
-    assert statements[began - 1] == "PRAGMA synchronous=FULL"
+    assert statements[began - 2 : began] == [
+        "PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=1000"
+    ]  # fmt: skip
     assert any(s.startswith("INSERT INTO events") for s in statements[began:])
 
 

@@ -134,6 +134,14 @@ class Store:
             connection.execute("VACUUM")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds back into the file, without waiting for or
+        holding up anyone (SQLite's PASSIVE checkpoint)."""
+        with translated_errors(self.path), closing(self.engine.raw_connection()) as raw:
+            driver = raw.driver_connection
+            assert isinstance(driver, sqlite3.Connection)  # the store opens only SQLite files
+            driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def version(self) -> int:
         """Grows with every event stored here, whoever wrote it: a list unchanged since it was
         read need not be read again."""

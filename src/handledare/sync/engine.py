@@ -37,6 +37,8 @@ from handledare.sync.trust import Trust
 APPLY_EVENTS = 5000
 FIRST_PART_EVENTS = 200
 PART_SECONDS = 0.05
+# Pulled transactions leave the log to grow (store/database.py); it is copied back this often.
+CHECKPOINT_SECONDS = 1.0
 # A round that trusts new folders after applying approvals reads those too, this many times.
 TRUST_PASSES = 3
 _round_lock = threading.Lock()
@@ -239,6 +241,7 @@ def _ingest_in_stamp_order(
             chunk, events = [], 0
         decided |= {e.entity_id for e in batch.events if e.type in _DECISIONS}
     part.ingest(store, chunk, report)
+    part.finish(store)
     return decided
 
 
@@ -263,16 +266,27 @@ class Parts:
     def __init__(self, tally: Tally) -> None:
         self.tally = tally
         self.events = FIRST_PART_EVENTS
+        self.checkpointed = time.perf_counter()
+        self.unsaved = False
 
     def ingest(self, store: Store, chunk: list[Batch], report: SyncReport) -> None:
         began = time.perf_counter()
         _ingest(store, chunk, report)
         took = time.perf_counter() - began
         self.tally.count(len(chunk))
+        self.unsaved = self.unsaved or bool(chunk)
+        if began - self.checkpointed > CHECKPOINT_SECONDS:
+            self.finish(store)
         count = sum(len(batch.events) for batch in chunk)
         if count and took > 0:
             wanted = int(count * PART_SECONDS / took)
             self.events = max(FIRST_PART_EVENTS // 4, min(APPLY_EVENTS, wanted))
+
+    def finish(self, store: Store) -> None:
+        """The log copied back into the file, so that the next mark does not do it."""
+        if self.unsaved:
+            store.checkpoint()
+            self.checkpointed, self.unsaved = time.perf_counter(), False
 
 
 _DECISIONS = {
