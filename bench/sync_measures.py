@@ -26,7 +26,7 @@ from handledare.store.tables import EVENT_COLUMNS
 from handledare.sync import batch, pull
 from handledare.sync.share import ShareFiles
 
-LOCK_PROBE_EVERY = 0.02
+LOCK_PROBE_EVERY = 0.1
 
 
 class Cumulative:

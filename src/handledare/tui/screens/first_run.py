@@ -57,7 +57,7 @@ class FirstRunScreen(Screen):
             yield Input(id="unit", max_length=200)
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
-        yield SyncProgress()
+        yield SyncProgress(top=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -95,7 +95,7 @@ class SignInScreen(TranslatedBindings, Screen):
             yield Label(_("PIN"))
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
-        yield SyncProgress()
+        yield SyncProgress(top=True)
         yield Footer()
 
     def on_mount(self) -> None:

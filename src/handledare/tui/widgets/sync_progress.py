@@ -5,34 +5,39 @@ from __future__ import annotations
 
 from textual import getters
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
 from handledare.i18n import ngettext
 from handledare.tui.app_base import AppBase
 
 
-class SyncProgress(Horizontal):
+class SyncProgress(Vertical):
+    """The words above the bar, which is as wide as a narrow box allows."""
+
     DEFAULT_CSS = """
     SyncProgress {
-        height: 1;
+        height: auto;
         padding: 0 1;
-        background: $panel;
+        margin-bottom: 1;
         display: none;
     }
     SyncProgress.pulling {
         display: block;
     }
-    SyncProgress Label {
-        width: auto;
-        margin-right: 2;
+    SyncProgress.top {
+        dock: top;
+        margin-bottom: 0;
+        background: $panel;
     }
     """
 
     app = getters.app(AppBase)
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *, top: bool = False) -> None:
+        """`top`: above everything else on a screen without a header (the sign-in's box
+        fills a small terminal)."""
+        super().__init__(classes="top" if top else None)
         self.words = Label("", id="pull-words")
         self.bar = ProgressBar(show_eta=False, id="pull-bar")
 
