@@ -3,6 +3,7 @@ write waits only for the part of a pull being written, never for the next part."
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from pathlib import Path
 
@@ -54,25 +55,43 @@ def test_a_pull_commits_without_waiting_for_the_disk_and_a_mark_with_it(tmp_path
     approve(share, a, b)
     onboarding.mark_item(a.store, a.supervisor(), oid, "anst-avtal", Mark.PRACTISED)
     a.sync(share)
-    statements: list[str] = []
-    # Every statement on every connection the store hands out, plain SQL included.
-    event.listen(
-        b.store.engine,
-        "checkout",
-        lambda connection, *_rest: connection.set_trace_callback(statements.append),
-    )
+    statements: list[tuple[int, str]] = []
+
+    def traced(connection: sqlite3.Connection, *_rest: object) -> None:
+        """Every statement on each connection the store hands out, plain SQL included."""
+        connection.set_trace_callback(lambda sql: statements.append((id(connection), sql)))
+
+    event.listen(b.store.engine, "checkout", traced)
+
+    def setting_of(begin: int) -> str:
+        """The synchronous setting the connection of the transaction at `begin` has."""
+        connection = statements[begin][0]
+        return next(
+            sql
+            for tag, sql in reversed(statements[:begin])
+            if tag == connection and sql.startswith("PRAGMA synchronous")
+        )
+
+    def begins(since: int, inserting: bool) -> list[int]:
+        """The writes begun since `since`, those that store events if `inserting`."""
+        found = []
+        for index, (tag, sql) in enumerate(statements[since:], since):
+            if sql == "BEGIN IMMEDIATE":
+                end = next(i for i, (t, s) in enumerate(statements[index:], index)
+                           if t == tag and s in ("COMMIT", "ROLLBACK"))  # fmt: skip
+                stored = any(s.startswith("INSERT INTO events") for _t, s in statements[index:end])
+                if stored == inserting:
+                    found.append(index)
+        return found
+
     assert b.sync(share).received_events == 1
-    pulled = statements.index("BEGIN IMMEDIATE", statements.index("PRAGMA synchronous=NORMAL"))
-    committed = statements.index("COMMIT", pulled)
-    assert any(s.startswith("INSERT INTO events") for s in statements[pulled:committed])
+    [pulled] = begins(0, inserting=True)
+    assert setting_of(pulled) == "PRAGMA synchronous=NORMAL"
     supervisor = b.supervisor()
-    statements.clear()
+    since = len(statements)
     onboarding.mark_item(b.store, supervisor, oid, "hyg-sosfs", Mark.PRACTISED)
-    began = statements.index("BEGIN IMMEDIATE")
-    assert statements[began - 2 : began] == [
-        "PRAGMA synchronous=FULL", "PRAGMA wal_autocheckpoint=1000"
-    ]  # fmt: skip
-    assert any(s.startswith("INSERT INTO events") for s in statements[began:])
+    [marked] = begins(since, inserting=True)
+    assert setting_of(marked) == "PRAGMA synchronous=FULL"
 
 
 def test_a_mark_goes_before_the_next_part_of_a_pull(world: World):

@@ -117,8 +117,9 @@ def _check_published_templates(store: Store, share: Share, report: SyncReport) -
     on the share by anyone else is never imported on its own. A file of a version
     already here is not read again: a round with nothing new only lists the folder.
     """
-    known = {(t.id, t.version) for t in templates.list_templates(store)}
-    for name in share.template_files():
+    names = share.template_files()
+    known = templates.versions_here(store) if names else set()
+    for name in names:
         stem_id, _sep, version = name.removesuffix(".toml").rpartition("-v")
         if (stem_id, int(version)) in known:
             continue

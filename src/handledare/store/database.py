@@ -190,6 +190,20 @@ def prepare_database(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path 
         return backup
 
 
+def _write_settings(connection: Connection, *, durable: bool) -> None:
+    """A write's commit waits for the disk (FULL) unless it is marked as one that can be
+    done again (NORMAL: events pulled from the share, which are pulled again if a power
+    cut loses them; docs/sync-format.md). Nor does a pull's commit copy the log back into
+    the file (a checkpoint, two disk flushes) each time it passes 1,000 pages: the pull
+    does that once a second. Set when it changes, as the connection remembers it."""
+    remembered = connection.connection.info
+    if remembered.get("durable") is durable:
+        return
+    connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if durable else 0}")
+    remembered["durable"] = durable
+
+
 def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     """An engine for a prepared file: WAL, foreign keys, busy timeout, explicit BEGINs."""
     engine = create_engine(
@@ -208,14 +222,10 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
-        # A write's commit waits for the disk (FULL) unless it is marked as one that can be
-        # done again (NORMAL: events pulled from the share, which are pulled again if a
-        # power cut loses them); see docs/sync-format.md.
-        durable = options.get("durable", True)
-        connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-        # Nor does a pull's commit copy the log back into the file (a checkpoint, two disk
-        # flushes) each time it passes 1,000 pages: the pull does that once a second.
-        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if durable else 0}")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get("immediate") else "BEGIN")
+        if options.get("immediate"):
+            _write_settings(connection, durable=options.get("durable", True))
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine
