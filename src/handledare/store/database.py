@@ -190,18 +190,20 @@ def prepare_database(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path 
         return backup
 
 
-def _write_settings(connection: Connection, *, durable: bool) -> None:
+def _write_settings(connection: Connection, *, durable: bool, checkpoints: bool) -> None:
     """A write's commit waits for the disk (FULL) unless it is marked as one that can be
     done again (NORMAL: events pulled from the share, which are pulled again if a power
-    cut loses them; docs/sync-format.md). Nor does a pull's commit copy the log back into
-    the file (a checkpoint, two disk flushes) each time it passes 1,000 pages: the pull
-    does that once a second. Set when it changes, as the connection remembers it."""
+    cut loses them; docs/sync-format.md). While a pull runs, no commit copies the log back
+    into the file (a checkpoint, two disk flushes) when it passes 1,000 pages: the pull
+    does that every few seconds, so a mark made meanwhile does not. Set when it changes,
+    as the connection remembers it."""
+    wanted = (durable, checkpoints)
     remembered = connection.connection.info
-    if remembered.get("durable") is durable:
+    if remembered.get("write settings") == wanted:
         return
     connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if durable else 0}")
-    remembered["durable"] = durable
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if checkpoints else 0}")
+    remembered["write settings"] = wanted
 
 
 def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
@@ -223,7 +225,11 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
     def _on_begin(connection: Connection) -> None:
         options = connection.get_execution_options()
         if options.get("immediate"):
-            _write_settings(connection, durable=options.get("durable", True))
+            _write_settings(
+                connection,
+                durable=options.get("durable", True),
+                checkpoints=options.get("checkpoints", True),
+            )
             connection.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             connection.exec_driver_sql("BEGIN")

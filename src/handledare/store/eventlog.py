@@ -97,7 +97,10 @@ class Store:
         self.path = path
         self.now = now
         self._writer = engine.execution_options(immediate=True)
-        self._repeatable = engine.execution_options(immediate=True, durable=False)
+        self._writer_in_pull = engine.execution_options(immediate=True, checkpoints=False)
+        self._repeatable = engine.execution_options(
+            immediate=True, durable=False, checkpoints=False
+        )
         self.turns = WriteTurns()
         with self.write(None) as tx:
             new = get_meta(tx.session, "workstation_id") is None
@@ -160,7 +163,10 @@ class Store:
         """One transaction that holds the write lock until it commits. Not `durable`: the
         commit does not wait for the disk, for what can be done again after a power cut
         (events pulled from the share); a durable commit after it writes it out as well."""
-        engine = self._writer if durable else self._repeatable
+        if not durable:
+            engine = self._repeatable
+        else:
+            engine = self._writer_in_pull if self.turns.pulls else self._writer
         turn = self.turns.local() if durable else self.turns.pulled()
         with (
             turn,

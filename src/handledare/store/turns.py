@@ -20,6 +20,19 @@ class WriteTurns:
         self._changed = threading.Condition()
         self._local = 0  # local writes waiting or under way
         self._pulling = False  # a part of a pull is being written
+        self.pulls = 0  # pulls under way, between their parts too
+
+    @contextmanager
+    def pull(self) -> Iterator[None]:
+        """A whole pull, from its first part to its last: while it runs, a local write leaves
+        copying the log back into the file to the pull (engine.Parts)."""
+        with self._changed:
+            self.pulls += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self.pulls -= 1
 
     @contextmanager
     def local(self) -> Iterator[None]:

@@ -37,8 +37,8 @@ from handledare.sync.trust import Trust
 APPLY_EVENTS = 5000
 FIRST_PART_EVENTS = 200
 PART_SECONDS = 0.05
-# Pulled transactions leave the log to grow (store/database.py); it is copied back this often.
-CHECKPOINT_SECONDS = 1.0
+# While a pull runs the log grows (store/database.py); it is copied back this often.
+CHECKPOINT_SECONDS = 5.0
 # A round that trusts new folders after applying approvals reads those too, this many times.
 TRUST_PASSES = 3
 _round_lock = threading.Lock()
@@ -114,7 +114,8 @@ def run_round(
         survey.look()
         keyring = Keyring.of(own, store.path.parent, known.share_keys, share, listings, survey.card)
         tally = Tally(progress)
-        trust = _pull(store, share, survey, root, known.decisions, report, keyring, tally)
+        with store.turns.pull():
+            trust = _pull(store, share, survey, root, known.decisions, report, keyring, tally)
         keyring.trust = trust
         keyring.recheck()
         survey.check_keys(trust)
