@@ -207,6 +207,9 @@ def main() -> None:
     )
     parser.add_argument("--only", nargs="*", choices=MEASURES, help="only these measures")
     parser.add_argument("--join", action="store_true", help="a new workstation joining too")
+    parser.add_argument(
+        "--join-limit", type=float, help="seconds of the join's pull; the rest is estimated"
+    )
     args = parser.parse_args()
     scale = "full" if args.full else "quick"
     with tempfile.TemporaryDirectory(prefix="handledare-bench-") as temp:
@@ -233,7 +236,7 @@ def main() -> None:
             synced, sync = measure_sync(out / "data", out / "share", work)
             rows += synced
         if args.join:
-            rows += measure_join(out / "data", out / "share", work)[0]
+            rows += measure_join(out / "data", out / "share", work, args.join_limit)[0]
         sizes = []
         if args.growth and {"session", "sync"} <= wanted:
             sizes = measure_growth((app, sync), args.growth, work)

@@ -174,10 +174,19 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
     }  # fmt: skip
 
 
-def measure_join(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
+class Enough(Exception):
+    """The join measured long enough: the rest of its pull is estimated from the rate."""
+
+
+def measure_join(
+    data: Path, share: Path, work: Path, limit: float | None = None
+) -> tuple[list[Row], dict]:
     """A new computer on the share: its card, an administrator's approval, then its first
-    round, which pulls everything. Usable (someone can sign in) once the users are here."""
+    round, which pulls everything. Usable (someone can sign in) once the users are here.
+    With `limit`, the pull stops after that many seconds and its end is estimated from the
+    batch files applied by then (the whole pull of a full-scale share takes long)."""
     admin_copy = copy_data(data, work / "join-admin")
+    share = copy_data(share, work / "join-share")  # the approval is written to it
     admin_store = Store.open(admin_copy / "handledare.db")
     new_folder = work / "join-new"
     shutil.rmtree(new_folder, ignore_errors=True)
@@ -191,21 +200,32 @@ def measure_join(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
     sync_now(admin_store, admin_settings)
     admin_store.close()
     usable: list[float] = []
+    last: list[Progress] = []
     began = time.perf_counter()
 
     def progressed(progress: Progress) -> None:
+        elapsed = time.perf_counter() - began
         if not usable and people.has_users(new_store):
-            usable.append(time.perf_counter() - began)
+            usable.append(elapsed)
+        last[:] = [progress]
+        if limit is not None and usable and elapsed > limit:
+            raise Enough
 
-    report = sync_now(new_store, _settings(new_folder, share, "new"), progress=progressed)
+    try:
+        report = sync_now(new_store, _settings(new_folder, share, "new"), progress=progressed)
+        events, estimated = f"{report.received_events:,} events", ""
+    except Enough:
+        events = f"{last[0].applied:,} of {last[0].total:,} batch files in {limit:.0f} s"
+        estimated = ", estimated from the rate"
     synced = time.perf_counter() - began
+    if estimated:
+        synced = synced * last[0].total / last[0].applied
     new_store.close()
-    events = report.received_events
     first = usable[0] if usable else synced
     rows = [
         Row("new workstation: approval to its users here (sign-in usable)", first, None, "s",
             "", None),
-        Row(f"new workstation: approval to fully synced, {events:,} events", synced, None, "s",
-            "", None),
+        Row(f"new workstation: approval to fully synced ({events}){estimated}", synced, None,
+            "s", "", None),
     ]  # fmt: skip
-    return rows, {"usable": first, "synced": synced, "events": events}
+    return rows, {"usable": first, "synced": synced}
