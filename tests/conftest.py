@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher, profiles
+from textual.widgets import Input
 
 from handledare import i18n, security
 from handledare.domain.actor import Actor
@@ -44,6 +45,18 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     i18n.set_language("sv")
     yield
     i18n.set_language("sv")
+
+
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch: pytest.MonkeyPatch):
+    """A text cursor that never blinks: a snapshot taken half a second later is the same."""
+    mounted = Input._on_mount
+
+    def without_blink(self: Input, event) -> None:
+        self.cursor_blink = False
+        mounted(self, event)
+
+    monkeypatch.setattr(Input, "_on_mount", without_blink)
 
 
 @pytest.fixture
@@ -81,7 +94,17 @@ MANAGER_PIN = "735184"
 
 
 # The command line's one exception to signing in: the first administrator of an empty database.
-ADD_FIRST_ADMIN = ("user", "add", "--name", "Ingrid Admin", "--role", "admin", "--pin-stdin")
+# The first administrator makes the database, so the command is told it may (--yes).
+ADD_FIRST_ADMIN = (
+    "user",
+    "add",
+    "--name",
+    "Ingrid Admin",
+    "--role",
+    "admin",
+    "--pin-stdin",
+    "--yes",
+)
 
 
 def first_admin(store: Store) -> Actor:

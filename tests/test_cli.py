@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -119,7 +120,7 @@ def test_round_trip_units_users_people_templates_status(cli: Cli):
 
 def test_refused_input_exits_1_with_a_swedish_message(cli: Cli):
     code, _out, err = cli(
-        "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", stdin="12\n"
+        "user", "add", "--name", "A", "--role", "admin", "--pin-stdin", "--yes", stdin="12\n"
     )
     assert code == 1 and "4 till 8 siffror" in err
     cli.first_admin()
@@ -261,7 +262,7 @@ def test_installed_command_takes_its_options_after_the_command(tmp_path: Path):
         stdin=f"{ADMIN_PIN}\n",
     )
     assert added.returncode == 0, added.stderr
-    assert added.stdout.startswith("Added the unit Hemtjänst Norr")
+    assert "Added the unit Hemtjänst Norr" in added.stdout
     listed = run("unit", "list", "--json", "--data-dir", str(data))
     assert listed.returncode == 0, listed.stderr
     assert [u["name"] for u in json.loads(listed.stdout)] == ["Hemtjänst Norr"]
@@ -295,3 +296,65 @@ def test_the_apps_start_path_loads_no_store_services_sync_or_textual():
     )
     assert [name for name in loaded if name.startswith(heavy)] == []
     assert "handledare.cli.users" in loaded  # the check itself sees the command modules
+
+
+def test_a_command_never_makes_a_new_database_by_surprise(cli: Cli):
+    code, out, err = cli("person", "list")
+    assert code == 1 and out == ""
+    assert f"Det finns ingen databas i {cli.data_dir}." in err
+    assert "--yes" in err and "--data-dir" in err
+    assert not (cli.data_dir / "handledare.db").exists()
+
+    without_yes = ADD_FIRST_ADMIN[:-1]
+    code, out, err = cli(*without_yes, stdin=f"{ADMIN_PIN}\n")
+    assert code == 1 and not (cli.data_dir / "handledare.db").exists()
+
+    code, out, err = cli(*ADD_FIRST_ADMIN, stdin=f"{ADMIN_PIN}\n")
+    assert code == 0, err
+    assert f"Skapar en ny databas: {cli.data_dir / 'handledare.db'}" in out
+
+
+class Keyboard(io.StringIO):
+    """Standard input as a person at a terminal: answers typed at a prompt."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_person_at_the_keyboard_is_asked_before_a_database_is_made(
+    tmp_path: Path, monkeypatch, capsys
+):
+    data = tmp_path / "data"
+    without_yes = ADD_FIRST_ADMIN[:-1]
+    monkeypatch.setattr("sys.stdin", Keyboard(f"nej\n{ADMIN_PIN}\n"))
+    assert main(["--data-dir", str(data), *without_yes]) == 1
+    assert not (data / "handledare.db").exists()
+    monkeypatch.setattr("sys.stdin", Keyboard(f"ja\n{ADMIN_PIN}\n"))
+    assert main(["--data-dir", str(data), *without_yes]) == 0
+    assert "Skapa en ny databas där? [j/N]" in capsys.readouterr().out
+    assert (data / "handledare.db").exists()
+
+
+def test_info_names_folder_config_share_database_and_workstation(cli: Cli, tmp_path: Path):
+    code, out, _err = cli("info")
+    assert code == 0 and "ingen databas ännu" in out
+    assert not (cli.data_dir / "handledare.db").exists(), "info must not create a database"
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('workstation_name = "Kontoret Norr"\nshare_path = "/mnt/omsorg"\n', "utf-8")
+    cli.first_admin()
+
+    code, out, _err = cli("info", "--lang", "en")
+    assert code == 0
+    # Label, then the value from the 25th column (the longest English label is 22 long).
+    lines = {line[:24].strip(): line[24:].strip() for line in out.splitlines() if line[:24].strip()}
+    assert lines["Data folder"] == str(cli.data_dir)
+    assert "schema version" in lines["Database"] and "kB" in lines["Database"]
+    assert lines["Config files read"] == str(config)
+    assert lines["Share"] == str(Path("/mnt/omsorg"))
+    assert lines["Workstation name"] == "Kontoret Norr"
+    with sqlite3.connect(cli.data_dir / "handledare.db") as connection:
+        [(workstation_id,)] = connection.execute(
+            "SELECT value FROM meta WHERE key = 'workstation_id'"
+        ).fetchall()
+    assert lines["Workstation id"] == workstation_id

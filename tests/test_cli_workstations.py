@@ -182,7 +182,7 @@ def test_a_new_workstation_joins_by_cli_with_no_users_then_signs_in_like_everyon
             check=False,
         )
 
-    joined = run_c("sync", "--share", str(share))
+    joined = run_c("sync", "--share", str(share), "--yes")  # a new database here
     assert joined.returncode == 0, joined.stderr
     a.sync(share)
     listed = json.loads(_run(a, "workstation", "list", "--json").stdout)

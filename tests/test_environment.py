@@ -45,7 +45,7 @@ def _config(content: bytes) -> Path:
 
 def test_a_config_file_that_is_not_utf8_is_reported_by_the_cli(tmp_path: Path):
     path = _config(NOT_UTF8)
-    done = handledare("--data-dir", str(tmp_path / "data"), "unit", "list")
+    done = handledare("--data-dir", str(tmp_path / "data"), "unit", "list", "--yes")
     assert done.returncode == 0 and "Traceback" not in done.stderr
     assert str(path) in done.stderr and "UTF-8" in done.stderr
 
@@ -87,7 +87,7 @@ def _data_folders(tmp_path: Path) -> dict[str, Path]:
 def test_a_data_folder_that_cannot_be_made_is_reported_with_exit_2(tmp_path: Path, case: str):
     folder = _data_folders(tmp_path)[case]
     done = handledare("--data-dir", str(folder), "user", "add", "--name", "Ingrid Admin",
-                      "--role", "admin", "--pin-stdin")  # fmt: skip
+                      "--role", "admin", "--pin-stdin", "--yes")  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert str(folder) in done.stderr
 
@@ -104,7 +104,7 @@ def test_a_read_only_parent_is_reported_with_exit_2(tmp_path: Path, monkeypatch,
         return real_mkdir(self, *args, **kwargs)
 
     monkeypatch.setattr(Path, "mkdir", refusing_mkdir)
-    assert main(["--data-dir", str(parent / "data"), "unit", "list"]) == 2
+    assert main(["--data-dir", str(parent / "data"), "unit", "list", "--yes"]) == 2
     err = capsys.readouterr().err
     assert str(parent / "data") in err and "Permission denied" in err
 

@@ -139,7 +139,9 @@ def test_signoff_csv_opens_as_swedish_excel_expects(world: World, tmp_path: Path
     assert {row["person"] for row in rows} == {"Amina Hassan"}
     revoked = [row for row in rows if row["event"] == "revoked"]
     assert revoked[0]["note"] == "Fel; tas om" and revoked[0]["item_key"] == "anst-lon"
-    assert datetime.fromisoformat(rows[0]["at"]) == datetime(2026, 11, 2, 9, tzinfo=UTC)
+    # Local wall-clock time without an offset: Swedish Excel reads it as a date and time.
+    local = datetime(2026, 11, 2, 9, tzinfo=UTC).astimezone()
+    assert rows[0]["at"] == local.strftime("%Y-%m-%d %H:%M:%S")
     assert rows[0]["item_title"] == "Anställningsavtal och arbetstider"
 
     assert export_signoffs(world.store, world.admin, out) == 6

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
 from handledare.config import load_settings
 from handledare.domain.enums import Mark, Role
@@ -62,18 +61,6 @@ async def _sign_off(pilot) -> None:
     await settle(pilot)
 
 
-def _steady(run_before):
-    """Then the text fields' cursors stop blinking: a slow machine must not catch one off."""
-
-    async def run(pilot) -> None:
-        await run_before(pilot)
-        for field in pilot.app.screen.query(Input):
-            field.cursor_blink = False
-        await pilot.pause()
-
-    return run
-
-
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize(
     "run_before",
@@ -81,4 +68,4 @@ def _steady(run_before):
     ids=["sign-in", "home", "walkthrough", "sign-off"],
 )
 def test_screen(snap_compare, app: HandledareApp, size, run_before):
-    assert snap_compare(app, terminal_size=size, run_before=_steady(run_before))
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -29,6 +29,7 @@ from tui_helpers import (
     settle,
     shows,
     sign_in,
+    to_list,
     type_into,
     visible_text,
     widget_text,
@@ -82,6 +83,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
 
         await sign_in(pilot, "Ingrid", "482916")
         assert await on_screen(pilot, HomeScreen)
+        await to_list(pilot)
         await pilot.press("u")
         await settle(pilot)
         assert await on_screen(pilot, UserForm)
@@ -97,6 +99,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
 
         await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Anna Lindqvist")
+        await to_list(pilot)
         await pilot.press("a")
         await settle(pilot)
         assert await on_screen(pilot, PersonForm)
@@ -113,7 +116,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
         assert await on_screen(pilot, WalkthroughScreen)
         await pilot.press("g")
         await settle(pilot)
-        await pilot.press("down", "p")
+        await pilot.press("p")
         await settle(pilot)
         assert await shows(pilot, "2 markerade")
         await pilot.press("s")
@@ -134,6 +137,7 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
         await pilot.press("enter")
         assert await shows(pilot, "✓ 1.1 Anställningsavtal och arbetstider")
         text = visible_text(again)
@@ -194,6 +198,7 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seede
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("down", "down")
@@ -211,11 +216,55 @@ async def test_idle_lock_hides_personal_data_and_returns_to_the_same_place(seede
         assert app.screen.current_item().key == where
 
 
+async def test_marking_an_item_moves_on_to_the_next_open_one(seeded: Path):
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        keys = [item.key for item in app.screen.progress.template.items()]
+        assert app.screen.current_item().key == keys[0]
+        await pilot.press("g")
+        await settle(pilot)
+        assert app.screen.current_item().key == keys[1]
+        await pilot.press("x")
+        await settle(pilot)
+        await type_into(pilot, "#text", "Lön via bemanningen")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.current_item().key == keys[2]
+        # Back on the first item, marked again: past the marked second, to the third.
+        await pilot.press("k", "k")
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.screen.current_item().key == keys[2]
+        assert await shows(pilot, "2 markerade")
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])
+async def test_the_first_item_is_whole_when_the_walkthrough_opens(seeded: Path, size):
+    """The first item's title wraps onto a second line at these widths, at once."""
+    app = _app(seeded)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        items = app.screen.query_one("#items")
+        lines = [items.render_line(y).text for y in range(items.size.height)]
+        first = next(i for i, line in enumerate(lines) if "Anställningsavtal" in line)
+        assert "arbetstider" in lines[first] + lines[first + 1]
+
+
 async def test_another_user_never_sees_the_first_users_draft(seeded: Path):
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
         await pilot.press("a")
         await settle(pilot)
         await type_into(pilot, "#name", "Hemlig Utkastsson")
@@ -243,6 +292,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("g")
@@ -255,7 +305,7 @@ async def test_revocation_with_reason_shows_in_the_history(seeded: Path):
         await settle(pilot)
         assert await shows(pilot, "✓ 1.1 Anställningsavtal")
 
-        await pilot.press("r")
+        await pilot.press("k", "r")
         await settle(pilot)
         await type_into(pilot, "#text", "Fel avtal visades")
         await pilot.press("enter")

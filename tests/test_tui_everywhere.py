@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from textual.command import CommandPalette
 
+from handledare import i18n
 from handledare.config import load_settings
 from handledare.domain.enums import Role
 from handledare.services import onboarding, people, templates
@@ -19,7 +21,7 @@ from handledare.tui.screens.walkthrough import WalkthroughScreen
 from handledare.tui.themes import HIGH_CONTRAST
 
 from conftest import admin_of, first_admin
-from tui_helpers import on_screen, settle, shows, sign_in, visible_text, widget_text
+from tui_helpers import on_screen, settle, shows, sign_in, to_list, visible_text, widget_text
 
 SIZE = (120, 40)
 
@@ -99,12 +101,14 @@ async def test_each_user_gets_their_own_language_at_once(tmp_path: Path):
         assert await shows(pilot, "Logga in")
         await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Mina vikarier")
+        await to_list(pilot)
         assert "Lägg till vikarie" in visible_text(app)
         await pilot.press("ctrl+o")
         await settle(pilot)
 
         await sign_in(pilot, "Bo Ek", "5931")
         assert await shows(pilot, "My substitutes")
+        await to_list(pilot)
         text = visible_text(app)
         assert "My substitutes" in text and "Add substitute" in text and "Sign out" in text
         assert "Mina vikarier" not in text
@@ -139,6 +143,7 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await sign_in(pilot, "Anna", "4827")
+        await to_list(pilot)
         await pilot.press("enter")
         assert await on_screen(pilot, WalkthroughScreen)
         await settle(pilot)
@@ -156,3 +161,28 @@ async def test_language_support_shows_swedish_and_a_second_language_side_by_side
         await pilot.press("l")
         await pilot.pause()
         assert not app.screen.query_one("#support").display
+
+
+async def test_switching_language_redraws_everything_and_is_kept(tmp_path: Path):
+    _two_users(tmp_path / "data")
+    i18n.set_language("en")  # as `--lang en` does before the app opens
+    settings = replace(load_settings(tmp_path / "data"), language="en")
+    app = HandledareApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert await shows(pilot, "Sign in")
+        await sign_in(pilot, "Anna", "4827")
+        assert await shows(pilot, "Mina vikarier")
+        assert widget_text(app, "StatusLine") == "Synk: ingen delad mapp är inställd"
+
+        await pilot.press("f3")
+        assert await shows(pilot, "My substitutes")
+        await settle(pilot)
+        assert widget_text(app, "StatusLine") == "Sync: no share is configured"
+        text = visible_text(app)
+        assert "Type to filter" in text and "Quit" in text and "Avsluta" not in text
+        assert people.get_user(app.store, app.actor.user_id).language == "en"
+
+        await pilot.press("f3")
+        assert await shows(pilot, "Mina vikarier")
+        assert widget_text(app, "StatusLine") == "Synk: ingen delad mapp är inställd"

@@ -19,7 +19,7 @@ from test_security import old_scrypt_verifier
 from test_tui import _app, _seed
 
 from conftest import ADMIN_PIN, admin_of
-from tui_helpers import on_screen, settle, shows, sign_in, type_into, widget_text
+from tui_helpers import on_screen, settle, shows, sign_in, to_list, type_into, widget_text
 
 
 def _weak_pin_for_anna(data_dir: Path) -> str:
@@ -82,6 +82,7 @@ async def test_an_administrator_unlocks_a_user_in_the_app(tmp_path: Path):
         await sign_in(pilot, "Ingrid", ADMIN_PIN)
         assert await on_screen(pilot, HomeScreen)
         await settle(pilot)
+        await to_list(pilot)
         await pilot.press("l")
         assert await on_screen(pilot, UnlockDialog)
         assert await shows(pilot, "Anna Lindqvist: låst till")

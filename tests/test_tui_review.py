@@ -20,7 +20,17 @@ from handledare.tui.widgets.onboarding_table import PAGE
 from test_snapshots import WHEN, _fixed_world
 
 from conftest import admin_of, sign_items
-from tui_helpers import eventually, on_screen, settle, shows, sign_in, type_into, widget_text
+from tui_helpers import (
+    eventually,
+    on_screen,
+    settle,
+    shows,
+    sign_in,
+    to_list,
+    type_into,
+    visible_text,
+    widget_text,
+)
 
 SIZES = [(80, 24), (120, 40)]
 YEAR_AGO = WHEN - timedelta(days=360)
@@ -232,6 +242,7 @@ async def test_supervisor_home_marks_expiry_and_lists_it(data_dir: Path):
         await sign_in(pilot, "Anna", "4827")
         assert await shows(pilot, "Greta Sundberg ◷")
         assert await shows(pilot, "ett moment går ut inom 30 dagar")
+        await to_list(pilot)
         await pilot.press("x")
         assert await on_screen(pilot, ExpiringScreen)
         assert await shows(pilot, "Personlyft och lyftsele")
@@ -250,3 +261,40 @@ def test_yearly_items_really_are_due_within_the_warning(data_dir: Path):
     store.close()
     assert {item.expires_on for item in soon} == {date(2026, 11, 25)}
     assert not any(item.expired(today) for item in soon)
+
+
+async def test_overview_chart_has_month_names_and_figures_and_d_shows_it_at_80x24(
+    data_dir: Path,
+):
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        assert await shows(pilot, "dec. 2025 – nov. 2026")
+        lines = visible_text(app).splitlines()
+        months = next(
+            line for line in lines if "dec." in line and "nov." in line and "jan." in line
+        )
+        assert months.split() == [
+            "dec.", "jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.",
+            "nov.",
+        ]  # fmt: skip
+        started = next(line for line in lines if line.strip().startswith("S "))
+        assert started.split() == ["S", *["0"] * 11, "1"], "Amina's checklist started in November"
+        approved = next(line for line in lines if line.strip().startswith("G "))
+        assert approved.split() == ["G", *["0"] * 12]
+
+    app = _app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        assert "dec. 2025" not in visible_text(app), "at 80x24 the list comes first"
+        await to_list(pilot)
+        await pilot.press("d")
+        assert await shows(pilot, "dec. 2025 – nov. 2026")
+        assert (
+            not app.screen.query_one("#people").display
+            or not app.screen.query_one("#onboardings").display
+        )
+        await pilot.press("d")
+        assert await shows(pilot, "Amina Hassan")

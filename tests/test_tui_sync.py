@@ -15,7 +15,7 @@ from handledare.tui.screens.gate import SignInScreen
 from sync_helpers import seed, workstation
 
 from conftest import ADMIN_PIN, admin_of
-from tui_helpers import eventually, on_screen, settle, sign_in, type_into, widget_text
+from tui_helpers import eventually, on_screen, settle, sign_in, to_list, type_into, widget_text
 
 SIZE = (120, 40)
 
@@ -41,6 +41,7 @@ async def test_sync_on_start_after_sign_off_and_on_f5(tmp_path: Path):
 
         assert batches() == ["batch-000000000001.jsonl"]
 
+        await to_list(pilot)
         await pilot.press("enter")
         await settle(pilot)
         await pilot.press("g", "s")

@@ -53,6 +53,13 @@ async def sign_in(pilot: Pilot, name: str, pin: str) -> None:
     await settle(pilot)
 
 
+async def to_list(pilot: Pilot) -> None:
+    """From the filter field, where what is typed goes first, to the list, where letters
+    are commands."""
+    await pilot.press("down")
+    await pilot.pause()
+
+
 def widget_text(app: App, selector: str) -> str:
     """The whole text of one Label or Static, however it wraps on screen."""
     return str(app.screen.query_one(selector).content)

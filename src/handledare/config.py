@@ -45,7 +45,11 @@ class Settings:
     idle_lock_minutes: int = DEFAULT_IDLE_LOCK_MINUTES
     language: str = DEFAULT_LANGUAGE
     workstation_name: str = field(default_factory=platform.node)
+    # The employer named on certificates, e.g. "Södertälje kommun, vård och omsorg".
+    organisation: str = ""
     problems: tuple[ConfigProblem, ...] = ()
+    # The config files that were there and read (site first), for `handledare info`.
+    config_files: tuple[Path, ...] = ()
 
     @property
     def database_path(self) -> Path:
@@ -106,6 +110,7 @@ def _checked(raw: dict, path: Path, problems: list[ConfigProblem]) -> dict:
         "idle_lock_minutes": (int, _("a whole number of minutes from 1 to 120")),
         "language": (str, _("one of: {choices}").format(choices=", ".join(LANGUAGES))),
         "workstation_name": (str, _("a name in quotes")),
+        "organisation": (str, _("a name in quotes")),
     }
     valid = {}
     for key, value in raw.items():
@@ -143,8 +148,11 @@ def load_settings(
     """Merge flag > environment > user file > machine-wide file > defaults."""
     problems: list[ConfigProblem] = []
     merged: dict = {}
+    read: list[Path] = []
     for path in (site_file or site_config_file(), user_file or user_config_file()):
         merged.update(_checked(_read_toml(path, problems), path, problems))
+        if path.is_file():
+            read.append(path)
 
     if data_dir is not None:
         chosen_dir = Path(data_dir)
@@ -162,5 +170,7 @@ def load_settings(
         idle_lock_minutes=merged.get("idle_lock_minutes", DEFAULT_IDLE_LOCK_MINUTES),
         language=merged.get("language", DEFAULT_LANGUAGE),
         workstation_name=merged.get("workstation_name", platform.node() or "arbetsstation"),
+        organisation=merged.get("organisation", ""),
         problems=tuple(problems),
+        config_files=tuple(read),
     )

@@ -109,6 +109,14 @@ def format_date(value: date, language: str | None = None) -> str:
     return babel_format_date(value, format="medium", locale=language or _active_language)
 
 
+def format_month(year_month: str, *, with_year: bool = False) -> str:
+    """`2026-11` as `nov.` (or `nov. 2026`) in the active language."""
+    from babel.dates import format_date as babel_format_date  # start time, as format_date
+
+    first = date.fromisoformat(f"{year_month}-01")
+    return babel_format_date(first, format="LLL y" if with_year else "LLL", locale=_active_language)
+
+
 def format_datetime(value: datetime) -> str:
     """Local date and time, e.g. `22 nov. 2026 14:03` (the 24-hour clock in Swedish)."""
     # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.

@@ -21,6 +21,7 @@ from pathlib import Path
 from handledare import i18n
 from handledare.cli import (
     demo,
+    info,
     maintenance,
     parsing,
     people,
@@ -31,6 +32,7 @@ from handledare.cli import (
     users,
     workstations,
 )
+from handledare.cli.new_database import confirm_new_database
 from handledare.cli.output import warn
 from handledare.config import load_settings
 from handledare.errors import EnvironmentProblem, InputError
@@ -39,7 +41,18 @@ from handledare.i18n import LANGUAGES, _
 EXIT_OK, EXIT_REFUSED, EXIT_ENVIRONMENT = 0, 1, 2
 
 # In the order the help lists them.
-GROUPS = (demo, templates, users, units, people, share, workstations, reports, maintenance)
+GROUPS = (
+    demo,
+    templates,
+    users,
+    units,
+    people,
+    share,
+    workstations,
+    reports,
+    maintenance,
+    info,
+)
 
 
 def _pre_parse(argv: Sequence[str]) -> tuple[Path | None, str | None]:
@@ -94,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_app(settings)
     try:
+        if getattr(args, "uses_database", True):
+            confirm_new_database(settings.database_path, args.yes)
         return args.handler(args, settings) or EXIT_OK
     except InputError as error:
         warn(error.message)

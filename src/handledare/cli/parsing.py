@@ -53,6 +53,12 @@ def add_global_options(parser: argparse.ArgumentParser, default: object = None) 
     parser.add_argument(
         "--lang", choices=LANGUAGES, default=default, help=_("language: sv (default) or en")
     )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        default=default if default is not None else False,
+        help=_("answer yes to a question, e.g. whether to create a new database"),
+    )
 
 
 class Parser(argparse.ArgumentParser):
@@ -81,6 +87,12 @@ def command(commands: Commands, name: str, help: str, handler: Handler) -> argpa
     """Add a command (or a group's action) that `handler` carries out."""
     parser = commands.add_parser(name, help=help)
     parser.set_defaults(handler=handler)
+    return parser
+
+
+def uses_no_database(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """A command that never opens the database, so never asks to create one."""
+    parser.set_defaults(uses_database=False)
     return parser
 
 

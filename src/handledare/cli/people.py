@@ -51,7 +51,6 @@ def register(commands: Commands) -> None:
         _erase,
     )
     erase.add_argument("person", metavar=_("PERSON"), help=person_help)
-    erase.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     add_sign_in(erase)
     listing = command(person, "list", _("list substitutes"), _list)
     listing.add_argument("--unit", help=_("only this unit"))

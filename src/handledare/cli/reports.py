@@ -18,20 +18,25 @@ def register(commands: Commands) -> None:
     signoffs = command(
         export,
         "signoffs",
-        _("every item event as CSV for Excel (see docs/exports.md)"),
+        _("every item event as CSV or xlsx for Excel (see docs/exports.md)"),
         _export_signoffs,
     )
     signoffs.add_argument("--unit", help=_("only this unit"))
     signoffs.add_argument("--from", dest="first", help=_("from this date, YYYY-MM-DD"))
     signoffs.add_argument("--to", dest="last", help=_("up to and including this date"))
-    signoffs.add_argument("--out", type=Path, required=True, help=_("the CSV file to write"))
+    signoffs.add_argument("--out", type=Path, required=True, help=_("the file to write"))
+    _add_format(signoffs)
     add_sign_in(signoffs)
 
     report = group(commands, "report", _("follow-up figures"))
     monthly = command(report, "monthly", _("one month per unit"), _report_monthly)
     monthly.add_argument("--month", required=True, help=_("the month, YYYY-MM"))
     monthly.add_argument("--unit", help=_("only this unit"))
-    monthly.add_argument("--out", type=Path, help=_("also write the table as CSV"))
+    monthly.add_argument("--out", type=Path, help=_("also write the table as CSV or xlsx"))
+    _add_format(monthly)
+    monthly.add_argument(
+        "--pdf", type=Path, help=_("also write a printable report with a chart, as PDF")
+    )
     add_sign_in(monthly)
 
     certificate = command(
@@ -54,6 +59,21 @@ def register(commands: Commands) -> None:
     add_sign_in(plan)
 
 
+def _add_format(parser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("csv", "xlsx"),
+        help=_("csv (Swedish Excel's CSV) or xlsx (an Excel workbook); by default from --out"),
+    )
+
+
+def _format(args) -> str:
+    """--format, or what the name of --out says (`.xlsx`), else CSV."""
+    if args.format:
+        return args.format
+    return "xlsx" if args.out and args.out.suffix.lower() == ".xlsx" else "csv"
+
+
 def parse_day(text: str | None, what: str) -> date | None:
     if text is None:
         return None
@@ -74,18 +94,20 @@ def _unit_id(store, name: str | None) -> str | None:
 
 def _export_signoffs(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.services.exports import export_signoffs
+    from handledare.services.exports import SIGNOFF_COLUMNS, signoff_rows
+    from handledare.services.workbook import write_table
 
     store = open_store(settings)
     actor = sign_in(store, args)
-    count = export_signoffs(
+    rows = signoff_rows(
         store,
         actor,
-        args.out,
         _unit_id(store, args.unit),
         parse_day(args.first, "--from"),
         parse_day(args.last, "--to"),
+        workstation_names={store.workstation_id: settings.workstation_name},
     )
+    count = write_table(args.out, SIGNOFF_COLUMNS, rows, _format(args))
     say(
         ngettext("Wrote {count} row to {path}.", "Wrote {count} rows to {path}.", count).format(
             count=count, path=args.out
@@ -96,22 +118,28 @@ def _export_signoffs(args, settings: Settings) -> int:
 
 def _report_monthly(args, settings: Settings) -> int:
     # Imported here, not at the top, for start time (see cli/__init__.py).
-    from handledare.services.exports import write_csv
     from handledare.services.reports import (
         REPORT_COLUMNS,
         monthly_report,
         report_headings,
         report_rows,
     )
+    from handledare.services.workbook import write_table
 
     store = open_store(settings)
     actor = sign_in(store, args)
-    report = monthly_report(store, actor, args.month, _unit_id(store, args.unit))
+    unit_id = _unit_id(store, args.unit)
+    report = monthly_report(store, actor, args.month, unit_id)
     rows = report_rows(report)
     table(list(report_headings()), [[str(cell) for cell in row] for row in rows])
     if args.out:
-        write_csv(args.out, REPORT_COLUMNS, rows)
+        write_table(args.out, REPORT_COLUMNS, rows, _format(args))
         say(_("Also written to {path}.").format(path=args.out))
+    if args.pdf:
+        from handledare.services.report_pdf import write_monthly_pdf  # loads fpdf2 only here
+
+        write_monthly_pdf(store, actor, args.month, args.pdf, date.today(), unit_id)
+        say(_("Also written to {path}.").format(path=args.pdf))
     return 0
 
 
@@ -123,7 +151,9 @@ def _certificate(args, settings: Settings) -> int:
     store = open_store(settings)
     actor = sign_in(store, args)
     person = people.find_person(store, actor, args.person)
-    pages = write_certificate(store, actor, person.id, args.out, date.today())
+    pages = write_certificate(
+        store, actor, person.id, args.out, date.today(), settings.organisation
+    )
     say(
         ngettext(
             "Wrote the certificate for {name} to {path} ({pages} page).",
@@ -131,6 +161,13 @@ def _certificate(args, settings: Settings) -> int:
             pages,
         ).format(name=person.name, path=args.out, pages=pages)
     )
+    if not settings.organisation:
+        say(
+            _(
+                "No employer is set (organisation in config.toml, see README), so the "
+                "certificate has a line to write it in by hand."
+            )
+        )
     return 0
 
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 from handledare.cli.access import add_sign_in, open_store, sign_in
 from handledare.cli.output import as_json, say, table
-from handledare.cli.parsing import Commands, add_json_flag, command, group
+from handledare.cli.parsing import Commands, add_json_flag, command, group, uses_no_database
 from handledare.config import Settings
 from handledare.i18n import _, current_language
 
 
 def register(commands: Commands) -> None:
     template = group(commands, "template", _("checklist templates"))
-    command(template, "validate", _("check a template file"), _validate).add_argument(
-        "file", type=Path, metavar=_("FILE")
-    )
+    uses_no_database(
+        command(template, "validate", _("check a template file"), _validate)
+    ).add_argument("file", type=Path, metavar=_("FILE"))
     imported = command(
         template, "import", _("import a template file, or a bundled template by its id"), _import
     )

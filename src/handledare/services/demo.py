@@ -119,9 +119,25 @@ SESSION_SIZE = 20
 
 @dataclass(frozen=True)
 class DemoLogin:
+    """A demo user as the sign-in screen lists them: the PIN is public, it is a demo."""
+
     name: str
     role: Role
     pin: str
+    units: tuple[str, ...]
+    language: str
+
+
+# Called after each step of the build with (steps done, steps in all).
+Progress = Callable[[int, int], None]
+
+
+def demo_logins() -> list[DemoLogin]:
+    """Who can sign in to the demo, with role, units, language and PIN."""
+    return [
+        DemoLogin(name, role, pin, tuple(UNITS[i] for i in unit_indexes), language)
+        for name, role, unit_indexes, pin, language in USERS
+    ]
 
 
 class _Timeline:
@@ -133,12 +149,15 @@ class _Timeline:
     def at(self, when: datetime, action: Callable[[], None]) -> None:
         self.actions.append((when, len(self.actions), action))
 
-    def run(self, store: Store) -> None:
+    def run(self, store: Store, progress: Progress | None = None) -> None:
         real_now = store.now
+        ordered = sorted(self.actions, key=lambda a: (a[0], a[1]))
         try:
-            for when, _order, action in sorted(self.actions, key=lambda a: (a[0], a[1])):
+            for done, (when, _order, action) in enumerate(ordered, start=1):
                 store.now = partial(_fixed, when)
                 action()
+                if progress is not None:
+                    progress(done, len(ordered))
         finally:
             store.now = real_now
 
@@ -147,8 +166,14 @@ def _fixed(when: datetime) -> datetime:
     return when
 
 
-def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
-    """Create units, users, both bundled templates and 30 substitutes at different stages."""
+def fill_demo(
+    store: Store, today: datetime | None = None, progress: Progress | None = None
+) -> list[DemoLogin]:
+    """Create units, users, both bundled templates and 30 substitutes at different stages.
+
+    Made through the services one step at a time, it takes a while on a slow computer:
+    `progress` hears of each step, for a progress bar.
+    """
     rng = random.Random(SEED)
     today = today or datetime.now(UTC)
     # Users exist from well over a year back, so that some yearly items have expired.
@@ -209,8 +234,8 @@ def fill_demo(store: Store, today: datetime | None = None) -> list[DemoLogin]:
             stage="approved",
             share=1.0,
         )
-    timeline.run(store)
-    return [DemoLogin(name, role, pin) for name, role, _units, pin, _lang in USERS]
+    timeline.run(store, progress)
+    return demo_logins()
 
 
 def _plan_person(

@@ -1,11 +1,11 @@
-"""The sign-off export: CSV that Swedish Excel opens as it is (columns in docs/exports.md)."""
+"""The sign-off export: CSV or xlsx that Swedish Excel opens as it is (docs/exports.md)."""
 
 from __future__ import annotations
 
 import csv
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from handledare.domain.evidence import Proof
 from handledare.domain.template import Item
 from handledare.errors import EnvironmentProblem, InputError
 from handledare.i18n import _, current_language
+from handledare.store import share_view
 from handledare.store.eventlog import Store
 from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import EventRow, OnboardingRow, PersonRow, UnitRow, UserRow
@@ -38,6 +39,7 @@ SIGNOFF_COLUMNS = (
     "by",
     "at",
     "workstation",
+    "workstation_name",
     "note",
     "item_number",
     "evidence",
@@ -53,9 +55,11 @@ _EVENT_CODES = {
 }
 
 
-def local_iso(wall_time: str) -> str:
-    """An event's time as ISO 8601 in local time with its offset, to the second."""
-    return datetime.fromisoformat(wall_time).astimezone().isoformat(timespec="seconds")
+def local_time(wall_time: str) -> datetime:
+    """An event's stored (UTC) time as local wall-clock time to the second, without an
+    offset: what a spreadsheet shows and sorts as a date and time."""
+    local = datetime.fromisoformat(wall_time).astimezone()
+    return local.replace(tzinfo=None, microsecond=0)
 
 
 def local_bounds(first: date | None, last: date | None) -> tuple[str | None, str | None]:
@@ -76,8 +80,14 @@ def signoff_rows(
     unit_id: str | None = None,
     first: date | None = None,
     last: date | None = None,
-) -> list[tuple[str, ...]]:
-    """One row per item event in the actor's units, oldest first."""
+    workstation_names: Mapping[str, str] | None = None,
+) -> list[tuple[object, ...]]:
+    """One row per item event in the actor's units, oldest first.
+
+    Workstations are named as the share knows them; `workstation_names` adds this one's
+    name from its settings. An unknown one is left unnamed rather than guessed.
+    """
+    workstation_names = {**share_view.workstation_names(store), **(workstation_names or {})}
     if first and last and first > last:
         raise InputError(_("The start date comes after the end date."))
     start, end = local_bounds(first, last)
@@ -98,7 +108,7 @@ def signoff_rows(
         query = query.where(EventRow.wall_time >= start)
     if end:
         query = query.where(EventRow.wall_time <= end)
-    rows: list[tuple[str, ...]] = []
+    rows: list[tuple[object, ...]] = []
     with store.read() as session:
         names: dict[str | None, str] = dict(session.exec(select(UserRow.id, UserRow.name)).all())
         found = session.exec(query).all()
@@ -119,14 +129,15 @@ def signoff_rows(
                         person.employee_number or "",
                         unit_name,
                         onboarding.template_id,
-                        str(onboarding.template_version),
+                        onboarding.template_version,
                         key,
                         item.title.get(language),
                         _EVENT_CODES[event_type],
                         state,
                         names.get(event.actor_id, _("command line")),
-                        local_iso(event.wall_time),
+                        local_time(event.wall_time),
                         event.workstation_id,
+                        workstation_names.get(event.workstation_id, ""),
                         note,
                         numbers[key],
                         *_evidence_cells(event_type, item, mark),
@@ -196,20 +207,28 @@ def write_whole(path: Path, write: Callable[[Path], object]) -> None:
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def visible_text(value: str) -> str:
+    """Control characters other than line breaks and tabs as visible escapes (`\\x1b`)."""
+    return "\n".join(
+        "\t".join(printable(part) for part in line.split("\t")) for line in value.split("\n")
+    )
+
+
 def safe_cell(value: object) -> object:
-    """A cell that a spreadsheet shows as text and never runs.
+    """A CSV cell that a spreadsheet shows as text and never runs.
 
     Text starting like a formula gets a leading `'`, as OWASP advises; control
     characters other than line breaks and tabs inside the text become visible escapes
-    (`\\x1b`). Numbers are left as numbers, so a negative figure stays a figure.
+    (`\\x1b`). Numbers are left as numbers, so a negative figure stays a figure; a
+    date and time is written as Swedish Excel reads one, `2026-11-22 14:03:00`.
     """
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
     if not isinstance(value, str):
         return value
     if value.startswith(_FORMULA_STARTS):
         value = "'" + value
-    return "\n".join(
-        "\t".join(printable(part) for part in line.split("\t")) for line in value.split("\n")
-    )
+    return visible_text(value)
 
 
 def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[object]]) -> int:
@@ -233,5 +252,7 @@ def export_signoffs(
     unit_id: str | None = None,
     first: date | None = None,
     last: date | None = None,
+    workstation_names: Mapping[str, str] | None = None,
 ) -> int:
-    return write_csv(out, SIGNOFF_COLUMNS, signoff_rows(store, actor, unit_id, first, last))
+    rows = signoff_rows(store, actor, unit_id, first, last, workstation_names)
+    return write_csv(out, SIGNOFF_COLUMNS, rows)

@@ -39,8 +39,9 @@ def new_paper(title: str, footer: Callable[[int], str]) -> FPDF:
 
 
 def write_line(pdf: FPDF, text: str, size: int = 10, bold: bool = False, gap: float = 0) -> None:
-    """A paragraph across the page, wrapped."""
+    """A paragraph across the page, wrapped, ragged right: justified text stretches the
+    spaces of a short line."""
     pdf.set_font(FONT, "B" if bold else "", size)
-    pdf.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN", new_y="NEXT")
     if gap:
         pdf.ln(gap)

@@ -136,6 +136,18 @@ def key_decisions(store: Store) -> list[KeyDecision]:
         return _rows(connection_of(session), "workstation_keys", KeyDecision)
 
 
+def workstation_names(store: Store) -> dict[str, str]:
+    """The names workstations gave themselves, by id: from their folders on the share as
+    seen here, else from an administrator's decision on their key (which travels)."""
+    with store.read() as session:
+        connection = connection_of(session)
+        decided = connection.execute("SELECT workstation_id, name FROM workstation_keys")
+        seen = connection.execute(
+            "SELECT workstation_id, name FROM share_workstations WHERE name IS NOT NULL"
+        )
+        return {**dict(decided.fetchall()), **dict(seen.fetchall())}
+
+
 def pin_root(store: Store, root: dict[str, Any]) -> None:
     _set_meta_json(store, ROOT_KEY, root)
 

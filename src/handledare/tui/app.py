@@ -30,12 +30,14 @@ from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.keys import offered_keys
 from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
 
 if TYPE_CHECKING:
+    from handledare.services.demo import DemoLogin
     from handledare.services.people import User
     from handledare.services.pins import SignedIn
     from handledare.services.sign_in import Store
@@ -57,6 +59,9 @@ class HandledareApp(TranslatedBindings, AppBase):
         Binding("ctrl+l", "lock", N_("Lock"), id="lock", priority=True),
         Binding("f1,question_mark", "help", N_("Help"), id="help"),
         Binding("f2", "toggle_theme", N_("Contrast"), id="theme", show=False),
+        Binding(
+            "f3", "switch_language", N_("Language: svenska/English"), id="language", show=False
+        ),
         Binding("f5", "sync", N_("Sync now"), id="sync", show=False),
         Binding("f6", "sync_health", N_("Sync status"), id="sync-health", show=False),
         Binding(
@@ -66,12 +71,20 @@ class HandledareApp(TranslatedBindings, AppBase):
     ]
 
     def __init__(
-        self, settings: Settings, store: Store | None = None, clock: Now = utc_now
+        self,
+        settings: Settings,
+        store: Store | None = None,
+        clock: Now = utc_now,
+        *,
+        demo: bool = False,
     ) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
         self.clock = clock
+        # On the demo folder, the sign-in screen lists the demo users with their PINs.
+        self.demo = demo
+        self.demo_logins: list[DemoLogin] = []
         self.actor: Actor | None = None
         self.locked = False
         self.last_input = time.monotonic()
@@ -117,7 +130,7 @@ class HandledareApp(TranslatedBindings, AppBase):
 
         self.store = store
         self._store_ready.set_result(store)
-        if isinstance(self.screen, StartScreen):
+        if isinstance(self.screen, StartScreen) or self.demo:
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
 
@@ -130,7 +143,28 @@ class HandledareApp(TranslatedBindings, AppBase):
         # Imported when needed: the first-run screen's services load SQLModel.
         from handledare.tui.screens.first_run import FirstRunScreen
 
-        self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+        if self.demo:
+            self._show_demo_gate(has_users)
+        else:
+            self.switch_screen(SignInScreen() if has_users else FirstRunScreen())
+
+    def _show_demo_gate(self, built: bool) -> None:
+        """The demo's users for the sign-in screen; an empty demo folder is filled first."""
+        # Imported when needed: the demo's services load SQLModel.
+        from handledare.services.demo import demo_logins
+        from handledare.tui.screens.demo_build import DemoBuildScreen
+
+        if not built:
+            self.switch_screen(DemoBuildScreen())
+            return
+        self.demo_logins = demo_logins()
+        if isinstance(self.screen, SignInScreen):
+            self.screen.show_demo(self.demo_logins)
+        else:
+            self.switch_screen(SignInScreen())
+
+    def demo_built(self) -> None:
+        self._show_demo_gate(built=True)
 
     def on_unmount(self) -> None:
         if self.store is not None:
@@ -175,9 +209,42 @@ class HandledareApp(TranslatedBindings, AppBase):
         return HomeScreen
 
     def apply_language(self, language: str) -> None:
+        """The keys, the status line and whatever is made from now on, in `language`."""
         i18n.set_language(language)
         self.retranslate_bindings()
+        for screen in self.screen_stack:
+            if isinstance(screen, TranslatedBindings):
+                screen.retranslate_bindings()
         self.refresh_bindings()
+        self.sync.show()
+
+    def action_switch_language(self) -> None:
+        """Swedish or English for the signed-in user, kept for their next sign-in."""
+        if self.actor is None:
+            return
+        # Imported here, after sign-in: people loads SQLModel, which the start must not wait for.
+        from handledare.services import people
+
+        language = "en" if i18n.current_language() == "sv" else "sv"
+        store, actor = self.session
+        in_background(
+            self,
+            lambda: people.set_language(store, actor, language),
+            lambda _none: self.call_later(self._relabel, language),
+        )
+
+    async def _relabel(self, language: str) -> None:
+        """Everything on screen in the new language: the user's screens are made anew."""
+        actor = self.actor
+        if actor is None:
+            return
+        self.apply_language(language)
+        mode = self._mode_of(actor.user_id)
+        await self.switch_mode(GATE)
+        await self.remove_mode(mode)
+        self.add_mode(mode, self._home_screen(actor.role))
+        await self.switch_mode(mode)
+        self.notify(_("Language: {name}").format(name=i18n.language_name(language, language)))
 
     def action_lock(self) -> None:
         """Hide everything personal; the user's screens wait in their mode."""
@@ -210,7 +277,7 @@ class HandledareApp(TranslatedBindings, AppBase):
             self.push_screen(SyncHealthScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("lock", "toggle_theme", "sync"):
+        if action in ("lock", "toggle_theme", "sync", "switch_language"):
             return self.actor is not None and not self.locked
         if action == "sync_health":
             return (
@@ -257,12 +324,8 @@ class HandledareApp(TranslatedBindings, AppBase):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The command palette offers exactly what the keys offer, in the user's language."""
-        for node, binding in self.offered_bindings(screen):
-            yield SystemCommand(
-                binding.description,
-                self.get_key_display(binding),
-                lambda node=node, action=binding.action: self.call_later(node.run_action, action),
-            )
+        for key in offered_keys(self, screen):
+            yield SystemCommand(key.label, " / ".join(key.keys), key.run)
 
     async def action_toggle_theme(self) -> None:
         if self.actor is None:

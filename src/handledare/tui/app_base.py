@@ -10,6 +10,7 @@ a helper that is handed any node calls `app_of(node)`.
 from __future__ import annotations
 
 from concurrent.futures import Future
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from handledare.domain.enums import Role
 from handledare.services.sign_in import UserSession
 
 if TYPE_CHECKING:
+    from handledare.services.demo import DemoLogin
     from handledare.services.people import User
     from handledare.services.pins import SignedIn
     from handledare.services.sign_in import Store
@@ -41,6 +43,8 @@ class AppBase(App[object]):
     store: Store | None
     clock: Now
     actor: Actor | None
+    # In the demo: its users with their PINs, listed on the sign-in screen.
+    demo_logins: list[DemoLogin]
     _store_ready: Future[Store]
 
     def store_when_open(self) -> Store:
@@ -58,6 +62,10 @@ class AppBase(App[object]):
     def role(self) -> Role | None:
         """The signed-in user's role, for the keys a screen offers; None while no one is."""
         return self.actor.role if self.actor is not None else None
+
+    def today(self) -> date:
+        """Today here, by the app's clock (a test or a demo may set it)."""
+        return self.clock().astimezone().date()
 
     @property
     def database_path(self) -> Path:
@@ -89,6 +97,9 @@ class AppBase(App[object]):
         raise NotImplementedError
 
     def action_sync(self) -> None:
+        raise NotImplementedError
+
+    def demo_built(self) -> None:
         raise NotImplementedError
 
 

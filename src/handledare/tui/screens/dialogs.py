@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual import getters
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from handledare.i18n import N_, _
 from handledare.tui.app_base import AppBase
+from handledare.tui.keys import offered_keys
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 
@@ -79,11 +80,17 @@ class TextPrompt(TranslatedBindings, ModalScreen[str | None]):
 
 
 class HelpDialog(TranslatedBindings, ModalScreen[None]):
-    """Every key of the screen underneath and of the whole app."""
+    """Every key of the screen underneath and of the whole app, on one page without scrolling.
+
+    The keys stand in one pair of columns, or in two side by side when one would not
+    fit the terminal's height.
+    """
 
     app = getters.app(AppBase)
 
     BINDINGS = [Binding("escape,f1,question_mark", "dismiss", N_("Close"), id="close")]
+    # The border, the title, the table's heading and the closing hint.
+    CHROME_ROWS = 5
 
     def __init__(self, under: Screen):
         super().__init__(classes="dialog")
@@ -92,16 +99,23 @@ class HelpDialog(TranslatedBindings, ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box help-box"):
             yield Label(_("Keys"), classes="dialog-title")
-            with VerticalScroll():
-                yield DataTable(id="keys", cursor_type="none", zebra_stripes=True)
-            with Horizontal(classes="dialog-buttons"):
-                yield Button(_("Close"), variant="primary", id="close")
+            yield DataTable(id="keys", cursor_type="none", zebra_stripes=True, show_cursor=False)
+            yield Label(_("Esc closes this list."), classes="muted")
 
     def on_mount(self) -> None:
+        keys = offered_keys(self.app, self.under)
+        rows = max(self.app.size.height - self.CHROME_ROWS, 1)
+        pairs = 1 if len(keys) <= rows else 2
+        self.query_one(".help-box").set_class(pairs == 2, "two-columns")
+        per_column = -(-len(keys) // pairs)
         table = self.query_one("#keys", DataTable)
-        table.add_columns(_("Key"), _("What it does"))
-        for _node, binding in self.app.offered_bindings(self.under):
-            table.add_row(self.app.get_key_display(binding), binding.description)
-
-    def on_button_pressed(self) -> None:
-        self.dismiss()
+        table.add_columns(*[_("Key"), _("What it does")] * pairs)
+        for row in range(per_column):
+            cells: list[str] = []
+            for column in range(pairs):
+                index = column * per_column + row
+                if index < len(keys):
+                    cells += [" / ".join(keys[index].keys), keys[index].label]
+                else:
+                    cells += ["", ""]
+            table.add_row(*cells)

@@ -62,7 +62,7 @@ class ProofForm(Form):
         if kind is Evidence.CERTIFICATE:
             yield from self._field("issuer", _("Issuer (e.g. Socialstyrelsen)"))
             yield from self._field(
-                "issued", _("Date on the certificate (YYYY-MM-DD)"), date.today().isoformat()
+                "issued", _("Date on the certificate (YYYY-MM-DD)"), self.app.today().isoformat()
             )
             yield from self._field("number", _("The certificate's number"))
             yield from self._field("seen", _("Or, without a number: how you saw it"))

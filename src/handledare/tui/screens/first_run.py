@@ -6,7 +6,7 @@ from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label
+from textual.widgets import Button, Input, Label
 
 from handledare.domain.enums import Role
 from handledare.i18n import _
@@ -14,12 +14,14 @@ from handledare.security import pin_problem
 from handledare.services import people, pins, templates
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.screens.gate import SignInScreen
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.sync_progress import SyncProgress
 
 
-class FirstRunScreen(Screen):
+class FirstRunScreen(CompactWhenShort, Screen):
     app = getters.app(AppBase)
     AUTO_FOCUS = "#name"
 
@@ -58,7 +60,7 @@ class FirstRunScreen(Screen):
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
         yield SyncProgress(top=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # Focusing the name scrolls it into view; the explanations above it come first.

@@ -20,12 +20,13 @@ from handledare.security import pin_problem
 from handledare.services import onboarding, people, templates
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class Form(TranslatedBindings, ModalScreen[str | None]):
+class Form(CompactWhenShort, TranslatedBindings, ModalScreen[str | None]):
     """A dialog with fields, inline errors and Save / Cancel."""
 
     app = getters.app(AppBase)
@@ -39,11 +40,14 @@ class Form(TranslatedBindings, ModalScreen[str | None]):
         super().__init__(classes="dialog")
 
     def field_error(self, field: str, message: str) -> None:
-        self.query_one(f"#{field}-error", Label).update(literal(message))
+        label = self.query_one(f"#{field}-error", Label)
+        label.update(literal(message))
+        label.add_class("shown")
 
     def clear_errors(self) -> None:
         for label in self.query(".field-error").results(Label):
             label.update("")
+            label.remove_class("shown")
 
     def chosen(self, field: str) -> str | None:
         """The value chosen in the select `#field`; None while it shows its prompt."""
@@ -94,7 +98,7 @@ class PersonForm(Form):
             yield Select([], prompt=_("Choose a unit"), id="unit")
             yield self.error_label("unit")
             yield Label(_("Start date (YYYY-MM-DD)"))
-            yield Input(date.today().isoformat(), id="start", max_length=10)
+            yield Input(self.app.today().isoformat(), id="start", max_length=10)
             yield self.error_label("start")
             yield Label(_("Employment"))
             yield Select(

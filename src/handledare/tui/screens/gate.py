@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, OptionList
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from handledare.domain.actor import Actor
@@ -24,10 +24,13 @@ from handledare.tui.app_base import AppBase, app_of
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.demo_users import demo_table
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
+    from handledare.services.demo import DemoLogin
     from handledare.services.people import User
     from handledare.services.pins import SignedIn
 
@@ -85,24 +88,29 @@ class SignInScreen(TranslatedBindings, Screen):
         super().__init__()
         self.users = names or []
         self.chosen: str | None = None
+        # In the demo: the demo users, and each one's line (role, unit, language, PIN).
+        self.logins: list[DemoLogin] = []
+        self.demo_lines: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
-        with Center(classes="gate"), Vertical(classes="gate-box"):
+        with Center(classes="gate"), Vertical(classes="gate-box", id="sign-in-box"):
             yield Label(_("Sign in"), classes="gate-title")
-            yield Label(_("Choose your name"))
+            yield Label(_("Choose your name"), id="choose")
             yield Input(placeholder=_("Type to find your name"), id="filter")
+            yield Label("", id="demo-heading", classes="muted")
             yield OptionList(id="users")
             yield Label(_("PIN"))
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
         yield SyncProgress(top=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.attempt = PinAttempt(
             self, self.query_one("#message", Label), self.query_one("#pin", Input)
         )
         self.query_one("#filter", Input).focus()
+        self.show_demo(self.app.demo_logins)
         if self.users:
             self._fill("")
         else:
@@ -113,17 +121,42 @@ class SignInScreen(TranslatedBindings, Screen):
         self.users = names or []
         self._fill("")
 
+    def show_demo(self, logins: list[DemoLogin]) -> None:
+        """In the demo, list each user with role, unit, language and PIN."""
+        self.logins = logins
+        demo = bool(logins)
+        self.query_one("#sign-in-box").set_class(demo, "demo")
+        self.query_one("#demo-heading").display = demo
+        if demo:
+            self.query_one("#choose", Label).update(
+                literal(
+                    _("Demo in {folder}: choose a user and type the PIN shown.").format(
+                        folder=self.app.settings.data_dir
+                    )
+                )
+            )
+            self.call_after_refresh(self._fill, self.query_one("#filter", Input).value)
+
+    def on_resize(self) -> None:
+        if self.logins:
+            self._fill(self.query_one("#filter", Input).value)
+
     def _fill(self, query: str) -> None:
         options = self.query_one("#users", OptionList)
+        if self.logins:
+            width = max(options.scrollable_content_region.width - 1, 20)
+            heading, self.demo_lines = demo_table(self.logins, width)
+            self.query_one("#demo-heading", Label).update(literal(heading))
+        highlighted = options.highlighted
         options.clear_options()
         wanted = fold(query)
         options.add_options(
-            Option(literal(user.name), id=user.id)
+            Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id)
             for user in self.users
             if wanted in fold(user.name)
         )
         if options.option_count:
-            options.highlighted = 0
+            options.highlighted = min(highlighted or 0, options.option_count - 1)
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
@@ -184,7 +217,7 @@ class LockScreen(TranslatedBindings, Screen):
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
             yield Button(_("Sign in as another user"), id="other")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.attempt = PinAttempt(

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Header, Input, Label
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -19,6 +19,7 @@ from handledare.services.overview import ListQuery, OnboardingSummary, Sort
 from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
     LAST_ACTIVITY,
@@ -56,12 +57,13 @@ COLUMNS = (
         N_("Progress"),
         lambda s, now: progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
         Sort.PROGRESS,
+        priority=1,
     ),
-    Column(N_("Step"), lambda s, now: Text(_step(s)), Sort.STEP),
+    Column(N_("Step"), lambda s, now: Text(_step(s)), Sort.STEP, priority=3),
     REQUIRED_LEFT,
     DAYS,
     LAST_ACTIVITY,
-    Column(N_("Checklist"), lambda s, now: Text(_checklist(s)), Sort.CHECKLIST),
+    Column(N_("Checklist"), lambda s, now: Text(_checklist(s)), Sort.CHECKLIST, priority=8),
     UNIT,
 )
 
@@ -71,11 +73,12 @@ Loaded = tuple[ListQuery, list[OnboardingSummary]]
 
 class HomeScreen(OnboardingListActions, TranslatedBindings, Screen):
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="open", show=False),
+        Binding("enter", "open", N_("Open"), id="open"),
+        Binding("down", "to_list", N_("To the list"), id="to-list", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person"),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start"),
         Binding("s", "sort", N_("Sort"), id="sort", show=False),
-        Binding("slash", "find", N_("Search"), id="find", show=False),
+        Binding("slash", "find", N_("Search"), id="find"),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("l", "unlock_user", N_("Unlock a user"), id="unlock-user", show=False),
@@ -94,11 +97,13 @@ class HomeScreen(OnboardingListActions, TranslatedBindings, Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Label(_("My substitutes"), classes="screen-title", id="title")
-        yield Input(placeholder=_("Type to filter by name, unit or checklist"), id="filter")
+        yield Input(
+            placeholder=_("Type to filter by name, unit or checklist (↓ to the list)"), id="filter"
+        )
         yield self.onboardings
         yield SyncProgress()
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "overview":

@@ -103,7 +103,9 @@ class OnboardingListActions(Screen[None]):
     def on_mount(self) -> None:
         actor = self.app.session.actor
         self.sub_title = f"{printable(actor.name)} · {actor.role.label}"
-        self.onboardings.table.focus()
+        # The field says "type to filter", so what is typed first goes there; the letters
+        # that are commands work once the list has focus (↓, Enter or Tab).
+        self.query_one("#filter", Input).focus()
         self.reload()
         # A long pull brings rows while the list is shown: read again as they arrive.
         self.watch(self.app, "sync_progress", lambda _progress: self.reload(), init=False)
@@ -135,6 +137,9 @@ class OnboardingListActions(Screen[None]):
 
     def action_find(self) -> None:
         self.query_one("#filter", Input).focus()
+
+    def action_to_list(self) -> None:
+        self.onboardings.table.focus()
 
     def action_expiring(self) -> None:
         # Imported when first opened: the first paint after sign-in does not wait for it.

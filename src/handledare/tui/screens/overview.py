@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Select, Sparkline, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
@@ -22,6 +22,8 @@ from handledare.text import printable
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
+from handledare.tui.widgets.month_chart import MonthChart
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
     LAST_ACTIVITY,
@@ -60,11 +62,13 @@ COLUMNS = (
         N_("Status"),
         lambda s, now: status_cell(s, now.date()),
         Sort.STATUS,
+        priority=1,
     ),
     Column(
         N_("Signed"),
         lambda s, now: Text(f"{s.percent} %" if s.onboarding_id else "", justify="right"),
         Sort.PROGRESS,
+        priority=3,
     ),
     REQUIRED_LEFT,
     DAYS,
@@ -73,6 +77,7 @@ COLUMNS = (
         N_("Supervisor"),
         lambda s, now: Text(printable(s.supervisor_name or "")),
         Sort.SUPERVISOR,
+        priority=5,
     ),
     UNIT,
 )
@@ -87,9 +92,11 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
     """The supervisor's list with more columns and filters, counts and a chart above it."""
 
     BINDINGS = [
-        Binding("enter", "open", N_("Open"), id="open", show=False),
+        Binding("enter", "open", N_("Open"), id="open"),
+        Binding("down", "to_list", N_("To the list"), id="to-list", show=False),
         Binding("a", "add_person", N_("Add substitute"), id="add-person", show=False),
         Binding("o", "start_onboarding", N_("Start checklist"), id="start", show=False),
+        Binding("d", "chart", N_("Chart"), id="chart"),
         Binding("s", "sort", N_("Sort"), id="sort"),
         Binding("slash", "find", N_("Search"), id="find"),
         Binding("u", "add_user", N_("Add user"), id="add-user"),
@@ -98,8 +105,12 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
         Binding("escape", "back", N_("Back"), id="back", show=False),
     ]
+    # From this many rows the chart stands above the list; below, `d` shows one or the other.
+    ROWS_FOR_BOTH = 36
 
     conflict_count = 0
+    # Whether the chart is wanted: None until `d` is pressed, then the person's choice.
+    chart_wanted: bool | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -110,12 +121,7 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
         yield Header()
         yield Label(_("Overview"), classes="screen-title", id="title")
         yield Static("", id="status-counts")
-        with Horizontal(id="chart"):
-            yield Label(_("Started"), classes="chart-label")
-            yield Sparkline([], id="started")
-            yield Label(_("Approved"), classes="chart-label")
-            yield Sparkline([], id="approved")
-            yield Label("", id="chart-range", classes="muted")
+        yield MonthChart(id="chart")
         with Horizontal(id="filters"):
             yield Input(placeholder=_("Type to filter"), id="filter")
             yield Select([], prompt=_("All units"), id="unit-filter")
@@ -128,11 +134,11 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
         yield self.onboardings
         yield SyncProgress()
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "back":
-            return len(self.app.screen_stack) > 1
+        if action == "back":  # opened from the home list, not the manager's own home
+            return self.app.screen_stack[0] is not self
         return super().check_action(action, parameters)
 
     def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
@@ -146,14 +152,7 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
     def _loaded(self, loaded: Loaded) -> None:
         query, rows, months = loaded
         self.show_first_page(query, rows)
-        self.query_one("#started", Sparkline).data = [m.started for m in months]
-        self.query_one("#approved", Sparkline).data = [m.approved for m in months]
-        self.query_one("#chart-range", Label).update(
-            _("last 12 months: {started} started, {approved} approved").format(
-                started=sum(m.started for m in months),
-                approved=sum(m.approved for m in months),
-            )
-        )
+        self.query_one(MonthChart).show(months)
         store, actor = self.app.session
         today = self.app.clock().date()
         in_background(
@@ -205,6 +204,21 @@ class OverviewScreen(OnboardingListActions, TranslatedBindings, Screen):
         if self.conflict_count:
             parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))
         self.query_one("#status-counts", Static).update(" · ".join(parts))
+
+    def on_resize(self) -> None:
+        self._arrange_chart()
+
+    def _arrange_chart(self) -> None:
+        """The chart above the list when both fit; else the one asked for with `d`."""
+        both = self.size.height >= self.ROWS_FOR_BOTH
+        chart = self.chart_wanted if self.chart_wanted is not None else both
+        self.query_one(MonthChart).display = chart
+        for part in ("#filters", "#onboardings"):
+            self.query_one(part).display = both or not chart
+
+    def action_chart(self) -> None:
+        self.chart_wanted = not self.query_one(MonthChart).display
+        self._arrange_chart()
 
     def action_open(self) -> None:
         # Imported when first opened: the first paint after sign-in does not wait for it.

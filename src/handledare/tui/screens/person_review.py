@@ -9,7 +9,6 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     Input,
     Label,
@@ -24,11 +23,13 @@ from handledare.services import onboarding, people, review, signoff
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.pin_prompt import PinPrompt
 from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
 from handledare.tui.widgets.status_line import StatusLine
@@ -67,7 +68,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
             with TabPane(_("Conflicts"), id="conflicts-tab"):
                 yield ConflictTable()
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(ItemsTable).focus()
@@ -187,7 +188,7 @@ class PersonReviewScreen(TranslatedBindings, Screen):
         )
 
 
-class ApproveDialog(TranslatedBindings, ModalScreen[bool]):
+class ApproveDialog(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
     """The manager's PIN, and a reason when required items are still open."""
 
     app = getters.app(AppBase)

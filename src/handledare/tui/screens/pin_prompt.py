@@ -21,12 +21,13 @@ from handledare.security import pin_problem
 from handledare.services import pins
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
+from handledare.tui.compact import CompactWhenShort
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.pin_input import PinInput
 
 
-class PinPrompt(TranslatedBindings, ModalScreen[bool]):
+class PinPrompt(CompactWhenShort, TranslatedBindings, ModalScreen[bool]):
     """Confirm an action with the signed-in user's PIN; `action(pin)` runs in a worker."""
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="cancel")]
@@ -69,7 +70,7 @@ class PinPrompt(TranslatedBindings, ModalScreen[bool]):
         self.dismiss(False)
 
 
-class NewPinDialog(ModalScreen[None]):
+class NewPinDialog(CompactWhenShort, ModalScreen[None]):
     """The signed-in user's PIN is too easy to guess: they choose a new one before going on.
 
     It has no Cancel on purpose; Ctrl+L still locks the screen.

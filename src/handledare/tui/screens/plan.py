@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from handledare.config import documents_dir
 from handledare.i18n import N_, _
@@ -47,6 +47,7 @@ from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.forms import PersonLanguageForm
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r"[^\w\- ]")
@@ -74,7 +75,7 @@ class PlanScreen(TranslatedBindings, Screen):
             yield Static("", id="plan-next")
             yield Static("", id="plan-steps")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#plan-body").focus()

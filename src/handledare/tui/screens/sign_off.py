@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label
+from textual.widgets import Button, DataTable, Header, Input, Label
 
 from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, ngettext
@@ -23,6 +23,7 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 
 
@@ -64,7 +65,7 @@ class SignOffScreen(TranslatedBindings, Screen[int | None]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button(_("Sign"), variant="primary", id="sign")
                 yield Button(_("Back without signing"), id="cancel")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.sub_title = printable(self.person_name)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from handledare.domain.enums import Role
 from handledare.i18n import N_, _, format_datetime, ngettext
@@ -26,6 +26,7 @@ from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 _DECISIONS = ("approve", "reject", "revoke")
@@ -52,7 +53,7 @@ class SyncHealthScreen(TranslatedBindings, Screen):
         with VerticalScroll(id="problems"):
             yield Static("", id="problem-list")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#workstations", DataTable).add_columns(

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, OptionList, ProgressBar, Static
+from textual.widgets import Header, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from handledare.domain.enums import Mark, Step
@@ -29,6 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
 STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
@@ -62,6 +63,8 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         self.names: dict[str, str] = {}
         self.step_filter: Step | None = None
         self.support_language: str | None = None
+        # After a mark: once the items are read again, go on to the next open one.
+        self._move_on = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -90,7 +93,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 yield Label(_("History"), classes="subheading")
                 yield Static("", id="item-history")
         yield StatusLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#items", OptionList).focus()
@@ -126,6 +129,9 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             self._fill_items()
         else:
             self._refresh_markers()
+        if self._move_on:
+            self._move_on = False
+            self._highlight(self._next_open_key())
         self._show_overview()
         self._show_item()
 
@@ -281,6 +287,11 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
     def _after(self, _result: object = None) -> None:
         self.reload()
 
+    def _after_mark(self, _result: object = None) -> None:
+        """A marked item is done with for now: on to the next open one."""
+        self._move_on = True
+        self.reload()
+
     def _refused_while_waiting(self, progress: Progress, item: Item) -> bool:
         """The service refuses a waiting item too; saying so here spares opening a form."""
         waiting = item_view.waits_for(progress, item.key)
@@ -298,7 +309,10 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         mark = Mark(mark)
         if needs_form(item, mark):
             heading = item_view.numbered(progress.numbers[item.key], item)
-            self.app.push_screen(ProofForm(self.onboarding_id, item, heading, mark), self._after)
+            self.app.push_screen(
+                ProofForm(self.onboarding_id, item, heading, mark),
+                lambda saved: self._after_mark() if saved is not None else self._after(),
+            )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
         read = self._reader()
@@ -307,9 +321,13 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             onboarding.mark_item(store, actor, oid, item.key, mark)
             return read()
 
+        def marked(loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
+            self._move_on = True  # as `_after_mark`: on to the next open item
+            self._loaded(loaded)
+
         # One worker for the mark and the screen's new state: the mark a supervisor makes
         # most often shows without a second trip through the UI thread.
-        in_background(self, mark_and_read, self._loaded)
+        in_background(self, mark_and_read, marked)
 
     def action_copy_link(self) -> None:
         """Links are shown as text and never opened; this puts one on the clipboard."""
@@ -323,7 +341,13 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
     def action_plan(self) -> None:
         self.app.push_screen(PlanScreen(self.onboarding_id))
 
-    def _ask(self, title: str, label: str, then: Callable[[Item, str], object]) -> None:
+    def _ask(
+        self,
+        title: str,
+        label: str,
+        then: Callable[[Item, str], object],
+        done: Callable[[object], None] | None = None,
+    ) -> None:
         item = self.current_item()
         if item is None:
             return
@@ -331,7 +355,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
 
         def answered(text: str | None) -> None:
             if text is not None:
-                in_background(self, lambda: then(item, text), self._after)
+                in_background(self, lambda: then(item, text), done or self._after)
 
         self.app.push_screen(TextPrompt(heading, label), answered)
 
@@ -343,6 +367,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             lambda item, text: onboarding.mark_item(
                 store, actor, oid, item.key, Mark.NOT_APPLICABLE, reason=text
             ),
+            self._after_mark,
         )
 
     def action_note(self) -> None:
@@ -390,20 +415,26 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             confirm,
         )
 
-    def action_next_open(self) -> None:
+    def _next_open_key(self) -> str | None:
+        """The first open item after the highlighted one, round to the top; None if none."""
         items = self._visible_items()
         current = self.current_item()
         if self.progress is None:
-            return
+            return None
         start = next((i for i, item in enumerate(items) if current and item.key == current.key), -1)
         for item in items[start + 1 :] + items[: start + 1]:
             state = self.progress.states.get(item.key)
             if item.key in self.progress.waiting:
                 continue
             if state is None or (state.mark is None and not state.signed):
-                self._highlight(item.key)
-                return
-        self.app.notify(_("Every item here has been gone through."))
+                return item.key
+        return None
+
+    def action_next_open(self) -> None:
+        key = self._next_open_key()
+        if key is None:
+            self.app.notify(_("Every item here has been gone through."))
+        self._highlight(key)
 
     def action_filter(self) -> None:
         index = STEP_FILTERS.index(self.step_filter)

@@ -1,9 +1,11 @@
 """The list of onboardings that the supervisor's home and the manager's overview both show.
 
-Each screen says which columns it shows; the table says what rows it wants (the
-text typed, the screen's choices, the sort) and its screen reads them a page at
-a time: the first page when the list is shown or narrowed, the next as the cursor
-nears the end of what is loaded. A line underneath counts them.
+Each screen says which columns it shows and which matter most; the table says
+what rows it wants (the text typed, the screen's choices, the sort) and its screen
+reads them a page at a time: the first page when the list is shown or narrowed,
+the next as the cursor nears the end of what is loaded. A line underneath counts
+them. As the terminal narrows, the columns that matter least are left out whole,
+so the list never scrolls sideways and no column is cut to "Sen".
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
@@ -33,11 +36,20 @@ AHEAD = 10
 
 @dataclass(frozen=True)
 class Column:
-    """A heading (a message id, translated when shown), what a cell shows, how it sorts."""
+    """A heading (a message id, translated when shown), what a cell shows, how it sorts.
+
+    `priority`: which columns stay as the terminal narrows, lowest first; the name
+    (priority 0) always stays.
+    """
 
     heading: str
     cell: Callable[[OnboardingSummary, datetime], Text]
     sort: Sort
+    priority: int = 9
+
+
+# Each column's cells have one space either side.
+CELL_PADDING = 2
 
 
 def name_cell(s: OnboardingSummary, now: datetime) -> Text:
@@ -50,23 +62,38 @@ def name_cell(s: OnboardingSummary, now: datetime) -> Text:
     return cell
 
 
-NAME = Column(N_("Name"), name_cell, Sort.NAME)
+NAME = Column(N_("Name"), name_cell, Sort.NAME, priority=0)
 REQUIRED_LEFT = Column(
     N_("Required left"),
     lambda s, now: Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
     Sort.REQUIRED_OPEN,
+    priority=2,
 )
 DAYS = Column(
     N_("Days"),
     lambda s, now: Text(str((now.date() - s.started_at.date()).days), justify="right"),
     Sort.STARTED,
+    priority=4,
 )
 LAST_ACTIVITY = Column(
     N_("Last activity"),
     lambda s, now: Text(format_relative(s.last_activity, now)),
     Sort.LAST_ACTIVITY,
+    priority=6,
 )
-UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), Sort.UNIT)
+UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), Sort.UNIT, priority=7)
+
+
+def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list[int]:
+    """The indexes of the columns to show in `room` cells: by priority while they fit,
+    in their own order; the first by priority always."""
+    chosen: list[int] = []
+    for index in sorted(range(len(widths)), key=lambda i: (priorities[i], i)):
+        needed = widths[index] + CELL_PADDING
+        if not chosen or needed <= room:
+            chosen.append(index)
+            room -= needed
+    return sorted(chosen)
 
 
 class OnboardingTable(Vertical):
@@ -96,6 +123,10 @@ class OnboardingTable(Vertical):
         # A full page came last, so there may be more; a page is on its way.
         self._more = False
         self._asked: tuple[ListQuery, int] | None = None
+        # The columns on screen now (indexes into `_columns`), and the width they were
+        # chosen for.
+        self._shown_columns: list[int] = []
+        self._fitted_width = 0
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -109,9 +140,30 @@ class OnboardingTable(Vertical):
     def sort_column(self) -> int:
         return next(i for i, c in enumerate(self._columns) if c.sort is self.query_shown.sort)
 
-    def on_mount(self) -> None:
-        for index, column in enumerate(self._columns):
-            self.table.add_column(_(column.heading), key=str(index))
+    def on_resize(self) -> None:
+        if self.table.size.width != self._fitted_width:
+            self.fill()
+
+    def _fitted(self, cells: list[list[Text]]) -> list[int]:
+        """The columns that matter most and fit the table's width, for these rows."""
+        headings = [_(column.heading) for column in self._columns]
+        widths = [
+            max([cell_len(heading)] + [cell_len(row[i].plain) for row in cells])
+            for i, heading in enumerate(headings)
+        ]
+        # The vertical scrollbar takes its cells whether or not it is shown yet.
+        room = self.table.size.width - self.table.styles.scrollbar_size_vertical
+        if room <= 0:
+            return list(range(len(self._columns)))
+        return fitting(widths, [c.priority for c in self._columns], room)
+
+    def _fit_columns(self, chosen: list[int]) -> None:
+        self._fitted_width = self.table.size.width
+        if chosen != self._shown_columns or not self.table.columns:
+            self.table.clear(columns=True)
+            for index in chosen:
+                self.table.add_column(_(self._columns[index].heading), key=str(index))
+            self._shown_columns = chosen
 
     def want(self, **changes) -> None:
         """Ask for the first page of the list with `changes` (a ListQuery's fields)."""
@@ -127,11 +179,14 @@ class OnboardingTable(Vertical):
         self.want(sort=self._columns[column].sort)
 
     def sort_next(self) -> None:
-        self.sort_by((self.sort_column + 1) % len(self._columns))
+        """The next column on screen: one left out for want of room is not sorted by."""
+        shown = self._shown_columns or list(range(len(self._columns)))
+        later = [index for index in shown if index > self.sort_column]
+        self.sort_by(later[0] if later else shown[0])
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_by(event.column_index)
+        self.sort_by(int(str(event.column_key.value)))  # keyed by its index in `_columns`
 
     @on(DataTable.RowHighlighted)
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -156,8 +211,12 @@ class OnboardingTable(Vertical):
             self.fill()
         else:
             self.rows[offset:] = rows
-            self._add(rows, self.app.clock())
-            self._show_count()
+            cells = self._cells(self.rows, self.app.clock())
+            if self._fitted(cells) != self._shown_columns:
+                self.fill()  # a wider row: the columns that fit are chosen again
+            else:
+                self._add(rows, cells[offset:])
+                self._show_count()
         return True
 
     def show_count(self, query: ListQuery, counted: ListCount) -> None:
@@ -170,16 +229,22 @@ class OnboardingTable(Vertical):
         table = self.table
         selected = self.selected()
         table.clear()
-        keys = self._add(self.rows, self.app.clock())
+        now = self.app.clock()
+        cells = self._cells(self.rows, now)
+        self._fit_columns(self._fitted(cells))
+        keys = self._add(self.rows, cells)
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
         self._show_count()
 
-    def _add(self, rows: list[OnboardingSummary], now: datetime) -> list[str]:
+    def _cells(self, rows: list[OnboardingSummary], now: datetime) -> list[list[Text]]:
+        return [[column.cell(s, now) for column in self._columns] for s in rows]
+
+    def _add(self, rows: list[OnboardingSummary], cells: list[list[Text]]) -> list[str]:
         keys = []
-        for s in rows:
+        for s, row in zip(rows, cells, strict=True):
             keys.append(s.onboarding_id or s.person_id)
-            self.table.add_row(*(column.cell(s, now) for column in self._columns), key=keys[-1])
+            self.table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
         return keys
 
     def _show_count(self) -> None:

@@ -6,7 +6,7 @@ from datetime import date
 
 from rich.text import Text
 from textual.content import Content
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from handledare.domain.events import EventType
 from handledare.i18n import _, current_language, format_date, format_datetime, ngettext
@@ -14,6 +14,7 @@ from handledare.services.onboarding import HistoryEntry, ItemState, Progress
 from handledare.services.review import Conflict
 from handledare.text import printable
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.fitted_table import Cell, FittedTable
 
 
 class ReviewFacts(Static):
@@ -102,11 +103,8 @@ class ReviewFacts(Static):
         return lines
 
 
-class ReviewTable(DataTable):
+class ReviewTable(FittedTable):
     """A table of the review whose rows are read by key."""
-
-    def __init__(self, id: str) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
 
     def selected_key(self) -> str | None:
         if not self.row_count:
@@ -115,28 +113,33 @@ class ReviewTable(DataTable):
 
 
 class ItemsTable(ReviewTable):
-    """Every item: its state, when it expires, who signed it, when and where."""
+    """Every item: its state, when it expires, who signed it, when and where.
+
+    As the terminal narrows, the workstation goes first, then when and who signed.
+    """
 
     def __init__(self) -> None:
-        super().__init__("items")
-
-    def on_mount(self) -> None:
-        self.add_columns(
-            "",
-            _("Item"),
-            _("State"),
-            _("Expires"),
-            _("Signed by"),
-            _("When"),
-            _("Workstation"),
-            _("Proof"),
+        super().__init__(
+            [
+                "",
+                _("Item"),
+                _("State"),
+                _("Expires"),
+                _("Signed by"),
+                _("When"),
+                _("Workstation"),
+                _("Proof"),
+            ],
+            [0, 0, 1, 2, 3, 4, 6, 5],
+            # A long reason gives way first, then the title, to keep who signed and when.
+            shrink=(2, 1),
+            keep=4,
+            id="items",
         )
 
     def show(self, progress: Progress, names: dict[str, str], here: str, today: date) -> None:
-        """The rows again, the cursor on the same row as before."""
-        chosen = self.cursor_row
-        self.clear()
         numbers = progress.numbers
+        rows = []
         for item in progress.template.items():
             state = progress.states.get(item.key)
             expires: str | Text = ""
@@ -149,31 +152,32 @@ class ItemsTable(ReviewTable):
                 when = format_datetime(state.signed_at)
                 workstation = self._workstation(state.signed_workstation, here)
             proof = state.evidence if state else None
-            self.add_row(
+            cells: tuple[Cell, ...] = (
                 item_view.marker(state, item.key in progress.waiting),
                 item_view.numbered(numbers[item.key], item),
-                Text(self._state_text(state, item_view.waits_for(progress, item.key))),
+                self._state_cell(state, item_view.waits_for(progress, item.key)),
                 expires,
                 by,
                 when,
                 workstation,
                 Text(printable(proof.summary()) if proof else ""),
-                key=item.key,
             )
-        self.move_cursor(row=min(chosen, max(self.row_count - 1, 0)))
+            rows.append((item.key, cells))
+        self.show_rows(rows)
 
     @staticmethod
-    def _state_text(state: ItemState | None, waits_for: str) -> str:
+    def _state_cell(state: ItemState | None, waits_for: str) -> Text:
         """In words, so that "not applicable" never reads as signed off."""
         if state is None or (state.mark is None and not state.signed):
-            return _("waits for {items}").format(items=waits_for) if waits_for else _("open")
-        if state.not_applicable:
-            return _("not applicable: {reason}").format(reason=printable(state.reason or ""))
-        if state.signed:
-            return _("signed off")
-        if state is None or state.mark is None:
-            return _("open")
-        return state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
+            text = _("waits for {items}").format(items=waits_for) if waits_for else _("open")
+        elif state.not_applicable:
+            text = _("not applicable: {reason}").format(reason=printable(state.reason or ""))
+        elif state.signed:
+            text = _("signed off")
+        else:
+            assert state.mark is not None
+            text = state.mark.label + (f": {printable(state.reason)}" if state.reason else "")
+        return Text(text)
 
     @staticmethod
     def _workstation(workstation_id: str | None, here: str) -> str:
@@ -186,35 +190,30 @@ class HistoryTable(ReviewTable):
     """Everything that happened to the onboarding, oldest first."""
 
     def __init__(self) -> None:
-        super().__init__("history-table")
-
-    def on_mount(self) -> None:
-        self.add_columns(_("When"), _("Who"), _("Item"), _("What"))
+        super().__init__([_("When"), _("Who"), _("Item"), _("What")], id="history-table")
 
     def show(self, progress: Progress, history: list[HistoryEntry], names: dict[str, str]) -> None:
         numbers = progress.numbers
-        self.clear()
+        rows = []
         for entry in history:
             key = entry.data.get("item_key")
-            self.add_row(
+            cells = (
                 format_datetime(entry.at),
                 item_view.who(entry, names),
                 item_view.numbered(numbers[key], progress.template.recorded_item(key))
                 if key
                 else "",
                 item_view.what(entry, whole=True),
-                key=entry.id,
             )
+            rows.append((entry.id, cells))
+        self.show_rows(rows)
 
 
 class ConflictTable(ReviewTable):
     """Edits from sync made without seeing each other, side by side."""
 
     def __init__(self) -> None:
-        super().__init__("conflict-table")
-
-    def on_mount(self) -> None:
-        self.add_columns(_("Item"), _("This edit"), _("Made without seeing"))
+        super().__init__([_("Item"), _("This edit"), _("Made without seeing")], id="conflict-table")
 
     def show(
         self,
@@ -224,15 +223,16 @@ class ConflictTable(ReviewTable):
         names: dict[str, str],
     ) -> None:
         by_id: dict[str | None, HistoryEntry] = {entry.id: entry for entry in history}
-        self.clear()
+        rows = []
         for conflict in conflicts:
             key = conflict.item_key
-            self.add_row(
+            cells = (
                 item_view.numbered(progress.numbers[key], progress.template.recorded_item(key)),
                 self._event_line(by_id.get(conflict.event_id), names),
                 self._event_line(by_id.get(conflict.other_event_id), names),
-                key=conflict.key,
             )
+            rows.append((conflict.key, cells))
+        self.show_rows(rows)
 
     @staticmethod
     def _event_line(entry: HistoryEntry | None, names: dict[str, str]) -> str:
