@@ -73,6 +73,19 @@ SCALES = {
     "quick": Scale(
         units=5, users=50, substitutes=800, onboardings=1000, workstations=20, pull_events=5000
     ),
+    # Three sizes for how the measures grow (BENCHMARKS.md): 1,000, 5,000 and 20,000
+    # substitutes, with units, users, workstations and the events pulled in proportion.
+    "1k": Scale(
+        units=5, users=50, substitutes=1000, onboardings=1250, workstations=20, pull_events=5000
+    ),
+    "5k": Scale(
+        units=13,
+        users=125,
+        substitutes=5000,
+        onboardings=6250,
+        workstations=50,
+        pull_events=25_000,
+    ),
     "full": Scale(
         units=50,
         users=500,

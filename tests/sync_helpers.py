@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -93,12 +92,10 @@ class FaultyFiles(ShareFiles):
     def __init__(self, fail_at: int | None = None, error: int = errno.EIO, times: int = 1):
         super().__init__()
         self.fail_at, self.error, self.times = fail_at, error, times
-        self.calls: list[str] = []
 
-    def _count(self) -> None:
-        number = len(self.calls)
-        self.calls.append(sys._getframe(1).f_code.co_name)
-        super()._count()
+    def _count(self, kind: str, path: Path) -> None:
+        number = self.operations
+        super()._count(kind, path)
         if self.fail_at is not None and self.fail_at <= number < self.fail_at + self.times:
             raise OSError(self.error, os.strerror(self.error), f"share-op-{number}")
 
@@ -119,7 +116,7 @@ class CaseInsensitiveFiles(ShareFiles):
 
     def rename_new(self, source: Path, target: Path) -> bool:
         if self._actual(target) != target:
-            self._count()
+            self._count("rename_new", target)
             return False
         return super().rename_new(source, target)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from handledare.domain.enums import Evidence, Mark
@@ -44,6 +46,25 @@ def test_every_change_is_an_event_with_uuid_actor_workstation_and_clock(world: W
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
 
 
+def test_event_ids_are_version_7_uuids_that_sort_in_the_order_they_were_made(world: World):
+    """New events land at the end of the events' id index, not on a random page."""
+    later = datetime.now(UTC) + timedelta(minutes=1)
+    for number in range(5):
+        world.store.now = lambda number=number: later + timedelta(seconds=number)
+        people.add_person(
+            world.store, world.supervisor, f"Vikarie {number}", world.north.id,
+            world.person.start_date,
+        )  # fmt: skip
+    with sqlite3.connect(world.store.path) as connection:
+        rows = connection.execute("SELECT id, hlc FROM events ORDER BY hlc").fetchall()
+    ids = [uuid.UUID(event_id) for event_id, _hlc in rows]
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
+    # The first 48 bits are the milliseconds of the event's clock stamp.
+    assert [i.int >> 80 for i in ids] == [int(hlc.split(".")[0]) for _id, hlc in rows]
+    assert [str(i) for i in ids[-5:]] == sorted(str(i) for i in ids[-5:])
+    assert len(set(ids)) == len(ids)
+
+
 def test_rebuild_from_events_gives_identical_projections(world: World):
     store = world.store
     oid = onboarding.start_onboarding(store, world.supervisor, world.person.id, "hemtjanst-omsorg")
@@ -69,8 +90,8 @@ def test_rebuild_from_events_gives_identical_projections(world: World):
     assert before["item_states"] and before["onboardings"]
     proofs = [row for row in before["item_states"] if row[-1]]
     assert len(proofs) == 4 and any("Lena Holm" in row[-1] for row in proofs)
-    # people: ..., language, left_on (the last two columns)
-    assert [row[-2:] for row in before["people"]] == [("so", None)]
+    # people: ..., language, the folded name, left_on (the last three columns)
+    assert [(row[-3], row[-1]) for row in before["people"]] == [("so", None)]
     replayed = store.rebuild()
     assert replayed > 15
     assert dump_projections(store.path) == before

@@ -91,7 +91,7 @@ def test_every_kind_of_write_error_is_the_same_clean_message(prepared, tmp_path,
     _a, b, share = _copy(prepared, tmp_path / "kinds")
     counting = FaultyFiles()
     b.sync(share, files=counting)
-    writes = [n for n, name in enumerate(counting.calls) if name == "write_temporary"]
+    writes = [n for n, (kind, _path) in enumerate(counting.calls) if kind == "write_temporary"]
     _a, b, share = _copy(prepared, tmp_path / "again")
     with pytest.raises(ShareUnavailable, match="kan inte användas"):
         b.sync(share, files=FaultyFiles(writes[0], error))

@@ -16,7 +16,7 @@ from handledare.tui.app import HandledareApp
 from handledare.tui.screens.expiring import ExpiringScreen
 from handledare.tui.screens.overview import OverviewScreen
 from handledare.tui.screens.person_review import ApproveDialog, PersonReviewScreen
-from handledare.tui.widgets.onboarding_table import ROW_LIMIT
+from handledare.tui.widgets.onboarding_table import PAGE
 from test_snapshots import WHEN, _fixed_world
 
 from conftest import admin_of, sign_items
@@ -104,31 +104,48 @@ async def test_manager_overview_counts_filters_and_expiry(data_dir: Path):
         assert await shows(pilot, "25 nov. 2026")
 
 
-async def test_a_long_list_shows_its_first_rows_and_narrows_as_one_types(data_dir: Path):
+async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narrows(
+    data_dir: Path,
+):
     store = Store.open(data_dir / "handledare.db")
     [unit] = people.list_units(store)
-    for number in range(ROW_LIMIT + 5):
+    for number in range(PAGE + 5):
         people.add_person(store, admin_of(store), f"Vikarie {number:03d}", unit.id, WHEN.date())
     store.close()
-    total = ROW_LIMIT + 5 + 3
+    total = PAGE + 5 + 3
     app = _app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await _as_manager(pilot)
         assert await on_screen(pilot, OverviewScreen)
-        assert await eventually(pilot, lambda: len(_rows(app)) == ROW_LIMIT)
+        assert await eventually(pilot, lambda: len(_rows(app)) == PAGE)
         assert _rows(app)[:4] == [
             "[bold]Stina[/] Ek",
             "Amina Hassan",
             "Greta Sundberg ◷",
             "Vikarie 000",
         ]
-        assert widget_text(app, "#count").startswith(
-            f"de första {ROW_LIMIT} av {total} som matchar ({total} totalt)"
+        assert await eventually(
+            pilot,
+            lambda: widget_text(app, "#count").startswith(
+                f"de första {PAGE} av {total} som matchar ({total} totalt)"
+            ),
         )
+        # The cursor near the end of the first page reads the rest.
+        app.screen.query_one("#people", DataTable).focus()
+        await pilot.press("ctrl+end")
+        assert await eventually(pilot, lambda: len(_rows(app)) == total)
+        assert _rows(app)[-1] == f"Vikarie {PAGE + 4:03d}"
+        assert await eventually(
+            pilot, lambda: widget_text(app, "#count").startswith(f"{total} av {total} visas")
+        )
+
         await type_into(pilot, "#filter", "vikarie 10")
-        expected = [f"Vikarie {n:03d}" for n in range(100, ROW_LIMIT + 5)]
+        expected = [f"Vikarie {n:03d}" for n in range(100, PAGE + 5)]
         assert await eventually(pilot, lambda: _rows(app) == expected)
-        assert widget_text(app, "#count").startswith(f"{len(expected)} av {total} visas")
+        assert await eventually(
+            pilot,
+            lambda: widget_text(app, "#count").startswith(f"{len(expected)} av {total} visas"),
+        )
 
 
 async def test_approval_is_refused_with_required_items_open_until_a_reason_is_given(

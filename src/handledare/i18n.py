@@ -127,6 +127,12 @@ def format_datetime(value: datetime) -> str:
     return f"{format_date(local.date())} {time_text}"
 
 
+def load_formats() -> None:
+    """Babel and the language's data, loaded in a worker before a list is first drawn: the
+    first date formatted on the UI thread would otherwise wait for them (~100 ms)."""
+    format_relative(datetime(2000, 1, 2), datetime(2000, 1, 1))
+
+
 def format_relative(value: datetime, now: datetime) -> str:
     # Babel is loaded on first use (some 25 ms): the sign-in screen formats nothing.
     from babel.dates import format_timedelta

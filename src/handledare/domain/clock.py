@@ -9,6 +9,8 @@ counter.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +20,20 @@ Now = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def time_ordered_id(millis: int) -> str:
+    """A UUID version 7 (RFC 9562): milliseconds first, then random bits.
+
+    Event ids made so sort in the order they were made, so each new event lands at
+    the end of the events' id index instead of on a random page of a file of
+    gigabytes: a commit touches fewer pages. They are as unique as version 4 ids
+    (74 random bits per millisecond) and still 36 characters.
+    """
+    random_bits = int.from_bytes(os.urandom(10), "big")
+    value = (millis & (2**48 - 1)) << 80 | 0x7 << 76 | (random_bits >> 68) << 64
+    value |= 0b10 << 62 | random_bits & (2**62 - 1)
+    return str(uuid.UUID(int=value))
 
 
 def format_stamp(millis: int, counter: int) -> str:

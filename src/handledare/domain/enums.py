@@ -62,8 +62,10 @@ class Step(Labelled, StrEnum):
 
     @property
     def order(self) -> int:
-        return list(Step).index(self)
+        return _STEP_ORDER[self]
 
+
+_STEP_ORDER = {step: index for index, step in enumerate(Step)}
 
 LABELS[Step] = {
     Step.BEFORE_FIRST_SHIFT: N_("before the first shift"),

@@ -11,6 +11,8 @@ from handledare.domain.template import Item, Template
 from handledare.errors import InputError, NotFoundError
 from handledare.i18n import N_, _, current_language
 from handledare.security import require_unit
+from handledare.store.onboarding_projection import ITEM_COLUMNS, ONBOARDING_COLUMNS
+from handledare.store.sql import connection_of, select_in
 from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, UnitRow, UserRow
 from handledare.store.templates import template_of
 
@@ -55,8 +57,17 @@ def get_row(session: Session, row_type: type[Row], row_id: str) -> Row:
 def open_onboarding(
     session: Session, actor: Actor, onboarding_id: str
 ) -> tuple[OnboardingRow, Template]:
-    """An onboarding the actor may work on, with the template version it started with."""
-    onboarding = get_row(session, OnboardingRow, onboarding_id)
+    """An onboarding the actor may work on, with the template version it started with.
+
+    Read as columns, not through the ORM, since every mark starts here; the row is a
+    copy to read (every change is an event)."""
+    found = next(
+        select_in(connection_of(session), "onboardings", ONBOARDING_COLUMNS, "id", [onboarding_id]),
+        None,
+    )
+    if found is None:
+        raise NotFoundError(_(_MISSING[OnboardingRow]).format(id=onboarding_id))
+    onboarding = OnboardingRow(**found)
     require_unit(actor, onboarding.unit_id)
     return onboarding, template_of(session, onboarding.template_id, onboarding.template_version)
 
@@ -71,7 +82,17 @@ def item_or_refuse(template: Template, key: str) -> Item:
 
 
 def item_state(session: Session, onboarding_id: str, key: str) -> ItemStateRow | None:
-    return session.get(ItemStateRow, (onboarding_id, key))
+    """A copy of the item's state to read, as columns (see `open_onboarding`)."""
+    found = (
+        connection_of(session)
+        .execute(
+            f"SELECT {', '.join(ITEM_COLUMNS)} FROM item_states "
+            "WHERE onboarding_id = ? AND item_key = ?",
+            (onboarding_id, key),
+        )
+        .fetchone()
+    )
+    return ItemStateRow(**dict(zip(ITEM_COLUMNS, found, strict=True))) if found else None
 
 
 def signed_keys(session: Session, onboarding_id: str) -> set[str]:

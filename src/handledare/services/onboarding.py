@@ -29,9 +29,8 @@ from handledare.services.common import (
 )
 from handledare.services.delegation_needs import held_back
 from handledare.store.eventlog import Store
+from handledare.store.sql import connection_of
 from handledare.store.tables import (
-    EventRow,
-    ItemStateRow,
     OnboardingRow,
     PersonRow,
     TemplateRow,
@@ -255,19 +254,24 @@ def add_note(
 
 
 def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
-    rows = session.exec(select(ItemStateRow).where(ItemStateRow.onboarding_id == onboarding_id))
+    """As columns, not ORM objects: the walkthrough reads them again after every mark."""
+    rows = connection_of(session).execute(
+        "SELECT item_key, mark, reason, signed_by, signed_at, signed_workstation, expires_on, "
+        "evidence FROM item_states WHERE onboarding_id = ?",
+        (onboarding_id,),
+    )
     return {
-        row.item_key: ItemState(
-            key=row.item_key,
-            mark=Mark(row.mark) if row.mark else None,
-            reason=row.reason,
-            signed_by=row.signed_by,
-            signed_at=datetime.fromisoformat(row.signed_at) if row.signed_at else None,
-            signed_workstation=row.signed_workstation,
-            expires_on=row.expires_on,
-            evidence=Proof.from_dict(json.loads(row.evidence)) if row.evidence else None,
+        key: ItemState(
+            key=key,
+            mark=Mark(mark) if mark else None,
+            reason=reason,
+            signed_by=signed_by,
+            signed_at=datetime.fromisoformat(signed_at) if signed_at else None,
+            signed_workstation=workstation,
+            expires_on=expires_on,
+            evidence=Proof.from_dict(json.loads(evidence)) if evidence else None,
         )
-        for row in rows
+        for key, mark, reason, signed_by, signed_at, workstation, expires_on, evidence in rows
     }
 
 
@@ -277,7 +281,11 @@ def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None 
     day = today or datetime.now().astimezone().date()
     with store.read() as session:
         onboarding, template = open_onboarding(session, actor, onboarding_id)
-        person = get_row(session, PersonRow, onboarding.person_id)
+        (person_name,) = (
+            connection_of(session)
+            .execute("SELECT name FROM people WHERE id = ?", (onboarding.person_id,))
+            .fetchone()
+        )
         states = _states(session, onboarding_id)
         held = held_back(session, onboarding, template, day)
     states = {key: replace(state, held_back=held.get(key)) for key, state in states.items()}
@@ -293,7 +301,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None 
     return Progress(
         onboarding_id=onboarding_id,
         person_id=onboarding.person_id,
-        person_name=person.name,
+        person_name=person_name,
         template=template,
         status=OnboardingStatus(onboarding.status),
         states=states,
@@ -330,22 +338,28 @@ def history(
     """Every event of an onboarding (or of one of its items), oldest first."""
     with store.read() as session:
         open_onboarding(session, actor, onboarding_id)
-        rows = session.exec(
-            select(EventRow).where(EventRow.entity_id == onboarding_id).order_by(EventRow.hlc)
-        ).all()
+        rows = (
+            connection_of(session)
+            .execute(
+                "SELECT id, type, wall_time, actor_id, workstation_id, payload FROM events "
+                "WHERE entity_id = ? ORDER BY hlc",
+                (onboarding_id,),
+            )
+            .fetchall()
+        )
     entries = []
-    for row in rows:
-        data = json.loads(row.payload)
+    for event_id, event_type, wall_time, actor_id, workstation_id, payload in rows:
+        data = json.loads(payload)
         keys = data.get("item_keys") or [data.get("item_key")]
         if item_key is not None and item_key not in keys:
             continue
         entries.append(
             HistoryEntry(
-                row.id,
-                EventType(row.type),
-                datetime.fromisoformat(row.wall_time),
-                row.actor_id,
-                row.workstation_id,
+                event_id,
+                EventType(event_type),
+                datetime.fromisoformat(wall_time),
+                actor_id,
+                workstation_id,
                 data,
             )
         )

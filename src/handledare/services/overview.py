@@ -1,27 +1,30 @@
 """Lists across many onboardings: the supervisor's home, the manager's overview, expiry.
 
-Everything here reads the counts the projector keeps on each onboarding, so a
-list of thousands is one query, not a pass over every item state.
+Everything here reads what the projection keeps (each onboarding's counts, folded
+names, onboardings per unit and month), and a list is read a page at a time, so a
+municipality of tens of thousands costs about what a unit of a hundred does.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func
-from sqlalchemy import select as select_columns
-from sqlalchemy.orm import aliased
+from sqlalchemy import Select
 from sqlmodel import Session, col, select
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import OnboardingStatus, ReviewStatus, Step
 from handledare.domain.template import Text
+from handledare.i18n import current_language
+from handledare.store import listing
 from handledare.store.eventlog import Store
-from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, UnitRow, UserRow
+from handledare.store.listing import Sort as Sort
+from handledare.store.sql import connection_of
+from handledare.store.tables import ItemStateRow, OnboardingRow, PersonRow, TemplateRow, UnitRow
 from handledare.store.templates import template_of
+from handledare.text import fold
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -72,112 +75,122 @@ def _in_units(query: Query, actor: Actor, unit_column: str) -> Query:
     return query if actor.is_admin else query.where(col(unit_column).in_(actor.unit_ids))
 
 
+def _units(actor: Actor) -> tuple[str, ...] | None:
+    return None if actor.is_admin else tuple(actor.unit_ids)
+
+
 def data_version(store: Store) -> int:
     """Changes whenever anything these lists show may have changed."""
     return store.version()
 
 
-def list_onboardings(store: Store, actor: Actor) -> list[OnboardingSummary]:
-    """Onboardings in the actor's units (all units for an admin), and people still without one.
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows: the text typed, the overview's choices, and the sort."""
 
-    Columns, not ORM objects: a municipality's overview is tens of thousands of rows.
-    """
-    supervisor = aliased(UserRow)
-    o = OnboardingRow
-    columns = (
-        o.id,
-        o.person_id,
-        PersonRow.name,
-        UnitRow.name,
-        supervisor.name,
-        o.template_id,
-        o.template_version,
-        o.status,
-        o.signed_count,
-        o.item_count,
-        o.current_step,
-        o.started_at,
-        o.last_activity,
-        o.required_open,
-        o.first_expiry,
-        o.approval_override,
-    )
+    text: str = ""
+    unit_id: str | None = None
+    status: ReviewStatus | None = None
+    supervisor_id: str | None = None
+    sort: Sort = Sort.NAME
+
+
+@dataclass(frozen=True)
+class ListCount:
+    matching: int
+    total: int
+
+
+def list_page(
+    store: Store, actor: Actor, query: ListQuery, today: date, offset: int, limit: int
+) -> list[OnboardingSummary]:
+    """One page of the onboardings in the actor's units (all for an admin), and of the
+    people there still without one, as `query` searches, narrows and sorts them."""
     with store.read() as session:
-        rows = session.execute(
-            _in_units(
-                select_columns(*map(col, columns))
-                .join(PersonRow, col(PersonRow.id) == o.person_id)
-                .join(UnitRow, col(UnitRow.id) == o.unit_id)
-                .outerjoin(supervisor, col(supervisor.id) == o.supervisor_id)
-                .order_by(col(o.last_activity).desc()),
-                actor,
-                o.unit_id,
-            )
-        ).all()  # fmt: skip
-        waiting = session.execute(
-            _in_units(
-                select(PersonRow.id, PersonRow.name, UnitRow.name, PersonRow.created_at)
-                .join(UnitRow, col(UnitRow.id) == PersonRow.unit_id)
-                .where(col(PersonRow.id).not_in(select(o.person_id))),
-                actor,
-                PersonRow.unit_id,
-            )
-        ).all()
-        titles = _titles(session, {(row.template_id, row.template_version) for row in rows})
-    summaries = [
-        OnboardingSummary(
-            onboarding_id=onboarding_id,
-            person_id=person_id,
-            person_name=person_name,
-            unit_name=unit_name,
-            supervisor_name=supervisor_name,
-            template_title=titles[(template_id, template_version)],
-            status=OnboardingStatus(status),
-            signed=signed or 0,
-            total=total or 0,
-            current_step=Step(step) if step else None,
-            started_at=datetime.fromisoformat(started_at),
-            last_activity=datetime.fromisoformat(last_activity),
-            required_open=required_open or 0,
-            first_expiry=date.fromisoformat(first_expiry) if first_expiry else None,
-            approval_override=approval_override,
+        titles = _all_titles(session)
+        rows = listing.page(
+            connection_of(session), _wanted(actor, query, titles), today.isoformat(), offset, limit
         )
-        for (
-            onboarding_id, person_id, person_name, unit_name, supervisor_name, template_id,
-            template_version, status, signed, total, step, started_at, last_activity,
-            required_open, first_expiry, approval_override,
-        ) in rows
-    ]  # fmt: skip
-    for person_id, person_name, unit_name, created_at in waiting:
-        created = datetime.fromisoformat(created_at)
-        summaries.append(
-            OnboardingSummary(
-                onboarding_id=None,
-                person_id=person_id,
-                person_name=person_name,
-                unit_name=unit_name,
-                supervisor_name=None,
-                template_title=None,
-                status=OnboardingStatus.NOT_STARTED,
-                signed=0,
-                total=0,
-                current_step=None,
-                started_at=created,
-                last_activity=created,
-                required_open=0,
-            )
+    return [_summary(row, titles) for row in rows]
+
+
+def count_listed(store: Store, actor: Actor, query: ListQuery, today: date) -> ListCount:
+    """How many rows `query` finds, and how many there are in all."""
+    with store.read() as session:
+        wanted = _wanted(actor, query, _all_titles(session))
+        return ListCount(*listing.count(connection_of(session), wanted, today.isoformat()))
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    name: str
+
+
+def list_choices(store: Store, actor: Actor) -> tuple[list[Choice], list[Choice]]:
+    """The units and the supervisors that have rows in the actor's list, by name."""
+    units = _units(actor)
+    with store.read() as session:
+        connection = connection_of(session)
+        return (
+            [Choice(*row) for row in listing.units_listed(connection, units)],
+            [Choice(*row) for row in listing.supervisors_listed(connection, units)],
         )
-    return summaries
 
 
-def _titles(session: Session, keys: set[tuple[str, int]]) -> dict[tuple[str, int], Text]:
-    return {key: template_of(session, *key).title for key in keys}
+def _all_titles(session: Session) -> dict[tuple[str, int], Text]:
+    keys = session.exec(select(TemplateRow.id, TemplateRow.version)).all()
+    return {(template_id, version): template_of(session, template_id, version).title
+            for template_id, version in keys}  # fmt: skip
 
 
-def status_counts(summaries: list[OnboardingSummary], today: date) -> dict[ReviewStatus, int]:
+def _wanted(actor: Actor, query: ListQuery, titles: dict[tuple[str, int], Text]) -> listing.Wanted:
+    language = current_language()
+    folded = {key: fold(title.get(language)) for key, title in titles.items()}
+    text = fold(query.text)
+    by_title = sorted(set(folded.values()))
+    return listing.Wanted(
+        units=_units(actor),
+        text=text,
+        titled=tuple(sorted(key for key, title in folded.items() if text and text in title)),
+        unit_id=query.unit_id,
+        status=query.status.value if query.status else None,
+        supervisor_id=query.supervisor_id,
+        sort=query.sort,
+        checklist_ranks={key: by_title.index(title) for key, title in folded.items()},
+    )
+
+
+def _summary(row: tuple[Any, ...], titles: dict[tuple[str, int], Text]) -> OnboardingSummary:
+    (
+        onboarding_id, person_id, person_name, unit_name, supervisor_name, template_id,
+        template_version, status, signed, total, step, started_at, last_activity,
+        required_open, first_expiry, approval_override,
+    ) = row  # fmt: skip
+    return OnboardingSummary(
+        onboarding_id=onboarding_id,
+        person_id=person_id,
+        person_name=person_name,
+        unit_name=unit_name,
+        supervisor_name=supervisor_name,
+        template_title=titles.get((template_id, template_version)) if onboarding_id else None,
+        status=OnboardingStatus(status or OnboardingStatus.NOT_STARTED.value),
+        signed=signed or 0,
+        total=total or 0,
+        current_step=Step(step) if step else None,
+        started_at=datetime.fromisoformat(started_at),
+        last_activity=datetime.fromisoformat(last_activity),
+        required_open=required_open or 0,
+        first_expiry=date.fromisoformat(first_expiry) if first_expiry else None,
+        approval_override=approval_override,
+    )
+
+
+def status_counts(store: Store, actor: Actor, today: date) -> dict[ReviewStatus, int]:
     """How many onboardings are in each status, every status present (zero or not)."""
-    counted = Counter(s.review_status(today) for s in summaries if s.onboarding_id)
-    return {status: counted.get(status, 0) for status in ReviewStatus}
+    with store.read() as session:
+        counted = listing.status_counts(connection_of(session), _units(actor), today.isoformat())
+    return {status: counted.get(status.value, 0) for status in ReviewStatus}
 
 
 @dataclass(frozen=True)
@@ -200,24 +213,12 @@ def months_back(today: date, count: int) -> list[str]:
 def started_and_approved(
     store: Store, actor: Actor, today: date, months: int = 12
 ) -> list[MonthCount]:
-    """Onboardings started and approved per month, for the overview's chart."""
+    """Onboardings started and approved per month, for the overview's chart: from the
+    counts the projection keeps per unit and month, so a few hundred rows at most."""
     wanted = months_back(today, months)
     with store.read() as session:
-
-        def per_month(column: str | None) -> dict[str, int]:
-            month = func.substr(column, 1, 7)
-            query = _in_units(
-                select(month, func.count())
-                .where(col(column).is_not(None), month >= wanted[0])
-                .group_by(month),
-                actor,
-                OnboardingRow.unit_id,
-            )
-            return dict(session.exec(query).all())
-
-        started = per_month(OnboardingRow.started_at)
-        approved = per_month(OnboardingRow.approved_at)
-    return [MonthCount(m, started.get(m, 0), approved.get(m, 0)) for m in wanted]
+        counted = listing.months(connection_of(session), _units(actor), wanted[0])
+    return [MonthCount(m, *counted.get(m, (0, 0))) for m in wanted]
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,8 @@ from handledare.services import templates
 from handledare.store import journal
 from handledare.store.eventlog import Store
 from handledare.sync import status
-from handledare.sync.engine import SyncReport, run_round
+from handledare.sync.engine import Progress as Progress
+from handledare.sync.engine import Progressed, SyncReport, run_round
 from handledare.sync.opening import check_format
 from handledare.sync.pull import Found
 from handledare.sync.share import (
@@ -55,9 +56,10 @@ def sync_now(
     dry_run: bool = False,
     machine: str | None = None,
     files: ShareFiles | None = None,
+    progress: Progressed | None = None,
 ) -> SyncReport:
     """One round against the configured share (or the one given); `files` lets a test put
-    faults between the round and the folder."""
+    faults between the round and the folder; `progress` hears how far a pull is."""
     root = share_path or settings.share_path
     if root is None:
         raise ShareUnavailable(
@@ -70,6 +72,7 @@ def sync_now(
         machine=machine or machine_fingerprint(),
         dry_run=dry_run,
         templates=lambda share, report: _check_published_templates(store, share, report),
+        progress=progress,
     )
 
 
@@ -114,8 +117,9 @@ def _check_published_templates(store: Store, share: Share, report: SyncReport) -
     on the share by anyone else is never imported on its own. A file of a version
     already here is not read again: a round with nothing new only lists the folder.
     """
-    known = {(t.id, t.version) for t in templates.list_templates(store)}
-    for name in share.template_files():
+    names = share.template_files()
+    known = templates.versions_here(store) if names else set()
+    for name in names:
         stem_id, _sep, version = name.removesuffix(".toml").rpartition("-v")
         if (stem_id, int(version)) in known:
             continue
@@ -162,10 +166,10 @@ class RoundOutcome:
     status: ShareStatus | None = None  # what is known of the share, reached or not
 
 
-def try_sync(store: Store, settings: Settings) -> RoundOutcome:
+def try_sync(store: Store, settings: Settings, progress: Progressed | None = None) -> RoundOutcome:
     """One round, where a share out of reach or an id clash is an outcome to show, not an error."""
     try:
-        report = sync_now(store, settings)
+        report = sync_now(store, settings, progress=progress)
     except WorkstationClash as error:
         return RoundOutcome(stopped=error.message)
     except ShareUnavailable as error:

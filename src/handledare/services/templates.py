@@ -19,6 +19,7 @@ from handledare.i18n import _
 from handledare.security import require_admin
 from handledare.services.delegation_views import task_titles
 from handledare.store.eventlog import Store
+from handledare.store.sql import connection_of
 from handledare.store.tables import TemplateRow
 from handledare.store.templates import template_of
 
@@ -126,6 +127,14 @@ def list_templates(store: Store) -> list[TemplateSummary]:
             )
             for row in rows
         ]
+
+
+def versions_here(store: Store) -> set[tuple[str, int]]:
+    """Each template version imported here, (id, version): what a sync round checks the
+    share's template files against, without reading the templates themselves."""
+    with store.read() as session:
+        rows = connection_of(session).execute("SELECT id, version FROM templates")
+        return {(template_id, int(version)) for template_id, version in rows}
 
 
 def get_template(store: Store, template_id: str, version: int | None = None) -> Template:

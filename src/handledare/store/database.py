@@ -190,6 +190,22 @@ def prepare_database(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path 
         return backup
 
 
+def _write_settings(connection: Connection, *, durable: bool, checkpoints: bool) -> None:
+    """A write's commit waits for the disk (FULL) unless it is marked as one that can be
+    done again (NORMAL: events pulled from the share, which are pulled again if a power
+    cut loses them; docs/sync-format.md). While a pull runs, no commit copies the log back
+    into the file (a checkpoint, two disk flushes) when it passes 1,000 pages: the pull
+    does that every few seconds, so a mark made meanwhile does not. Set when it changes,
+    as the connection remembers it."""
+    wanted = (durable, checkpoints)
+    remembered = connection.connection.info
+    if remembered.get("write settings") == wanted:
+        return
+    connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if checkpoints else 0}")
+    remembered["write settings"] = wanted
+
+
 def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Engine:
     """An engine for a prepared file: WAL, foreign keys, busy timeout, explicit BEGINs."""
     engine = create_engine(
@@ -207,7 +223,15 @@ def create_store_engine(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> En
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        immediate = connection.get_execution_options().get("immediate")
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = connection.get_execution_options()
+        if options.get("immediate"):
+            _write_settings(
+                connection,
+                durable=options.get("durable", True),
+                checkpoints=options.get("checkpoints", True),
+            )
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
 
     return engine

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from handledare.domain.clock import HybridClock, Now, format_stamp, utc_now
-from handledare.store import identity, projector
+from handledare.domain.clock import HybridClock, Now, format_stamp, time_ordered_id, utc_now
+from handledare.store import folding, identity, projector
 from handledare.store.database import (
     DEFAULT_BUSY_TIMEOUT,
     create_store_engine,
@@ -24,24 +24,29 @@ from handledare.store.database import (
     translated_errors,
 )
 from handledare.store.sql import connection_of
-from handledare.store.tables import (
-    EventRow,
-    MetaRow,
-)
+from handledare.store.tables import EVENT_COLUMNS, EventRow
 from handledare.store.templates import MissingDependency
+from handledare.store.turns import WriteTurns
 
 
+# Plain SQL: every write reads and sets the clock, and the ORM's cost showed in each mark.
 def get_meta(session: Session, key: str) -> str | None:
-    row = session.get(MetaRow, key)
-    return row.value if row else None
+    row = connection_of(session).execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
 
 
 def set_meta(session: Session, key: str, value: str) -> None:
-    row = session.get(MetaRow, key)
-    if row:
-        row.value = value
-    else:
-        session.add(MetaRow(key=key, value=value))
+    connection_of(session).execute(
+        "INSERT INTO meta (key, value) VALUES (?, ?) "
+        "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        (key, value),
+    )
+
+
+_INSERT_EVENT = (
+    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+)
 
 
 @dataclass
@@ -64,9 +69,10 @@ class Transaction:
     def emit(self, event_type: str, entity_id: str, payload: dict[str, Any]) -> EventRow:
         if not self.actor_id:
             raise ValueError(f"{event_type}: every event needs a signed-in user as its actor")
+        stamp = self.clock.tick(int(self.wall.timestamp() * 1000))
         row = EventRow(
-            id=str(uuid.uuid4()),
-            hlc=self.clock.tick(int(self.wall.timestamp() * 1000)),
+            id=time_ordered_id(self.clock.millis),
+            hlc=stamp,
             workstation_id=self.workstation_id,
             actor_id=self.actor_id,
             type=event_type,
@@ -74,7 +80,11 @@ class Transaction:
             payload=json.dumps(payload, ensure_ascii=False, sort_keys=True),
             wall_time=self.wall.isoformat(timespec="milliseconds"),
         )
-        self.session.add(row)
+        # Plain SQL rather than the ORM's unit of work: a mark is one event, and the ORM's
+        # flush of it cost as much as the rest of the mark.
+        connection_of(self.session).execute(
+            _INSERT_EVENT, tuple(getattr(row, c) for c in EVENT_COLUMNS)
+        )
         if projector.project(self.session, [row], local=True):
             raise MissingDependency(f"{event_type} {entity_id}")
         self.emitted.append(row)
@@ -87,6 +97,11 @@ class Store:
         self.path = path
         self.now = now
         self._writer = engine.execution_options(immediate=True)
+        self._writer_in_pull = engine.execution_options(immediate=True, checkpoints=False)
+        self._repeatable = engine.execution_options(
+            immediate=True, durable=False, checkpoints=False
+        )
+        self.turns = WriteTurns()
         with self.write(None) as tx:
             new = get_meta(tx.session, "workstation_id") is None
             if new:
@@ -122,6 +137,14 @@ class Store:
             connection.execute("VACUUM")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def checkpoint(self) -> None:
+        """Copy what the write-ahead log holds back into the file, without waiting for or
+        holding up anyone (SQLite's PASSIVE checkpoint)."""
+        with translated_errors(self.path), closing(self.engine.raw_connection()) as raw:
+            driver = raw.driver_connection
+            assert isinstance(driver, sqlite3.Connection)  # the store opens only SQLite files
+            driver.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+
     def version(self) -> int:
         """Grows with every event stored here, whoever wrote it: a list unchanged since it was
         read need not be read again."""
@@ -136,8 +159,20 @@ class Store:
             yield session
 
     @contextmanager
-    def write(self, actor_id: str | None) -> Iterator[Transaction]:
-        with translated_errors(self.path), Session(self._writer, expire_on_commit=False) as session:
+    def write(self, actor_id: str | None, *, durable: bool = True) -> Iterator[Transaction]:
+        """One transaction that holds the write lock until it commits. Not `durable`: the
+        commit does not wait for the disk, for what can be done again after a power cut
+        (events pulled from the share); a durable commit after it writes it out as well."""
+        if not durable:
+            engine = self._repeatable
+        else:
+            engine = self._writer_in_pull if self.turns.pulls else self._writer
+        turn = self.turns.local() if durable else self.turns.pulled()
+        with (
+            turn,
+            translated_errors(self.path),
+            Session(engine, expire_on_commit=False) as session,
+        ):
             clock = HybridClock.from_stamp(get_meta(session, "hlc"))
             tx = Transaction(
                 session=session,
@@ -149,6 +184,7 @@ class Store:
             yield tx
             if tx.emitted or tx.observed:
                 set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+            folding.fold_new_names(connection_of(session))
             session.commit()
 
     def rebuild(self) -> int:

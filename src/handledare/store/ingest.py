@@ -67,7 +67,9 @@ def ingest(store: Store, batches: list[IncomingBatch]) -> Ingested:
         for batch in batches
         for event in batch.events
     ]
-    with store.write(None) as tx:
+    # Not durable: what a power cut loses here is not recorded as applied either, so the
+    # next round pulls it again (docs/sync-format.md, "Durability").
+    with store.write(None, durable=False) as tx:
         applied = _apply_events(tx, events)
         recorded_at = tx.wall.isoformat(timespec="seconds")
         connection_of(tx.session).executemany(

@@ -7,6 +7,7 @@ once released; a change is a new step at the end.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 _V1_INITIAL = """
 CREATE TABLE meta (
@@ -218,10 +219,89 @@ _V11_SHARE_ENCRYPTION = """
 ALTER TABLE share_workstations ADD COLUMN seal_key TEXT;
 """
 
+# Lists of a whole municipality read a page at a time from SQL (the indexes on onboardings
+# let a search pick rows without reading them). Names folded for search
+# and sort (case, accents and spaces, as `text.fold`): SQLite cannot fold so, so the store
+# fills `folded_name` at the end of every write wherever it is NULL, and a trigger clears
+# it when a name changes in place. The onboardings started and approved per unit and month,
+# for the overview's chart, kept by triggers on `onboardings` (so every path that writes
+# that table keeps them, a replay and a rebuild included), filled here for existing rows.
+_V12_PAGED_LISTS = """
+ALTER TABLE people ADD COLUMN folded_name TEXT;
+ALTER TABLE users ADD COLUMN folded_name TEXT;
+ALTER TABLE units ADD COLUMN folded_name TEXT;
+CREATE INDEX ix_people_folded_name ON people (folded_name);
+CREATE INDEX ix_onboardings_supervisor ON onboardings (supervisor_id);
+CREATE INDEX ix_onboardings_template ON onboardings (template_id, template_version);
+CREATE TRIGGER people_renamed AFTER UPDATE OF name ON people WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE people SET folded_name = NULL WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER users_renamed AFTER UPDATE OF name ON users WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE users SET folded_name = NULL WHERE rowid = NEW.rowid;
+END;
+CREATE TRIGGER units_renamed AFTER UPDATE OF name ON units WHEN NEW.name IS NOT OLD.name
+BEGIN
+    UPDATE units SET folded_name = NULL WHERE rowid = NEW.rowid;
+END;
+CREATE TABLE onboarding_months (
+    unit_id TEXT NOT NULL,
+    month TEXT NOT NULL,
+    started INTEGER NOT NULL DEFAULT 0,
+    approved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (unit_id, month)
+);
+INSERT INTO onboarding_months (unit_id, month, started, approved)
+SELECT unit_id, month, sum(started), sum(approved) FROM (
+    SELECT unit_id, substr(started_at, 1, 7) AS month, 1 AS started, 0 AS approved
+    FROM onboardings
+    UNION ALL
+    SELECT unit_id, substr(approved_at, 1, 7), 0, 1 FROM onboardings
+    WHERE approved_at IS NOT NULL
+) GROUP BY unit_id, month;
+CREATE TRIGGER onboarding_months_added AFTER INSERT ON onboardings
+BEGIN
+    INSERT INTO onboarding_months (unit_id, month, started)
+    VALUES (NEW.unit_id, substr(NEW.started_at, 1, 7), 1)
+    ON CONFLICT (unit_id, month) DO UPDATE SET started = started + 1;
+    INSERT INTO onboarding_months (unit_id, month, approved)
+    SELECT NEW.unit_id, substr(NEW.approved_at, 1, 7), 1 WHERE NEW.approved_at IS NOT NULL
+    ON CONFLICT (unit_id, month) DO UPDATE SET approved = approved + 1;
+END;
+CREATE TRIGGER onboarding_months_removed AFTER DELETE ON onboardings
+BEGIN
+    UPDATE onboarding_months SET started = started - 1
+    WHERE unit_id = OLD.unit_id AND month = substr(OLD.started_at, 1, 7);
+    UPDATE onboarding_months SET approved = approved - 1
+    WHERE OLD.approved_at IS NOT NULL
+    AND unit_id = OLD.unit_id AND month = substr(OLD.approved_at, 1, 7);
+    DELETE FROM onboarding_months WHERE started = 0 AND approved = 0 AND unit_id = OLD.unit_id;
+END;
+CREATE TRIGGER onboarding_months_changed AFTER UPDATE OF unit_id, started_at, approved_at
+ON onboardings
+WHEN OLD.unit_id IS NOT NEW.unit_id OR OLD.started_at IS NOT NEW.started_at
+OR OLD.approved_at IS NOT NEW.approved_at
+BEGIN
+    UPDATE onboarding_months SET started = started - 1
+    WHERE unit_id = OLD.unit_id AND month = substr(OLD.started_at, 1, 7);
+    UPDATE onboarding_months SET approved = approved - 1
+    WHERE OLD.approved_at IS NOT NULL
+    AND unit_id = OLD.unit_id AND month = substr(OLD.approved_at, 1, 7);
+    INSERT INTO onboarding_months (unit_id, month, started)
+    VALUES (NEW.unit_id, substr(NEW.started_at, 1, 7), 1)
+    ON CONFLICT (unit_id, month) DO UPDATE SET started = started + 1;
+    INSERT INTO onboarding_months (unit_id, month, approved)
+    SELECT NEW.unit_id, substr(NEW.approved_at, 1, 7), 1 WHERE NEW.approved_at IS NOT NULL
+    ON CONFLICT (unit_id, month) DO UPDATE SET approved = approved + 1;
+    DELETE FROM onboarding_months WHERE started = 0 AND approved = 0 AND unit_id = OLD.unit_id;
+END;
+"""
+
 # Delegation of health-care tasks by a nurse (SOSFS 1997:14): the nurse's profession, the
 # end of an account and of an employment, the municipality's task list, the delegations,
 # their conflicts from sync, and an erased person's records kept under the retention rule.
-_V12_DELEGATIONS = """
+_V13_DELEGATIONS = """
 ALTER TABLE users ADD COLUMN profession TEXT;
 ALTER TABLE users ADD COLUMN ended_on TEXT;
 ALTER TABLE people ADD COLUMN left_on TEXT;
@@ -287,13 +367,25 @@ STEPS: tuple[str, ...] = (
     _V9_WORKSTATION_TRUST,
     _V10_EVIDENCE_AND_LANGUAGE,
     _V11_SHARE_ENCRYPTION,
-    _V12_DELEGATIONS,
+    _V12_PAGED_LISTS,
+    _V13_DELEGATIONS,
 )
 CURRENT_VERSION = len(STEPS)
 
 
 def schema_version(connection: sqlite3.Connection) -> int:
     return int(connection.execute("PRAGMA user_version").fetchone()[0])
+
+
+def statements(script: str) -> Iterator[str]:
+    """A step's statements one by one; a trigger's body holds semicolons of its own."""
+    pending = ""
+    for part in script.split(";"):
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending.strip()
+            pending = ""
 
 
 def upgrade(connection: sqlite3.Connection, target: int = CURRENT_VERSION) -> None:
@@ -304,9 +396,8 @@ def upgrade(connection: sqlite3.Connection, target: int = CURRENT_VERSION) -> No
     connection.execute("BEGIN IMMEDIATE")
     try:
         for number in range(start, target):
-            for statement in STEPS[number].split(";"):
-                if statement.strip():
-                    connection.execute(statement)
+            for statement in statements(STEPS[number]):
+                connection.execute(statement)
         connection.execute(f"PRAGMA user_version = {int(target)}")
         connection.execute("COMMIT")
     except BaseException:

@@ -53,6 +53,8 @@ class UnitRow(SQLModel, table=True):
     id: str = Field(primary_key=True)
     name: str
     created_at: str
+    # The name folded for search and sort (`store/folding.py`); NULL until the write ends.
+    folded_name: str | None = None
 
 
 class UserRow(SQLModel, table=True):
@@ -65,6 +67,7 @@ class UserRow(SQLModel, table=True):
     language: str
     created_at: str
     theme: str = "default"
+    folded_name: str | None = None
     # A delegating professional's profession (nurse role only).
     profession: str | None = None
     # The last day of an account that has been ended; no sign-in after it.
@@ -89,6 +92,7 @@ class PersonRow(SQLModel, table=True):
     employee_number: str | None = None
     created_at: str
     language: str = "sv"
+    folded_name: str | None = Field(default=None, index=True)
     # The last day of employment, once the person has left the job.
     left_on: str | None = None
 
@@ -125,6 +129,17 @@ class OnboardingRow(SQLModel, table=True):
     required_open: int | None = None
     current_step: str | None = None
     first_expiry: str | None = None
+
+
+class OnboardingMonthRow(SQLModel, table=True):
+    """Onboardings started and approved in a unit in a month, kept by triggers."""
+
+    __tablename__ = "onboarding_months"
+
+    unit_id: str = Field(primary_key=True)
+    month: str = Field(primary_key=True)  # YYYY-MM
+    started: int = 0
+    approved: int = 0
 
 
 class ItemStateRow(SQLModel, table=True):
@@ -328,6 +343,7 @@ PROJECTION_TABLES = (
     "delegation_tasks",
     "workstation_keys",
     "conflicts",
+    "onboarding_months",
     "item_states",
     "onboardings",
     "templates",

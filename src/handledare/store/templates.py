@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from handledare.domain.template import Template
-from handledare.store.tables import TemplateRow
+from handledare.store.sql import connection_of
 
 
 class MissingDependency(LookupError):
@@ -18,18 +18,18 @@ _parsed: dict[tuple[str, int, str], Template] = {}
 
 
 def template_of(session: Session, template_id: str, version: int) -> Template:
-    """Templates never change once imported, so each is parsed once per process."""
-    digest = session.exec(
-        select(TemplateRow.content_hash).where(
-            TemplateRow.id == template_id, TemplateRow.version == version
-        )
-    ).first()
-    if digest is None:
+    """Templates never change once imported, so each is parsed once per process (its
+    digest, asked for in plain SQL on every write that needs it, says which)."""
+    connection = connection_of(session)
+    found = connection.execute(
+        "SELECT content_hash FROM templates WHERE id = ? AND version = ?", (template_id, version)
+    ).fetchone()
+    if found is None:
         raise MissingDependency(f"template {template_id} v{version}")
-    key = (template_id, version, digest)
+    key = (template_id, version, found[0])
     if key not in _parsed:
-        row = session.get(TemplateRow, (template_id, version))
-        if row is None:
-            raise MissingDependency(f"template {template_id} v{version}")
-        _parsed[key] = Template.from_dict(json.loads(row.content))
+        (content,) = connection.execute(
+            "SELECT content FROM templates WHERE id = ? AND version = ?", (template_id, version)
+        ).fetchone()
+        _parsed[key] = Template.from_dict(json.loads(content))
     return _parsed[key]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,10 +32,27 @@ from handledare.sync.status import ShareStatus, share_status
 from handledare.sync.survey import Survey
 from handledare.sync.trust import Trust
 
+# Events applied a transaction: as many as take about PART_SECONDS here, so that a mark
+# made while a pull runs waits no longer than that for the write lock (store/turns.py).
 APPLY_EVENTS = 5000
+FIRST_PART_EVENTS = 200
+PART_SECONDS = 0.05
+# While a pull runs the log grows (store/database.py); it is copied back this often.
+CHECKPOINT_SECONDS = 5.0
 # A round that trusts new folders after applying approvals reads those too, this many times.
 TRUST_PASSES = 3
 _round_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a round's pull is: batch files applied of those new when the round began."""
+
+    applied: int
+    total: int
+
+
+Progressed = Callable[[Progress], None]
 
 
 @dataclass
@@ -81,9 +99,11 @@ def run_round(
     machine: str,
     dry_run: bool = False,
     templates: Callable[[Share, SyncReport], None] | None = None,
+    progress: Progressed | None = None,
 ) -> SyncReport:
     """Sync once with the share; `templates` looks at the checklist template files published
-    there (a service's work), after the events and before publishing."""
+    there (a service's work), after the events and before publishing; `progress` is told
+    after each transaction of the pull how far it is (from the round's thread)."""
     with _round_lock:
         report = SyncReport(dry_run=dry_run)
         signer = Signer.load(store.path.parent)
@@ -100,7 +120,9 @@ def run_round(
         survey = Survey(store, share, listings, known)
         survey.look()
         keyring = Keyring.of(own, store.path.parent, known.share_keys, share, listings, survey.card)
-        trust = _pull(store, share, survey, root, known.decisions, report, keyring)
+        tally = Tally(progress)
+        with store.turns.pull():
+            trust = _pull(store, share, survey, root, known.decisions, report, keyring, tally)
         keyring.trust = trust
         keyring.recheck()
         survey.check_keys(trust)
@@ -156,6 +178,7 @@ def _pull(
     decisions: list[KeyDecision],
     report: SyncReport,
     keyring: Keyring,
+    tally: Tally,
 ) -> Trust:
     """Read the trusted folders' new batches and ingest them; again for folders an
     approval applied in this round trusts."""
@@ -178,8 +201,9 @@ def _pull(
             )
             for w in readable
         ]
+        tally.total += sum(max(0, folder.listing.last() - folder.applied[0]) for folder in folders)
         chains = [new_batches(store, share, folder) for folder in folders]
-        decided = _ingest_in_stamp_order(store, chains, report)
+        decided = _ingest_in_stamp_order(store, chains, report, tally)
         for folder in folders:
             if folder.workstation_id not in decided:
                 report.problems += folder.found
@@ -198,7 +222,7 @@ def _first_stamp(batch: Batch) -> str:
 
 
 def _ingest_in_stamp_order(
-    store: Store, chains: list[Iterator[Batch]], report: SyncReport
+    store: Store, chains: list[Iterator[Batch]], report: SyncReport, tally: Tally
 ) -> set[str]:
     """All workstations' new batches, merged by stamp, applied APPLY_EVENTS at a time.
 
@@ -212,21 +236,67 @@ def _ingest_in_stamp_order(
     chunk: list[Batch] = []
     events = 0
     decided: set[str] = set()
+    part = Parts(tally)
     for batch in heapq.merge(*chains, key=_first_stamp):
         if batch.workstation_id in decided:
             continue
         alone = _alone(batch)
         if alone:
-            _ingest(store, chunk, report)
+            part.ingest(store, chunk, report)
             chunk, events = [], 0
         chunk.append(batch)
         events += len(batch.events)
-        if alone or events >= APPLY_EVENTS:
-            _ingest(store, chunk, report)
+        if alone or events >= part.events:
+            part.ingest(store, chunk, report)
             chunk, events = [], 0
         decided |= {e.entity_id for e in batch.events if e.type in _DECISIONS}
-    _ingest(store, chunk, report)
+    part.ingest(store, chunk, report)
+    part.finish(store)
     return decided
+
+
+class Tally:
+    """The batches of this round's pull, for `progress`."""
+
+    def __init__(self, progress: Progressed | None) -> None:
+        self.progress = progress
+        self.applied = 0
+        self.total = 0
+
+    def count(self, batches: int) -> None:
+        self.applied += batches
+        if self.progress is not None and batches:
+            self.progress(Progress(self.applied, max(self.applied, self.total)))
+
+
+class Parts:
+    """How many events the next transaction of a pull takes: as many as the last ones
+    applied in about PART_SECONDS, between FIRST_PART_EVENTS / 4 and APPLY_EVENTS."""
+
+    def __init__(self, tally: Tally) -> None:
+        self.tally = tally
+        self.events = FIRST_PART_EVENTS
+        self.checkpointed = time.perf_counter()
+        self.unsaved = False
+
+    def ingest(self, store: Store, chunk: list[Batch], report: SyncReport) -> None:
+        began = time.perf_counter()
+        _ingest(store, chunk, report)
+        took = time.perf_counter() - began
+        self.tally.count(len(chunk))
+        self.unsaved = self.unsaved or bool(chunk)
+        if began - self.checkpointed > CHECKPOINT_SECONDS:
+            self.finish(store)
+        count = sum(len(batch.events) for batch in chunk)
+        if count and took > 0:
+            wanted = int(count * PART_SECONDS / took)
+            self.events = max(FIRST_PART_EVENTS // 4, min(APPLY_EVENTS, wanted))
+
+    def finish(self, store: Store) -> None:
+        """The log copied back into the file, so that the next mark does not do it."""
+        if self.unsaved:
+            store.checkpoint()
+            self.checkpointed, self.unsaved = time.perf_counter(), False
 
 
 _DECISIONS = {

@@ -17,6 +17,7 @@ import re
 import secrets
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -71,38 +72,54 @@ def with_retries(action: Callable[[], T], delays: tuple[float, ...] = RETRY_DELA
     return action()
 
 
+# The operations that change the share; a round with nothing new makes none of them.
+WRITES = frozenset({"write_temporary", "rename_new", "replace", "make_folder", "remove"})
+
+
 class ShareFiles:
-    """The file operations a round makes on the share, counted."""
+    """The file operations a round makes on the share, each recorded with its path: over
+    SMB every one of them costs milliseconds, so a round is measured in them."""
 
     def __init__(self) -> None:
-        self.operations = 0
+        self.calls: list[tuple[str, Path]] = []
 
-    def _count(self) -> None:
-        self.operations += 1
+    @property
+    def operations(self) -> int:
+        return len(self.calls)
+
+    def kinds(self) -> Counter[str]:
+        """How many of each operation, by method name."""
+        return Counter(kind for kind, _path in self.calls)
+
+    def writes(self) -> list[tuple[str, Path]]:
+        return [(kind, path) for kind, path in self.calls if kind in WRITES]
+
+    def _count(self, kind: str, path: Path) -> None:
+        self.calls.append((kind, path))
 
     def names(self, folder: Path) -> list[str]:
-        self._count()
+        self._count("names", folder)
         return os.listdir(folder)
 
     def folders(self, folder: Path) -> list[str]:
-        self._count()
+        self._count("folders", folder)
         with os.scandir(folder) as entries:
             return [entry.name for entry in entries if entry.is_dir()]
 
     def is_folder(self, path: Path) -> bool:
-        self._count()
+        self._count("is_folder", path)
         try:
             return os.stat(path).st_mode & 0o170000 == 0o040000
         except FileNotFoundError:
             return False
 
     def read(self, path: Path) -> bytes:
-        self._count()
+        self._count("read", path)
         with open(path, "rb") as handle:
             return handle.read()
 
     def write_temporary(self, folder: Path, stem: str, data: bytes) -> Path:
-        self._count()
+        self._count("write_temporary", folder)
         temp = folder / f".{stem}-{secrets.token_hex(4)}.tmp"
         with open(temp, "xb") as handle:
             handle.write(data)
@@ -112,26 +129,26 @@ class ShareFiles:
 
     def rename_new(self, source: Path, target: Path) -> bool:
         """Rename unless the target exists; False (and nothing renamed) if it does."""
-        self._count()
+        self._count("rename_new", target)
         if os.path.lexists(target):
             return False
         os.replace(source, target)
         return True
 
     def replace(self, source: Path, target: Path) -> None:
-        self._count()
+        self._count("replace", target)
         os.replace(source, target)
 
     def make_folder(self, path: Path) -> None:
-        self._count()
+        self._count("make_folder", path)
         path.mkdir(exist_ok=True)
 
     def modified(self, path: Path) -> float:
-        self._count()
+        self._count("modified", path)
         return os.stat(path).st_mtime
 
     def remove(self, path: Path) -> None:
-        self._count()
+        self._count("remove", path)
         os.unlink(path)
 
 
@@ -167,6 +184,16 @@ class Share:
     def _is_folder(self, path: Path) -> bool:
         return self._guard(path, lambda: self.files.is_folder(path))
 
+    def _listed(self, folder: Path, names: Callable[[Path], list[str]]) -> list[str]:
+        """What a folder holds, nothing when there is no folder yet: one operation, not a
+        look whether it is there first."""
+        try:
+            return self._guard(folder, lambda: names(folder))
+        except ShareUnavailable as problem:
+            if isinstance(problem.__cause__, (FileNotFoundError, NotADirectoryError)):
+                return []
+            raise
+
     # ----- the share as a whole ---------------------------------------------------------
 
     def reachable(self) -> None:
@@ -200,9 +227,7 @@ class Share:
         return self.write_new(path, data) if not replace else self.replace_own(path, data)
 
     def workstation_ids(self) -> list[str]:
-        if not self._is_folder(self.workstations):
-            return []
-        return sorted(self._guard(self.workstations, lambda: self.files.folders(self.workstations)))
+        return sorted(self._listed(self.workstations, self.files.folders))
 
     # ----- one workstation's folder -----------------------------------------------------
 
@@ -283,9 +308,7 @@ class Share:
 
     def template_files(self) -> list[str]:
         """Names of the centrally published template files (strictly named, others ignored)."""
-        if not self._is_folder(self.templates):
-            return []
-        names = self._guard(self.templates, lambda: self.files.names(self.templates))
+        names = self._listed(self.templates, self.files.names)
         return sorted(name for name in names if TEMPLATE_NAME.fullmatch(name))
 
     def read_template(self, name: str) -> bytes:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 class AppBase(App[object]):
     sync_status: reactive[str] = reactive("")
+    # A long pull under way: (batch files applied, files to apply); None otherwise.
+    sync_progress: reactive[tuple[int, int] | None] = reactive(None)
 
     settings: Settings
     store: Store | None

@@ -7,6 +7,7 @@ so and how much is waiting; only a workstation id clash interrupts the user.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,10 +17,13 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 
 if TYPE_CHECKING:
-    from handledare.services.sync import RoundOutcome, ShareStatus, SyncReport
+    from handledare.services.sync import Progress, RoundOutcome, ShareStatus, SyncReport
 
 SYNC_EVERY_SECONDS = 180
 REFRESH_TEXT_SECONDS = 30
+# A pull of at least this many batch files shows a progress bar, updated this often.
+SHOW_PROGRESS_FROM = 100
+PROGRESS_EVERY_SECONDS = 0.5
 
 
 class SyncCoordinator:
@@ -30,6 +34,7 @@ class SyncCoordinator:
         self.failed = False
         self.finished_at: datetime | None = None
         self.told: set[str] = set()
+        self.progress_shown_at = 0.0
 
     def start(self) -> None:
         self.app.set_interval(SYNC_EVERY_SECONDS, self.request)
@@ -51,12 +56,32 @@ class SyncCoordinator:
             # Imported in the worker: services.sync loads SQLModel, which the start never waits for.
             from handledare.services import sync
 
-            return sync.try_sync(app.store_when_open(), settings)
+            return sync.try_sync(app.store_when_open(), settings, self._progress_from_worker)
 
         in_background(app, round_, self._finished, failed=self._failed, group="sync")
 
+    def _progress_from_worker(self, progress: Progress) -> None:
+        """Told by the round after each part of a pull; the screen hears of it twice a second
+        at most, and only of a long pull."""
+        now = time.monotonic()
+        last = progress.applied >= progress.total
+        if progress.total < SHOW_PROGRESS_FROM:
+            return
+        if not last and now - self.progress_shown_at < PROGRESS_EVERY_SECONDS:
+            return
+        self.progress_shown_at = now
+        self.app.call_from_thread(self._progressed, progress.applied, progress.total)
+
+    def _progressed(self, applied: int, total: int) -> None:
+        """What has arrived so far can be used: the users, to sign in; the lists show more."""
+        if not self.running:
+            return
+        self.app.sync_progress = (applied, total)
+        self._offer_sign_in()
+
     def _finished(self, outcome: RoundOutcome) -> None:
         self.running = False
+        self.app.sync_progress = None
         self.outcome = outcome
         self.failed = False
         self.finished_at = self.app.clock()
@@ -102,6 +127,7 @@ class SyncCoordinator:
     def _failed(self, _message: str) -> None:
         """Whatever went wrong, the status line says what it says of a share out of reach."""
         self.running = False
+        self.app.sync_progress = None
         self.outcome = None
         self.failed = True
         self.show()

@@ -18,6 +18,7 @@ from handledare.tui.compact import CompactWhenShort
 from handledare.tui.screens.gate import SignInScreen
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 
 class FirstRunScreen(CompactWhenShort, Screen):
@@ -58,6 +59,7 @@ class FirstRunScreen(CompactWhenShort, Screen):
             yield Input(id="unit", max_length=200)
             yield Button(_("Create administrator"), variant="primary", id="create")
             yield Label("", id="message", classes="error")
+        yield SyncProgress(top=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:

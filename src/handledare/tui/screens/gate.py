@@ -27,6 +27,7 @@ from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.demo_users import demo_table
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -101,6 +102,7 @@ class SignInScreen(TranslatedBindings, Screen):
             yield Label(_("PIN"))
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
+        yield SyncProgress(top=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:

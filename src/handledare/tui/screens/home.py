@@ -15,7 +15,7 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language
 from handledare.services import overview
-from handledare.services.overview import OnboardingSummary
+from handledare.services.overview import ListQuery, OnboardingSummary, Sort
 from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
@@ -28,11 +28,10 @@ from handledare.tui.widgets.onboarding_table import (
     REQUIRED_LEFT,
     UNIT,
     Column,
-    Listed,
     OnboardingTable,
-    listed,
 )
 from handledare.tui.widgets.status_line import StatusLine
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -58,26 +57,19 @@ COLUMNS = (
     Column(
         N_("Progress"),
         lambda s, now: progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
-        lambda r, today: r.summary.percent,
+        Sort.PROGRESS,
         priority=1,
     ),
-    Column(
-        N_("Step"),
-        lambda s, now: Text(_step(s)),
-        lambda r, today: r.summary.current_step.order if r.summary.current_step else 9,
-        priority=3,
-    ),
+    Column(N_("Step"), lambda s, now: Text(_step(s)), Sort.STEP, priority=3),
     REQUIRED_LEFT,
     DAYS,
     LAST_ACTIVITY,
-    Column(
-        N_("Checklist"),
-        lambda s, now: Text(_checklist(s)),
-        lambda r, today: r.checklist,
-        priority=8,
-    ),
+    Column(N_("Checklist"), lambda s, now: Text(_checklist(s)), Sort.CHECKLIST, priority=8),
     UNIT,
 )
+
+
+Loaded = tuple[ListQuery, list[OnboardingSummary]]
 
 
 class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
@@ -99,8 +91,8 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.onboardings = OnboardingTable(COLUMNS)
-        self.reads: LatestRead[list[Listed]] = LatestRead(
-            self, self.onboardings.show, group="home-list"
+        self.reads: LatestRead[Loaded] = LatestRead(
+            self, lambda loaded: self.show_first_page(*loaded), group="home-list"
         )
 
     def compose(self) -> ComposeResult:
@@ -111,6 +103,7 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
             placeholder=_("Type to filter by name, unit or checklist (↓ to the list)"), id="filter"
         )
         yield self.onboardings
+        yield SyncProgress()
         yield StatusLine()
         yield KeyFooter()
 
@@ -119,8 +112,8 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
             return self.app.role not in (None, Role.SUPERVISOR)
         return super().check_action(action, parameters)
 
-    def read(self, store: Store, actor: Actor, today: date) -> list[Listed]:
-        return listed(overview.list_onboardings(store, actor))
+    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
+        return query, overview.list_page(store, actor, query, today, 0, rows)
 
     def action_open(self) -> None:
         # Imported when first opened: the first paint after sign-in does not wait for it.

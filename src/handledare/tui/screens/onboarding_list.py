@@ -1,8 +1,9 @@
 """What the supervisor's home and the manager's overview share besides the table itself.
 
 Their base class, not a screen of its own (it composes nothing): reading the
-list when the screen is shown, and what the keys, the filter field and a chosen
-row do. Each screen composes the onboarding table, says what it reads and
+list's first page when the screen is shown and the pages the table asks for,
+counting the rows behind them, and what the keys, the filter field and a chosen
+row do. Each screen composes the onboarding table, says what else it reads and
 which keys it offers, and opens a row its own way.
 """
 
@@ -18,13 +19,14 @@ from textual.widgets import Input, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
-from handledare.i18n import _
+from handledare.i18n import _, load_formats
 from handledare.services import expiring, overview, people
+from handledare.services.overview import ListQuery, OnboardingSummary
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.expiring import summary
-from handledare.tui.widgets.onboarding_table import OnboardingTable
+from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -37,8 +39,9 @@ class OnboardingListActions(Screen[None]):
     onboardings: OnboardingTable
     reads: LatestRead[Any]
 
-    def read(self, store: Store, actor: Actor, today: date) -> object:
-        """What the screen shows, read (and folded) in a worker thread."""
+    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> object:
+        """What the screen shows first, read in a worker thread: the list's first `rows`
+        rows for `query` and whatever else the screen needs at once."""
         raise NotImplementedError
 
     def action_open(self) -> None:
@@ -50,15 +53,54 @@ class OnboardingListActions(Screen[None]):
             return
         store, actor = self.app.session
         today = self.app.clock().date()
-        self.reads.request(
-            lambda: (overview.data_version(store), today), lambda: self.read(store, actor, today)
-        )
+        query = self.onboardings.query_shown
+        # As many rows as were loaded, so a list scrolled down stays where it was.
+        rows = max(PAGE, len(self.onboardings.rows))
+
+        def read() -> object:
+            load_formats()
+            return self.read(store, actor, today, query, rows)
+
+        self.reads.request(lambda: (overview.data_version(store), today), read)
         days = self.app.settings.expiry_warning_days
         in_background(
             self,
             lambda: expiring.expiring(store, actor, today, days),
             lambda found: self.query_one("#expiring-summary", Static).update(summary(found, days)),
             group="expiring-summary",
+            exclusive=True,
+        )
+
+    def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
+        """The list's first rows, then their count read behind them."""
+        if self.onboardings.show_page(query, 0, rows):
+            self._count(query)
+
+    def on_onboarding_table_wanted(self, wanted: OnboardingTable.Wanted) -> None:
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        query, offset = wanted.query, wanted.offset
+
+        def shown(rows: list[OnboardingSummary]) -> None:
+            if self.onboardings.show_page(query, offset, rows) and offset == 0:
+                self._count(query)
+
+        in_background(
+            self,
+            lambda: overview.list_page(store, actor, query, today, offset, PAGE),
+            shown,
+            group="list-page",
+            exclusive=True,
+        )
+
+    def _count(self, query: ListQuery) -> None:
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        in_background(
+            self,
+            lambda: overview.count_listed(store, actor, query, today),
+            lambda counted: self.onboardings.show_count(query, counted),
+            group="list-count",
             exclusive=True,
         )
 
@@ -74,6 +116,8 @@ class OnboardingListActions(Screen[None]):
         # that are commands work once the list has focus (↓, Enter or Tab).
         self.query_one("#filter", Input).focus()
         self.reload()
+        # A long pull brings rows while the list is shown: read again as they arrive.
+        self.watch(self.app, "sync_progress", lambda _progress: self.reload(), init=False)
 
     def on_screen_resume(self) -> None:
         self.reload()

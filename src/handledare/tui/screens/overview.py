@@ -17,9 +17,9 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
 from handledare.i18n import N_, _
 from handledare.services import overview, review
-from handledare.services.overview import MonthCount, OnboardingSummary
-from handledare.text import fold, printable
-from handledare.tui.background import LatestRead
+from handledare.services.overview import Choice, ListQuery, MonthCount, OnboardingSummary, Sort
+from handledare.text import printable
+from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
@@ -32,11 +32,10 @@ from handledare.tui.widgets.onboarding_table import (
     REQUIRED_LEFT,
     UNIT,
     Column,
-    Listed,
     OnboardingTable,
-    listed,
 )
 from handledare.tui.widgets.status_line import StatusLine
+from handledare.tui.widgets.sync_progress import SyncProgress
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
@@ -48,7 +47,6 @@ STATUS_STYLE = {
     ReviewStatus.APPROVED: "green",
     ReviewStatus.HAS_EXPIRED: "bold red",
 }
-STATUS_RANK = {status: index for index, status in enumerate(ReviewStatus)}
 
 
 def status_cell(s: OnboardingSummary, today: date) -> Text:
@@ -64,13 +62,13 @@ COLUMNS = (
     Column(
         N_("Status"),
         lambda s, now: status_cell(s, now.date()),
-        lambda r, today: STATUS_RANK[r.summary.review_status(today)],
+        Sort.STATUS,
         priority=1,
     ),
     Column(
         N_("Signed"),
         lambda s, now: Text(f"{s.percent} %" if s.onboarding_id else "", justify="right"),
-        lambda r, today: r.summary.percent,
+        Sort.PROGRESS,
         priority=3,
     ),
     REQUIRED_LEFT,
@@ -79,13 +77,16 @@ COLUMNS = (
     Column(
         N_("Supervisor"),
         lambda s, now: Text(printable(s.supervisor_name or "")),
-        lambda r, today: r.supervisor,
+        Sort.SUPERVISOR,
         priority=5,
     ),
     UNIT,
 )
 
-Loaded = tuple[list[Listed], list[MonthCount], int]
+# The first page of the list (and the query it was read for) and the chart: what the
+# overview shows at once. The counts, the choices and the conflicts are read behind them.
+Loaded = tuple[ListQuery, list[OnboardingSummary], list[MonthCount]]
+Details = tuple[dict[ReviewStatus, int], list[Choice], list[Choice], int]
 
 
 class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
@@ -112,8 +113,6 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
     conflict_count = 0
     # Whether the chart is wanted: None until `d` is pressed, then the person's choice.
     chart_wanted: bool | None = None
-    # The unit, status and supervisor chosen when the list was last narrowed to them.
-    _filled_with: tuple | None = None
 
     def __init__(self) -> None:
         super().__init__()
@@ -136,6 +135,7 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
             )
             yield Select([], prompt=_("All supervisors"), id="supervisor-filter")
         yield self.onboardings
+        yield SyncProgress()
         yield StatusLine()
         yield KeyFooter()
 
@@ -144,62 +144,65 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
             return self.app.screen_stack[0] is not self
         return super().check_action(action, parameters)
 
-    def read(self, store: Store, actor: Actor, today: date) -> Loaded:
-        """The list, the chart and the count of conflicts."""
+    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
+        """The list's first page and the chart."""
         return (
-            listed(overview.list_onboardings(store, actor)),
+            query,
+            overview.list_page(store, actor, query, today, 0, rows),
             overview.started_and_approved(store, actor, today),
-            len(review.list_conflicts(store, actor)),
         )
 
     def _loaded(self, loaded: Loaded) -> None:
-        rows, months, self.conflict_count = loaded
-        summaries = [row.summary for row in rows]
-        self._refill_choices("#unit-filter", {s.unit_name for s in summaries})
-        self._refill_choices(
-            "#supervisor-filter", {s.supervisor_name for s in summaries if s.supervisor_name}
-        )
+        query, rows, months = loaded
+        self.show_first_page(query, rows)
         self.query_one(MonthChart).show(months)
-        self._narrow()
-        self.onboardings.show(rows)
-        self._show_counts(summaries)
+        store, actor = self.app.session
+        today = self.app.clock().date()
+        in_background(
+            self,
+            lambda: (
+                overview.status_counts(store, actor, today),
+                *overview.list_choices(store, actor),
+                len(review.list_conflicts(store, actor)),
+            ),
+            self._details_loaded,
+            group="overview-details",
+            exclusive=True,
+        )
 
-    def _refill_choices(self, selector: str, names: set[str]) -> None:
+    def _details_loaded(self, details: Details) -> None:
+        counts, units, supervisors, self.conflict_count = details
+        self._refill_choices("#unit-filter", units)
+        self._refill_choices("#supervisor-filter", supervisors)
+        self._show_counts(counts)
+
+    def _refill_choices(self, selector: str, choices: list[Choice]) -> None:
         """Offer what is in the list now; keep the chosen value if it is still there."""
         select = self.query_one(selector, Select)
         chosen = select.value
-        select.set_options([(printable(name), name) for name in sorted(names, key=fold)])
-        if chosen in names:
+        select.set_options([(printable(choice.name), choice.id) for choice in choices])
+        if any(choice.id == chosen for choice in choices):
             select.value = chosen
 
     @on(Select.Changed)
     def _choice_changed(self) -> None:
-        """New choices report a change too; the list is filled again only for a real one."""
-        if self._chosen() != self._filled_with:
-            self._narrow()
-            self.onboardings.fill()
-
-    def _chosen(self) -> tuple:
-        return tuple(
-            self.query_one(f"#{name}-filter", Select).value
-            for name in ("unit", "status", "supervisor")
+        """The list shows only the chosen unit, status and supervisor (new choices report a
+        change too; the list is read again only for a real one)."""
+        unit, status, supervisor = (
+            None if value == Select.NULL else value
+            for value in (
+                self.query_one(f"#{name}-filter", Select).value
+                for name in ("unit", "status", "supervisor")
+            )
+        )
+        self.onboardings.want(
+            unit_id=unit,
+            status=ReviewStatus(status) if isinstance(status, str) else None,
+            supervisor_id=supervisor,
         )
 
-    def _narrow(self) -> None:
-        """The list shows only the chosen unit, status and supervisor."""
-        self._filled_with = unit, status, supervisor = self._chosen()
-        if unit == status == supervisor == Select.NULL:
-            self.onboardings.narrowing = None
-            return
-        self.onboardings.narrowing = lambda s, today: (
-            unit in (Select.NULL, s.unit_name)
-            and status in (Select.NULL, s.review_status(today).value)
-            and supervisor in (Select.NULL, s.supervisor_name)
-        )
-
-    def _show_counts(self, summaries: list[OnboardingSummary]) -> None:
-        """Of everything loaded, so they change with the list, not the filter."""
-        counts = overview.status_counts(summaries, self.app.clock().date())
+    def _show_counts(self, counts: dict[ReviewStatus, int]) -> None:
+        """Of all the actor's onboardings, so they change with the list, not the filter."""
         parts = [f"{status.label.capitalize()}: {counts[status]}" for status in ReviewStatus]
         if self.conflict_count:
             parts.append(_("Conflicts from sync: {count}").format(count=self.conflict_count))

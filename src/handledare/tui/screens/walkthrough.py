@@ -104,6 +104,10 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
     # ----- loading ---------------------------------------------------------------
 
     def reload(self) -> None:
+        in_background(self, self._reader(), self._loaded)
+
+    def _reader(self) -> Callable[[], tuple[Progress, list[HistoryEntry], dict[str, str]]]:
+        """What the screen shows, read in a worker by the function returned."""
         store, actor = self.app.session
         oid, known = self.onboarding_id, self.names
 
@@ -116,7 +120,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 names,
             )
 
-        in_background(self, load, self._loaded)
+        return load
 
     def _loaded(self, loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
         first = self.progress is None
@@ -313,9 +317,19 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
-        in_background(
-            self, lambda: onboarding.mark_item(store, actor, oid, item.key, mark), self._after_mark
-        )
+        read = self._reader()
+
+        def mark_and_read() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
+            onboarding.mark_item(store, actor, oid, item.key, mark)
+            return read()
+
+        def marked(loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
+            self._move_on = True  # as `_after_mark`: on to the next open item
+            self._loaded(loaded)
+
+        # One worker for the mark and the screen's new state: the mark a supervisor makes
+        # most often shows without a second trip through the UI thread.
+        in_background(self, mark_and_read, marked)
 
     def action_copy_link(self) -> None:
         """Links are shown as text and never opened; this puts one on the clipboard."""

@@ -1,62 +1,37 @@
 """The list of onboardings that the supervisor's home and the manager's overview both show.
 
-Each screen says which columns it shows and which matter most; the table keeps the
-rows, sorts and filters them, shows the first of them and counts them in a line
-underneath. As the terminal narrows, the columns that matter least are left out
-whole, so the list never scrolls sideways and no column is cut to "Sen".
+Each screen says which columns it shows and which matter most; the table says
+what rows it wants (the text typed, the screen's choices, the sort) and its screen
+reads them a page at a time: the first page when the list is shown or narrowed,
+the next as the cursor nears the end of what is loaded. A line underneath counts
+them. As the terminal narrows, the columns that matter least are left out whole,
+so the list never scrolls sideways and no column is cut to "Sen".
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass, replace
+from datetime import datetime
 
 from rich.cells import cell_len
 from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Label
 
-from handledare.i18n import N_, _, current_language, format_relative
-from handledare.services.overview import OnboardingSummary
-from handledare.text import fold, printable
+from handledare.i18n import N_, _, format_relative
+from handledare.services.overview import ListCount, ListQuery, OnboardingSummary, Sort
+from handledare.text import printable
 from handledare.tui.app_base import AppBase
 
-if TYPE_CHECKING:
-    from _typeshed import SupportsRichComparison
-
-# Filling a table costs about a quarter of a millisecond a row; nobody reads past a
-# few pages, they type to narrow. So a list of 20,000 shows its first hundred rows,
-# and each key typed costs the same however long the list.
-ROW_LIMIT = 100
-
-
-class Listed(NamedTuple):
-    """A row's texts folded once, in the worker that loaded it, for search and sort."""
-
-    summary: OnboardingSummary
-    name: str
-    unit: str
-    supervisor: str
-    checklist: str
-    searched: str
-
-
-def listed(summaries: list[OnboardingSummary]) -> list[Listed]:
-    language = current_language()
-    rows = []
-    for s in summaries:
-        texts = (
-            fold(s.person_name),
-            fold(s.unit_name),
-            fold(s.supervisor_name or ""),
-            fold(s.template_title.get(language)) if s.template_title else "",
-        )
-        rows.append(Listed(s, *texts, "\n".join(texts)))
-    return rows
+# Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
+# and a screen shows a few dozen: so each key typed costs the same however long the list,
+# and the next page is read when the cursor comes within `AHEAD` rows of the last.
+PAGE = 50
+AHEAD = 10
 
 
 @dataclass(frozen=True)
@@ -69,8 +44,7 @@ class Column:
 
     heading: str
     cell: Callable[[OnboardingSummary, datetime], Text]
-    sort_key: Callable[[Listed, date], SupportsRichComparison]
-    descending: bool = False
+    sort: Sort
     priority: int = 9
 
 
@@ -88,30 +62,26 @@ def name_cell(s: OnboardingSummary, now: datetime) -> Text:
     return cell
 
 
-NAME = Column(N_("Name"), name_cell, lambda r, today: r.name, priority=0)
+NAME = Column(N_("Name"), name_cell, Sort.NAME, priority=0)
 REQUIRED_LEFT = Column(
     N_("Required left"),
     lambda s, now: Text(str(s.required_open) if s.onboarding_id else "", justify="right"),
-    lambda r, today: r.summary.required_open,
-    descending=True,
+    Sort.REQUIRED_OPEN,
     priority=2,
 )
 DAYS = Column(
     N_("Days"),
     lambda s, now: Text(str((now.date() - s.started_at.date()).days), justify="right"),
-    lambda r, today: r.summary.started_at,
+    Sort.STARTED,
     priority=4,
 )
 LAST_ACTIVITY = Column(
     N_("Last activity"),
     lambda s, now: Text(format_relative(s.last_activity, now)),
-    lambda r, today: r.summary.last_activity,
-    descending=True,
+    Sort.LAST_ACTIVITY,
     priority=6,
 )
-UNIT = Column(
-    N_("Unit"), lambda s, now: Text(printable(s.unit_name)), lambda r, today: r.unit, priority=7
-)
+UNIT = Column(N_("Unit"), lambda s, now: Text(printable(s.unit_name)), Sort.UNIT, priority=7)
 
 
 def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list[int]:
@@ -127,21 +97,32 @@ def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list
 
 
 class OnboardingTable(Vertical):
-    """The rows in a table, sorted and filtered, and the line that counts them."""
+    """The rows loaded so far in a table, and the line that counts them.
+
+    It reads nothing itself: it posts `Wanted` for the rows it needs, and its screen
+    hands them over with `show_page` and `show_count`, for the query they were read for
+    (a page read for an older query is dropped).
+    """
+
+    @dataclass
+    class Wanted(Message):
+        """Rows from `offset` on, for `query`."""
+
+        table: OnboardingTable
+        query: ListQuery
+        offset: int
 
     app = getters.app(AppBase)
 
     def __init__(self, columns: Sequence[Column]) -> None:
         super().__init__(id="onboardings")
         self._columns = columns
-        self.rows: list[Listed] = []
-        self.sort_column = 0
-        # Besides the text typed: what else a row must pass (the overview's choices).
-        self.narrowing: Callable[[OnboardingSummary, date], bool] | None = None
-        self._wanted = ""
-        # The rows sorted: made again only when the list or the sort changes, so typing
-        # in a list of thousands neither sorts nor folds them.
-        self._order: list[Listed] | None = None
+        self.query_shown = ListQuery(sort=columns[0].sort)
+        self.rows: list[OnboardingSummary] = []
+        self.counted: ListCount | None = None
+        # A full page came last, so there may be more; a page is on its way.
+        self._more = False
+        self._asked: tuple[ListQuery, int] | None = None
         # The columns on screen now (indexes into `_columns`), and the width they were
         # chosen for.
         self._shown_columns: list[int] = []
@@ -155,12 +136,16 @@ class OnboardingTable(Vertical):
     def table(self) -> DataTable:
         return self.query_one("#people", DataTable)
 
+    @property
+    def sort_column(self) -> int:
+        return next(i for i, c in enumerate(self._columns) if c.sort is self.query_shown.sort)
+
     def on_resize(self) -> None:
         if self.table.size.width != self._fitted_width:
             self.fill()
 
-    def _fit_columns(self, cells: list[list[Text]]) -> None:
-        """Show the columns that matter most and fit the table's width."""
+    def _fitted(self, cells: list[list[Text]]) -> list[int]:
+        """The columns that matter most and fit the table's width, for these rows."""
         headings = [_(column.heading) for column in self._columns]
         widths = [
             max([cell_len(heading)] + [cell_len(row[i].plain) for row in cells])
@@ -168,33 +153,30 @@ class OnboardingTable(Vertical):
         ]
         # The vertical scrollbar takes its cells whether or not it is shown yet.
         room = self.table.size.width - self.table.styles.scrollbar_size_vertical
+        if room <= 0:
+            return list(range(len(self._columns)))
+        return fitting(widths, [c.priority for c in self._columns], room)
+
+    def _fit_columns(self, chosen: list[int]) -> None:
         self._fitted_width = self.table.size.width
-        chosen = (
-            fitting(widths, [c.priority for c in self._columns], room)
-            if room > 0
-            else list(range(len(self._columns)))
-        )
         if chosen != self._shown_columns or not self.table.columns:
             self.table.clear(columns=True)
             for index in chosen:
-                self.table.add_column(headings[index], key=str(index))
+                self.table.add_column(_(self._columns[index].heading), key=str(index))
             self._shown_columns = chosen
 
-    def show(self, rows: list[Listed]) -> None:
-        self.rows = rows
-        self._order = None
-        self.fill()
+    def want(self, **changes) -> None:
+        """Ask for the first page of the list with `changes` (a ListQuery's fields)."""
+        query = replace(self.query_shown, **changes)
+        if query != self.query_shown:
+            self.query_shown = query
+            self._ask(0)
 
     def filter_by(self, text: str) -> None:
-        self._wanted = fold(text)
-        self.fill()
+        self.want(text=text)
 
     def sort_by(self, column: int) -> None:
-        if column == self.sort_column:
-            return
-        self.sort_column = column
-        self._order = None
-        self.fill()
+        self.want(sort=self._columns[column].sort)
 
     def sort_next(self) -> None:
         """The next column on screen: one left out for want of room is not sorted by."""
@@ -204,47 +186,90 @@ class OnboardingTable(Vertical):
 
     @on(DataTable.HeaderSelected)
     def _header(self, event: DataTable.HeaderSelected) -> None:
-        self.sort_by(event.column_index)
+        self.sort_by(int(str(event.column_key.value)))  # keyed by its index in `_columns`
 
-    def _ordered(self, today: date) -> list[Listed]:
-        if self._order is None:
-            column = self._columns[self.sort_column]
-            self._order = sorted(
-                self.rows, key=lambda r: column.sort_key(r, today), reverse=column.descending
-            )
-        return self._order
+    @on(DataTable.RowHighlighted)
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        if self._more and event.cursor_row >= len(self.rows) - AHEAD:
+            self._ask(len(self.rows))
+
+    def _ask(self, offset: int) -> None:
+        if self._asked != (self.query_shown, offset):
+            self._asked = (self.query_shown, offset)
+            self.post_message(self.Wanted(self, self.query_shown, offset))
+
+    def show_page(self, query: ListQuery, offset: int, rows: list[OnboardingSummary]) -> bool:
+        """Put a page read for `query` in the table; False (and nothing shown) if the list
+        has been narrowed or sorted otherwise since it was asked for."""
+        if query != self.query_shown or offset > len(self.rows):
+            return False
+        self._asked = None
+        self._more = len(rows) >= PAGE
+        if offset == 0:
+            self.rows = rows
+            self.counted = None
+            self.fill()
+        else:
+            self.rows[offset:] = rows
+            cells = self._cells(self.rows, self.app.clock())
+            if self._fitted(cells) != self._shown_columns:
+                self.fill()  # a wider row: the columns that fit are chosen again
+            else:
+                self._add(rows, cells[offset:])
+                self._show_count()
+        return True
+
+    def show_count(self, query: ListQuery, counted: ListCount) -> None:
+        if query == self.query_shown:
+            self.counted = counted
+            self._show_count()
 
     def fill(self) -> None:
+        """The table again from the rows loaded, keeping the cursor on the same row."""
         table = self.table
-        now = self.app.clock()
-        today = now.date()
-        shown = [row.summary for row in self._ordered(today) if self._wanted in row.searched]
-        if self.narrowing is not None:
-            shown = [s for s in shown if self.narrowing(s, today)]
         selected = self.selected()
-        cells = [[column.cell(s, now) for column in self._columns] for s in shown[:ROW_LIMIT]]
         table.clear()
-        self._fit_columns(cells)
-        keys = []
-        for s, row in zip(shown[:ROW_LIMIT], cells, strict=True):
-            keys.append(s.onboarding_id or s.person_id)
-            table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
+        now = self.app.clock()
+        cells = self._cells(self.rows, now)
+        self._fit_columns(self._fitted(cells))
+        keys = self._add(self.rows, cells)
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
-        self.query_one("#count", Label).update(self._count(shown, today))
+        self._show_count()
 
-    def _count(self, shown: list[OnboardingSummary], today: date) -> str:
+    def _cells(self, rows: list[OnboardingSummary], now: datetime) -> list[list[Text]]:
+        return [[column.cell(s, now) for column in self._columns] for s in rows]
+
+    def _add(self, rows: list[OnboardingSummary], cells: list[list[Text]]) -> list[str]:
+        keys = []
+        for s, row in zip(rows, cells, strict=True):
+            keys.append(s.onboarding_id or s.person_id)
+            self.table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
+        return keys
+
+    def _show_count(self) -> None:
+        self.query_one("#count", Label).update(self._count())
+
+    def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
-        if len(shown) > ROW_LIMIT:
+        counted = self.counted
+        if counted is None:
+            count = _("{shown} shown, counting the rest · sorted by {column}").format(
+                shown=len(self.rows), column=column
+            )
+        elif counted.matching > len(self.rows):
             count = _(
                 "the first {limit} of {shown} matching ({total} in all) · type to narrow · "
                 "sorted by {column}"
-            ).format(limit=ROW_LIMIT, shown=len(shown), total=len(self.rows), column=column)
+            ).format(
+                limit=len(self.rows), shown=counted.matching, total=counted.total, column=column
+            )
         else:
             count = _("{shown} of {total} shown · sorted by {column}").format(
-                shown=len(shown), total=len(self.rows), column=column
+                shown=len(self.rows), total=counted.total, column=column
             )
-        if any(s.has_expired(today) or s.expires_soon(today) for s in shown[:ROW_LIMIT]):
+        today = self.app.clock().date()
+        if any(s.has_expired(today) or s.expires_soon(today) for s in self.rows):
             count += " · " + _(
                 "⚠ has expired items, ◷ an item expires within 30 days (x lists them)"
             )
@@ -259,6 +284,6 @@ class OnboardingTable(Vertical):
     def selected_summary(self) -> OnboardingSummary | None:
         key = self.selected()
         return next(
-            (r.summary for r in self.rows if key in (r.summary.onboarding_id, r.summary.person_id)),
+            (s for s in self.rows if key in (s.onboarding_id, s.person_id)),
             None,
         )

@@ -1,0 +1,231 @@
+"""The sync measures of `run.py`: a pull and what it costs, a mark's wait for the write lock
+while a pull runs, a round with nothing new, and a new workstation joining the share."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import generate
+from common import Row, copy_data, p95
+
+from handledare.config import Settings
+from handledare.domain.enums import Role
+from handledare.services import people, pins, workstations
+from handledare.services.sync import Progress, sync_now
+from handledare.store import ingest
+from handledare.store.eventlog import Store
+from handledare.store.tables import EVENT_COLUMNS
+from handledare.sync import batch, pull
+from handledare.sync.share import ShareFiles
+
+LOCK_PROBE_EVERY = 0.1
+
+
+class Cumulative:
+    """The time spent in one function during a measure, summed (a module attribute wrapped
+    for the measure, and put back)."""
+
+    def __init__(self, owner: Any, name: str):
+        self.owner, self.name, self.seconds, self.calls = owner, name, 0.0, 0
+        self.original: Callable[..., Any] = getattr(owner, name)
+
+    def __enter__(self) -> Cumulative:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            began = time.perf_counter()
+            try:
+                return self.original(*args, **kwargs)
+            finally:
+                self.seconds += time.perf_counter() - began
+                self.calls += 1
+
+        setattr(self.owner, self.name, timed)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        setattr(self.owner, self.name, self.original)
+
+
+class LockProbe(threading.Thread):
+    """A local write every LOCK_PROBE_EVERY while a pull runs in the same process, as a
+    supervisor's mark would be made: how long each waited to begin (the write lock)."""
+
+    def __init__(self, store: Store):
+        super().__init__(daemon=True)
+        self.store, self.waits, self.stop = store, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(LOCK_PROBE_EVERY):
+            began = time.perf_counter()
+            with self.store.write(None):
+                self.waits.append(time.perf_counter() - began)
+
+
+def _settings(folder: Path, share: Path, name: str) -> Settings:
+    return Settings(data_dir=folder, share_path=share, workstation_name=name)
+
+
+def raw_insert_seconds(rows: list[tuple], ddl: list[str], folder: Path) -> float:
+    """sqlite3's executemany of the same rows into a table made like `events`."""
+    path = folder / "raw.db"
+    path.unlink(missing_ok=True)
+    with closing(sqlite3.connect(path, isolation_level=None)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
+        for statement in ddl:
+            connection.execute(statement)
+        began = time.perf_counter()
+        connection.execute("BEGIN")
+        connection.executemany(
+            f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})",
+            rows,
+        )
+        connection.execute("COMMIT")
+        return time.perf_counter() - began
+
+
+def _events_ddl(database: Path) -> list[str]:
+    with closing(sqlite3.connect(database)) as connection:
+        return [
+            sql
+            for (sql,) in connection.execute(
+                "SELECT sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL"
+            )
+        ]
+
+
+def list_share_seconds(share: Path) -> float:
+    """Listing every workstation folder: what a round with nothing new cannot avoid."""
+    began = time.perf_counter()
+    for folder in os.scandir(share / "workstations"):
+        if folder.is_dir():
+            with os.scandir(folder.path) as entries:
+                [entry.name for entry in entries]
+    return time.perf_counter() - began
+
+
+def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
+    copy = copy_data(data, work / "sync")
+    store = Store.open(copy / "handledare.db")
+    settings = _settings(copy, share, "bench")
+    with closing(sqlite3.connect(copy / "handledare.db")) as connection:
+        before = connection.execute("SELECT max(rowid) FROM events").fetchone()[0]
+    probe = LockProbe(store)
+    with (
+        Cumulative(pull, "_checked") as checked,
+        Cumulative(batch, "_verified_key") as verified,
+        Cumulative(batch, "_opened") as opened,
+        Cumulative(ingest, "ingest") as applied,
+    ):
+        probe.start()
+        began = time.perf_counter()
+        report = sync_now(store, settings)
+        pull_seconds = time.perf_counter() - began
+        probe.stop.set()
+        probe.join()
+    files = ShareFiles()
+    began = time.perf_counter()
+    again = sync_now(store, settings, files=files)
+    noop = time.perf_counter() - began
+    store.close()
+    if report.problems or again.received_events:
+        raise SystemExit(f"sync did not go as expected: {report.problems}")
+    with closing(sqlite3.connect(copy / "handledare.db")) as connection:
+        rows = connection.execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE rowid > ?", (before,)
+        ).fetchall()
+    raw = raw_insert_seconds(rows, _events_ddl(copy / "handledare.db"), work)
+    listing = list_share_seconds(share)
+    folders = sum(1 for entry in (share / "workstations").iterdir() if entry.is_dir())
+    kinds = files.kinds()
+    operations = (
+        f"{files.operations} file operations ({kinds['names']} listings, "
+        f"{len(files.writes())} writes, {kinds['read']} reads)"
+    )
+    quiet = noop <= 0.100 and not files.writes() and kinds["names"] <= folders + 1
+    waits = probe.waits or [0.0]
+    worst = max(waits)
+    measured = [
+        Row(f"sync pull of {len(rows)} events", pull_seconds, raw, "s", "<= 3x",
+            pull_seconds <= 3 * raw),
+        Row(f"  of it, reading and checking {checked.calls} batch files", checked.seconds,
+            None, "s", "", None),
+        Row("    of that, verifying signatures (Ed25519)", verified.seconds, None, "s", "", None),
+        Row("    of that, decrypting (AES-256-GCM)", opened.seconds, None, "s", "", None),
+        Row(f"  of it, storing and projecting ({applied.calls} transactions)", applied.seconds,
+            None, "s", "", None),
+        Row(f"a local write's wait for the lock during the pull, p95 of {len(probe.waits)}",
+            p95(waits) if len(waits) > 1 else worst, None, "s", "", None),
+        Row("a local write's wait for the lock during the pull, longest", worst, None, "s",
+            "<= 100 ms", worst <= 0.100),
+        Row(f"sync round, nothing new, {folders} folders, {operations}", noop, listing, "s",
+            "<= 100 ms, no write", quiet),
+    ]  # fmt: skip
+    return measured, {
+        "pulled": len(rows), "pull": pull_seconds, "raw": raw, "noop": noop,
+        "files": files.operations, "writes": len(files.writes()), "lock": worst,
+    }  # fmt: skip
+
+
+class Enough(Exception):
+    """The join measured long enough: the rest of its pull is estimated from the rate."""
+
+
+def measure_join(
+    data: Path, share: Path, work: Path, limit: float | None = None
+) -> tuple[list[Row], dict]:
+    """A new computer on the share: its card, an administrator's approval, then its first
+    round, which pulls everything. Usable (someone can sign in) once the users are here.
+    With `limit`, the pull stops after that many seconds and its end is estimated from the
+    batch files applied by then (the whole pull of a full-scale share takes long)."""
+    admin_copy = copy_data(data, work / "join-admin")
+    share = copy_data(share, work / "join-share")  # the approval is written to it
+    admin_store = Store.open(admin_copy / "handledare.db")
+    new_folder = work / "join-new"
+    shutil.rmtree(new_folder, ignore_errors=True)
+    new_store = Store.open(new_folder / "handledare.db")
+    sync_now(new_store, _settings(new_folder, share, "new"))  # its card, nothing read yet
+    admin_settings = _settings(admin_copy, share, "admin")
+    sync_now(admin_store, admin_settings)
+    admin = next(u for u in people.list_users(admin_store) if u.role is Role.ADMIN)
+    actor = pins.sign_in(admin_store, admin.id, generate.PIN).actor
+    workstations.approve(admin_store, actor, new_store.workstation_id, generate.PIN)
+    sync_now(admin_store, admin_settings)
+    admin_store.close()
+    usable: list[float] = []
+    last: list[Progress] = []
+    began = time.perf_counter()
+
+    def progressed(progress: Progress) -> None:
+        elapsed = time.perf_counter() - began
+        if not usable and people.has_users(new_store):
+            usable.append(elapsed)
+        last[:] = [progress]
+        if limit is not None and usable and elapsed > limit:
+            raise Enough
+
+    try:
+        report = sync_now(new_store, _settings(new_folder, share, "new"), progress=progressed)
+        events, estimated = f"{report.received_events:,} events", ""
+    except Enough:
+        events = f"{last[0].applied:,} of {last[0].total:,} batch files in {limit:.0f} s"
+        estimated = ", estimated from the rate"
+    synced = time.perf_counter() - began
+    if estimated:
+        synced = synced * last[0].total / last[0].applied
+    new_store.close()
+    first = usable[0] if usable else synced
+    rows = [
+        Row("new workstation: approval to its users here (sign-in usable)", first, None, "s",
+            "", None),
+        Row(f"new workstation: approval to fully synced ({events}){estimated}", synced, None,
+            "s", "", None),
+    ]  # fmt: skip
+    return rows, {"usable": first, "synced": synced}

@@ -1,0 +1,66 @@
+"""A round with nothing new: over SMB every file operation costs milliseconds, so it lists
+each workstation folder once, reads nothing it has seen, and writes nothing at all."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from handledare.domain.enums import Mark
+from handledare.services import onboarding, people
+from handledare.sync.share import MARKER, WRITES, ShareFiles
+from sync_helpers import Workstation, approve, seed, workstation
+
+from conftest import admin_of
+
+
+def _busy_share(tmp_path: Path) -> tuple[list[Workstation], Path]:
+    """Three approved workstations that have each published work, all synced up."""
+    share = tmp_path / "share"
+    share.mkdir()
+    a, b, c = (workstation(tmp_path, name) for name in "abc")
+    oid = seed(a)
+    a.sync(share)
+    approve(share, a, b, c)
+    for station in (a, b, c):
+        people.add_unit(station.store, admin_of(station.store), f"Enhet {station.name}")
+        station.sync(share)
+    onboarding.mark_item(b.store, b.supervisor(), oid, "anst-avtal", Mark.PRACTISED)
+    for station in (b, a, c, a, b, c):
+        station.sync(share)
+    return [a, b, c], share
+
+
+def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(tmp_path: Path):
+    stations, share = _busy_share(tmp_path)
+    folders = sorted(path for path in (share / "workstations").iterdir() if path.is_dir())
+    assert len(folders) == 3
+    before = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
+    for station in stations:
+        files = ShareFiles()
+        report = station.sync(share, files=files)
+        assert not report.received_events and not report.sent.events and not report.problems
+        assert files.writes() == []
+        listed = Counter(path for kind, path in files.calls if kind == "names")
+        assert all(listed[folder] == 1 for folder in folders), listed
+        read = [path.name for kind, path in files.calls if kind == "read"]
+        assert read == [MARKER], "nothing is read again but the share's format.json"
+        # Besides one listing a folder: whether the share is there, its marker, its list of
+        # folders and of templates, the receiving key's time stamp; the same at any size.
+        assert files.operations - len(folders) <= 5, files.kinds()
+    after = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
+    assert after == before, "no file on the share was written, made or removed"
+
+
+def test_a_round_with_something_new_is_counted_as_writes(tmp_path: Path):
+    """The counting itself: a round that publishes shows its writes (so the test above
+    would see one)."""
+    stations, share = _busy_share(tmp_path)
+    a = stations[0]
+    people.add_unit(a.store, admin_of(a.store), "Ny enhet")
+    files = ShareFiles()
+    report = a.sync(share, files=files)
+    assert report.sent.events == 1
+    kinds = Counter(kind for kind, _path in files.writes())
+    assert kinds["write_temporary"] >= 1 and kinds["rename_new"] >= 1
+    assert set(kinds) <= WRITES
