@@ -229,8 +229,9 @@ async def test_a_manager_revokes_with_a_reason_and_the_pin(tmp_path: Path):
         await settle(pilot)
         await sign_in(pilot, "Karin", MANAGER_PIN)
         assert await on_screen(pilot, OverviewScreen)
-        app.screen.query_one("#people", DataTable).focus()
-        await pilot.press("d")
+        app.screen.onboardings.table.focus()
+        await settle(pilot)
+        await pilot.press("D")  # shift+d: d is the chart
         assert await on_screen(pilot, DelegationsScreen)
         assert await shows(pilot, "Delegeringar i mina enheter")
         assert app.screen.check_action("give", ()) is False

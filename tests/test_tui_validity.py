@@ -76,7 +76,7 @@ async def test_the_supervisor_sees_what_expired_and_renews_it_in_the_walkthrough
         assert await eventually(
             pilot, lambda: "✗ 4 har gått ut" in widget_text(app, "#expiring-summary")
         )
-        await pilot.press("x")
+        await pilot.press("down", "x")  # from the filter down to the list, then its key
         assert await on_screen(pilot, ExpiringScreen)
         assert await shows(pilot, "✗ utgången")
         table = app.screen.query_one("#expiring", DataTable)
@@ -134,5 +134,5 @@ async def test_the_manager_sees_a_lapsed_approval_and_an_item_waiting_for_delega
         await type_into(pilot, "#filter", "Omar")
         await pilot.press("enter", "enter")
         assert await on_screen(pilot, PersonReviewScreen)
-        assert await shows(pilot, "⊘ signerat, räknas inte: kräver en giltig delegering")
+        assert await shows(pilot, "⊘ signerat, räknas inte")
         assert await shows(pilot, "1 av 2 signerade")

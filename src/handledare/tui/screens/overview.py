@@ -103,7 +103,7 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         Binding("u", "add_user", N_("Add user"), id="add-user"),
         Binding("e", "add_unit", N_("Add unit"), id="add-unit", show=False),
         Binding("x", "expiring", N_("Expiring"), id="expiring"),
-        Binding("d", "delegations", N_("Delegations"), id="delegations"),
+        Binding("D", "delegations", N_("Delegations"), id="delegations"),
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
         Binding("escape", "back", N_("Back"), id="back", show=False),
     ]
