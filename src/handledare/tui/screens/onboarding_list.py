@@ -39,6 +39,14 @@ class OnboardingListActions(Screen[None]):
     onboardings: OnboardingTable
     reads: LatestRead[Any]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # What runs out is read across the user's units, and that takes a while on a big
+        # database: once per change of the data, not at every reload (a pull reloads often).
+        self.expiry_reads: LatestRead[list[expiring.Expiring]] = LatestRead(
+            self, self._show_expiry, group="expiring-summary"
+        )
+
     def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> object:
         """What the screen shows first, read in a worker thread: the list's first `rows`
         rows for `query` and whatever else the screen needs at once."""
@@ -63,13 +71,14 @@ class OnboardingListActions(Screen[None]):
 
         self.reads.request(lambda: (overview.data_version(store), today), read)
         days = self.app.settings.expiry_warning_days
-        in_background(
-            self,
+        self.expiry_reads.request(
+            lambda: (overview.data_version(store), today, days),
             lambda: expiring.expiring(store, actor, today, days),
-            lambda found: self.query_one("#expiring-summary", Static).update(summary(found, days)),
-            group="expiring-summary",
-            exclusive=True,
         )
+
+    def _show_expiry(self, found: list[expiring.Expiring]) -> None:
+        days = self.app.settings.expiry_warning_days
+        self.query_one("#expiring-summary", Static).update(summary(found, days))
 
     def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
         """The list's first rows, then their count read behind them."""
