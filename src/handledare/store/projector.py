@@ -27,6 +27,7 @@ from handledare.domain.events import EventType
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.entity_rows import HANDLERS, handles, person_fields, required, unit_fields
+from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
@@ -57,6 +58,7 @@ def project(
     replay: Iterable[str] = (),
     *,
     local: bool = False,
+    kept: KeptOnboardings | None = None,
 ) -> set[str]:
     """The one way into the projection; returns the entities that wait for events not
     here yet.
@@ -66,11 +68,13 @@ def project(
     their stored events. Entities that wait, now or from before, are tried again once
     what they refer to is here; those still waiting are remembered as pending. A
     `local` event (made here, its references checked by the service) only folds: it
-    can free no one, and if it has to wait the caller refuses it.
+    can free no one, and if it has to wait the caller refuses it. Onboardings `kept` by a
+    pull are folded on without reading them again.
     """
+    kept = kept or KeptOnboardings(0)
     again = set(replay)
-    waiting = _project_new(session, [row for row in events if row.entity_id not in again])
-    return waiting if local else _retry(session, again | waiting)
+    waiting = _project_new(session, [row for row in events if row.entity_id not in again], kept)
+    return waiting if local else _retry(session, again | waiting, kept)
 
 
 def pending_count(session: Session) -> int:
@@ -107,20 +111,22 @@ def _apply(session: Session, row: Event) -> None:
         raise MissingDependency(f"{row.type} {row.entity_id}: {error}") from error
 
 
-def _project_onboardings(session: Session, events: list[Event]) -> set[str]:
+def _project_onboardings(session: Session, events: list[Event], kept: KeptOnboardings) -> set[str]:
     """Project onboarding events on top of what is stored; return the entities that wait."""
     projection = onboardings.Projection(session)
-    states = onboardings.load(projection.connection, {row.entity_id for row in events})
-    return projection.project(events, states)
+    states = kept.load(projection.connection, {row.entity_id for row in events})
+    waiting = projection.project(events, states)
+    kept.keep(states)  # saved, or as loaded: what is stored now
+    return waiting
 
 
 def _project_or_raise(session: Session, events: list[Event]) -> None:
-    waiting = _project_onboardings(session, events)
+    waiting = _project_onboardings(session, events, KeptOnboardings(0))
     if waiting:
         raise MissingDependency(f"onboardings {sorted(waiting)}")
 
 
-def _project_new(session: Session, events: list[Event]) -> set[str]:
+def _project_new(session: Session, events: list[Event], kept: KeptOnboardings) -> set[str]:
     """Project events in stamp order; return the entities that wait for others' events.
 
     New units and people are inserted in bulk; other entities never refer to
@@ -137,7 +143,7 @@ def _project_new(session: Session, events: list[Event]) -> set[str]:
         elif not _apply_or_wait(session, row):
             waiting.add(row.entity_id)
     if onboarding_events:
-        waiting |= _project_onboardings(session, onboarding_events)
+        waiting |= _project_onboardings(session, onboarding_events, kept)
     return waiting
 
 
@@ -203,14 +209,17 @@ def _apply_or_wait(session: Session, row: Event) -> bool:
 
 def _replay_entity(session: Session, entity_id: str) -> None:
     """Project one entity again from all its events, in (stamp, workstation, id) order."""
-    events = session.exec(
-        select(EventRow)
-        .where(EventRow.entity_id == entity_id)
-        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
-    ).all()
+    events = [
+        StoredEvent._make(values)
+        for values in connection_of(session).execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE entity_id = ? "
+            "ORDER BY hlc, workstation_id, id",
+            (entity_id,),
+        )
+    ]
     if any(event.type in ONBOARDING_EVENTS for event in events):
         onboardings.delete(session, entity_id)
-        _project_or_raise(session, list(events))
+        _project_or_raise(session, events)
         return
     for key in session.exec(
         select(WorkstationKeyRow).where(WorkstationKeyRow.workstation_id == entity_id)
@@ -221,7 +230,7 @@ def _replay_entity(session: Session, entity_id: str) -> None:
         _apply(session, event)
 
 
-def _retry(session: Session, entity_ids: set[str]) -> set[str]:
+def _retry(session: Session, entity_ids: set[str], kept: KeptOnboardings) -> set[str]:
     """Project these again, and the waiting entities whose references have arrived
     (again and again while that frees more).
 
@@ -233,6 +242,7 @@ def _retry(session: Session, entity_ids: set[str]) -> set[str]:
     tried: set[str] = set()
     waiting: set[str] = set()
     while todo:
+        kept.forget(todo)
         progressed, still = _replay(session, todo)
         waiting = (waiting - todo) | still
         if not progressed:
