@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -34,9 +34,7 @@ from handledare.store.tables import (
     EVENT_COLUMNS,
     PROJECTION_TABLES,
     Event,
-    EventRow,
     OnboardingRow,
-    PendingEntityRow,
     PersonRow,
     StoredEvent,
     WorkstationKeyRow,
@@ -79,7 +77,7 @@ def project(
 
 def pending_count(session: Session) -> int:
     """How many entities wait for events of a workstation not read yet."""
-    return session.exec(select(func.count()).select_from(PendingEntityRow)).one()
+    return connection_of(session).execute("SELECT count(*) FROM pending_entities").fetchone()[0]
 
 
 def rebuild(session: Session) -> int:
@@ -237,7 +235,8 @@ def _retry(session: Session, entity_ids: set[str], kept: KeptOnboardings) -> set
     A waiting entity whose references are still missing is not tried: a pull of
     hundreds of small batches would otherwise replay every waiting one each time.
     """
-    pending = set(session.exec(select(PendingEntityRow.entity_id)).all())
+    connection = connection_of(session)
+    pending = {key for (key,) in connection.execute("SELECT entity_id FROM pending_entities")}
     todo = set(entity_ids) | _unblocked(session, pending - entity_ids)
     tried: set[str] = set()
     waiting: set[str] = set()
@@ -255,13 +254,16 @@ def _retry(session: Session, entity_ids: set[str], kept: KeptOnboardings) -> set
 
 def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
     """Project each entity again from its events; whether any got through, and which wait."""
-    first_types = dict(
-        session.exec(
-            select(EventRow.entity_id, func.min(EventRow.type))
-            .where(col(EventRow.entity_id).in_(entity_ids))
-            .group_by(EventRow.entity_id)
-        ).all()
-    )
+    connection = connection_of(session)
+    first_types: dict[str, str] = {}
+    for part in slices(sorted(entity_ids)):
+        first_types.update(
+            connection.execute(
+                "SELECT entity_id, min(type) FROM events "
+                f"WHERE entity_id IN ({','.join('?' * len(part))}) GROUP BY entity_id",
+                part,
+            )
+        )
     progressed = False
     waiting = set()
     for entity_id in sorted(
@@ -272,14 +274,17 @@ def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
                 _replay_entity(session, entity_id)
         except MissingDependency:
             waiting.add(entity_id)
-            if session.get(PendingEntityRow, entity_id) is None:
-                session.add(PendingEntityRow(entity_id=entity_id))
         else:
             progressed = True
-            found = session.get(PendingEntityRow, entity_id)
-            if found is not None:
-                session.delete(found)
-    session.flush()
+    connection = connection_of(session)
+    connection.executemany(
+        "INSERT OR IGNORE INTO pending_entities (entity_id) VALUES (?)",
+        [(entity_id,) for entity_id in sorted(waiting)],
+    )
+    connection.executemany(
+        "DELETE FROM pending_entities WHERE entity_id = ?",
+        [(entity_id,) for entity_id in sorted(entity_ids - waiting)],
+    )
     return progressed, waiting
 
 
