@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,7 +24,6 @@ from handledare.store import ingest
 from handledare.store.eventlog import Store
 from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.tables import EVENT_COLUMNS, StoredEvent
-from handledare.sync import checkpoints, engine
 from sync_helpers import PIN, approve, projections, seed, workstation
 
 from conftest import MANAGER_PIN
@@ -197,30 +195,3 @@ def test_an_onboarding_projected_again_for_a_late_event_is_not_kept_as_it_was(
     store.rebuild()
     assert projections(store) == pulled == tables
     store.close()
-
-
-def test_a_pull_copying_the_log_back_behind_every_part_ends_whole(tmp_path: Path, monkeypatch):
-    """Parts of a few events each, and the log copied back in its thread after every one:
-    the tables are the same as where the events were made, and when the pull has ended no
-    copy is under way and nothing is left in the log to copy."""
-    monkeypatch.setattr(checkpoints, "CHECKPOINT_SECONDS", 0.0)
-    monkeypatch.setattr(engine, "FIRST_PART_EVENTS", 4)
-    monkeypatch.setattr(engine, "APPLY_EVENTS", 4)
-    share = tmp_path / "share"
-    share.mkdir()
-    a, b = workstation(tmp_path, "a"), workstation(tmp_path, "b")
-    oid = seed(a)
-    a.sync(share)
-    approve(share, a, b)
-    for key in ("anst-avtal", "anst-schema", "anst-lon", "hyg-sosfs", "anst-kontakter"):
-        _sign(a.store, a.supervisor(), oid, key)
-        a.sync(share)  # a batch each
-    report = b.sync(share)
-    assert report.received_events > 2 * engine.APPLY_EVENTS
-    assert not [t for t in threading.enumerate() if t.name == "checkpoint"]
-    with sqlite3.connect(b.store.path) as connection:
-        _busy, log, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    assert log == copied
-    assert projections(b.store) == projections(a.store)
-    b.store.rebuild()
-    assert projections(b.store) == projections(a.store)

@@ -21,7 +21,6 @@ from handledare.store.eventlog import Store
 from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.share_view import Folder, KeyDecision, Problem
 from handledare.sync.batch import Batch
-from handledare.sync.checkpoints import Checkpoints
 from handledare.sync.keyring import KIND as KEYS_PROBLEM
 from handledare.sync.keyring import Keyring
 from handledare.sync.opening import open_share
@@ -39,6 +38,8 @@ from handledare.sync.trust import Trust
 APPLY_EVENTS = 5000
 FIRST_PART_EVENTS = 200
 PART_SECONDS = 0.05
+# While a pull runs the log grows (store/database.py); it is copied back this often.
+CHECKPOINT_SECONDS = 5.0
 # A round that trusts new folders after applying approvals reads those too, this many times.
 TRUST_PASSES = 3
 _round_lock = threading.Lock()
@@ -237,23 +238,20 @@ def _ingest_in_stamp_order(
     events = 0
     decided: set[str] = set()
     part = Parts(tally)
-    try:
-        for batch in heapq.merge(*chains, key=_first_stamp):
-            if batch.workstation_id in decided:
-                continue
-            alone = _alone(batch)
-            if alone:
-                part.ingest(store, chunk, report)
-                chunk, events = [], 0
-            chunk.append(batch)
-            events += len(batch.events)
-            if alone or events >= part.events:
-                part.ingest(store, chunk, report)
-                chunk, events = [], 0
-            decided |= {e.entity_id for e in batch.events if e.type in _DECISIONS}
-        part.ingest(store, chunk, report)
-    finally:
-        part.settle()
+    for batch in heapq.merge(*chains, key=_first_stamp):
+        if batch.workstation_id in decided:
+            continue
+        alone = _alone(batch)
+        if alone:
+            part.ingest(store, chunk, report)
+            chunk, events = [], 0
+        chunk.append(batch)
+        events += len(batch.events)
+        if alone or events >= part.events:
+            part.ingest(store, chunk, report)
+            chunk, events = [], 0
+        decided |= {e.entity_id for e in batch.events if e.type in _DECISIONS}
+    part.ingest(store, chunk, report)
     part.finish(store)
     return decided
 
@@ -279,29 +277,28 @@ class Parts:
     def __init__(self, tally: Tally) -> None:
         self.tally = tally
         self.kept = KeptOnboardings()  # what the parts projected, for the next ones
-        self.checkpoints = Checkpoints()
         self.events = FIRST_PART_EVENTS
+        self.checkpointed = time.perf_counter()
+        self.unsaved = False
 
     def ingest(self, store: Store, chunk: list[Batch], report: SyncReport) -> None:
-        if not chunk:
-            return
-        if any(_alone(batch) for batch in chunk):
-            self.checkpoints.wait()  # an erasure compacts the file: no copy may run then
         began = time.perf_counter()
         _ingest(store, chunk, report, self.kept)
         took = time.perf_counter() - began
         self.tally.count(len(chunk))
-        self.checkpoints.written(store, began)
+        self.unsaved = self.unsaved or bool(chunk)
+        if began - self.checkpointed > CHECKPOINT_SECONDS:
+            self.finish(store)
         count = sum(len(batch.events) for batch in chunk)
         if count and took > 0:
             wanted = int(count * PART_SECONDS / took)
             self.events = max(FIRST_PART_EVENTS // 4, min(APPLY_EVENTS, wanted))
 
-    def settle(self) -> None:
-        self.checkpoints.settle()
-
     def finish(self, store: Store) -> None:
-        self.checkpoints.finish(store)
+        """The log copied back into the file, so that the next mark does not do it."""
+        if self.unsaved:
+            store.checkpoint()
+            self.checkpointed, self.unsaved = time.perf_counter(), False
 
 
 _DECISIONS = {
