@@ -17,12 +17,12 @@ from handledare.store import eventlog
 from handledare.store.eventlog import CHECKPOINT_AFTER_WRITES, CHECKPOINT_PAUSE_SECONDS, Store
 from handledare.store.sql import connection_of
 from handledare.tui.app import HandledareApp
-from handledare.tui.screens.walkthrough import WalkthroughScreen
 from test_store import dump_projections
 from test_tui import _seed
+from test_tui_evidence import _walkthrough
 
 from conftest import SUPERVISOR_PIN, World, sign_items
-from tui_helpers import on_screen, settle, sign_in, to_list
+from tui_helpers import settle
 
 
 def _log_frames(path: Path) -> int:
@@ -93,12 +93,7 @@ async def test_the_app_checkpoints_once_marks_pause(tmp_path: Path, monkeypatch)
     _seed(data_dir)
     app = HandledareApp(load_settings(data_dir))
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await sign_in(pilot, "Anna", "4827")
-        await to_list(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert await on_screen(pilot, WalkthroughScreen)
+        await _walkthrough(pilot)
         screen = app.screen
         options = screen.query_one("#items", OptionList)
         before = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
