@@ -134,6 +134,15 @@ class HandledareApp(TranslatedBindings, AppBase):
         if isinstance(self.screen, StartScreen) or self.demo:
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
+        self.set_interval(1.0, self._checkpoint_when_due)
+
+    def _checkpoint_when_due(self) -> None:
+        """The write-ahead log copied back into the file once writes pause, in a worker: no
+        mark waits for it. A failed one is tried again at the next write's pause; the write
+        itself says what is wrong with the file."""
+        store = self.store
+        if store is not None and store.checkpoint_due():
+            in_background(self, store.checkpoint, failed=lambda _message: None, group="checkpoint")
 
     def _store_failed(self, message: str) -> None:
         if not self._store_ready.done():
