@@ -290,6 +290,12 @@ def test_a_database_from_before_gets_folded_names_and_month_counts(busy: World):
             ("people", "left_on"),
         ):
             connection.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        # Nor the index that counts what runs out, of the step after those.
+        connection.execute("DROP INDEX ix_item_states_signed_expiry")
+        connection.execute(
+            "CREATE INDEX ix_item_states_expiry ON item_states (expires_on) "
+            "WHERE expires_on IS NOT NULL"
+        )
         connection.execute(f"PRAGMA user_version = {STEPS.index(_V12_PAGED_LISTS)}")
     connection.close()
     reopened = Store.open(path)
