@@ -35,6 +35,7 @@ from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.warm_up import release_warm_up, warm_up
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -134,6 +135,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         if isinstance(self.screen, StartScreen) or self.demo:
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
+        in_background(self, warm_up, group="warm-up")
 
     def _store_failed(self, message: str) -> None:
         if not self._store_ready.done():
@@ -170,6 +172,7 @@ class HandledareApp(TranslatedBindings, AppBase):
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+        release_warm_up()
 
     # ----- who is signed in ----------------------------------------------------
 
