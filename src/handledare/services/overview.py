@@ -114,11 +114,24 @@ def list_page(
     return [_summary(row, titles) for row in rows]
 
 
+# The last total counted, by what it depends on: the list's count is read again at every
+# key typed in its filter, and the total (some 85 ms at 20,000 substitutes) does not change.
+_last_total: dict[tuple[object, ...], int] = {}
+
+
 def count_listed(store: Store, actor: Actor, query: ListQuery, today: date) -> ListCount:
     """How many rows `query` finds, and how many there are in all."""
     with store.read() as session:
+        connection = connection_of(session)
         wanted = _wanted(actor, query, _all_titles(session))
-        return ListCount(*listing.count(connection_of(session), wanted, today.isoformat()))
+        (version,) = connection.execute("SELECT max(rowid) FROM events").fetchone()
+        key = (store.path, version, wanted.units, today)
+        counted = ListCount(
+            *listing.count(connection, wanted, today.isoformat(), _last_total.get(key))
+        )
+    _last_total.clear()
+    _last_total[key] = counted.total
+    return counted
 
 
 @dataclass(frozen=True)
