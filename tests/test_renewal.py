@@ -135,6 +135,30 @@ def test_sign_offs_and_delegations_that_run_out_are_one_list(world: World):
     assert expiring.expiring(world.store, world.other_supervisor, day) == []
 
 
+def test_the_home_screens_counts_are_the_states_of_the_list(world: World):
+    """The home and the overview count in SQL what the list of what runs out shows."""
+    _approved(world)
+    user = people.find_user(world.store, "Sara Nilsson")
+    nurse = pins.sign_in(world.store, user.id, NURSE_PIN).actor
+    accepted(world, nurse, SIGNED, SIGNED + timedelta(days=40))
+    seen = expiring.Counts(0, 0)
+    for after in (0, 20, 45, 340, 365, 366, 400):
+        day = SIGNED + timedelta(days=after)
+        for actor in (world.manager, world.admin, world.other_supervisor):
+            found = expiring.expiring(world.store, actor, day, warning_days=30)
+            counted = expiring.counts(world.store, actor, day, warning_days=30)
+            assert counted == expiring.Counts(
+                soon=sum(e.state is Validity.EXPIRING for e in found),
+                gone=sum(e.state is Validity.EXPIRED for e in found),
+            ), (after, actor.name)
+            seen = expiring.Counts(seen.soon + counted.soon, seen.gone + counted.gone)
+    assert seen.soon > 0 and seen.gone > 0
+    # A shorter warning period counts fewer as running out soon.
+    day = EXPIRES - timedelta(days=20)
+    assert expiring.counts(world.store, world.manager, day, warning_days=30).soon > 0
+    assert expiring.counts(world.store, world.manager, day, warning_days=10).soon == 0
+
+
 def test_the_certificate_gives_each_expiry_and_flags_what_has_expired(world: World, tmp_path: Path):
     started = _approved(world)
     assert started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 from dataclasses import replace
 from datetime import date
@@ -335,3 +336,20 @@ async def test_names_with_markup_and_control_characters_are_shown_literally(seed
         text = visible_text(app)
         assert "[link=https://x.example]Klicka[/link]" in text
         assert "Evil\\x1b[2J" in text
+
+
+async def test_while_the_pin_is_typed_the_app_readies_the_next_screen_and_gives_it_back_at_the_end(
+    seeded: Path,
+):
+    """What the start made is set aside from the garbage collector's full passes once the
+    sign-in screen is up (the warm-up), and given back to it when the app ends."""
+    gc.unfreeze()
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await on_screen(pilot, SignInScreen)
+        assert await eventually(pilot, lambda: gc.get_freeze_count() > 0)
+        assert await shows(pilot, "Anna Lindqvist")
+        await sign_in(pilot, "Anna Lindqvist", "4827")
+        assert await on_screen(pilot, HomeScreen)
+        assert await shows(pilot, "Amina Hassan")
+    assert gc.get_freeze_count() == 0

@@ -8,7 +8,7 @@ so `_()` looks the catalog up on every call instead of binding it once.
 from __future__ import annotations
 
 import gettext
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 DOMAIN = "handledare"
@@ -127,10 +127,14 @@ def format_datetime(value: datetime) -> str:
     return f"{format_date(local.date())} {time_text}"
 
 
-def load_formats() -> None:
-    """Babel and the language's data, loaded in a worker before a list is first drawn: the
-    first date formatted on the UI thread would otherwise wait for them (~100 ms)."""
-    format_relative(datetime(2000, 1, 2), datetime(2000, 1, 1))
+def load_formats(language: str | None = None) -> None:
+    """Babel and a language's data (the active one's by default), loaded in a worker before
+    a list is first drawn: the first date formatted on the UI thread would otherwise wait
+    for them (~100 ms)."""
+    from babel.dates import format_timedelta  # as below: loading Babel is what this is for
+
+    format_date(date(2000, 1, 1), language)
+    format_timedelta(timedelta(days=1), add_direction=True, locale=language or _active_language)
 
 
 def format_relative(value: datetime, now: datetime) -> str:

@@ -31,6 +31,14 @@ class Expiring:
     delegation_id: str | None = None
 
 
+@dataclass(frozen=True)
+class Counts:
+    """What a home screen says of `expiring`: how many expire soon, how many have expired."""
+
+    soon: int
+    gone: int
+
+
 def expiring(
     store: Store, actor: Actor, today: date, warning_days: int = DEFAULT_WARNING_DAYS
 ) -> list[Expiring]:
@@ -48,9 +56,27 @@ def expiring(
             Validity.EXPIRED if item.expired(today) else Validity.EXPIRING,
             onboarding_id=item.onboarding_id,
         )
-        for item in overview.expiring_items(store, actor, today)
+        for item in overview.expiring_items(store, actor, today, warning_days)
     ]
+    found += _delegations(store, actor, today, warning_days)
+    return sorted(found, key=lambda e: (e.last_day, e.person_name, e.kind))
+
+
+def counts(
+    store: Store, actor: Actor, today: date, warning_days: int = DEFAULT_WARNING_DAYS
+) -> Counts:
+    """The states of `expiring` counted, the sign-offs in SQL: the home screens show only
+    the counts, and the list takes seconds across a municipality's sign-offs."""
+    soon, gone = overview.expiring_item_counts(store, actor, today, warning_days)
+    for found in _delegations(store, actor, today, warning_days):
+        soon += found.state is Validity.EXPIRING
+        gone += found.state is Validity.EXPIRED
+    return Counts(soon, gone)
+
+
+def _delegations(store: Store, actor: Actor, today: date, warning_days: int) -> list[Expiring]:
     since = today - timedelta(days=warning_days)
+    found = []
     for d in list_delegations(store, actor):
         window = d.window()
         if (
@@ -66,4 +92,4 @@ def expiring(
             Expiring(DELEGATION, d.person_id, d.person_name, d.unit_name, d.tasks_text(),
                      window.last, window.state(today, warning_days), delegation_id=d.id)
         )  # fmt: skip
-    return sorted(found, key=lambda e: (e.last_day, e.person_name, e.kind))
+    return found

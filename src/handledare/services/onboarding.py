@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -288,16 +289,16 @@ def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None 
         )
         states = _states(session, onboarding_id)
         held = held_back(session, onboarding, template, day)
-    states = {key: replace(state, held_back=held.get(key)) for key, state in states.items()}
+    # Read after every mark in the walkthrough: only the states held back are copied.
+    for key, why in held.items():
+        states[key] = replace(states[key], held_back=why)
     signed = {key for key, state in states.items() if state.counts}
-    steps = tuple(
-        StepProgress(
-            step,
-            total=sum(1 for item in template.items() if item.step is step),
-            signed=sum(1 for item in template.items() if item.step is step and item.key in signed),
-        )
-        for step in Step
+    items = template.items()
+    totals, signed_by_step = (
+        Counter(item.step for item in items),
+        Counter(item.step for item in items if item.key in signed),
     )
+    steps = tuple(StepProgress(step, totals[step], signed_by_step[step]) for step in Step)
     return Progress(
         onboarding_id=onboarding_id,
         person_id=onboarding.person_id,
@@ -307,9 +308,7 @@ def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None 
         states=states,
         steps=steps,
         required_open=tuple(
-            item
-            for item in template.items()
-            if item.required_before_alone and item.key not in signed
+            item for item in items if item.required_before_alone and item.key not in signed
         ),
         approved_at=datetime.fromisoformat(onboarding.approved_at)
         if onboarding.approved_at

@@ -190,19 +190,26 @@ def prepare_database(path: Path, timeout: float = DEFAULT_BUSY_TIMEOUT) -> Path 
         return backup
 
 
+# Where no one copies the write-ahead log back into the file (a command that writes for a
+# long time), SQLite does it at the commit that takes the log past this many pages (40 MB).
+BACKSTOP_CHECKPOINT_PAGES = 10_000
+
+
 def _write_settings(connection: Connection, *, durable: bool, checkpoints: bool) -> None:
     """A write's commit waits for the disk (FULL) unless it is marked as one that can be
     done again (NORMAL: events pulled from the share, which are pulled again if a power
-    cut loses them; docs/sync-format.md). While a pull runs, no commit copies the log back
-    into the file (a checkpoint, two disk flushes) when it passes 1,000 pages: the pull
-    does that every few seconds, so a mark made meanwhile does not. Set when it changes,
-    as the connection remembers it."""
+    cut loses them; docs/sync-format.md). No commit copies the log back into the file (a
+    checkpoint: a flush of the whole file, hundreds of milliseconds on a large one) at
+    SQLite's usual 1,000 pages: the store does it when writes pause (`Store.checkpoint_due`)
+    and a pull every few seconds; without `checkpoints` (while a pull runs) not even at the
+    backstop. Set when it changes, as the connection remembers it."""
     wanted = (durable, checkpoints)
     remembered = connection.connection.info
     if remembered.get("write settings") == wanted:
         return
+    pages = BACKSTOP_CHECKPOINT_PAGES if checkpoints else 0
     connection.exec_driver_sql(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
-    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={1000 if checkpoints else 0}")
+    connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={pages}")
     remembered["write settings"] = wanted
 
 

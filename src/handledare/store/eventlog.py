@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -97,11 +98,20 @@ class Transaction:
         return row
 
 
+# The log is copied back into the file once writes have paused this long, or after this
+# many writes without a pause (`Store.checkpoint_due`).
+CHECKPOINT_PAUSE_SECONDS = 2.0
+CHECKPOINT_AFTER_WRITES = 100
+
+
 class Store:
     def __init__(self, engine: Engine, path: Path, now: Now = utc_now):
         self.engine = engine
         self.path = path
         self.now = now
+        # Writes since the last checkpoint, and when the last one ended (time.monotonic).
+        self.unchecked_writes = 0
+        self.last_write = 0.0
         self._writer = engine.execution_options(immediate=True)
         self._writer_in_pull = engine.execution_options(immediate=True, checkpoints=False)
         self._repeatable = engine.execution_options(
@@ -143,9 +153,21 @@ class Store:
             connection.execute("VACUUM")
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
+    def checkpoint_due(self, at: float | None = None) -> bool:
+        """Whether to `checkpoint` now (at `at`, time.monotonic by default): writes have paused,
+        or many came without a pause. A commit does not do it (see `_write_settings`), so that
+        a mark never waits for it; never while a pull runs, which makes its own."""
+        if not self.unchecked_writes or self.turns.pulls:
+            return False
+        paused = (time.monotonic() if at is None else at) - self.last_write
+        return (
+            paused >= CHECKPOINT_PAUSE_SECONDS or self.unchecked_writes >= CHECKPOINT_AFTER_WRITES
+        )
+
     def checkpoint(self) -> None:
         """Copy what the write-ahead log holds back into the file, without waiting for or
         holding up anyone (SQLite's PASSIVE checkpoint)."""
+        self.unchecked_writes = 0
         with translated_errors(self.path), closing(self.engine.raw_connection()) as raw:
             driver = raw.driver_connection
             assert isinstance(driver, sqlite3.Connection)  # the store opens only SQLite files
@@ -192,6 +214,8 @@ class Store:
                 set_meta(session, "hlc", tx.stamp_left() or "")
             folding.fold_new_names(connection_of(session))
             session.commit()
+        self.unchecked_writes += 1
+        self.last_write = time.monotonic()
 
     def rebuild(self) -> int:
         """Throw away every projection and replay the event log; return the events replayed.

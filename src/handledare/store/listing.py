@@ -197,16 +197,24 @@ def page(
     ).fetchall()
 
 
-def count(connection: sqlite3.Connection, wanted: Wanted, today: str) -> tuple[int, int]:
-    """How many rows match, and how many the reader's units hold in all."""
-    counts = []
-    for narrowed in (True, False):
-        query = _query(wanted, today, narrowed=narrowed)
-        (found,) = connection.execute(
-            f"SELECT count(*) {_COUNTED} {query.where()}", query.parameters
-        ).fetchone()
-        counts.append(found)
-    return counts[0], counts[1]
+def count(
+    connection: sqlite3.Connection, wanted: Wanted, today: str, total: int | None = None
+) -> tuple[int, int]:
+    """How many rows match, and how many the reader's units hold in all (`total`, when the
+    caller knows it already: it does not change with what is typed)."""
+    query = _query(wanted, today)
+    (matching,) = connection.execute(
+        f"SELECT count(*) {_COUNTED} {query.where()}", query.parameters
+    ).fetchone()
+    if total is None:
+        whole = _query(wanted, today, narrowed=False)
+        if whole.conditions == query.conditions:
+            total = matching
+        else:
+            (total,) = connection.execute(
+                f"SELECT count(*) {_COUNTED} {whole.where()}", whole.parameters
+            ).fetchone()
+    return matching, total
 
 
 def status_counts(

@@ -355,6 +355,14 @@ CREATE TABLE retained_delegations (
 );
 """
 
+# What runs out, counted on the home screens without reading the items: signed items by
+# their last day, with their onboarding (for its unit) in the index itself.
+_V14_SIGNED_EXPIRY = """
+DROP INDEX ix_item_states_expiry;
+CREATE INDEX ix_item_states_signed_expiry ON item_states (expires_on, onboarding_id)
+    WHERE expires_on IS NOT NULL AND signed_at IS NOT NULL;
+"""
+
 STEPS: tuple[str, ...] = (
     _V1_INITIAL,
     _V2_LOOKUP_INDEXES,
@@ -369,6 +377,7 @@ STEPS: tuple[str, ...] = (
     _V11_SHARE_ENCRYPTION,
     _V12_PAGED_LISTS,
     _V13_DELEGATIONS,
+    _V14_SIGNED_EXPIRY,
 )
 CURRENT_VERSION = len(STEPS)
 

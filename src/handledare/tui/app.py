@@ -35,6 +35,7 @@ from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.warm_up import release_warm_up, warm_up
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -134,6 +135,16 @@ class HandledareApp(TranslatedBindings, AppBase):
         if isinstance(self.screen, StartScreen) or self.demo:
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
+        self.set_interval(1.0, self._checkpoint_when_due)
+        in_background(self, warm_up, group="warm-up")
+
+    def _checkpoint_when_due(self) -> None:
+        """The write-ahead log copied back into the file once writes pause, in a worker: no
+        mark waits for it. A failed one is tried again at the next write's pause; the write
+        itself says what is wrong with the file."""
+        store = self.store
+        if store is not None and store.checkpoint_due():
+            in_background(self, store.checkpoint, failed=lambda _message: None, group="checkpoint")
 
     def _store_failed(self, message: str) -> None:
         if not self._store_ready.done():
@@ -170,6 +181,7 @@ class HandledareApp(TranslatedBindings, AppBase):
     def on_unmount(self) -> None:
         if self.store is not None:
             self.store.close()
+        release_warm_up()
 
     # ----- who is signed in ----------------------------------------------------
 

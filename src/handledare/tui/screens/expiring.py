@@ -25,10 +25,9 @@ KINDS = {expiring.SIGN_OFF: N_("sign-off"), expiring.DELEGATION: N_("delegation"
 STYLES = {Validity.EXPIRED: "bold red", Validity.EXPIRING: "yellow"}
 
 
-def summary(found: list[expiring.Expiring], days: int) -> Text:
+def summary(counts: expiring.Counts, days: int) -> Text:
     """One line for a home screen: how many expire soon and how many have expired."""
-    soon = sum(1 for e in found if e.state is Validity.EXPIRING)
-    gone = sum(1 for e in found if e.state is Validity.EXPIRED)
+    soon, gone = counts.soon, counts.gone
     if not soon and not gone:
         return Text(_("Nothing has expired, and nothing expires within {days} days.").format(
             days=days))  # fmt: skip

@@ -43,7 +43,7 @@ class OnboardingListActions(Screen[None]):
         super().__init__()
         # What runs out is read across the user's units, and that takes a while on a big
         # database: once per change of the data, not at every reload (a pull reloads often).
-        self.expiry_reads: LatestRead[list[expiring.Expiring]] = LatestRead(
+        self.expiry_reads: LatestRead[expiring.Counts] = LatestRead(
             self, self._show_expiry, group="expiring-summary"
         )
 
@@ -70,20 +70,26 @@ class OnboardingListActions(Screen[None]):
             return self.read(store, actor, today, query, rows)
 
         self.reads.request(lambda: (overview.data_version(store), today), read)
+
+    def _count_expiring(self) -> None:
+        """Behind the first page, as it reads across the user's units: not to slow it."""
+        store, actor = self.app.session
+        today = self.app.clock().date()
         days = self.app.settings.expiry_warning_days
         self.expiry_reads.request(
             lambda: (overview.data_version(store), today, days),
-            lambda: expiring.expiring(store, actor, today, days),
+            lambda: expiring.counts(store, actor, today, days),
         )
 
-    def _show_expiry(self, found: list[expiring.Expiring]) -> None:
+    def _show_expiry(self, counts: expiring.Counts) -> None:
         days = self.app.settings.expiry_warning_days
-        self.query_one("#expiring-summary", Static).update(summary(found, days))
+        self.query_one("#expiring-summary", Static).update(summary(counts, days))
 
     def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
         """The list's first rows, then their count read behind them."""
         if self.onboardings.show_page(query, 0, rows):
             self._count(query)
+        self._count_expiring()
 
     def on_onboarding_table_wanted(self, wanted: OnboardingTable.Wanted) -> None:
         store, actor = self.app.session

@@ -123,14 +123,14 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         return load
 
     def _loaded(self, loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
-        first = self.progress is None
+        before = self.progress
         progress, self.history, self.names = loaded
         self.progress = progress
         self.sub_title = printable(progress.person_name)
-        if first:
+        if before is None:
             self._fill_items()
         else:
-            self._refresh_markers()
+            self._refresh_markers(before)
         if self._move_on:
             self._move_on = False
             self._highlight(self._next_open_key())
@@ -188,13 +188,18 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             item.key in progress.waiting,
         )
 
-    def _refresh_markers(self) -> None:
+    def _refresh_markers(self, before: Progress) -> None:
+        """The items whose marker changed since `before`: after a mark one or two, and
+        redrawing every line of a long checklist was most of the screen's work."""
         progress = self.progress
         if progress is None:
             return
         options = self.query_one("#items", OptionList)
         for item in self._visible_items():
-            options.replace_option_prompt(item.key, self._prompt(progress, item))
+            key = item.key
+            was = item_view.marker(before.states.get(key), key in before.waiting)
+            if item_view.marker(progress.states.get(key), key in progress.waiting) != was:
+                options.replace_option_prompt(key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
