@@ -45,13 +45,13 @@ async def test_the_first_pull_shows_its_progress_and_the_app_is_usable_meanwhile
     release, parts = threading.Event(), []
     original = engine._ingest
 
-    def held_ingest(store, chunk, report):
+    def held_ingest(store, chunk, report, kept):
         if store is office.store or not chunk:
-            return original(store, chunk, report)
+            return original(store, chunk, report, kept)
         parts.append(len(chunk))
         if len(parts) == 3:
             release.wait(30)
-        return original(store, chunk, report)
+        return original(store, chunk, report, kept)
 
     monkeypatch.setattr(engine, "_ingest", held_ingest)
     folders = share / "workstations"

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 from handledare.domain import evidence
 from handledare.domain.events import EventType
 from handledare.store import delegation_projection
+from handledare.store.sql import connection_of
 from handledare.store.tables import ErasedEntityRow, EventRow, MetaRow, RetainedRow
 
 ERASED = "—"
@@ -104,7 +105,9 @@ def delegations_of(session: Session, person_id: str) -> list[str]:
 
 
 def erased_ids(session: Session) -> set[str]:
-    return set(session.exec(select(ErasedEntityRow.entity_id)).all())
+    """Read on every part of a pull, so in plain SQL."""
+    rows = connection_of(session).execute("SELECT entity_id FROM erased_entities")
+    return {entity_id for (entity_id,) in rows}
 
 
 def erase(session: Session, person_id: str) -> tuple[set[str], set[int]]:

@@ -67,6 +67,12 @@ class Transaction:
         self.clock.observe(stamp, int(self.wall.timestamp() * 1000))
         self.observed = True
 
+    def stamp_left(self) -> str | None:
+        """The clock as this write leaves it stored (moved by every event stored)."""
+        if self.emitted or self.observed:
+            return format_stamp(self.clock.millis, self.clock.counter)
+        return get_meta(self.session, "hlc")
+
     def emit(self, event_type: str, entity_id: str, payload: dict[str, Any]) -> EventRow:
         if not self.actor_id:
             raise ValueError(f"{event_type}: every event needs a signed-in user as its actor")
@@ -205,7 +211,7 @@ class Store:
             )
             yield tx
             if tx.emitted or tx.observed:
-                set_meta(session, "hlc", format_stamp(tx.clock.millis, tx.clock.counter))
+                set_meta(session, "hlc", tx.stamp_left() or "")
             folding.fold_new_names(connection_of(session))
             session.commit()
         self.unchecked_writes += 1

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from handledare.domain.events import EventType
 from handledare.store import erasure, projector
 from handledare.store.eventlog import Store, Transaction
+from handledare.store.kept_onboardings import KeptOnboardings, store_mark
 from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import EVENT_COLUMNS, BatchRow, ErasedEntityRow, StoredEvent
 
@@ -57,9 +58,14 @@ def applied_up_to(store: Store, workstation_ids: list[str]) -> dict[str, tuple[i
     return found
 
 
-def ingest(store: Store, batches: list[IncomingBatch]) -> Ingested:
+def ingest(
+    store: Store, batches: list[IncomingBatch], kept: KeptOnboardings | None = None
+) -> Ingested:
     """Store and project these batches' events in one transaction, and record the batches
-    as applied; safe to repeat. A batch that erases a person compacts the file after."""
+    as applied; safe to repeat. A batch that erases a person compacts the file after. The
+    parts of one pull pass the same `kept`, to fold onboardings on without reading them
+    again."""
+    kept = kept or KeptOnboardings(0)
     events = [
         event
         if event.batch_sequence == batch.sequence
@@ -69,19 +75,28 @@ def ingest(store: Store, batches: list[IncomingBatch]) -> Ingested:
     ]
     # Not durable: what a power cut loses here is not recorded as applied either, so the
     # next round pulls it again (docs/sync-format.md, "Durability").
-    with store.write(None, durable=False) as tx:
-        applied = _apply_events(tx, events)
-        recorded_at = tx.wall.isoformat(timespec="seconds")
-        connection_of(tx.session).executemany(
-            "INSERT INTO batches (workstation_id, sequence, sha256, event_count, recorded_at, "
-            "key_id) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (b.workstation_id, b.sequence, b.sha256, len(b.events), recorded_at, b.key_id)
-                for b in batches
-            ],
-        )
-        _withdraw_revoked(tx, events)
+    try:
+        with store.write(None, durable=False) as tx:
+            kept.begin(connection_of(tx.session))
+            applied = _apply_events(tx, events, kept)
+            recorded_at = tx.wall.isoformat(timespec="seconds")
+            connection_of(tx.session).executemany(
+                "INSERT INTO batches (workstation_id, sequence, sha256, event_count, "
+                "recorded_at, key_id) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (b.workstation_id, b.sequence, b.sha256, len(b.events), recorded_at, b.key_id)
+                    for b in batches
+                ],
+            )
+            if _withdraw_revoked(tx, events):
+                kept.clear()
+            left = store_mark(connection_of(tx.session))[0], tx.stamp_left()
+    except BaseException:
+        kept.clear()
+        raise
+    kept.committed(left)
     if any(e.type == EventType.PERSON_ERASED for batch in batches for e in batch.events):
+        kept.clear()
         store.compact()
     return applied
 
@@ -107,7 +122,7 @@ def _latest_stamps(connection: sqlite3.Connection, entity_ids: list[str]) -> dic
     return latest
 
 
-def _apply_events(tx: Transaction, events: list[StoredEvent]) -> Ingested:
+def _apply_events(tx: Transaction, events: list[StoredEvent], kept: KeptOnboardings) -> Ingested:
     """Insert the events not here yet and project them.
 
     Events newer than everything stored for their entity are projected in one
@@ -132,9 +147,10 @@ def _apply_events(tx: Transaction, events: list[StoredEvent]) -> Ingested:
         tx.observe(fresh[-1].hlc)
         if any(row.type == EventType.PERSON_ERASED for row in fresh):
             replay = set(first_stamp)
+            kept.clear()  # the erasure projects the person's onboardings again
         else:
             replay = {e for e, stamp in first_stamp.items() if latest.get(e, "") >= stamp}
-    projector.project(session, fresh, replay=replay)
+    projector.project(session, fresh, replay=replay, kept=kept)
     return Ingested(new_events=len(fresh), pending_entities=projector.pending_count(session))
 
 
@@ -170,14 +186,14 @@ def _blank_erased(tx: Transaction, events: list[StoredEvent]) -> list[StoredEven
 _ABOUT_A_PERSON = (EventType.ONBOARDING_STARTED, EventType.DELEGATION_GRANTED)
 
 
-def _withdraw_revoked(tx: Transaction, events: list[StoredEvent]) -> None:
+def _withdraw_revoked(tx: Transaction, events: list[StoredEvent]) -> bool:
     """A revocation arrived: events from batches the revoked key signed after the cut, which
     this workstation had applied before it learnt of the revocation, leave the log, and the
-    tables are projected again without them."""
+    tables are projected again without them. Whether any did."""
     revoked = {e.entity_id for e in events if e.type == EventType.WORKSTATION_REVOKED}
     revoked.discard(tx.workstation_id)  # a workstation keeps its own log, revoked or not
     if not revoked:
-        return
+        return False
     connection = connection_of(tx.session)
     withdrawn = 0
     for workstation_id in sorted(revoked):
@@ -205,6 +221,7 @@ def _withdraw_revoked(tx: Transaction, events: list[StoredEvent]) -> None:
         # Rare (a revoked workstation's late batches were applied here first), and what they
         # made may be referred to by others: every table is projected again without them.
         projector.rebuild(tx.session)
+    return bool(withdrawn)
 
 
 def applied_batches(store: Store, workstation_id: str) -> dict[int, AppliedBatch]:

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from sqlmodel import Session
@@ -60,6 +61,14 @@ ITEM_COLUMNS = (
     "last_event_id",
 )
 CONFLICT_COLUMNS = ("event_id", "onboarding_id", "item_key", "other_event_id")
+# What the start of an onboarding fixes; saving one that was loaded leaves these (and the
+# index entries on them) alone, as rewriting an unchanged indexed column rewrites its index.
+_FIXED_AT_START = ("person_id", "template_id", "template_version", "unit_id", "supervisor_id")
+_CHANGING = tuple(c for c in ONBOARDING_COLUMNS if c not in ("id", "started_at", *_FIXED_AT_START))
+# Rows as the statements take them (itemgetter: a pull saves tens of thousands).
+_ONBOARDING_VALUES = itemgetter(*ONBOARDING_COLUMNS)
+_CHANGING_VALUES = itemgetter(*_CHANGING)
+_ITEM_VALUES = itemgetter(*ITEM_COLUMNS)
 # A revocation clears the item from its mark (and proof) to its expiry; notes and history stay.
 _CLEARED_BY_REVOKE = ITEM_COLUMNS[ITEM_COLUMNS.index("mark") : ITEM_COLUMNS.index("note_count")]
 # Events from before conflicts were tracked carry no basis and are trusted.
@@ -74,6 +83,7 @@ class Onboarding:
     changed_items: set[str] = field(default_factory=set)
     added_conflicts: set[str] = field(default_factory=set)
     removed_conflicts: set[str] = field(default_factory=set)
+    started: bool = False  # made from its start event here, not loaded
 
 
 def load(connection: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Onboarding]:
@@ -162,15 +172,15 @@ class Projection:
             return
         self.connection.executemany(
             _upsert("onboardings", ONBOARDING_COLUMNS, ("id",)),
-            [tuple(o.row[c] for c in ONBOARDING_COLUMNS) for o in onboardings],
+            [_ONBOARDING_VALUES(o.row) for o in onboardings if o.started],
+        )
+        self.connection.executemany(
+            f"UPDATE onboardings SET {', '.join(f'{c} = ?' for c in _CHANGING)} WHERE id = ?",
+            [(*_CHANGING_VALUES(o.row), o.row["id"]) for o in onboardings if not o.started],
         )
         self.connection.executemany(
             _upsert("item_states", ITEM_COLUMNS, ("onboarding_id", "item_key")),
-            [
-                tuple(o.items[key][c] for c in ITEM_COLUMNS)
-                for o in onboardings
-                for key in sorted(o.changed_items)
-            ],
+            [_ITEM_VALUES(o.items[key]) for o in onboardings for key in sorted(o.changed_items)],
         )
         self.connection.executemany(
             "DELETE FROM conflicts WHERE event_id = ?",
@@ -230,7 +240,7 @@ def _started(row: Event, data: dict[str, Any]) -> Onboarding:
         status=OnboardingStatus.NOT_STARTED.value,
         started_at=row.wall_time,
     )
-    return Onboarding(values, {}, {})
+    return Onboarding(values, {}, {}, started=True)
 
 
 def _item(onboarding: Onboarding, key: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, text
+from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -27,15 +27,14 @@ from handledare.domain.events import EventType
 from handledare.store import erasure
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.entity_rows import HANDLERS, handles, person_fields, required, unit_fields
+from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.sql import connection_of, existing_ids, slices
 from handledare.store.tables import (
     EVENT_COLUMNS,
     PROJECTION_TABLES,
     Event,
-    EventRow,
     OnboardingRow,
-    PendingEntityRow,
     PersonRow,
     StoredEvent,
     WorkstationKeyRow,
@@ -57,6 +56,7 @@ def project(
     replay: Iterable[str] = (),
     *,
     local: bool = False,
+    kept: KeptOnboardings | None = None,
 ) -> set[str]:
     """The one way into the projection; returns the entities that wait for events not
     here yet.
@@ -66,16 +66,18 @@ def project(
     their stored events. Entities that wait, now or from before, are tried again once
     what they refer to is here; those still waiting are remembered as pending. A
     `local` event (made here, its references checked by the service) only folds: it
-    can free no one, and if it has to wait the caller refuses it.
+    can free no one, and if it has to wait the caller refuses it. Onboardings `kept` by a
+    pull are folded on without reading them again.
     """
+    kept = kept or KeptOnboardings(0)
     again = set(replay)
-    waiting = _project_new(session, [row for row in events if row.entity_id not in again])
-    return waiting if local else _retry(session, again | waiting)
+    waiting = _project_new(session, [row for row in events if row.entity_id not in again], kept)
+    return waiting if local else _retry(session, again | waiting, kept)
 
 
 def pending_count(session: Session) -> int:
     """How many entities wait for events of a workstation not read yet."""
-    return session.exec(select(func.count()).select_from(PendingEntityRow)).one()
+    return connection_of(session).execute("SELECT count(*) FROM pending_entities").fetchone()[0]
 
 
 def rebuild(session: Session) -> int:
@@ -107,20 +109,22 @@ def _apply(session: Session, row: Event) -> None:
         raise MissingDependency(f"{row.type} {row.entity_id}: {error}") from error
 
 
-def _project_onboardings(session: Session, events: list[Event]) -> set[str]:
+def _project_onboardings(session: Session, events: list[Event], kept: KeptOnboardings) -> set[str]:
     """Project onboarding events on top of what is stored; return the entities that wait."""
     projection = onboardings.Projection(session)
-    states = onboardings.load(projection.connection, {row.entity_id for row in events})
-    return projection.project(events, states)
+    states = kept.load(projection.connection, {row.entity_id for row in events})
+    waiting = projection.project(events, states)
+    kept.keep(states)  # saved, or as loaded: what is stored now
+    return waiting
 
 
 def _project_or_raise(session: Session, events: list[Event]) -> None:
-    waiting = _project_onboardings(session, events)
+    waiting = _project_onboardings(session, events, KeptOnboardings(0))
     if waiting:
         raise MissingDependency(f"onboardings {sorted(waiting)}")
 
 
-def _project_new(session: Session, events: list[Event]) -> set[str]:
+def _project_new(session: Session, events: list[Event], kept: KeptOnboardings) -> set[str]:
     """Project events in stamp order; return the entities that wait for others' events.
 
     New units and people are inserted in bulk; other entities never refer to
@@ -137,7 +141,7 @@ def _project_new(session: Session, events: list[Event]) -> set[str]:
         elif not _apply_or_wait(session, row):
             waiting.add(row.entity_id)
     if onboarding_events:
-        waiting |= _project_onboardings(session, onboarding_events)
+        waiting |= _project_onboardings(session, onboarding_events, kept)
     return waiting
 
 
@@ -203,14 +207,17 @@ def _apply_or_wait(session: Session, row: Event) -> bool:
 
 def _replay_entity(session: Session, entity_id: str) -> None:
     """Project one entity again from all its events, in (stamp, workstation, id) order."""
-    events = session.exec(
-        select(EventRow)
-        .where(EventRow.entity_id == entity_id)
-        .order_by(EventRow.hlc, EventRow.workstation_id, EventRow.id)
-    ).all()
+    events = [
+        StoredEvent._make(values)
+        for values in connection_of(session).execute(
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE entity_id = ? "
+            "ORDER BY hlc, workstation_id, id",
+            (entity_id,),
+        )
+    ]
     if any(event.type in ONBOARDING_EVENTS for event in events):
         onboardings.delete(session, entity_id)
-        _project_or_raise(session, list(events))
+        _project_or_raise(session, events)
         return
     for key in session.exec(
         select(WorkstationKeyRow).where(WorkstationKeyRow.workstation_id == entity_id)
@@ -221,18 +228,20 @@ def _replay_entity(session: Session, entity_id: str) -> None:
         _apply(session, event)
 
 
-def _retry(session: Session, entity_ids: set[str]) -> set[str]:
+def _retry(session: Session, entity_ids: set[str], kept: KeptOnboardings) -> set[str]:
     """Project these again, and the waiting entities whose references have arrived
     (again and again while that frees more).
 
     A waiting entity whose references are still missing is not tried: a pull of
     hundreds of small batches would otherwise replay every waiting one each time.
     """
-    pending = set(session.exec(select(PendingEntityRow.entity_id)).all())
+    connection = connection_of(session)
+    pending = {key for (key,) in connection.execute("SELECT entity_id FROM pending_entities")}
     todo = set(entity_ids) | _unblocked(session, pending - entity_ids)
     tried: set[str] = set()
     waiting: set[str] = set()
     while todo:
+        kept.forget(todo)
         progressed, still = _replay(session, todo)
         waiting = (waiting - todo) | still
         if not progressed:
@@ -245,13 +254,16 @@ def _retry(session: Session, entity_ids: set[str]) -> set[str]:
 
 def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
     """Project each entity again from its events; whether any got through, and which wait."""
-    first_types = dict(
-        session.exec(
-            select(EventRow.entity_id, func.min(EventRow.type))
-            .where(col(EventRow.entity_id).in_(entity_ids))
-            .group_by(EventRow.entity_id)
-        ).all()
-    )
+    connection = connection_of(session)
+    first_types: dict[str, str] = {}
+    for part in slices(sorted(entity_ids)):
+        first_types.update(
+            connection.execute(
+                "SELECT entity_id, min(type) FROM events "
+                f"WHERE entity_id IN ({','.join('?' * len(part))}) GROUP BY entity_id",
+                part,
+            )
+        )
     progressed = False
     waiting = set()
     for entity_id in sorted(
@@ -262,14 +274,17 @@ def _replay(session: Session, entity_ids: set[str]) -> tuple[bool, set[str]]:
                 _replay_entity(session, entity_id)
         except MissingDependency:
             waiting.add(entity_id)
-            if session.get(PendingEntityRow, entity_id) is None:
-                session.add(PendingEntityRow(entity_id=entity_id))
         else:
             progressed = True
-            found = session.get(PendingEntityRow, entity_id)
-            if found is not None:
-                session.delete(found)
-    session.flush()
+    connection = connection_of(session)
+    connection.executemany(
+        "INSERT OR IGNORE INTO pending_entities (entity_id) VALUES (?)",
+        [(entity_id,) for entity_id in sorted(waiting)],
+    )
+    connection.executemany(
+        "DELETE FROM pending_entities WHERE entity_id = ?",
+        [(entity_id,) for entity_id in sorted(entity_ids - waiting)],
+    )
     return progressed, waiting
 
 

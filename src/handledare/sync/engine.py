@@ -18,6 +18,7 @@ from typing import Any
 from handledare.domain.events import EventType
 from handledare.store import erasure, ingest, journal, share_view
 from handledare.store.eventlog import Store
+from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.share_view import Folder, KeyDecision, Problem
 from handledare.sync.batch import Batch
 from handledare.sync.keyring import KIND as KEYS_PROBLEM
@@ -275,13 +276,14 @@ class Parts:
 
     def __init__(self, tally: Tally) -> None:
         self.tally = tally
+        self.kept = KeptOnboardings()  # what the parts projected, for the next ones
         self.events = FIRST_PART_EVENTS
         self.checkpointed = time.perf_counter()
         self.unsaved = False
 
     def ingest(self, store: Store, chunk: list[Batch], report: SyncReport) -> None:
         began = time.perf_counter()
-        _ingest(store, chunk, report)
+        _ingest(store, chunk, report, self.kept)
         took = time.perf_counter() - began
         self.tally.count(len(chunk))
         self.unsaved = self.unsaved or bool(chunk)
@@ -311,7 +313,7 @@ def _alone(batch: Batch) -> bool:
     return any(event.type in _ALONE for event in batch.events)
 
 
-def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
+def _ingest(store: Store, chunk: list[Batch], report: SyncReport, kept: KeptOnboardings) -> None:
     if not chunk:
         return
     if not report.dry_run:
@@ -319,7 +321,7 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport) -> None:
             ingest.IncomingBatch(b.workstation_id, b.sequence, b.sha256, b.events, b.keyid)
             for b in chunk
         ]
-        report.pending_entities = ingest.ingest(store, incoming).pending_entities
+        report.pending_entities = ingest.ingest(store, incoming, kept).pending_entities
     for batch in chunk:
         report.received[batch.workstation_id] = report.received.get(batch.workstation_id, 0) + len(
             batch.events

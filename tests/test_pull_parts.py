@@ -1,0 +1,197 @@
+"""A pull's events in parts, in any order: the tables equal a rebuild of the same events.
+
+A pull commits in small parts and keeps the onboardings it projected from one part to
+the next (store/kept_onboardings.py); what it keeps must never differ from what is
+stored, however the events are split and ordered, and whatever is written here between
+two parts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from handledare.domain.enums import Mark, Profession, Role
+from handledare.domain.events import EventType
+from handledare.services import delegations, onboarding, people, pins, review, signoff
+from handledare.store import ingest
+from handledare.store.eventlog import Store
+from handledare.store.kept_onboardings import KeptOnboardings
+from handledare.store.tables import EVENT_COLUMNS, StoredEvent
+from sync_helpers import PIN, approve, projections, seed, workstation
+
+from conftest import MANAGER_PIN
+
+NURSE_PIN = "6085"
+# Events made on a clock this far ahead: newer than anything written here during a test.
+AHEAD = timedelta(days=1)
+
+
+def _sign(store: Store, actor, onboarding_id: str, key: str) -> None:
+    onboarding.mark_item(store, actor, onboarding_id, key, Mark.PRACTISED)
+    signoff.sign_off(store, actor, onboarding_id, [key], PIN)
+
+
+def _stored(store: Store) -> list[StoredEvent]:
+    with sqlite3.connect(store.path) as connection:
+        return [
+            StoredEvent._make(values)
+            for values in connection.execute(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events ORDER BY hlc, workstation_id, id"
+            )
+        ]
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory) -> tuple[list[StoredEvent], dict, str]:
+    """Two workstations' work on one substitute: marks, sign-offs, a conflict and its
+    resolution, a revocation, an approval, delegations accepted, declined and revoked;
+    then marks and a sign-off made on a clock a day ahead. Returns every event, the
+    tables of the workstation that made most of them, and the onboarding."""
+    root = tmp_path_factory.mktemp("history")
+    share = root / "share"
+    share.mkdir()
+    a, b = workstation(root, "a"), workstation(root, "b")
+    oid = seed(a)
+    with sqlite3.connect(a.store.path) as connection:
+        person_id, unit_id = connection.execute("SELECT id, unit_id FROM people").fetchone()
+    admin = a.admin()
+    boss = people.add_user(a.store, admin, "Maria Chef", Role.MANAGER, MANAGER_PIN, [unit_id])
+    a.sync(share)
+    approve(share, a, b)
+    _sign(a.store, a.supervisor(), oid, "anst-avtal")
+    onboarding.mark_item(b.store, b.supervisor(), oid, "anst-avtal", Mark.WALKED_THROUGH)
+    _sign(b.store, b.supervisor(), oid, "anst-schema")
+    for _round in range(2):
+        a.sync(share)
+        b.sync(share)
+    manager = pins.sign_in(a.store, boss.id, MANAGER_PIN).actor
+    conflict = review.list_conflicts(a.store, manager)[0]
+    review.resolve_conflict(a.store, manager, oid, conflict.key, "Båda gick igenom avtalet")
+    signoff.revoke(a.store, a.supervisor(), oid, "anst-schema", "Fel schema", PIN)
+    review.approve(a.store, manager, oid, MANAGER_PIN, override_reason="Prövas under handledning")
+    delegations.import_tasks(a.store, admin)
+    nurse_user = people.add_user(
+        a.store, admin, "Sara Nilsson", Role.NURSE, NURSE_PIN, [unit_id],
+        profession=Profession.NURSE,
+    )  # fmt: skip
+    nurse = pins.sign_in(a.store, nurse_user.id, NURSE_PIN).actor
+    today = a.store.now().date()
+    kept_one = delegations.give(
+        a.store, nurse, person_id, ["insulin-penna"], today, today + timedelta(days=30), NURSE_PIN
+    )
+    delegations.accept(a.store, nurse, kept_one, "Amina Hassan")
+    declined = delegations.give(
+        a.store, nurse, person_id, ["lakemedel-dosett"], today, today + timedelta(days=60),
+        NURSE_PIN,
+    )  # fmt: skip
+    delegations.decline(a.store, nurse, declined, "Inte nu")
+    a.sync(share)
+    b.sync(share)
+    b_nurse = pins.sign_in(b.store, nurse_user.id, NURSE_PIN).actor
+    delegations.revoke(b.store, b_nurse, kept_one, "Byter arbetsplats", NURSE_PIN)
+    b.sync(share)
+    a.sync(share)
+    a.store.now = lambda: datetime.now(UTC) + AHEAD
+    supervisor = a.supervisor()
+    onboarding.mark_item(a.store, supervisor, oid, "anst-kontakter", Mark.WALKED_THROUGH)
+    _sign(a.store, supervisor, oid, "hyg-sosfs")
+    events = _stored(a.store)
+    tables = projections(a.store)
+    a.store.close()
+    b.store.close()
+    return events, tables, oid
+
+
+def _split(events: list[StoredEvent], cuts: list[int]) -> list[list[StoredEvent]]:
+    bounds = [0, *sorted(set(cuts)), len(events)]
+    return [events[start:end] for start, end in itertools.pairwise(bounds) if end > start]
+
+
+def _pull(store: Store, parts: list[list[StoredEvent]], kept: KeptOnboardings, first: int = 1):
+    for number, part in enumerate(parts, first):
+        batch = ingest.IncomingBatch("elsewhere", number, f"hash-{number}", part)
+        ingest.ingest(store, [batch], kept)
+
+
+def _near_stamp_order(data: st.DataObject, events: list[StoredEvent]) -> list[StoredEvent]:
+    """Stamp order (what a pull mostly gets), with a few neighbours swapped."""
+    order = list(events)
+    for index in data.draw(st.lists(st.integers(0, len(order) - 2), max_size=6)):
+        order[index], order[index + 1] = order[index + 1], order[index]
+    return order
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_events_pulled_in_parts_in_any_order_give_the_tables_of_a_rebuild(
+    history, tmp_path_factory, data
+):
+    events, tables, _oid = history
+    shuffled = data.draw(st.booleans())
+    order = data.draw(st.permutations(events)) if shuffled else _near_stamp_order(data, events)
+    cuts = data.draw(st.lists(st.integers(1, len(order) - 1), max_size=20))
+    store = Store.open(tmp_path_factory.mktemp("pulled") / "handledare.db")
+    _pull(store, _split(order, cuts), KeptOnboardings())
+    pulled = projections(store)
+    store.rebuild()
+    assert projections(store) == pulled == tables
+    store.close()
+
+
+def test_kept_onboardings_are_read_again_after_a_write_here_between_two_parts(
+    history, tmp_path: Path
+):
+    """A sign-off made here between two parts of a pull is not folded over: the next part,
+    newer still, is projected on what is stored, not on what the pull kept."""
+    events, _tables, oid = history
+    ahead = datetime.now(UTC) + AHEAD / 2
+    now = [e for e in events if datetime.fromisoformat(e.wall_time) < ahead]
+    later = events[len(now) :]
+    assert later and all(e.entity_id == oid for e in later)
+    store = Store.open(tmp_path / "handledare.db")
+    kept = KeptOnboardings()
+    _pull(store, _split(now, list(range(5, len(now), 5))), kept)
+    user = next(u for u in people.list_users(store) if u.role is Role.SUPERVISOR)
+    _sign(store, pins.sign_in(store, user.id, PIN).actor, oid, "anst-lon")
+    _pull(store, [later], kept, first=1000)
+    pulled = projections(store)
+    [row] = [row for row in pulled["onboardings"] if row[0] == oid]
+    store.rebuild()
+    assert projections(store) == pulled
+    with sqlite3.connect(store.path) as connection:
+        signed = connection.execute(
+            "SELECT signed_at IS NOT NULL FROM item_states "
+            "WHERE onboarding_id = ? AND item_key = 'anst-lon'",
+            (oid,),
+        ).fetchone()
+    assert signed == (1,)
+    assert row in projections(store)["onboardings"]
+    store.close()
+
+
+def test_an_onboarding_projected_again_for_a_late_event_is_not_kept_as_it_was(
+    history, tmp_path: Path
+):
+    """A sign-off that arrives after newer events makes the pull project the onboarding
+    again from all its events; the part after that folds on the result, not on what the
+    pull had kept before it."""
+    events, tables, oid = history
+    late = next(e for e in events if e.type == EventType.ITEMS_SIGNED_OFF and e.entity_id == oid)
+    rest = [e for e in events if e is not late]
+    store = Store.open(tmp_path / "handledare.db")
+    _pull(store, [rest[:-2], [late], rest[-2:]], KeptOnboardings())
+    pulled = projections(store)
+    store.rebuild()
+    assert projections(store) == pulled == tables
+    store.close()
