@@ -77,7 +77,9 @@ def project(
 
 def pending_count(session: Session) -> int:
     """How many entities wait for events of a workstation not read yet."""
-    return connection_of(session).execute("SELECT count(*) FROM pending_entities").fetchone()[0]
+    return int(
+        connection_of(session).execute("SELECT count(*) FROM pending_entities").fetchone()[0]
+    )
 
 
 def rebuild(session: Session) -> int:
@@ -207,7 +209,7 @@ def _apply_or_wait(session: Session, row: Event) -> bool:
 
 def _replay_entity(session: Session, entity_id: str) -> None:
     """Project one entity again from all its events, in (stamp, workstation, id) order."""
-    events = [
+    events: list[Event] = [
         StoredEvent._make(values)
         for values in connection_of(session).execute(
             f"SELECT {', '.join(EVENT_COLUMNS)} FROM events WHERE entity_id = ? "
