@@ -172,9 +172,9 @@ async def start_bare() -> dict:
 
 async def start_app(data_dir: Path) -> dict:
     from handledare.config import Settings
-    from handledare.tui.app import HandledareApp
+    from handledare.tui.launch import make_app
 
-    app = HandledareApp(Settings(data_dir=data_dir))
+    app = make_app(Settings(data_dir=data_dir))  # as the command makes it
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: signing_in(app))
         await pilot.pause(0)

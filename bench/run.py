@@ -14,6 +14,7 @@ this script is run by hand, and its full-size results go into BENCHMARKS.md.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -33,6 +34,8 @@ import generate  # noqa: E402
 from common import Row, copy_data, p95  # noqa: E402
 from sync_measures import measure_join, measure_sync  # noqa: E402
 
+import handledare  # noqa: E402
+
 
 def probe(*arguments: str) -> tuple[float, dict]:
     """Run one scenario in a fresh Python; its wall time and what it reported."""
@@ -51,6 +54,9 @@ def probe(*arguments: str) -> tuple[float, dict]:
 
 
 def measure_start(data: Path, work: Path, repeat: int) -> list[Row]:
+    # As installed, handledare starts from bytecode, as Textual does (pip compiles it): with
+    # PYTHONDONTWRITEBYTECODE set, a source checkout would be compiled at every start.
+    compileall.compile_dir(Path(handledare.__file__).parent, quiet=1)
     bare, app = [], []
     copy = copy_data(data, work / "start")  # once: a copy of GBs just before would slow a start
     for _ in range(repeat):

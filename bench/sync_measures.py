@@ -229,3 +229,56 @@ def measure_join(
             "s", "", None),
     ]  # fmt: skip
     return rows, {"usable": first, "synced": synced}
+
+
+def measure_noop(data: Path, share: Path, rounds: int) -> list[Row]:
+    """Rounds with nothing new on a data folder already pulled from `share` (its first round
+    pulls whatever is left, unmeasured), each beside a listing of the share just before it:
+    the no-op round at full scale without the long pull. `data` is used in place."""
+    store = Store.open(data / "handledare.db")
+    settings = _settings(data, share, "bench")
+    first = sync_now(store, settings)
+    rows = []
+    for number in range(rounds):
+        listing = list_share_seconds(share)
+        files = ShareFiles()
+        began = time.perf_counter()
+        again = sync_now(store, settings, files=files)
+        noop = time.perf_counter() - began
+        if again.received_events or again.sent.events or again.problems:
+            raise SystemExit(f"a round with nothing new found something: {again.problems}")
+        kinds = files.kinds()
+        rows.append(
+            Row(
+                f"round {number + 1} with nothing new: {files.operations} file operations "
+                f"({kinds['names']} listings, {len(files.writes())} writes, {kinds['read']} reads)",
+                noop, listing, "s", "<= 100 ms, no write",
+                noop <= 0.100 and not files.writes(),
+            )
+        )  # fmt: skip
+    store.close()
+    print(f"first round pulled {first.received_events:,} events")
+    return rows
+
+
+def main() -> None:
+    """`--noop DATA SHARE`: only the round with nothing new, on a copy pulled once."""
+    import argparse
+
+    from run import _commit, _load, show  # run.py imports this module: here, not at the top
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--noop", nargs=2, type=Path, metavar=("DATA", "SHARE"), required=True)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    data, share = args.noop
+    before = _load()
+    rows = measure_noop(data, share, args.rounds)
+    heading = (
+        f"{data} · commit {_commit()} · load average {before} at the start, {_load()} at the end"
+    )
+    print(show(rows, heading))
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people
-from handledare.sync.share import MARKER, WRITES, ShareFiles
+from handledare.sync.layout import batch_name
+from handledare.sync.share import MARKER, WRITES, Share, ShareFiles
 from sync_helpers import Workstation, approve, seed, workstation
 
 from conftest import admin_of
@@ -31,14 +32,24 @@ def _busy_share(tmp_path: Path) -> tuple[list[Workstation], Path]:
     return [a, b, c], share
 
 
-def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(tmp_path: Path):
+def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(
+    tmp_path: Path, monkeypatch
+):
     stations, share = _busy_share(tmp_path)
     folders = sorted(path for path in (share / "workstations").iterdir() if path.is_dir())
     assert len(folders) == 3
     before = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
     for station in stations:
         files = ShareFiles()
+        turns: list[object] = []
+        real_write = station.store.write
+        monkeypatch.setattr(
+            station.store,
+            "write",
+            lambda *args, turns=turns, real=real_write: turns.append(args) or real(*args),
+        )
         report = station.sync(share, files=files)
+        assert turns == [], "nothing to store, nothing due: the store's write lock not taken"
         assert not report.received_events and not report.sent.events and not report.problems
         assert files.writes() == []
         listed = Counter(path for kind, path in files.calls if kind == "names")
@@ -64,3 +75,31 @@ def test_a_round_with_something_new_is_counted_as_writes(tmp_path: Path):
     kinds = Counter(kind for kind, _path in files.writes())
     assert kinds["write_temporary"] >= 1 and kinds["rename_new"] >= 1
     assert set(kinds) <= WRITES
+
+
+def test_a_folder_listed_as_before_is_not_sorted_out_again(tmp_path: Path):
+    """A listing depends on the names alone: the same names give the same listing, at once;
+    a name added or gone gives a new one."""
+    folder = tmp_path / "share" / "workstations" / "w1"
+    folder.mkdir(parents=True)
+    (folder / batch_name(1)).write_bytes(b"1")
+    first = Share(tmp_path / "share").listing("w1")
+    assert first.last() == 1
+    again = Share(tmp_path / "share").listing("w1")  # the next round's share
+    assert again is first
+    (folder / batch_name(2)).write_bytes(b"2")
+    grown = Share(tmp_path / "share").listing("w1")
+    assert (
+        grown is not first
+        and grown.last() == 2
+        and grown.batches
+        == {
+            batch_name(1),
+            batch_name(2),
+        }
+    )
+    (folder / "stray.txt").write_bytes(b"")
+    assert Share(tmp_path / "share").listing("w1").strays == ["stray.txt"]
+    (folder / batch_name(2)).unlink()
+    (folder / "stray.txt").unlink()
+    assert Share(tmp_path / "share").listing("w1").batches == {batch_name(1)}

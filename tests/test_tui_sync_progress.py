@@ -62,6 +62,7 @@ async def test_the_first_pull_shows_its_progress_and_the_app_is_usable_meanwhile
         assert await eventually(pilot, lambda: not app.sync.running, timeout=30)
         bar = app.screen.query_one(SyncProgress)
         assert not bar.has_class("pulling"), "no bar while nothing is pulled"
+        assert not bar.query(ProgressBar), "made at the first pull shown, not before"
         [new] = [p.name for p in folders.iterdir() if p.name != office.store.workstation_id]
         office.sync(share)
         workstations.approve(office.store, office.admin(), new, ADMIN_PIN)

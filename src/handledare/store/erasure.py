@@ -159,6 +159,20 @@ def purged_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {"purged": True}
 
 
+def any_due(session: Session, today: str) -> bool:
+    """Whether a retained delegation record has passed its retention date: a read, so that
+    a round with nothing due takes no write turn."""
+    return (
+        session.exec(
+            select(RetainedRow.entity_id).where(
+                RetainedRow.purged == False,  # noqa: E712
+                RetainedRow.keep_until < today,
+            )
+        ).first()
+        is not None
+    )
+
+
 def purge_due(session: Session, today: str) -> set[str]:
     """Remove the retained delegation records whose retention date has passed: their
     events emptied (sync and the counts still add up), their batches to be rewritten.

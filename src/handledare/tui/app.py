@@ -8,10 +8,12 @@ gets a new mode and never sees them. Signing out removes the mode.
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
-from typing import TYPE_CHECKING
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
 from textual.app import SystemCommand
@@ -44,17 +46,35 @@ if TYPE_CHECKING:
     from handledare.services.sign_in import Store
 
 GATE = "gate"
+# The sign-in needs only the first two; the screens behind it get theirs once it is drawn.
+FIRST_CSS: list[str | PurePath] = ["styles/base.tcss", "styles/gate.tcss"]
+LATER_CSS = [
+    "styles/home.tcss",
+    "styles/walkthrough.tcss",
+    "styles/sync.tcss",
+    "styles/reports.tcss",
+]
+
+T = TypeVar("T")
+
+
+def read_in_thread(read: Callable[[], T]) -> Future[T]:
+    """`read` in a thread of its own, begun before the app runs (a Textual worker needs the
+    app running): the names are read while Textual starts."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as error:  # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="names", daemon=True).start()
+    return future
 
 
 class HandledareApp(TranslatedBindings, AppBase):
-    CSS_PATH = [
-        "styles/base.tcss",
-        "styles/gate.tcss",
-        "styles/home.tcss",
-        "styles/walkthrough.tcss",
-        "styles/sync.tcss",
-        "styles/reports.tcss",
-    ]
+    CSS_PATH = FIRST_CSS
     MODES = {GATE: Screen}
     DEFAULT_MODE = GATE
     BINDINGS = [
@@ -94,8 +114,23 @@ class HandledareApp(TranslatedBindings, AppBase):
         self.register_theme(HIGH_CONTRAST)
         self.sync = SyncCoordinator(self)
         self._store_ready: Future[Store] = Future()
+        # Read while Textual starts: the gate then opens on the sign-in itself.
+        self._early_names: Future[list[StaffName] | None] | None = None
+        if store is None:
+            path = settings.database_path
+            self._early_names = read_in_thread(lambda: sign_in.names_to_choose(path))
 
     # ----- start ---------------------------------------------------------------
+
+    def _first_screen(self) -> Screen:
+        """The sign-in when the names were read while Textual started; otherwise the start
+        screen until they are."""
+        early = self._early_names
+        if early is not None and early.done() and early.exception() is None:
+            names = early.result()
+            if names:
+                return SignInScreen(names)
+        return StartScreen()
 
     def on_mount(self) -> None:
         """Names first, the store behind them: SQLModel alone takes longer to load than Textual.
@@ -103,15 +138,26 @@ class HandledareApp(TranslatedBindings, AppBase):
         The names are one quick read-only query; when the file is new, older or busy
         the start screen stays while the store opens.
         """
-        self.push_screen(StartScreen())
+        self.push_screen(self._first_screen())
         self.set_interval(1.0, self._check_idle)
+        self.call_after_refresh(self._load_later_css)
         if self.store is not None:
             self._store_opened(self.store)
-            return
-        path = self.settings.database_path
-        in_background(
-            self, lambda: sign_in.names_to_choose(path), self._names_read, failed=self._store_failed
-        )
+        elif isinstance(self.screen, SignInScreen):
+            self.call_after_refresh(self._open_store)
+        elif self._early_names is not None:
+            in_background(
+                self, self._early_names.result, self._names_read, failed=self._store_failed
+            )
+
+    def _load_later_css(self) -> None:
+        """The styles of the screens behind the sign-in, once it is drawn (as Textual adds a
+        screen's own CSS)."""
+        here = Path(__file__).parent
+        for path in LATER_CSS:
+            self.stylesheet.read(here / path)
+        self.stylesheet.reparse()
+        self.stylesheet.update(self)
 
     def _names_read(self, names: list[StaffName] | None) -> None:
         if names:

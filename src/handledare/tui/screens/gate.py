@@ -86,7 +86,9 @@ class SignInScreen(TranslatedBindings, Screen):
     def __init__(self, names: list[StaffName] | None = None):
         """`names` when the app already read them at start; otherwise read on mount."""
         super().__init__()
-        self.users = names or []
+        self.users: list[StaffName] = []
+        self._folded: list[str] = []
+        self._set_users(names or [])
         self.chosen: str | None = None
         # In the demo: the demo users, and each one's line (role, unit, language, PIN).
         self.logins: list[DemoLogin] = []
@@ -118,8 +120,13 @@ class SignInScreen(TranslatedBindings, Screen):
             in_background(self, lambda: sign_in.names_to_choose(path), self._loaded)
 
     def _loaded(self, names: list[StaffName] | None) -> None:
-        self.users = names or []
+        self._set_users(names or [])
         self._fill("")
+
+    def _set_users(self, names: list[StaffName]) -> None:
+        """The names, and each folded once for the filter (not at every key)."""
+        self.users = names
+        self._folded = [fold(user.name) for user in names]
 
     def show_demo(self, logins: list[DemoLogin]) -> None:
         """In the demo, list each user with role, unit, language and PIN."""
@@ -152,8 +159,8 @@ class SignInScreen(TranslatedBindings, Screen):
         wanted = fold(query)
         options.add_options(
             Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id)
-            for user in self.users
-            if wanted in fold(user.name)
+            for user, folded in zip(self.users, self._folded, strict=True)
+            if wanted in folded
         )
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)

@@ -1,12 +1,18 @@
 """While a long pull runs (a computer joining a share, or one back after weeks away): how
-far it is, as a bar and in words. Hidden otherwise."""
+far it is, as a bar and in words. Hidden otherwise; the bar is made at the first pull shown,
+so that the sign-in, which carries this too, does not build one at every start."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from textual import getters
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 from handledare.i18n import ngettext
 from handledare.tui.app_base import AppBase
@@ -39,11 +45,10 @@ class SyncProgress(Vertical):
         fills a small terminal)."""
         super().__init__(classes="top" if top else None)
         self.words = Label("", id="pull-words")
-        self.bar = ProgressBar(show_eta=False, id="pull-bar")
+        self.bar: ProgressBar | None = None
 
     def compose(self) -> ComposeResult:
         yield self.words
-        yield self.bar
 
     def on_mount(self) -> None:
         self.watch(self.app, "sync_progress", self._show, init=True)
@@ -60,4 +65,9 @@ class SyncProgress(Vertical):
                 total,
             ).format(applied=applied, total=total)
         )
+        if self.bar is None:
+            from textual.widgets import ProgressBar  # the first pull shown: see the docstring
+
+            self.bar = ProgressBar(show_eta=False, id="pull-bar")
+            self.mount(self.bar)
         self.bar.update(total=total, progress=applied)
