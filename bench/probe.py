@@ -259,14 +259,14 @@ async def session_app(data_dir: Path) -> dict:
     from handledare.config import Settings
     from handledare.domain.enums import Evidence
     from handledare.services import onboarding
-    from handledare.tui.app import HandledareApp
+    from handledare.tui.launch import make_app
     from handledare.tui.screens.overview import OverviewScreen
     from handledare.tui.screens.walkthrough import WalkthroughScreen
     from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
     manager, supervisor, onboarding_id, rows = _busiest(data_dir)
     marks_before = _mark_count(data_dir, onboarding_id)
-    app = HandledareApp(Settings(data_dir=data_dir))
+    app = make_app(Settings(data_dir=data_dir))  # as the command makes it
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: signing_in(app))
         await _sign_in(pilot, manager)
