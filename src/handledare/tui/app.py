@@ -182,7 +182,7 @@ class HandledareApp(TranslatedBindings, AppBase):
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
         self.set_interval(1.0, self._checkpoint_when_due)
-        in_background(self, warm_up, group="warm-up")
+        in_background(self, lambda: warm_up(store), group="warm-up")
 
     def _checkpoint_when_due(self) -> None:
         """The write-ahead log copied back into the file once writes pause, in a worker: no

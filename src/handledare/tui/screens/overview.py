@@ -17,7 +17,7 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
 from handledare.i18n import N_, _
 from handledare.services import overview, review
-from handledare.services.overview import Choice, ListQuery, MonthCount, OnboardingSummary, Sort
+from handledare.services.overview import Choice, ListQuery, OnboardingSummary, Sort
 from handledare.text import printable
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.onboarding_list import OnboardingListActions
@@ -85,7 +85,7 @@ COLUMNS = (
 
 # The first page of the list (and the query it was read for) and the chart: what the
 # overview shows at once. The counts, the choices and the conflicts are read behind them.
-Loaded = tuple[ListQuery, list[OnboardingSummary], list[MonthCount]]
+Loaded = tuple[ListQuery, list[OnboardingSummary]]
 Details = tuple[dict[ReviewStatus, int], list[Choice], list[Choice], int]
 
 
@@ -145,19 +145,20 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         return super().check_action(action, parameters)
 
     def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
-        """The list's first page and the chart."""
-        return (
-            query,
-            overview.list_page(store, actor, query, today, 0, rows),
-            overview.started_and_approved(store, actor, today),
-        )
+        """The list's first page; the chart and the rest are read behind it."""
+        return query, overview.list_page(store, actor, query, today, 0, rows)
 
     def _loaded(self, loaded: Loaded) -> None:
-        query, rows, months = loaded
-        self.show_first_page(query, rows)
-        self.query_one(MonthChart).show(months)
+        self.show_first_page(*loaded)
         store, actor = self.app.session
         today = self.app.clock().date()
+        in_background(
+            self,
+            lambda: overview.started_and_approved(store, actor, today),
+            self.query_one(MonthChart).show,
+            group="overview-chart",
+            exclusive=True,
+        )
         in_background(
             self,
             lambda: (
