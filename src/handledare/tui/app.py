@@ -8,12 +8,11 @@ gets a new mode and never sees them. Signing out removes the mode.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import SystemCommand
@@ -31,7 +30,7 @@ from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.tui.app_base import AppBase
-from handledare.tui.background import in_background
+from handledare.tui.background import in_background, read_in_thread
 from handledare.tui.keys import offered_keys
 from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
@@ -54,23 +53,6 @@ LATER_CSS = [
     "styles/sync.tcss",
     "styles/reports.tcss",
 ]
-
-T = TypeVar("T")
-
-
-def read_in_thread(read: Callable[[], T]) -> Future[T]:
-    """`read` in a thread of its own, begun before the app runs (a Textual worker needs the
-    app running): the names are read while Textual starts."""
-    future: Future[T] = Future()
-
-    def run() -> None:
-        try:
-            future.set_result(read())
-        except BaseException as error:  # handed to whoever waits for the result
-            future.set_exception(error)
-
-    threading.Thread(target=run, name="names", daemon=True).start()
-    return future
 
 
 class HandledareApp(TranslatedBindings, AppBase):

@@ -7,7 +7,9 @@ message in the user's language, and whatever the user had typed stays.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable
+from concurrent.futures import Future
 from typing import Generic, TypeVar
 
 from textual.dom import DOMNode
@@ -52,6 +54,21 @@ def in_background(
         app.call_from_thread(failed or app.show_error, message)
 
     return node.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+def read_in_thread(read: Callable[[], T]) -> Future[T]:
+    """`read` in a thread of its own, begun before the app runs (a Textual worker needs the
+    app running): the names are read while Textual starts."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(read())
+        except BaseException as error:  # handed to whoever waits for the result
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="early-read", daemon=True).start()
+    return future
 
 
 class LatestRead(Generic[T]):

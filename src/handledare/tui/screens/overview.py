@@ -83,8 +83,8 @@ COLUMNS = (
     UNIT,
 )
 
-# The first page of the list (and the query it was read for) and the chart: what the
-# overview shows at once. The counts, the choices and the conflicts are read behind them.
+# The first page of the list and the query it was read for: what the overview shows at
+# once. The chart, the counts, the choices and the conflicts are read behind it.
 Loaded = tuple[ListQuery, list[OnboardingSummary]]
 Details = tuple[dict[ReviewStatus, int], list[Choice], list[Choice], int]
 
