@@ -9,12 +9,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.css.stylesheet import Stylesheet
 from textual.widgets import DataTable, Input
 
 from handledare.config import load_settings
 from handledare.domain.enums import Role
 from handledare.i18n import format_date
-from handledare.services import onboarding, people, templates
+from handledare.services import onboarding, overview, people, templates
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.forms import PersonForm, UserForm
@@ -353,3 +354,33 @@ async def test_while_the_pin_is_typed_the_app_readies_the_next_screen_and_gives_
         assert await on_screen(pilot, HomeScreen)
         assert await shows(pilot, "Amina Hassan")
     assert gc.get_freeze_count() == 0
+
+
+async def test_a_sign_in_after_the_warm_up_parses_no_styles_and_reads_the_first_page_once(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """While the PIN is typed the home screens' widget styles are readied, and the user's
+    home screen is made current with the app's styles: from Enter to the first page no
+    stylesheet is parsed again (each full parse is some 50 ms). The first page is read from
+    the moment the screen is made, and not once more when it mounts."""
+    parses: list[Stylesheet] = []
+    parse = Stylesheet.parse
+    monkeypatch.setattr(Stylesheet, "parse", lambda sheet: parses.append(sheet) or parse(sheet))
+    pages: list[int] = []
+    list_page = overview.list_page
+
+    def counted(store, actor, query, today, offset, limit):
+        pages.append(offset)
+        return list_page(store, actor, query, today, offset, limit)
+
+    monkeypatch.setattr(overview, "list_page", counted)
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await shows(pilot, "Anna Lindqvist")
+        await settle(pilot)  # the warm-up is done, as it is once a person has typed
+        parses.clear()
+        await sign_in(pilot, "Anna Lindqvist", "4827")
+        assert await on_screen(pilot, HomeScreen)
+        assert await shows(pilot, "Amina Hassan")
+        assert parses == []
+        assert pages == [0]

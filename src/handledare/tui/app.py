@@ -9,7 +9,7 @@ gets a new mode and never sees them. Signing out removes the mode.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -36,7 +36,7 @@ from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
 from handledare.tui.sync_status import SyncCoordinator
 from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
-from handledare.tui.warm_up import release_warm_up, warm_up
+from handledare.tui.warm_up import add_widget_styles, release_warm_up, warm_up
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -164,7 +164,12 @@ class HandledareApp(TranslatedBindings, AppBase):
             in_background(self, lambda: people.has_users(store), self._show_gate)
         self.sync.start()
         self.set_interval(1.0, self._checkpoint_when_due)
-        in_background(self, lambda: warm_up(store), group="warm-up")
+        in_background(
+            self,
+            lambda: warm_up(store),
+            lambda _done: add_widget_styles(self),
+            group="warm-up",
+        )
 
     def _checkpoint_when_due(self) -> None:
         """The write-ahead log copied back into the file once writes pause, in a worker: no
@@ -229,13 +234,30 @@ class HandledareApp(TranslatedBindings, AppBase):
         self.theme = TEXTUAL_THEME.get(user.theme, TEXTUAL_THEME[Theme.DEFAULT])
         mode = self._mode_of(actor.user_id)
         if mode not in self._modes:
-            self.add_mode(mode, self._home_screen(actor.role))
+            self.add_mode(mode, self._home(actor.role))
         self.switch_mode(mode)
         if signed_in.weak_pin:
             # At sign-in: its PIN service loads SQLModel, which the start must not wait for.
             from handledare.tui.screens.pin_prompt import NewPinDialog
 
             self.push_screen(NewPinDialog())
+
+    def _home(self, role: Role) -> Callable[[], Screen]:
+        """What makes the user's home screen when their mode begins.
+
+        A new screen is styled as it mounts. Textual also restyles the whole app when a
+        screen's count of style changes lags the app's, for a screen that missed a change
+        while hidden; a new one starts behind, so each sign-in re-parsed every stylesheet
+        twice (some 100 ms) to no effect. The new screen is made current with the app.
+        """
+        screen_type = self._home_screen(role)
+
+        def make() -> Screen:
+            screen = screen_type()
+            screen._css_update_count = self._css_update_count
+            return screen
+
+        return make
 
     @staticmethod
     def _home_screen(role: Role) -> type[Screen]:
@@ -289,7 +311,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         mode = self._mode_of(actor.user_id)
         await self.switch_mode(GATE)
         await self.remove_mode(mode)
-        self.add_mode(mode, self._home_screen(actor.role))
+        self.add_mode(mode, self._home(actor.role))
         await self.switch_mode(mode)
         self.notify(_("Language: {name}").format(name=i18n.language_name(language, language)))
 
