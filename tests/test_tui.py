@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
 from textual.widgets import DataTable, Input
 
 from handledare.config import load_settings
@@ -384,3 +385,33 @@ async def test_a_sign_in_after_the_warm_up_parses_no_styles_and_reads_the_first_
         assert await shows(pilot, "Amina Hassan")
         assert parses == []
         assert pages == [0]
+
+
+async def test_a_new_home_screen_is_styled_once_and_again_after_it_was_hidden(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A screen just made was styled as its widgets mounted: Textual's restyling of every
+    widget as a screen resumes is left out until the screen has been hidden (here by Ctrl+L,
+    the lock), when something may have changed behind it."""
+    restyled: list[object] = []
+    update_node_styles = DOMNode.update_node_styles
+
+    def counted(node: DOMNode, animate: bool = True) -> None:
+        restyled.append(node)
+        update_node_styles(node, animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", counted)
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Anna Lindqvist", "4827")
+        assert await on_screen(pilot, HomeScreen)
+        home = app.screen
+        assert await shows(pilot, "Amina Hassan")
+        assert home not in restyled
+        await pilot.press("ctrl+l")
+        assert await on_screen(pilot, LockScreen)
+        await type_into(pilot, "#pin", "4827")
+        await pilot.press("enter")
+        assert await on_screen(pilot, HomeScreen)
+        await settle(pilot)
+        assert app.screen is home and home in restyled

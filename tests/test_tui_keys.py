@@ -164,3 +164,25 @@ async def test_typing_on_the_home_screen_filters_and_never_runs_a_command(app: H
         assert await shows(pilot, "a Lägg till vikarie")
         await pilot.press("a")
         assert await on_screen(pilot, PersonForm)
+
+
+async def test_the_footer_mounts_its_keys_again_only_when_they_change(app: HandledareApp):
+    """Every change of focus or of what a key may do asks the footer to recompose; when the
+    keys it would show are the ones it shows, they stay as they are (mounting them anew
+    costs some 25 ms each time), and when they differ, the new ones are shown."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await sign_in(pilot, "Anna", "4827")
+        assert await on_screen(pilot, HomeScreen)
+        await settle(pilot)
+        typing = list(app.screen.query(FooterKey))
+        app.screen.refresh_bindings()
+        await settle(pilot)
+        assert list(app.screen.query(FooterKey)) == typing
+        assert all(key.has_class("-compact") for key in typing)
+
+        await to_list(pilot)
+        await settle(pilot)
+        in_list = list(app.screen.query(FooterKey))
+        assert not set(in_list) & set(typing)
+        assert "Lägg till vikarie" in [key.description for key in in_list]

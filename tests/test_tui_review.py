@@ -84,8 +84,14 @@ async def test_manager_overview_counts_filters_and_expiry(data_dir: Path):
         await _as_manager(pilot)
         assert await on_screen(pilot, OverviewScreen)
         assert await eventually(pilot, lambda: len(_rows(app)) == 3)
-        counts = widget_text(app, "#status-counts")
-        assert "Pågår: 1" in counts and "Väntar på godkännande: 1" in counts
+        # The counts are read behind the first page.
+        assert await eventually(
+            pilot,
+            lambda: (
+                "Pågår: 1" in (counts := widget_text(app, "#status-counts"))
+                and "Väntar på godkännande: 1" in counts
+            ),
+        )
         # Greta's yearly items expire 365 days after signing, i.e. within the 30-day warning.
         assert await shows(pilot, "Greta Sundberg ◷")
 

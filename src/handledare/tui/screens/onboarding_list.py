@@ -14,7 +14,7 @@ from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from textual import getters
+from textual import events, getters
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
@@ -48,6 +48,8 @@ class OnboardingListActions(Screen[None]):
             self, self._show_expiry, group="expiring-summary"
         )
         self._first_read = self._begin_first_read()
+        # Hidden behind another screen or the lock since it was made: then a resume restyles.
+        self._hidden = False
 
     def _begin_first_read(self) -> tuple[Hashable, Future[tuple[int, object]]] | None:
         """The first page read from the moment the screen is made, beside Textual's work of
@@ -158,8 +160,16 @@ class OnboardingListActions(Screen[None]):
         # A long pull brings rows while the list is shown: read again as they arrive.
         self.watch(self.app, "sync_progress", lambda _progress: self.reload(), init=False)
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        if not self._hidden:
+            # Styled as its widgets mounted and not hidden since: Textual's restyling of
+            # every widget as a screen resumes (some 45 ms on the overview, twice as a user's
+            # mode begins) would only repeat it. Runs before Textual's own handler.
+            event.refresh_styles = False
         self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._hidden = True
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.onboardings.filter_by(event.value)

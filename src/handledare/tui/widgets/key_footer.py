@@ -22,6 +22,10 @@ from handledare.tui.keys import PALETTE_ACTION
 
 # Always shown, in this order, at the end of the line (the palette docks at the right).
 ALWAYS = ("help", "quit")
+# The footer is always compact, and so is each key: with the class from the start, a key
+# is styled once as it mounts, not again when its `compact` sets the class (some 8 ms a key,
+# at every change of focus).
+COMPACT = "-compact"
 # Textual's names of the keys that type a character ("a", "slash", "question_mark").
 TYPING_KEYS = frozenset(_character_to_key(c) for c in string.printable if c.isprintable())
 
@@ -33,8 +37,9 @@ def _cost(key_display: str, description: str) -> int:
 
 class KeyFooter(Footer):
     def __init__(self) -> None:
-        super().__init__(compact=True)
+        super().__init__(compact=True)  # see COMPACT
         self._width = 0
+        self._composed: list[tuple[Binding, bool, str]] = []
 
     def _typing(self) -> bool:
         return isinstance(self.screen.focused, Input)
@@ -73,22 +78,29 @@ class KeyFooter(Footer):
             shown.append((binding, enabled))
         return shown, always
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
-        self._width = self.size.width or self.app.size.width
+    def _chosen(self, width: int) -> list[tuple[Binding, bool, str]]:
+        """The keys that fit `width`, each with whether it works now and its classes."""
         shown, always = self._candidates()
-        room = self._width - sum(
+        room = width - sum(
             _cost(self.app.get_key_display(b), b.description) for b, _on in always.values()
         )
         chosen = []
         for binding, enabled in shown:
             cost = _cost(self.app.get_key_display(binding), binding.description)
             if cost <= room:
-                chosen.append((binding, enabled))
+                chosen.append((binding, enabled, COMPACT))
                 room -= cost
-        chosen += [always[action] for action in ALWAYS if action in always]
-        for binding, enabled in chosen:
+        chosen += [(*always[action], COMPACT) for action in ALWAYS if action in always]
+        if PALETTE_ACTION in always:
+            chosen.append((*always[PALETTE_ACTION], f"-command-palette {COMPACT}"))
+        return chosen
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        self._width = self.size.width or self.app.size.width
+        self._composed = self._chosen(self._width)
+        for binding, enabled, classes in self._composed:
             yield FooterKey(
                 binding.key,
                 self.app.get_key_display(binding),
@@ -96,17 +108,18 @@ class KeyFooter(Footer):
                 binding.action,
                 disabled=not enabled,
                 tooltip=binding.tooltip,
-            ).data_bind(compact=Footer.compact)
-        if PALETTE_ACTION in always:
-            binding, enabled = always[PALETTE_ACTION]
-            yield FooterKey(
-                binding.key,
-                self.app.get_key_display(binding),
-                binding.description,
-                binding.action,
-                classes="-command-palette",
-                disabled=not enabled,
+                classes=classes,
             )
+
+    async def recompose(self) -> None:
+        """Only when the keys to show have changed: a change of focus or of what a key may
+        do now mostly leaves them as they were, and mounting them anew costs some 25 ms."""
+        if not self.is_attached:  # its screen has gone since this was asked for
+            return
+        width = self.size.width or self.app.size.width
+        if self._bindings_ready and width == self._width and self._chosen(width) == self._composed:
+            return
+        await super().recompose()
 
     def on_resize(self) -> None:
         if self.size.width != self._width and self._bindings_ready:
