@@ -112,10 +112,21 @@ class OnboardingListActions(Screen[None]):
         self.query_one("#expiring-summary", Static).update(summary(counts, days))
 
     def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
-        """The list's first rows, then their count read behind them."""
-        if self.onboardings.show_page(query, 0, rows):
-            self._count(query)
+        """The list's first rows. What is read behind them begins once they are drawn: its
+        results would otherwise come in, and be shown, before they are."""
+        shown = self.onboardings.show_page(query, 0, rows)
+        self.call_after_refresh(self._after_first_page, query if shown else None)
+
+    def _after_first_page(self, shown: ListQuery | None) -> None:
+        if self.app.role is None:  # signed out meanwhile
+            return
+        if shown is not None:
+            self._count(shown)
         self._count_expiring()
+        self.read_behind()
+
+    def read_behind(self) -> None:
+        """What else the screen reads behind its first page, if anything."""
 
     def on_onboarding_table_wanted(self, wanted: OnboardingTable.Wanted) -> None:
         store, actor = self.app.session

@@ -117,7 +117,9 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
     def __init__(self) -> None:
         super().__init__()
         self.onboardings = OnboardingTable(COLUMNS)
-        self.reads: LatestRead[Loaded] = LatestRead(self, self._loaded, group="home-list")
+        self.reads: LatestRead[Loaded] = LatestRead(
+            self, lambda loaded: self.show_first_page(*loaded), group="home-list"
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -148,8 +150,8 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         """The list's first page; the chart and the rest are read behind it."""
         return query, overview.list_page(store, actor, query, today, 0, rows)
 
-    def _loaded(self, loaded: Loaded) -> None:
-        self.show_first_page(*loaded)
+    def read_behind(self) -> None:
+        """The chart, the counts, the choices and the conflicts."""
         store, actor = self.app.session
         today = self.app.clock().date()
         in_background(
