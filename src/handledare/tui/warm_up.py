@@ -19,11 +19,12 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+from textual.widget import Widget
+
 from handledare import i18n
 
 if TYPE_CHECKING:
     from textual.app import App
-    from textual.widget import Widget
 
     from handledare.services.sign_in import Store
 
@@ -43,8 +44,6 @@ def warm_up(store: Store) -> None:
 def add_widget_styles(app: App) -> None:
     """Each loaded widget class's DEFAULT_CSS in the app's stylesheet, parsed once, as Textual
     would add it when the class's first widget mounts; on the UI thread, after `warm_up`."""
-    from textual.widget import Widget
-
     stylesheet = app.stylesheet
     for widget_class in _subclasses(Widget):
         # The styles' sources depend on the class alone (its bases'); an instance is
