@@ -1,6 +1,6 @@
 """Onboardings a pull has projected, kept in memory for its next parts.
 
-A pull commits in parts of about 50 ms (so that a mark never waits long), and
+A pull commits in parts of about 35 ms (so that a mark never waits long), and
 one onboarding's events usually span several parts: reading its items again
 for each part was most of what projecting cost on a large file. What is kept
 is used only while nobody but this pull has written to the store since its
