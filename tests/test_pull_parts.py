@@ -38,6 +38,17 @@ def _sign(store: Store, actor, onboarding_id: str, key: str) -> None:
     signoff.sign_off(store, actor, onboarding_id, [key], PIN)
 
 
+def _signed(store: Store, onboarding_id: str, key: str) -> bool:
+    """Whether the item is stored as signed off."""
+    with sqlite3.connect(store.path) as connection:
+        row = connection.execute(
+            "SELECT signed_at IS NOT NULL FROM item_states "
+            "WHERE onboarding_id = ? AND item_key = ?",
+            (onboarding_id, key),
+        ).fetchone()
+    return row == (1,)
+
+
 def _stored(store: Store) -> list[StoredEvent]:
     with sqlite3.connect(store.path) as connection:
         return [
@@ -169,13 +180,7 @@ def test_kept_onboardings_are_read_again_after_a_write_here_between_two_parts(
     [row] = [row for row in pulled["onboardings"] if row[0] == oid]
     store.rebuild()
     assert projections(store) == pulled
-    with sqlite3.connect(store.path) as connection:
-        signed = connection.execute(
-            "SELECT signed_at IS NOT NULL FROM item_states "
-            "WHERE onboarding_id = ? AND item_key = 'anst-lon'",
-            (oid,),
-        ).fetchone()
-    assert signed == (1,)
+    assert _signed(store, oid, "anst-lon")
     assert row in projections(store)["onboardings"]
     store.close()
 
@@ -256,11 +261,5 @@ def test_a_sign_off_made_between_a_parts_read_ahead_and_its_write_is_not_folded_
     pulled = projections(store)
     store.rebuild()
     assert projections(store) == pulled
-    with sqlite3.connect(store.path) as connection:
-        signed = connection.execute(
-            "SELECT signed_at IS NOT NULL FROM item_states "
-            "WHERE onboarding_id = ? AND item_key = 'anst-lon'",
-            (oid,),
-        ).fetchone()
-    assert signed == (1,)
+    assert _signed(store, oid, "anst-lon")
     store.close()
