@@ -8,8 +8,8 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from handledare.services.sync import Progress, sync_now
 from handledare.store import ingest
 from handledare.store.eventlog import Store
 from handledare.store.tables import EVENT_COLUMNS
+from handledare.store.turns import WriteTurns
 from handledare.sync import batch, pull
 from handledare.sync.share import ShareFiles
 
@@ -57,15 +58,73 @@ class LockProbe(threading.Thread):
     """A local write every LOCK_PROBE_EVERY while a pull runs in the same process, as a
     supervisor's mark would be made: how long each waited to begin (the write lock)."""
 
+    NAME = "lock probe"
+
     def __init__(self, store: Store):
-        super().__init__(daemon=True)
+        super().__init__(daemon=True, name=LockProbe.NAME)
         self.store, self.waits, self.stop = store, [], threading.Event()
+        self.spans: list[tuple[float, float]] = []
 
     def run(self) -> None:
         while not self.stop.wait(LOCK_PROBE_EVERY):
             began = time.perf_counter()
             with self.store.write(None):
                 self.waits.append(time.perf_counter() - began)
+            self.spans.append((began, time.perf_counter()))
+
+
+class Holders:
+    """Who held the store's write turn while the probe waited: each part of the pull (with
+    its events), each other local write and each checkpoint, timed (the classes' methods
+    wrapped for the measure, and put back)."""
+
+    def __init__(self) -> None:
+        self.held: list[tuple[str, float, float]] = []  # what, from, to
+        self.events = 0  # of the part being written
+
+    def __enter__(self) -> Holders:
+        self.saved = WriteTurns.pulled, WriteTurns.local, Store.checkpoint, ingest.ingest
+        pulled, local, checkpoint, ingested = self.saved
+        holders = self
+
+        def timed(what: Callable[[], str], turn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+            @contextmanager
+            def wrapped(turns: Any) -> Iterator[None]:
+                with turn(turns):
+                    began = time.perf_counter()
+                    yield
+                holders.held.append((what(), began, time.perf_counter()))
+
+            return wrapped
+
+        def checkpointed(store: Store) -> None:
+            began = time.perf_counter()
+            checkpoint(store)
+            holders.held.append(("a checkpoint (no turn)", began, time.perf_counter()))
+
+        def counted(store: Store, batches: list, *rest: Any) -> Any:
+            holders.events = sum(len(b.events) for b in batches)
+            return ingested(store, batches, *rest)
+
+        WriteTurns.pulled = timed(lambda: f"a part of {holders.events} events", pulled)
+        WriteTurns.local = timed(
+            lambda: f"a local write ({threading.current_thread().name})", local
+        )
+        Store.checkpoint, ingest.ingest = checkpointed, counted
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        WriteTurns.pulled, WriteTurns.local, Store.checkpoint, ingest.ingest = self.saved
+
+    def blame(self, span: tuple[float, float]) -> str:
+        """What held the turn or ran during one probe's write, longest first."""
+        began, ended = span
+        during = sorted(
+            ((to - start, what) for what, start, to in self.held
+             if start < ended and to > began and LockProbe.NAME not in what and to - start > 0.001),
+            reverse=True,
+        )  # fmt: skip
+        return "; ".join(f"{what}, {seconds * 1000:.0f} ms" for seconds, what in during[:3])
 
 
 def _settings(folder: Path, share: Path, name: str) -> Settings:
@@ -122,6 +181,7 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
         Cumulative(pull, "_checked") as checked,
         Cumulative(batch, "_verified_key") as verified,
         Cumulative(batch, "_opened") as opened,
+        Holders() as holders,
         Cumulative(ingest, "ingest") as applied,
     ):
         probe.start()
@@ -152,6 +212,11 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
     quiet = noop <= 0.100 and not files.writes() and kinds["names"] <= folders + 1
     waits = probe.waits or [0.0]
     worst = max(waits)
+    longest = sorted(zip(probe.waits, probe.spans, strict=True), reverse=True)[:3]
+    blamed = [
+        f"{wait * 1000:.0f} ms: {holders.blame(span) or 'nothing held it'}"
+        for wait, span in longest
+    ]
     measured = [
         Row(f"sync pull of {len(rows)} events", pull_seconds, raw, "s", "<= 3x",
             pull_seconds <= 3 * raw),
@@ -165,6 +230,8 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
             p95(waits) if len(waits) > 1 else worst, None, "s", "", None),
         Row("a local write's wait for the lock during the pull, longest", worst, None, "s",
             "<= 100 ms", worst <= 0.100),
+        *(Row(f"  a long wait, and what held the lock or ran meanwhile: {text}", None, None,
+              "s", "", None) for text in blamed),
         Row(f"sync round, nothing new, {folders} folders, {operations}", noop, listing, "s",
             "<= 100 ms, no write", quiet),
     ]  # fmt: skip

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from handledare.domain.enums import Mark, Profession, Role
 from handledare.domain.events import EventType
 from handledare.services import delegations, onboarding, people, pins, review, signoff
-from handledare.store import ingest
+from handledare.store import ingest, onboarding_projection
 from handledare.store.eventlog import Store
 from handledare.store.kept_onboardings import KeptOnboardings
 from handledare.store.tables import EVENT_COLUMNS, StoredEvent
@@ -36,6 +36,17 @@ AHEAD = timedelta(days=1)
 def _sign(store: Store, actor, onboarding_id: str, key: str) -> None:
     onboarding.mark_item(store, actor, onboarding_id, key, Mark.PRACTISED)
     signoff.sign_off(store, actor, onboarding_id, [key], PIN)
+
+
+def _signed(store: Store, onboarding_id: str, key: str) -> bool:
+    """Whether the item is stored as signed off."""
+    with sqlite3.connect(store.path) as connection:
+        row = connection.execute(
+            "SELECT signed_at IS NOT NULL FROM item_states "
+            "WHERE onboarding_id = ? AND item_key = ?",
+            (onboarding_id, key),
+        ).fetchone()
+    return row == (1,)
 
 
 def _stored(store: Store) -> list[StoredEvent]:
@@ -169,13 +180,7 @@ def test_kept_onboardings_are_read_again_after_a_write_here_between_two_parts(
     [row] = [row for row in pulled["onboardings"] if row[0] == oid]
     store.rebuild()
     assert projections(store) == pulled
-    with sqlite3.connect(store.path) as connection:
-        signed = connection.execute(
-            "SELECT signed_at IS NOT NULL FROM item_states "
-            "WHERE onboarding_id = ? AND item_key = 'anst-lon'",
-            (oid,),
-        ).fetchone()
-    assert signed == (1,)
+    assert _signed(store, oid, "anst-lon")
     assert row in projections(store)["onboardings"]
     store.close()
 
@@ -194,4 +199,67 @@ def test_an_onboarding_projected_again_for_a_late_event_is_not_kept_as_it_was(
     pulled = projections(store)
     store.rebuild()
     assert projections(store) == pulled == tables
+    store.close()
+
+
+def test_a_part_reads_the_onboardings_it_folds_before_it_takes_the_write_lock(
+    history, tmp_path: Path, monkeypatch
+):
+    """While a part holds the write lock every mark waits, so the onboardings it folds on are
+    read before (kept from the last part, or read ahead): none is read from the file in it,
+    not even by the first part of the next pull, which keeps nothing yet."""
+    events, tables, oid = history
+    half = len(events) // 2
+    store = Store.open(tmp_path / "handledare.db")
+    _pull(store, [events[:half]], KeptOnboardings())
+    read_in_a_part: list[str] = []
+    real_load = onboarding_projection.load
+
+    def load(connection, ids):
+        found = real_load(connection, ids)
+        if store.turns._pulling:
+            read_in_a_part.extend(found)
+        return found
+
+    monkeypatch.setattr(onboarding_projection, "load", load)
+    kept = KeptOnboardings()
+    rest = events[half:]
+    assert any(e.entity_id == oid for e in rest[:10])
+    _pull(store, _split(rest, list(range(10, len(rest), 10))), kept, first=1000)
+    pulled = projections(store)
+    store.rebuild()
+    assert projections(store) == pulled == tables
+    assert read_in_a_part == []
+    assert oid in kept._states
+    store.close()
+
+
+def test_a_sign_off_made_between_a_parts_read_ahead_and_its_write_is_not_folded_over(
+    history, tmp_path: Path, monkeypatch
+):
+    """The part read the onboarding ahead, then a supervisor signed an item here before the
+    part began: the part forgets what it read and projects on what is stored."""
+    events, _tables, oid = history
+    ahead = datetime.now(UTC) + AHEAD / 2
+    now = [e for e in events if datetime.fromisoformat(e.wall_time) < ahead]
+    later = events[len(now) :]
+    store = Store.open(tmp_path / "handledare.db")
+    kept = KeptOnboardings()
+    _pull(store, _split(now, list(range(5, len(now), 5))), kept)
+    user = next(u for u in people.list_users(store) if u.role is Role.SUPERVISOR)
+    supervisor = pins.sign_in(store, user.id, PIN).actor
+    real_prefetch = KeptOnboardings.prefetch
+
+    def prefetch_then_sign(self, connection, ids):
+        real_prefetch(self, connection, ids)
+        assert oid in self._states  # read ahead, as the store was before the sign-off
+        _sign(store, supervisor, oid, "anst-lon")
+
+    monkeypatch.setattr(KeptOnboardings, "prefetch", prefetch_then_sign)
+    _pull(store, [later], kept, first=1000)
+    monkeypatch.undo()
+    pulled = projections(store)
+    store.rebuild()
+    assert projections(store) == pulled
+    assert _signed(store, oid, "anst-lon")
     store.close()

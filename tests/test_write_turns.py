@@ -136,3 +136,51 @@ def test_a_mark_goes_before_the_next_part_of_a_pull(world: World):
         thread.join(10)
     assert order == ["part 1 begins", "part 1 commits", "mark stored", "part 2 begins",
                      "part 2 commits"]  # fmt: skip
+
+
+def test_local_writes_take_turns_and_one_that_waits_goes_as_soon_as_the_other_commits(
+    world: World,
+):
+    """Two local writes at once (the round's own record and a mark): the second waits here
+    for the first, not in SQLite, which would make it sleep and poll for the lock; and a
+    write within a write of the same thread does not wait for itself."""
+    store = world.store
+    oid = onboarding.start_onboarding(store, world.supervisor, world.person.id, "hemtjanst-omsorg")
+    order: list[str] = []
+    writing, release = threading.Event(), threading.Event()
+    statements: list[str] = []
+    event.listen(
+        store.engine,
+        "checkout",
+        lambda connection, *_rest: connection.set_trace_callback(statements.append),
+    )
+
+    def record() -> None:
+        with store.write(None):
+            order.append("record begins")
+            writing.set()
+            release.wait(10)
+            order.append("record commits")
+
+    def mark() -> None:
+        onboarding.mark_item(store, world.supervisor, oid, "anst-avtal", Mark.PRACTISED)
+        order.append("mark stored")
+
+    first = threading.Thread(target=record)
+    first.start()
+    writing.wait(10)
+    marker = threading.Thread(target=mark)
+    marker.start()
+    while store.turns._local < 2:  # the mark asked for its turn
+        threading.Event().wait(0.001)
+    threading.Event().wait(0.05)  # time for it to reach SQLite, were it let through
+    assert order == ["record begins"]
+    release.set()
+    for thread in (first, marker):
+        thread.join(10)
+    assert order == ["record begins", "record commits", "mark stored"]
+    begins = [i for i, sql in enumerate(statements) if sql == "BEGIN IMMEDIATE"]
+    assert len(begins) == 2 and "COMMIT" in statements[begins[0] : begins[1]]
+    with store.turns.local(), store.turns.local():
+        assert store.turns._local == 1
+    assert store.turns._local == 0

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, astuple, dataclass, field, fields
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from handledare.store.eventlog import Store, get_meta, set_meta
 from handledare.store.sql import connection_of
-from handledare.store.tables import ShareProblemRow, ShareWorkstationRow
+from handledare.store.tables import ShareProblemRow
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -221,16 +221,11 @@ def record(store: Store, changes: Changes) -> None:
     """Save what changed; nothing at all (not even a transaction) when nothing did."""
     if not changes.any():
         return
-    names = [f.name for f in fields(Folder)]
     with store.write(None) as tx:
         session = tx.session
-        for folder in changes.folders:
-            row = session.get(ShareWorkstationRow, folder.workstation_id)
-            if row is None:
-                session.add(ShareWorkstationRow(**asdict(folder)))
-            else:
-                for name in names:
-                    setattr(row, name, getattr(folder, name))
+        # Plain SQL: after a large pull every folder changed, and the ORM's load and flush of
+        # each row kept a mark made meanwhile waiting for this write.
+        connection_of(session).executemany(_UPSERT_FOLDER, [astuple(f) for f in changes.folders])
         for path in changes.gone:
             found = session.get(ShareProblemRow, path)
             if found is not None:
@@ -255,6 +250,14 @@ def record(store: Store, changes: Changes) -> None:
             set_meta(session, ROTATE_KEY, "0")
         if changes.encrypted:
             set_meta(session, ENCRYPTED_KEY, "1")
+
+
+_FOLDER_COLUMNS = [f.name for f in fields(Folder)]
+_UPSERT_FOLDER = (
+    f"INSERT INTO share_workstations ({', '.join(_FOLDER_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_FOLDER_COLUMNS))}) ON CONFLICT (workstation_id) DO UPDATE "
+    f"SET {', '.join(f'{c} = excluded.{c}' for c in _FOLDER_COLUMNS[1:])}"
+)
 
 
 def _json(value: object) -> str:

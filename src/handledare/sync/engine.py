@@ -33,11 +33,15 @@ from handledare.sync.status import ShareStatus, share_status
 from handledare.sync.survey import Survey
 from handledare.sync.trust import Trust
 
-# Events applied a transaction: as many as take about PART_SECONDS here, so that a mark
-# made while a pull runs waits no longer than that for the write lock (store/turns.py).
+# Events applied a transaction: as many as hold the write lock for about PART_SECONDS at the
+# slowest rate of the last RATE_PARTS parts, so that a mark made while a pull runs waits no
+# longer than that for the write lock (store/turns.py). A part sometimes takes two or three
+# times its aim (a late event projects its onboarding again, the disk or the CPU is busy):
+# aimed at 35 ms it seldom keeps a mark waiting 100 ms; smaller parts cost the pull time.
 APPLY_EVENTS = 5000
 FIRST_PART_EVENTS = 200
-PART_SECONDS = 0.05
+PART_SECONDS = 0.035
+RATE_PARTS = 3
 # While a pull runs the log grows (store/database.py); it is copied back this often.
 CHECKPOINT_SECONDS = 5.0
 # A round that trusts new folders after applying approvals reads those too, this many times.
@@ -275,27 +279,29 @@ class Tally:
 
 
 class Parts:
-    """How many events the next transaction of a pull takes: as many as the last ones
-    applied in about PART_SECONDS, between FIRST_PART_EVENTS / 4 and APPLY_EVENTS."""
+    """How many events the next transaction of a pull takes: as many as the last parts held
+    the write lock for in about PART_SECONDS (at the slowest of their rates, as one slow
+    part often comes after another), between FIRST_PART_EVENTS / 4 and APPLY_EVENTS."""
 
     def __init__(self, tally: Tally) -> None:
         self.tally = tally
         self.kept = KeptOnboardings()  # what the parts projected, for the next ones
         self.events = FIRST_PART_EVENTS
+        self.rates: list[float] = []  # seconds a held lock per event, of the last parts
         self.checkpointed = time.perf_counter()
         self.unsaved = False
 
     def ingest(self, store: Store, chunk: list[Batch], report: SyncReport) -> None:
         began = time.perf_counter()
-        _ingest(store, chunk, report, self.kept)
-        took = time.perf_counter() - began
+        held = _ingest(store, chunk, report, self.kept)
         self.tally.count(len(chunk))
         self.unsaved = self.unsaved or bool(chunk)
         if began - self.checkpointed > CHECKPOINT_SECONDS:
             self.finish(store)
         count = sum(len(batch.events) for batch in chunk)
-        if count and took > 0:
-            wanted = int(count * PART_SECONDS / took)
+        if count and held > 0:
+            self.rates = [*self.rates[1 - RATE_PARTS :], held / count]
+            wanted = int(PART_SECONDS / max(self.rates))
             self.events = max(FIRST_PART_EVENTS // 4, min(APPLY_EVENTS, wanted))
 
     def finish(self, store: Store) -> None:
@@ -317,15 +323,18 @@ def _alone(batch: Batch) -> bool:
     return any(event.type in _ALONE for event in batch.events)
 
 
-def _ingest(store: Store, chunk: list[Batch], report: SyncReport, kept: KeptOnboardings) -> None:
+def _ingest(store: Store, chunk: list[Batch], report: SyncReport, kept: KeptOnboardings) -> float:
+    """Apply the chunk (unless a dry run); the seconds it held the write lock."""
     if not chunk:
-        return
+        return 0.0
+    held = 0.0
     if not report.dry_run:
         incoming = [
             ingest.IncomingBatch(b.workstation_id, b.sequence, b.sha256, b.events, b.keyid)
             for b in chunk
         ]
-        report.pending_entities = ingest.ingest(store, incoming, kept).pending_entities
+        applied = ingest.ingest(store, incoming, kept)
+        report.pending_entities, held = applied.pending_entities, applied.held
     for batch in chunk:
         report.received[batch.workstation_id] = report.received.get(batch.workstation_id, 0) + len(
             batch.events
@@ -335,6 +344,7 @@ def _ingest(store: Store, chunk: list[Batch], report: SyncReport, kept: KeptOnbo
             for event in batch.events
             if event.type == EventType.TEMPLATE_IMPORTED
         ]
+    return held
 
 
 def _own_folder(store: Store, survey: Survey, mine: Own, sent: Sent) -> Folder:
