@@ -96,6 +96,18 @@ def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list
     return sorted(chosen)
 
 
+def _key(s: OnboardingSummary) -> str:
+    """A row's key in the table: its onboarding, or the person for a person without one."""
+    return s.onboarding_id or s.person_id
+
+
+def _looks(cells: list[list[Text]]) -> list[tuple[object, ...]]:
+    """What each cell shows, to compare (a Text's own equality leaves out its style)."""
+    return [
+        (cell.plain, cell.style, cell.justify, tuple(cell.spans)) for row in cells for cell in row
+    ]
+
+
 class OnboardingTable(Vertical):
     """The rows loaded so far in a table, and the line that counts them.
 
@@ -127,6 +139,8 @@ class OnboardingTable(Vertical):
         # chosen for.
         self._shown_columns: list[int] = []
         self._fitted_width = 0
+        # What the table was last filled with: its width, columns, rows and cells.
+        self._filled: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -215,6 +229,7 @@ class OnboardingTable(Vertical):
             if self._fitted(cells) != self._shown_columns:
                 self.fill()  # a wider row: the columns that fit are chosen again
             else:
+                self._filled = ()  # more rows than the first fill: not the same table
                 self._add(rows, cells[offset:])
                 self._show_count()
         return True
@@ -225,13 +240,21 @@ class OnboardingTable(Vertical):
             self._show_count()
 
     def fill(self) -> None:
-        """The table again from the rows loaded, keeping the cursor on the same row."""
+        """The table again from the rows loaded, keeping the cursor on the same row; left
+        as it is when it would show the same (a letter more typed often leaves the first
+        page as it was, and drawing a table again is most of what a key costs)."""
         table = self.table
-        selected = self.selected()
-        table.clear()
         now = self.app.clock()
         cells = self._cells(self.rows, now)
-        self._fit_columns(self._fitted(cells))
+        chosen = self._fitted(cells)
+        filled = (self.table.size.width, chosen, [_key(s) for s in self.rows], _looks(cells))
+        if filled == self._filled and self.table.columns:
+            self._show_count()
+            return
+        self._filled = filled
+        selected = self.selected()
+        table.clear()
+        self._fit_columns(chosen)
         keys = self._add(self.rows, cells)
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
@@ -243,7 +266,7 @@ class OnboardingTable(Vertical):
     def _add(self, rows: list[OnboardingSummary], cells: list[list[Text]]) -> list[str]:
         keys = []
         for s, row in zip(rows, cells, strict=True):
-            keys.append(s.onboarding_id or s.person_id)
+            keys.append(_key(s))
             self.table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
         return keys
 
