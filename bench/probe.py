@@ -127,16 +127,36 @@ async def press(app, key: str, calls: list[int]) -> float:
 
     Pilot.press waits for idle in 20 ms steps, too coarse for this; here the key
     goes to the driver as a terminal's would, and the clock stops once the
-    screen's handler has run and the screen has been drawn.
+    screen's handler has run and the screen has been drawn, with what the
+    widgets changed by it do after it (a table measures its new rows when its
+    messages are done, and only then asks to be drawn).
     """
     before = calls[0]
     began = time.perf_counter()
     send(app, key)
     while calls[0] == before:
         await asyncio.sleep(0.0002)
-    app.screen._on_timer_update()
-    await asyncio.sleep(0)
-    return time.perf_counter() - began
+    while True:
+        app.screen._on_timer_update()
+        await asyncio.sleep(0)
+        if drawn(app.screen):
+            return time.perf_counter() - began
+
+
+def drawn(screen) -> bool:
+    """Nothing on the screen waits to be measured, laid out or drawn, nor has a message
+    left that might ask for it."""
+    if screen._dirty_widgets or screen._layout_required or screen._repaint_required:
+        return False
+    if not screen.app._message_queue.empty():
+        return False
+    return not any(
+        not widget._message_queue.empty()
+        or widget._repaint_required
+        or widget._layout_required
+        or getattr(widget, "_require_update_dimensions", False)
+        for widget in (screen, *screen.walk_children())
+    )
 
 
 async def until(pilot, condition, timeout: float = 120.0) -> None:

@@ -138,6 +138,8 @@ class OnboardingTable(Vertical):
         # The columns on screen now (indexes into `_columns`), and the width they were
         # chosen for.
         self._shown_columns: list[int] = []
+        self._column_widths: list[int] = []
+        self._count_shown = ""
         self._fitted_width = 0
         # What the table was last filled with: its width, columns, rows and cells.
         self._filled: tuple[object, ...] = ()
@@ -158,8 +160,9 @@ class OnboardingTable(Vertical):
         if self.table.size.width != self._fitted_width:
             self.fill()
 
-    def _fitted(self, cells: list[list[Text]]) -> list[int]:
-        """The columns that matter most and fit the table's width, for these rows."""
+    def _fitted(self, cells: list[list[Text]]) -> tuple[list[int], list[int]]:
+        """The columns that matter most and fit the table's width, for these rows, and
+        how wide each of them is."""
         headings = [_(column.heading) for column in self._columns]
         widths = [
             max([cell_len(heading)] + [cell_len(row[i].plain) for row in cells])
@@ -168,16 +171,20 @@ class OnboardingTable(Vertical):
         # The vertical scrollbar takes its cells whether or not it is shown yet.
         room = self.table.size.width - self.table.styles.scrollbar_size_vertical
         if room <= 0:
-            return list(range(len(self._columns)))
-        return fitting(widths, [c.priority for c in self._columns], room)
+            chosen = list(range(len(self._columns)))
+        else:
+            chosen = fitting(widths, [c.priority for c in self._columns], room)
+        return chosen, [widths[i] for i in chosen]
 
-    def _fit_columns(self, chosen: list[int]) -> None:
+    def _fit_columns(self, chosen: list[int], widths: list[int]) -> None:
+        """The columns chosen, as wide as given: the table need not measure every cell
+        before it is drawn right."""
         self._fitted_width = self.table.size.width
-        if chosen != self._shown_columns or not self.table.columns:
-            self.table.clear(columns=True)
-            for index in chosen:
-                self.table.add_column(_(self._columns[index].heading), key=str(index))
-            self._shown_columns = chosen
+        self.table.clear(columns=True)
+        for index, width in zip(chosen, widths, strict=True):
+            self.table.add_column(_(self._columns[index].heading), width=width, key=str(index))
+        self._shown_columns = chosen
+        self._column_widths = widths
 
     def want(self, **changes) -> None:
         """Ask for the first page of the list with `changes` (a ListQuery's fields)."""
@@ -226,7 +233,7 @@ class OnboardingTable(Vertical):
         else:
             self.rows[offset:] = rows
             cells = self._cells(self.rows, self.app.clock())
-            if self._fitted(cells) != self._shown_columns:
+            if self._fitted(cells) != (self._shown_columns, self._column_widths):
                 self.fill()  # a wider row: the columns that fit are chosen again
             else:
                 self._filled = ()  # more rows than the first fill: not the same table
@@ -246,15 +253,20 @@ class OnboardingTable(Vertical):
         table = self.table
         now = self.app.clock()
         cells = self._cells(self.rows, now)
-        chosen = self._fitted(cells)
-        filled = (self.table.size.width, chosen, [_key(s) for s in self.rows], _looks(cells))
+        chosen, widths = self._fitted(cells)
+        filled = (
+            self.table.size.width,
+            chosen,
+            widths,
+            [_key(s) for s in self.rows],
+            _looks(cells),
+        )
         if filled == self._filled and self.table.columns:
             self._show_count()
             return
         self._filled = filled
         selected = self.selected()
-        table.clear()
-        self._fit_columns(chosen)
+        self._fit_columns(chosen, widths)
         keys = self._add(self.rows, cells)
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
@@ -271,7 +283,11 @@ class OnboardingTable(Vertical):
         return keys
 
     def _show_count(self) -> None:
-        self.query_one("#count", Label).update(self._count())
+        # Only a change: a Label updated is laid out again, with the whole screen.
+        count = self._count()
+        if count != self._count_shown:
+            self._count_shown = count
+            self.query_one("#count", Label).update(count)
 
     def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
