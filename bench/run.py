@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 from common import Row, copy_data, p95  # noqa: E402
+from probe import FILTER_KEYS  # noqa: E402
 from sync_measures import measure_join, measure_sync  # noqa: E402
 
 import handledare  # noqa: E402
@@ -116,6 +117,8 @@ def measure_session(data: Path, work: Path) -> tuple[list[Row], dict]:
             app["paint"] - app["pin"] <= 0.300),
         Row("overview filter, slowest key", filter_app, filter_bare, "s", "<= 50 ms",
             filter_app <= 0.050),
+        *(Row(f"  typed \"{FILTER_KEYS[:n + 1]}\"", seconds, None, "s", "", None)
+          for n, seconds in enumerate(app["filter"])),
         Row("peak memory of the app session", rss, bare["rss"], "MB", "<= 200 MB",
             None if rss is None else rss <= 200),
     ]  # fmt: skip

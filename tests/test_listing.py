@@ -13,6 +13,7 @@ from handledare.domain.enums import OnboardingStatus, ReviewStatus, Role
 from handledare.i18n import current_language, set_language
 from handledare.services import demo, erasure, onboarding, overview, people, pins, review, signoff
 from handledare.services.overview import ListQuery, OnboardingSummary, Sort
+from handledare.store import listing
 from handledare.store.eventlog import Store
 from handledare.store.migrations import _V12_PAGED_LISTS, STEPS
 from handledare.text import fold
@@ -149,9 +150,13 @@ def _reference(rows: list[OnboardingSummary], query: ListQuery, units, superviso
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
+@pytest.mark.parametrize("few", [0, listing.FEW], ids=["read-in-order", "picked-first"])
 def test_pages_of_every_sort_and_filter_are_the_whole_list_searched_and_sorted(
-    busy: World, language: str
+    busy: World, language: str, few: int, monkeypatch: pytest.MonkeyPatch
 ):
+    """Both ways a text is read: the list in its order, asked of each row (where a text finds
+    many, here with `FEW` at 0), and the rows it finds picked first, then sorted."""
+    monkeypatch.setattr(listing, "FEW", few)
     set_language(language)
     store, manager = busy.store, busy.manager
     everything = every_row(store, manager)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Select
+from textual.widgets import DataTable, Input, Select
 
 from handledare.config import load_settings
 from handledare.domain.enums import Role
@@ -100,7 +100,8 @@ async def test_manager_overview_counts_filters_and_expiry(data_dir: Path):
         app.screen.query_one("#status-filter", Select).value = Select.NULL
         await type_into(pilot, "#filter", "gret")
         assert await eventually(pilot, lambda: _rows(app) == ["Greta Sundberg ◷"])
-        assert "1 av 3 visas" in widget_text(app, "#count")
+        # Counted once typing pauses.
+        assert await eventually(pilot, lambda: "1 av 3 visas" in widget_text(app, "#count"))
 
         await pilot.press("escape")
         app.screen.query_one("#people", DataTable).focus()
@@ -144,6 +145,15 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
         assert await eventually(
             pilot, lambda: widget_text(app, "#count").startswith(f"{total} av {total} visas")
         )
+        # A text every row matches (the unit's name): the same rows from the first page on,
+        # and the table shows every row read for it, no more and no fewer.
+        scrolled = _rows(app)
+        await type_into(pilot, "#filter", unit.name[:4])
+        await settle(pilot)
+        listed = app.screen.onboardings
+        assert listed.query_shown.text == unit.name[:4]
+        assert _rows(app) == scrolled[: len(listed.rows)] and len(listed.rows) >= PAGE
+        app.screen.query_one("#filter", Input).value = ""
 
         await type_into(pilot, "#filter", "vikarie 10")
         expected = [f"Vikarie {n:03d}" for n in range(100, PAGE + 5)]
@@ -152,6 +162,26 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
             pilot,
             lambda: widget_text(app, "#count").startswith(f"{len(expected)} av {total} visas"),
         )
+
+
+async def test_the_filter_field_is_as_wide_as_its_place_and_scrolls_a_longer_text(
+    data_dir: Path,
+):
+    """Typing does not change the field's content width (that would lay out the screen at
+    every key) until the text is longer than the field, which then scrolls to the cursor."""
+    app = _app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        field = app.screen.query_one("#filter", Input)
+        room = field.content_region.width
+        await type_into(pilot, "#filter", "gret")
+        assert field.virtual_size.width == room and field.scroll_x == 0
+        long = "x" * (room + 10)
+        await type_into(pilot, "#filter", long)
+        assert field.value == "gret" + long
+        assert field.virtual_size.width == len(field.value) + 1
+        assert field.scroll_x > 0
 
 
 async def test_approval_is_refused_with_required_items_open_until_a_reason_is_given(

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Static
+from textual.widgets import Header, Label, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
@@ -20,6 +20,7 @@ from handledare.tui.background import LatestRead
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.filter_field import FilterField
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.onboarding_table import (
     DAYS,
@@ -99,7 +100,7 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
         yield Header()
         yield Label(_("My substitutes"), classes="screen-title", id="title")
         yield Static("", id="expiring-summary")
-        yield Input(
+        yield FilterField(
             placeholder=_("Type to filter by name, unit or checklist (↓ to the list)"), id="filter"
         )
         yield self.onboardings

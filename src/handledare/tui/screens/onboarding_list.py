@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, getters
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from handledare.domain.actor import Actor
@@ -31,6 +32,9 @@ from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
+
+# Seconds without a key typed before the rows a text matches are counted.
+COUNT_AFTER = 0.3
 
 
 class OnboardingListActions(Screen[None]):
@@ -50,6 +54,7 @@ class OnboardingListActions(Screen[None]):
         self._first_read = self._begin_first_read()
         # Hidden behind another screen or the lock since it was made: then a resume restyles.
         self._hidden = False
+        self._count_timer: Timer | None = None
 
     def _begin_first_read(self) -> tuple[Hashable, Future[tuple[int, object]]] | None:
         """The first page read from the moment the screen is made, beside Textual's work of
@@ -146,6 +151,17 @@ class OnboardingListActions(Screen[None]):
         )
 
     def _count(self, query: ListQuery) -> None:
+        """Once typing pauses: counting what a short text matches reads the whole list
+        (a tenth of a second at a municipality's scale), and counted at every key it would
+        slow the next key's page."""
+        if self._count_timer is not None:
+            self._count_timer.stop()
+        self._count_timer = self.set_timer(COUNT_AFTER, lambda: self._count_now(query))
+
+    def _count_now(self, query: ListQuery) -> None:
+        self._count_timer = None
+        if query != self.onboardings.query_shown:
+            return
         store, actor = self.app.session
         today = self.app.clock().date()
         in_background(

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Input, Label, Select, Static
+from textual.widgets import Header, Label, Select, Static
 
 from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
@@ -23,6 +23,7 @@ from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
+from handledare.tui.widgets.filter_field import FilterField
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.month_chart import MonthChart
 from handledare.tui.widgets.onboarding_table import (
@@ -128,7 +129,7 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         yield Static("", id="expiring-summary")
         yield MonthChart(id="chart")
         with Horizontal(id="filters"):
-            yield Input(placeholder=_("Type to filter"), id="filter")
+            yield FilterField(placeholder=_("Type to filter"), id="filter")
             yield Select([], prompt=_("All units"), id="unit-filter")
             yield Select(
                 [(status.label, status.value) for status in ReviewStatus],

@@ -96,6 +96,18 @@ def fitting(widths: Sequence[int], priorities: Sequence[int], room: int) -> list
     return sorted(chosen)
 
 
+def _key(s: OnboardingSummary) -> str:
+    """A row's key in the table: its onboarding, or the person for a person without one."""
+    return s.onboarding_id or s.person_id
+
+
+def _looks(cells: list[list[Text]]) -> list[tuple[object, ...]]:
+    """What each cell shows, to compare (a Text's own equality leaves out its style)."""
+    return [
+        (cell.plain, cell.style, cell.justify, tuple(cell.spans)) for row in cells for cell in row
+    ]
+
+
 class OnboardingTable(Vertical):
     """The rows loaded so far in a table, and the line that counts them.
 
@@ -126,7 +138,11 @@ class OnboardingTable(Vertical):
         # The columns on screen now (indexes into `_columns`), and the width they were
         # chosen for.
         self._shown_columns: list[int] = []
+        self._column_widths: list[int] = []
+        self._count_shown = ""
         self._fitted_width = 0
+        # What the table was last filled with: its width, columns, rows and cells.
+        self._filled: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
@@ -144,8 +160,9 @@ class OnboardingTable(Vertical):
         if self.table.size.width != self._fitted_width:
             self.fill()
 
-    def _fitted(self, cells: list[list[Text]]) -> list[int]:
-        """The columns that matter most and fit the table's width, for these rows."""
+    def _fitted(self, cells: list[list[Text]]) -> tuple[list[int], list[int]]:
+        """The columns that matter most and fit the table's width, for these rows, and
+        how wide each of them is."""
         headings = [_(column.heading) for column in self._columns]
         widths = [
             max([cell_len(heading)] + [cell_len(row[i].plain) for row in cells])
@@ -154,16 +171,20 @@ class OnboardingTable(Vertical):
         # The vertical scrollbar takes its cells whether or not it is shown yet.
         room = self.table.size.width - self.table.styles.scrollbar_size_vertical
         if room <= 0:
-            return list(range(len(self._columns)))
-        return fitting(widths, [c.priority for c in self._columns], room)
+            chosen = list(range(len(self._columns)))
+        else:
+            chosen = fitting(widths, [c.priority for c in self._columns], room)
+        return chosen, [widths[i] for i in chosen]
 
-    def _fit_columns(self, chosen: list[int]) -> None:
+    def _fit_columns(self, chosen: list[int], widths: list[int]) -> None:
+        """The columns chosen, as wide as given: the table need not measure every cell
+        before it is drawn right."""
         self._fitted_width = self.table.size.width
-        if chosen != self._shown_columns or not self.table.columns:
-            self.table.clear(columns=True)
-            for index in chosen:
-                self.table.add_column(_(self._columns[index].heading), key=str(index))
-            self._shown_columns = chosen
+        self.table.clear(columns=True)
+        for index, width in zip(chosen, widths, strict=True):
+            self.table.add_column(_(self._columns[index].heading), width=width, key=str(index))
+        self._shown_columns = chosen
+        self._column_widths = widths
 
     def want(self, **changes) -> None:
         """Ask for the first page of the list with `changes` (a ListQuery's fields)."""
@@ -212,9 +233,10 @@ class OnboardingTable(Vertical):
         else:
             self.rows[offset:] = rows
             cells = self._cells(self.rows, self.app.clock())
-            if self._fitted(cells) != self._shown_columns:
+            if self._fitted(cells) != (self._shown_columns, self._column_widths):
                 self.fill()  # a wider row: the columns that fit are chosen again
             else:
+                self._filled = ()  # more rows than the first fill: not the same table
                 self._add(rows, cells[offset:])
                 self._show_count()
         return True
@@ -225,13 +247,26 @@ class OnboardingTable(Vertical):
             self._show_count()
 
     def fill(self) -> None:
-        """The table again from the rows loaded, keeping the cursor on the same row."""
+        """The table again from the rows loaded, keeping the cursor on the same row; left
+        as it is when it would show the same (a letter more typed often leaves the first
+        page as it was, and drawing a table again is most of what a key costs)."""
         table = self.table
-        selected = self.selected()
-        table.clear()
         now = self.app.clock()
         cells = self._cells(self.rows, now)
-        self._fit_columns(self._fitted(cells))
+        chosen, widths = self._fitted(cells)
+        filled = (
+            self.table.size.width,
+            chosen,
+            widths,
+            [_key(s) for s in self.rows],
+            _looks(cells),
+        )
+        if filled == self._filled and self.table.columns:
+            self._show_count()
+            return
+        self._filled = filled
+        selected = self.selected()
+        self._fit_columns(chosen, widths)
         keys = self._add(self.rows, cells)
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
@@ -243,12 +278,16 @@ class OnboardingTable(Vertical):
     def _add(self, rows: list[OnboardingSummary], cells: list[list[Text]]) -> list[str]:
         keys = []
         for s, row in zip(rows, cells, strict=True):
-            keys.append(s.onboarding_id or s.person_id)
+            keys.append(_key(s))
             self.table.add_row(*(row[i] for i in self._shown_columns), key=keys[-1])
         return keys
 
     def _show_count(self) -> None:
-        self.query_one("#count", Label).update(self._count())
+        # Only a change: a Label updated is laid out again, with the whole screen.
+        count = self._count()
+        if count != self._count_shown:
+            self._count_shown = count
+            self.query_one("#count", Label).update(count)
 
     def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
