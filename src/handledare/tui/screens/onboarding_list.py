@@ -126,7 +126,7 @@ class OnboardingListActions(Screen[None]):
         if self.app.role is None:  # signed out meanwhile
             return
         if shown is not None:
-            self._count(shown)
+            self._count_now(shown)  # not typed: nothing to wait for
         self._count_expiring()
         self.read_behind()
 
@@ -160,7 +160,7 @@ class OnboardingListActions(Screen[None]):
 
     def _count_now(self, query: ListQuery) -> None:
         self._count_timer = None
-        if query != self.onboardings.query_shown:
+        if query != self.onboardings.query_shown or self.app.role is None:  # or signed out
             return
         store, actor = self.app.session
         today = self.app.clock().date()
