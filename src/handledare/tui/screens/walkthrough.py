@@ -17,7 +17,7 @@ from handledare.domain.enums import Mark, Step
 from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
-from handledare.services.onboarding import HistoryEntry, Progress
+from handledare.services.onboarding import HistoryEntry, Marked, Progress
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
@@ -29,6 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.item_list import ItemList
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -78,7 +79,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Label("", id="filter-label", classes="muted")
-                yield OptionList(id="items")
+                yield ItemList(id="items")
                 yield Label(item_view.legend(), id="legend", classes="muted")
             with VerticalScroll(id="detail"):
                 yield Static("", id="item-title")
@@ -194,12 +195,16 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         progress = self.progress
         if progress is None:
             return
-        options = self.query_one("#items", OptionList)
+        options = self.query_one("#items", ItemList)
         for item in self._visible_items():
             key = item.key
-            was = item_view.marker(before.states.get(key), key in before.waiting)
-            if item_view.marker(progress.states.get(key), key in progress.waiting) != was:
-                options.replace_option_prompt(key, self._prompt(progress, item))
+            state, waiting = progress.states.get(key), key in progress.waiting
+            if state is before.states.get(key) and waiting == (key in before.waiting):
+                continue  # the same state, as after a mark for every item but the one marked
+            if item_view.marker(state, waiting) != item_view.marker(
+                before.states.get(key), key in before.waiting
+            ):
+                options.replace_prompt_in_place(key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
@@ -253,7 +258,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         lines = [
             item_view.describe(entry, self.names)
             for entry in self.history
-            if item.key in (entry.data.get("item_keys") or [entry.data.get("item_key")])
+            if item.key in entry.item_keys
         ]
         self.query_one("#item-history", Static).update(
             Content("\n".join(lines) if lines else _("Nothing yet."))
@@ -322,19 +327,21 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
-        read = self._reader()
+        in_background(
+            self,
+            lambda: onboarding.mark_item(store, actor, oid, item.key, mark),
+            self._show_mark,
+        )
 
-        def mark_and_read() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
-            onboarding.mark_item(store, actor, oid, item.key, mark)
-            return read()
-
-        def marked(loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
-            self._move_on = True  # as `_after_mark`: on to the next open item
-            self._loaded(loaded)
-
-        # One worker for the mark and the screen's new state: the mark a supervisor makes
-        # most often shows without a second trip through the UI thread.
-        in_background(self, mark_and_read, marked)
+    def _show_mark(self, marked: Marked) -> None:
+        """The mark a supervisor makes most often, shown from what it stored: the onboarding
+        is read again only if something else was stored since the screen read it."""
+        self._move_on = True  # as `_after_mark`: on to the next open item
+        progress = self.progress and self.progress.with_mark(marked)
+        if progress is None:
+            self.reload()
+            return
+        self._loaded((progress, [*self.history, marked.entry], self.names))
 
     def action_copy_link(self) -> None:
         """Links are shown as text and never opened; this puts one on the clipboard."""
