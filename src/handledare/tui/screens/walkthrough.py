@@ -212,15 +212,31 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             return
         language = current_language()
         marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
-        self.query_one("#who", Label).update(
-            literal(f"{p.person_name} · {p.template.title.get(language)} v{p.template.version}")
+        self._say(
+            "#who",
+            literal(f"{p.person_name} · {p.template.title.get(language)} v{p.template.version}"),
         )
         self.query_one("#bar", ProgressBar).update(total=p.total, progress=p.signed_count + marked)
-        self.query_one("#counts", Label).update(
-            _("{signed} signed, {marked} marked, {total} in all · {status}").format(
-                signed=p.signed_count, marked=marked, total=p.total, status=p.status.label
-            )
+        self._say(
+            "#counts",
+            Content(
+                _("{signed} signed, {marked} marked, {total} in all · {status}").format(
+                    signed=p.signed_count, marked=marked, total=p.total, status=p.status.label
+                )
+            ),
+            one_line=True,
         )
+
+    def _say(self, selector: str, text: Content, *, one_line: bool = False) -> None:
+        """A label changed only when its text does. One in a row one line high is laid out
+        again (which is done for the whole screen) only when its width changes: after a mark
+        only the numbers in the counts change."""
+        label = self.query_one(selector, Label)
+        shown = label.content
+        if isinstance(shown, Content) and shown.plain == text.plain:
+            return
+        same_width = isinstance(shown, Content) and shown.cell_length == text.cell_length
+        label.update(text, layout=not (one_line and same_width))
 
     def current_item(self) -> Item | None:
         if self.progress is None:
@@ -229,8 +245,12 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         return self.progress.template.item(option.id) if option and option.id else None
 
     def _put(self, selector: str, text: str) -> None:
-        """One part of the item's detail, hidden when there is nothing to say."""
+        """One part of the item's detail, hidden when there is nothing to say; left alone when
+        it says the same (the next item often shares its facts), as an update lays it out."""
         widget = self.query_one(selector, Static)
+        shown = widget.content
+        if isinstance(shown, Content) and shown.plain == text and widget.display == bool(text):
+            return
         widget.update(Content(text))
         widget.display = bool(text)
 
