@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from delegation_helpers import INSULIN
 from handledare.checklists.parser import parse_template
 from handledare.domain.enums import Mark, OnboardingStatus
 from handledare.services import onboarding, templates
 from handledare.services.onboarding import Progress
+from test_delegation_needs import NEEDS_DELEGATION
 
 from conftest import World, sign_items
 
@@ -54,37 +56,7 @@ def test_a_mark_added_to_the_progress_read_before_it_is_what_a_new_read_gives(wo
 
 
 def test_an_item_held_back_stays_held_back_beside_a_new_mark(world: World):
-    template = parse_template(
-        """
-format = 1
-id = "insulin-mall"
-version = 1
-title.sv = "Insulin"
-role.sv = "Undersköterska"
-
-[[sections]]
-key = "lakemedel"
-title.sv = "Läkemedel"
-
-[[sections.items]]
-key = "insulin"
-title.sv = "Insulin med penna"
-guidance.sv = "Visa pennan."
-step = "before_first_shift"
-level = "färdighet"
-minutes = 30
-delegation = "insulin-penna"
-
-[[sections.items]]
-key = "hygien"
-title.sv = "Handhygien"
-guidance.sv = "Före och efter."
-step = "before_first_shift"
-level = "fakta"
-minutes = 5
-""",
-        "mall.toml",
-    )
+    template = parse_template(NEEDS_DELEGATION.format(task=INSULIN), "mall.toml")
     templates.import_template(world.store, world.admin, template)
     oid = onboarding.start_onboarding(world.store, world.supervisor, world.person.id, template.id)
     sign_items(world.store, world.supervisor, oid, ["insulin"])

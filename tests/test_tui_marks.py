@@ -10,10 +10,16 @@ from textual.widgets import OptionList
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, pins
 from handledare.store.eventlog import Store
-from handledare.tui.screens.walkthrough import WalkthroughScreen
+from handledare.tui.app import HandledareApp
 from test_tui import SIZE, _app, _seed
+from test_tui_evidence import _walkthrough
 
-from tui_helpers import on_screen, settle, shows, sign_in, to_list, widget_text
+from tui_helpers import settle, shows, widget_text
+
+
+def _seeded_app(tmp_path: Path) -> HandledareApp:
+    _seed(tmp_path / "data")
+    return _app(tmp_path / "data")
 
 
 def _line_of(app, number: str) -> str:
@@ -23,22 +29,11 @@ def _line_of(app, number: str) -> str:
     return next(line for line in lines if f" {number} " in line)
 
 
-async def _walkthrough(pilot) -> WalkthroughScreen:
-    await settle(pilot)
-    await sign_in(pilot, "Anna", "4827")
-    await to_list(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    assert await on_screen(pilot, WalkthroughScreen)
-    return pilot.app.screen
-
-
 async def test_a_mark_shows_on_its_line_in_the_counts_and_in_its_history(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir)
+    app = _seeded_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _walkthrough(pilot)
+        await _walkthrough(pilot)
+        screen = app.screen
         first = screen.current_item()
         number = screen.progress.numbers[first.key]
         assert _line_of(app, number).strip().startswith(f"· {number}")
@@ -61,14 +56,13 @@ async def test_a_mark_shows_on_its_line_in_the_counts_and_in_its_history(tmp_pat
 
 
 async def test_what_another_program_stored_meanwhile_shows_with_the_mark(tmp_path: Path):
-    data_dir = tmp_path / "data"
-    _seed(data_dir)
-    app = _app(data_dir)
+    app = _seeded_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        screen = await _walkthrough(pilot)
+        await _walkthrough(pilot)
+        screen = app.screen
         keys = [item.key for item in screen.progress.template.items()]
         # The command line, say, marks the third item while the walkthrough is open.
-        other = Store.open(data_dir / "handledare.db")
+        other = Store.open(tmp_path / "data" / "handledare.db")
         bo = pins.sign_in(other, people.find_user(other, "Bo Ek").id, "5931").actor
         onboarding.mark_item(other, bo, screen.onboarding_id, keys[2], Mark.PRACTISED)
         other.close()
