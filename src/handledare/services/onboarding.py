@@ -29,40 +29,16 @@ from handledare.services.common import (
     waiting_problem,
 )
 from handledare.services.delegation_needs import held_back
-from handledare.store.eventlog import Store
+from handledare.services.onboarding_records import HistoryEntry as HistoryEntry  # for the screens
+from handledare.services.onboarding_records import ItemState as ItemState
+from handledare.services.onboarding_records import Marked as Marked
+from handledare.store.eventlog import Store, version_in
 from handledare.store.sql import connection_of
 from handledare.store.tables import (
     OnboardingRow,
     PersonRow,
     TemplateRow,
 )
-
-
-@dataclass(frozen=True)
-class ItemState:
-    key: str
-    mark: Mark | None
-    reason: str | None
-    signed_by: str | None
-    signed_at: datetime | None
-    signed_workstation: str | None
-    expires_on: str | None
-    evidence: Proof | None = None
-    # Signed, but not counted: why, e.g. the delegation the item needs is not held today.
-    held_back: str | None = None
-
-    @property
-    def signed(self) -> bool:
-        return self.signed_at is not None
-
-    @property
-    def counts(self) -> bool:
-        """Signed off and counted as such (see `delegation_needs`)."""
-        return self.signed and self.held_back is None
-
-    @property
-    def not_applicable(self) -> bool:
-        return self.mark is Mark.NOT_APPLICABLE
 
 
 @dataclass(frozen=True)
@@ -87,10 +63,26 @@ class Progress:
     approval_override: str | None
     # Items that wait for others, with the keys of those not signed off yet.
     waiting: dict[str, tuple[str, ...]]
+    # What it was read at: the store's version (`Store.version`) and the day it counts for.
+    version: int
+    day: date
 
     @property
     def numbers(self) -> dict[str, str]:
         return self.template.numbers()
+
+    def with_mark(self, marked: Marked) -> Progress | None:
+        """This progress with the mark, if it was read just before it (nothing else stored
+        since, the same day); None if it has to be read again. A mark changes its item and
+        the status only: signed items, and so what waits and what is held back, stay."""
+        if self.version != marked.version_before or self.day != marked.day:
+            return None
+        return replace(
+            self,
+            states={**self.states, marked.state.key: marked.state},
+            status=marked.status,
+            version=marked.version,
+        )
 
     def ready_to_sign(self) -> list[tuple[str, Item, ItemState]]:
         """Items marked and not signed yet, with their numbers, in checklist order."""
@@ -133,16 +125,6 @@ class Progress:
     @property
     def percent(self) -> int:
         return round(100 * self.signed_count / self.total) if self.total else 0
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    id: str
-    type: EventType
-    at: datetime
-    actor_id: str | None
-    workstation_id: str
-    data: dict[str, Any]
 
 
 def start_onboarding(
@@ -199,9 +181,10 @@ def mark_item(
     mark: Mark,
     reason: str | None = None,
     evidence: Proof | None = None,
-) -> None:
+) -> Marked:
     """Record that an item was walked through, practised, or does not apply (with a reason),
-    with the proof its kind of evidence needs (certificate, test, document, observer)."""
+    with the proof its kind of evidence needs (certificate, test, document, observer); return
+    what was stored."""
     if mark is Mark.NOT_APPLICABLE:
         reason = checked_text(reason, _("The reason why the item does not apply"))
     with store.write(actor.user_id) as tx:
@@ -230,7 +213,23 @@ def mark_item(
             payload["reason"] = reason
         if evidence is not None:
             payload["evidence"] = evidence.to_dict()
-        tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)
+        before = version_in(tx.session)
+        row = tx.emit(EventType.ITEM_MARKED, onboarding_id, payload)
+        (status,) = (
+            connection_of(tx.session)
+            .execute("SELECT status FROM onboardings WHERE id = ?", (onboarding_id,))
+            .fetchone()
+        )
+        return Marked(
+            state=_states(tx.session, onboarding_id, item_key)[item_key],
+            status=OnboardingStatus(status),
+            entry=HistoryEntry.of(
+                row.id, row.type, row.wall_time, row.actor_id, row.workstation_id, row.payload
+            ),
+            version_before=before,
+            version=version_in(tx.session),
+            day=_local_day(),
+        )
 
 
 def add_note(
@@ -254,13 +253,22 @@ def add_note(
         )
 
 
-def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
-    """As columns, not ORM objects: the walkthrough reads them again after every mark."""
-    rows = connection_of(session).execute(
+def _local_day() -> date:
+    return datetime.now().astimezone().date()
+
+
+def _states(
+    session: Session, onboarding_id: str, item_key: str | None = None
+) -> dict[str, ItemState]:
+    """An onboarding's item states (or one item's), as columns, not ORM objects."""
+    query = (
         "SELECT item_key, mark, reason, signed_by, signed_at, signed_workstation, expires_on, "
-        "evidence FROM item_states WHERE onboarding_id = ?",
-        (onboarding_id,),
+        "evidence FROM item_states WHERE onboarding_id = ?"
     )
+    keys: tuple[str, ...] = (onboarding_id,)
+    if item_key is not None:
+        query, keys = f"{query} AND item_key = ?", (onboarding_id, item_key)
+    rows = connection_of(session).execute(query, keys)
     return {
         key: ItemState(
             key=key,
@@ -279,8 +287,9 @@ def _states(session: Session, onboarding_id: str) -> dict[str, ItemState]:
 def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None = None) -> Progress:
     """Where an onboarding stands on `today` (the local date by default): an item that
     needs a delegation counts as signed off only while the person holds one."""
-    day = today or datetime.now().astimezone().date()
+    day = today or _local_day()
     with store.read() as session:
+        version = version_in(session)  # in the same snapshot as what follows
         onboarding, template = open_onboarding(session, actor, onboarding_id)
         (person_name,) = (
             connection_of(session)
@@ -316,6 +325,8 @@ def progress(store: Store, actor: Actor, onboarding_id: str, today: date | None 
         approved_by=onboarding.approved_by,
         approval_override=onboarding.approval_override,
         waiting=template.waiting({key for key, state in states.items() if state.signed}),
+        version=version,
+        day=day,
     )
 
 
@@ -346,20 +357,5 @@ def history(
             )
             .fetchall()
         )
-    entries = []
-    for event_id, event_type, wall_time, actor_id, workstation_id, payload in rows:
-        data = json.loads(payload)
-        keys = data.get("item_keys") or [data.get("item_key")]
-        if item_key is not None and item_key not in keys:
-            continue
-        entries.append(
-            HistoryEntry(
-                event_id,
-                EventType(event_type),
-                datetime.fromisoformat(wall_time),
-                actor_id,
-                workstation_id,
-                data,
-            )
-        )
-    return entries
+    entries = [HistoryEntry.of(*row) for row in rows]
+    return [entry for entry in entries if item_key is None or item_key in entry.item_keys]

@@ -44,6 +44,11 @@ def set_meta(session: Session, key: str, value: str) -> None:
     )
 
 
+def version_in(session: Session) -> int:
+    """`Store.version` as this session's transaction sees it."""
+    return connection_of(session).execute("SELECT max(rowid) FROM events").fetchone()[0] or 0
+
+
 _INSERT_EVENT = (
     f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
@@ -177,9 +182,7 @@ class Store:
         """Grows with every event stored here, whoever wrote it: a list unchanged since it was
         read need not be read again."""
         with self.read() as session:
-            return (
-                connection_of(session).execute("SELECT max(rowid) FROM events").fetchone()[0] or 0
-            )
+            return version_in(session)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -17,7 +17,7 @@ from handledare.domain.enums import Mark, Step
 from handledare.domain.template import Item
 from handledare.i18n import N_, _, current_language, language_name
 from handledare.services import onboarding, people, signoff
-from handledare.services.onboarding import HistoryEntry, Progress
+from handledare.services.onboarding import HistoryEntry, Marked, Progress
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
@@ -29,6 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.item_list import ItemList
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
 
@@ -78,7 +79,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield Label("", id="filter-label", classes="muted")
-                yield OptionList(id="items")
+                yield ItemList(id="items")
                 yield Label(item_view.legend(), id="legend", classes="muted")
             with VerticalScroll(id="detail"):
                 yield Static("", id="item-title")
@@ -194,12 +195,16 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         progress = self.progress
         if progress is None:
             return
-        options = self.query_one("#items", OptionList)
+        options = self.query_one("#items", ItemList)
         for item in self._visible_items():
             key = item.key
-            was = item_view.marker(before.states.get(key), key in before.waiting)
-            if item_view.marker(progress.states.get(key), key in progress.waiting) != was:
-                options.replace_option_prompt(key, self._prompt(progress, item))
+            state, waiting = progress.states.get(key), key in progress.waiting
+            if state is before.states.get(key) and waiting == (key in before.waiting):
+                continue  # the same state, as after a mark for every item but the one marked
+            if item_view.marker(state, waiting) != item_view.marker(
+                before.states.get(key), key in before.waiting
+            ):
+                options.replace_prompt_in_place(key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
@@ -207,15 +212,31 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             return
         language = current_language()
         marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
-        self.query_one("#who", Label).update(
-            literal(f"{p.person_name} · {p.template.title.get(language)} v{p.template.version}")
+        self._say(
+            "#who",
+            literal(f"{p.person_name} · {p.template.title.get(language)} v{p.template.version}"),
         )
         self.query_one("#bar", ProgressBar).update(total=p.total, progress=p.signed_count + marked)
-        self.query_one("#counts", Label).update(
-            _("{signed} signed, {marked} marked, {total} in all · {status}").format(
-                signed=p.signed_count, marked=marked, total=p.total, status=p.status.label
-            )
+        self._say(
+            "#counts",
+            Content(
+                _("{signed} signed, {marked} marked, {total} in all · {status}").format(
+                    signed=p.signed_count, marked=marked, total=p.total, status=p.status.label
+                )
+            ),
+            one_line=True,
         )
+
+    def _say(self, selector: str, text: Content, *, one_line: bool = False) -> None:
+        """A label changed only when its text does. One in a row one line high is laid out
+        again (which is done for the whole screen) only when its width changes: after a mark
+        only the numbers in the counts change."""
+        label = self.query_one(selector, Label)
+        shown = label.content
+        if isinstance(shown, Content) and shown.plain == text.plain:
+            return
+        same_width = isinstance(shown, Content) and shown.cell_length == text.cell_length
+        label.update(text, layout=not (one_line and same_width))
 
     def current_item(self) -> Item | None:
         if self.progress is None:
@@ -224,8 +245,12 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         return self.progress.template.item(option.id) if option and option.id else None
 
     def _put(self, selector: str, text: str) -> None:
-        """One part of the item's detail, hidden when there is nothing to say."""
+        """One part of the item's detail, hidden when there is nothing to say; left alone when
+        it says the same (the next item often shares its facts), as an update lays it out."""
         widget = self.query_one(selector, Static)
+        shown = widget.content
+        if isinstance(shown, Content) and shown.plain == text and widget.display == bool(text):
+            return
         widget.update(Content(text))
         widget.display = bool(text)
 
@@ -253,7 +278,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         lines = [
             item_view.describe(entry, self.names)
             for entry in self.history
-            if item.key in (entry.data.get("item_keys") or [entry.data.get("item_key")])
+            if item.key in entry.item_keys
         ]
         self.query_one("#item-history", Static).update(
             Content("\n".join(lines) if lines else _("Nothing yet."))
@@ -322,19 +347,21 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             )
             return
         (store, actor), oid = self.app.session, self.onboarding_id
-        read = self._reader()
+        in_background(
+            self,
+            lambda: onboarding.mark_item(store, actor, oid, item.key, mark),
+            self._show_mark,
+        )
 
-        def mark_and_read() -> tuple[Progress, list[HistoryEntry], dict[str, str]]:
-            onboarding.mark_item(store, actor, oid, item.key, mark)
-            return read()
-
-        def marked(loaded: tuple[Progress, list[HistoryEntry], dict[str, str]]) -> None:
-            self._move_on = True  # as `_after_mark`: on to the next open item
-            self._loaded(loaded)
-
-        # One worker for the mark and the screen's new state: the mark a supervisor makes
-        # most often shows without a second trip through the UI thread.
-        in_background(self, mark_and_read, marked)
+    def _show_mark(self, marked: Marked) -> None:
+        """The mark a supervisor makes most often, shown from what it stored: the onboarding
+        is read again only if something else was stored since the screen read it."""
+        self._move_on = True  # as `_after_mark`: on to the next open item
+        progress = self.progress and self.progress.with_mark(marked)
+        if progress is None:
+            self.reload()
+            return
+        self._loaded((progress, [*self.history, marked.entry], self.names))
 
     def action_copy_link(self) -> None:
         """Links are shown as text and never opened; this puts one on the clipboard."""

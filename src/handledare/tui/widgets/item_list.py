@@ -1,0 +1,45 @@
+"""The walkthrough's checklist: an item's new marker redraws its own line, not the list.
+
+OptionList's `replace_option_prompt` forgets every option's measured height and
+drawn lines, so after a mark the whole checklist (a hundred items, many
+wrapping) was measured and drawn again: most of what the screen did for a mark.
+A new marker is as wide as the old one, so the item keeps its height and only
+its own lines need drawing again. This reaches into OptionList's caches, as
+Textual 8.2 keeps them (the version is pinned); the tests of the walkthrough
+read the redrawn lines back from the screen.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from textual.css.styles import RulesMap
+from textual.visual import VisualType
+from textual.widgets import OptionList
+
+
+class ItemList(OptionList):
+    def replace_prompt_in_place(self, option_id: str, prompt: VisualType) -> None:
+        """As `replace_option_prompt`; only this option's lines are drawn again while its
+        height stays the same (else, or before the list is measured, as OptionList does)."""
+        index = self.get_option_index(option_id)
+        option = self.get_option_at_index(index)
+        height = self._line_cache.heights.get(index)
+        option._set_prompt(prompt)
+        if height is None or self._measured_height(index) != height:
+            self._clear_caches()
+            return
+        cache = self._option_render_cache
+        for key in [key for key in cache.keys() if key[0] is option]:  # noqa: SIM118 (no __iter__)
+            cache.discard(key)
+        self.refresh_lines(self._line_cache.index_to_line[index], height)
+
+    def _measured_height(self, index: int) -> int:
+        """Lines of the option at `index`, measured as `OptionList._update_lines` does."""
+        option = self.get_option_at_index(index)
+        padding = self.get_component_styles("option-list--option").padding
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        rules = cast(RulesMap, self.styles)
+        return self._get_visual(option).get_height(rules, width - padding.width) + int(
+            option._divider
+        )
