@@ -3,9 +3,10 @@ store holds: the item's marker, the counts, its history, and what others stored 
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, pins
@@ -77,3 +78,33 @@ async def test_what_another_program_stored_meanwhile_shows_with_the_mark(tmp_pat
         assert screen.progress == onboarding.progress(store, actor, screen.onboarding_id)
         # On to the next open item: past the third, which Bo Ek marked.
         assert screen.current_item().key == keys[1]
+
+
+async def test_the_items_detail_keeps_each_part_at_its_own_height_item_after_item(
+    tmp_path: Path,
+):
+    """A part of the detail whose height stays is drawn again without a layout of the whole
+    screen; one whose height changes is laid out. Walked item after item at 80x24, where
+    titles and guidance wrap to different heights, every shown part is as tall as its text
+    and stands below the one before it."""
+    parts = ("title", "facts", "flags", "waiting", "state", "proof", "link", "guidance")
+    app = _seeded_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _walkthrough(pilot)
+        heights = set()
+        for _ in range(12):
+            shown = [
+                widget
+                for part in (*parts, "history")
+                if (widget := app.screen.query_one(f"#item-{part}", Static)).display
+            ]
+            for widget in shown:
+                size = widget.content_size
+                assert size.height == widget.get_content_height(size, app.size, size.width)
+                heights.add((widget.id, size.height))
+            for above, below in pairwise(shown):
+                assert below.region.y >= above.region.bottom, (above.id, below.id)
+            await pilot.press("j")
+            await settle(pilot)
+        # The walk met parts of more than one height: the test saw heights change.
+        assert len({height for part, height in heights if part == "item-guidance"}) > 1

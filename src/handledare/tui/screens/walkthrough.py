@@ -251,7 +251,16 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         shown = widget.content
         if isinstance(shown, Content) and shown.plain == text and widget.display == bool(text):
             return
-        widget.update(Content(text))
+        # Where it stays shown at its height, only it is drawn again: a layout is of the
+        # whole screen (some tens of ms after each mark, as the next item is shown).
+        in_place = widget.display and bool(text) and widget.content_size.width > 0
+        height = widget.content_size.height
+        widget.update(Content(text), layout=not in_place)
+        if in_place:
+            widget.clear_cached_dimensions()
+            size = widget.content_size
+            if widget.get_content_height(size, self.app.size, size.width) != height:
+                widget.refresh(layout=True)
         widget.display = bool(text)
 
     @on(OptionList.OptionHighlighted, "#items")
@@ -280,9 +289,7 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             for entry in self.history
             if item.key in entry.item_keys
         ]
-        self.query_one("#item-history", Static).update(
-            Content("\n".join(lines) if lines else _("Nothing yet."))
-        )
+        self._put("#item-history", "\n".join(lines) if lines else _("Nothing yet."))
 
     def _show_support(self, item: Item) -> None:
         """Swedish and a second language side by side, for a substitute who reads it better."""
