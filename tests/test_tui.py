@@ -403,6 +403,7 @@ async def test_a_new_home_screen_is_styled_once_and_again_after_it_was_hidden(
     monkeypatch.setattr(DOMNode, "update_node_styles", counted)
     app = _app(seeded)
     async with app.run_test(size=SIZE) as pilot:
+        assert await shows(pilot, "Anna Lindqvist")  # the sign-in is up
         await sign_in(pilot, "Anna Lindqvist", "4827")
         assert await on_screen(pilot, HomeScreen)
         home = app.screen
