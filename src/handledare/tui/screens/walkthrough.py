@@ -196,15 +196,13 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         if progress is None:
             return
         options = self.query_one("#items", ItemList)
+
+        def marker(p: Progress, key: str) -> str:
+            return item_view.marker(p.states.get(key), key in p.waiting)
+
         for item in self._visible_items():
-            key = item.key
-            state, waiting = progress.states.get(key), key in progress.waiting
-            if state is before.states.get(key) and waiting == (key in before.waiting):
-                continue  # the same state, as after a mark for every item but the one marked
-            if item_view.marker(state, waiting) != item_view.marker(
-                before.states.get(key), key in before.waiting
-            ):
-                options.replace_prompt_in_place(key, self._prompt(progress, item))
+            if marker(progress, item.key) != marker(before, item.key):
+                options.replace_prompt_in_place(item.key, self._prompt(progress, item))
 
     def _show_overview(self) -> None:
         p = self.progress
