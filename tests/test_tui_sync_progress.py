@@ -60,6 +60,8 @@ async def test_the_first_pull_shows_its_progress_and_the_app_is_usable_meanwhile
         assert await on_screen(pilot, FirstRunScreen)
         assert await eventually(pilot, lambda: len(list(folders.iterdir())) == 2), "its card"
         assert await eventually(pilot, lambda: not app.sync.running, timeout=30)
+        # The round can end before the screen has composed its parts.
+        assert await eventually(pilot, lambda: bool(app.screen.query(SyncProgress)))
         bar = app.screen.query_one(SyncProgress)
         assert not bar.has_class("pulling"), "no bar while nothing is pulled"
         assert not bar.query(ProgressBar), "made at the first pull shown, not before"
