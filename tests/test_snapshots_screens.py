@@ -22,7 +22,7 @@ from test_tui_evidence import go_to_item
 from test_tui_review import _review_world
 
 from conftest import ADMIN_PIN
-from tui_helpers import settle, sign_in, to_list, type_into
+from tui_helpers import settle, sign_in, to_list, type_into, visible_text
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -179,6 +179,19 @@ def test_demo_sign_in(snap_compare, data_dir: Path, monkeypatch, size):
     monkeypatch.chdir(data_dir.parent)
     app = _app(Path(data_dir.name), demo=True)
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+async def test_demo_lines_fit_the_list_again_when_only_its_box_changes_width(data_dir: Path):
+    """The list may get its width after its lines were made, with no resize of the
+    terminal: its lines are made again to the width it has."""
+    app = _app(data_dir, demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Hemtjänst Norr" in visible_text(app)
+        app.screen.query_one("#sign-in-box").styles.width = 70
+        await settle(pilot)
+        text = visible_text(app)
+        assert "Anna Lindqvist  kompetenshandledare  Hemtjän…  sv     4827" in text, text
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

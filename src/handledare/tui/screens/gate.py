@@ -28,6 +28,7 @@ from handledare.tui.widgets.demo_users import demo_table
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.sync_progress import SyncProgress
+from handledare.tui.widgets.user_list import UserList
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -100,7 +101,7 @@ class SignInScreen(TranslatedBindings, Screen):
             yield Label(_("Choose your name"), id="choose")
             yield Input(placeholder=_("Type to find your name"), id="filter")
             yield Label("", id="demo-heading", classes="muted")
-            yield OptionList(id="users")
+            yield UserList(id="users")
             yield Label(_("PIN"))
             yield PinInput(id="pin")
             yield Label("", id="message", classes="error")
@@ -144,7 +145,8 @@ class SignInScreen(TranslatedBindings, Screen):
             )
             self.call_after_refresh(self._fill, self.query_one("#filter", Input).value)
 
-    def on_resize(self) -> None:
+    @on(UserList.WidthChanged)
+    def _refit(self) -> None:
         if self.logins:
             self._fill(self.query_one("#filter", Input).value)
 
