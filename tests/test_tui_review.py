@@ -137,6 +137,10 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
                 f"de första {PAGE} av {total} som matchar ({total} totalt)"
             ),
         )
+        # The count line takes the lines its text needs, here and as it shortens below
+        # (only a change of height lays the screen out again).
+        count = app.screen.query_one("#count")
+        assert count.size.height == 2 and "(x listar dem)" in visible_text(app)
         # The cursor near the end of the first page reads the rest.
         app.screen.query_one("#people", DataTable).focus()
         await pilot.press("ctrl+end")
@@ -145,6 +149,8 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
         assert await eventually(
             pilot, lambda: widget_text(app, "#count").startswith(f"{total} av {total} visas")
         )
+        await settle(pilot)
+        assert count.size.height == 1
         # A text every row matches (the unit's name): the same rows from the first page on,
         # and the table shows every row read for it, no more and no fewer.
         scrolled = _rows(app)

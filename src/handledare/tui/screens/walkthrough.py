@@ -29,6 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
+from handledare.tui.widgets.in_place import update_in_place
 from handledare.tui.widgets.item_list import ItemList
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
@@ -249,16 +250,12 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         shown = widget.content
         if isinstance(shown, Content) and shown.plain == text and widget.display == bool(text):
             return
-        # Where it stays shown at its height, only it is drawn again: a layout is of the
-        # whole screen (some tens of ms after each mark, as the next item is shown).
-        in_place = widget.display and bool(text) and widget.content_size.width > 0
-        height = widget.content_size.height
-        widget.update(Content(text), layout=not in_place)
-        if in_place:
-            widget.clear_cached_dimensions()
-            size = widget.content_size
-            if widget.get_content_height(size, self.app.size, size.width) != height:
-                widget.refresh(layout=True)
+        # Where it stays shown at its height, only it is drawn again (after each mark, as
+        # the next item is shown).
+        if widget.display and text:
+            update_in_place(widget, Content(text))
+        else:
+            widget.update(Content(text))
         widget.display = bool(text)
 
     @on(OptionList.OptionHighlighted, "#items")

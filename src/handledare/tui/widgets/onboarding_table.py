@@ -19,6 +19,7 @@ from rich.text import Text
 from textual import getters, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import DataTable, Label
 
@@ -26,6 +27,7 @@ from handledare.i18n import N_, _, format_relative
 from handledare.services.overview import ListCount, ListQuery, OnboardingSummary, Sort
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
+from handledare.tui.widgets.in_place import update_in_place
 
 # Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
 # and a screen shows a few dozen: so each key typed costs the same however long the list,
@@ -283,11 +285,12 @@ class OnboardingTable(Vertical):
         return keys
 
     def _show_count(self) -> None:
-        # Only a change: a Label updated is laid out again, with the whole screen.
+        # Only a change, and laid out again (with the whole screen) only when the line's
+        # height changes: as typing narrows the list, only its numbers do.
         count = self._count()
         if count != self._count_shown:
             self._count_shown = count
-            self.query_one("#count", Label).update(count)
+            update_in_place(self.query_one("#count", Label), Content(count))
 
     def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
