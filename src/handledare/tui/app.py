@@ -8,6 +8,7 @@ gets a new mode and never sees them. Signing out removes the mode.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
     from handledare.services.sign_in import Store
 
 GATE = "gate"
+# Seconds the first screen waits for the names read while Textual started (the roster's own
+# wait for a busy file); a file slower than that shows the start screen until they come.
+EARLY_NAMES_WAIT = 0.2
 # The sign-in needs only the first two; the screens behind it get theirs once it is drawn.
 FIRST_CSS: list[str | PurePath] = ["styles/base.tcss", "styles/gate.tcss"]
 LATER_CSS = [
@@ -108,9 +112,12 @@ class HandledareApp(TranslatedBindings, AppBase):
         """The sign-in when the names were read while Textual started; otherwise the start
         screen until they are."""
         early = self._early_names
-        if early is not None and early.done() and early.exception() is None:
-            names = early.result()
-            if names:
+        if early is not None:
+            # A moment's wait, before anything is drawn: the read is a few ms once it has the
+            # interpreter, and a start screen swapped for the sign-in costs more.
+            with contextlib.suppress(TimeoutError):
+                early.exception(timeout=EARLY_NAMES_WAIT)
+            if early.done() and early.exception() is None and (names := early.result()):
                 return SignInScreen(names)
         return StartScreen()
 
