@@ -18,7 +18,7 @@ from handledare.tui.screens.gate import SignInScreen, StartScreen
 from handledare.tui.screens.home import HomeScreen
 
 from conftest import first_admin
-from tui_helpers import on_screen, settle, shows, sign_in, type_into
+from tui_helpers import on_screen, settle, shows, sign_in, type_into, visible_text
 
 SIZE = (120, 40)
 
@@ -69,3 +69,29 @@ async def test_a_file_the_names_cannot_be_read_from_starts_on_the_start_screen(t
         assert isinstance(app.screen, StartScreen)
         await settle(pilot)
         assert await shows(pilot, "handledare")
+
+
+async def test_a_long_staff_list_shows_eight_names_and_scrolls_and_narrows_to_those_found(
+    tmp_path: Path,
+):
+    """The list is as tall as its names up to eight; the rest scroll, the last one too."""
+    store = Store.open(tmp_path / "data" / "handledare.db")
+    admin = first_admin(store)
+    unit = people.add_unit(store, admin, "Hemtjänst Norr")
+    for number in range(12):
+        people.add_user(store, admin, f"Vårdare {number:02d}", Role.SUPERVISOR, "4827", [unit.id])
+    store.close()
+    app = HandledareApp(load_settings(tmp_path / "data"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        names = app.screen.query_one("#users", OptionList)
+        assert names.option_count == 13 and names.size.height == 8
+        assert names.show_vertical_scrollbar
+        names.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert "Vårdare 11" in visible_text(app)
+        await type_into(pilot, "#filter", "vårdare 1")
+        await pilot.pause()
+        assert names.option_count == 2 and names.size.height == 2
+        assert not names.show_vertical_scrollbar

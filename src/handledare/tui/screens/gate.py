@@ -151,18 +151,19 @@ class SignInScreen(TranslatedBindings, Screen):
             self._fill(self.query_one("#filter", Input).value)
 
     def _fill(self, query: str) -> None:
-        options = self.query_one("#users", OptionList)
+        options = self.query_one("#users", UserList)
+        wanted = fold(query)
+        users = [
+            user for user, folded in zip(self.users, self._folded, strict=True) if wanted in folded
+        ]
         if self.logins:
-            width = max(options.scrollable_content_region.width - 1, 20)
+            width = max(options.line_width(len(users)) - 1, 20)
             heading, self.demo_lines = demo_table(self.logins, width)
             self.query_one("#demo-heading", Label).update(literal(heading))
         highlighted = options.highlighted
         options.clear_options()
-        wanted = fold(query)
         options.add_options(
-            Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id)
-            for user, folded in zip(self.users, self._folded, strict=True)
-            if wanted in folded
+            Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id) for user in users
         )
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
