@@ -28,7 +28,7 @@ from handledare.tui.widgets.demo_users import demo_table
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.pin_input import PinInput
 from handledare.tui.widgets.sync_progress import SyncProgress
-from handledare.tui.widgets.user_list import UserList
+from handledare.tui.widgets.user_list import ROWS, UserList
 
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
@@ -79,6 +79,10 @@ class PinAttempt:
         )
 
 
+# Names listed at once; the rest are added once those are drawn.
+FIRST_NAMES = 2 * ROWS
+
+
 class SignInScreen(TranslatedBindings, Screen):
     app = getters.app(AppBase)
 
@@ -94,6 +98,8 @@ class SignInScreen(TranslatedBindings, Screen):
         # In the demo: the demo users, and each one's line (role, unit, language, PIN).
         self.logins: list[DemoLogin] = []
         self.demo_lines: dict[str, str] = {}
+        # Fills of the list so far: a rest of names added later belongs to the last.
+        self._filled = 0
 
     def compose(self) -> ComposeResult:
         with Center(classes="gate"), Vertical(classes="gate-box", id="sign-in-box"):
@@ -162,11 +168,25 @@ class SignInScreen(TranslatedBindings, Screen):
             self.query_one("#demo-heading", Label).update(literal(heading))
         highlighted = options.highlighted
         options.clear_options()
-        options.add_options(
-            Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id) for user in users
-        )
+        # The names on screen first, the rest once they are drawn: each name added is
+        # measured, some tens of ms for a municipality's staff, which the start need not
+        # wait for. A later fill (a key typed) drops a rest not yet added.
+        first, rest = users[:FIRST_NAMES], users[FIRST_NAMES:]
+        self._filled += 1
+        options.add_options(self._options(first))
+        if rest:
+            self.call_after_refresh(self._add_rest, self._filled, rest)
         if options.option_count:
             options.highlighted = min(highlighted or 0, options.option_count - 1)
+
+    def _add_rest(self, filled: int, users: list[StaffName]) -> None:
+        if filled == self._filled:
+            self.query_one("#users", UserList).add_options(self._options(users))
+
+    def _options(self, users: list[StaffName]) -> list[Option]:
+        return [
+            Option(literal(self.demo_lines.get(user.name, user.name)), id=user.id) for user in users
+        ]
 
     @on(Input.Changed, "#filter")
     def _filter(self, event: Input.Changed) -> None:
