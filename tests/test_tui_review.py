@@ -78,12 +78,33 @@ async def _open(pilot, name: str) -> None:
     await settle(pilot)
 
 
-async def test_manager_overview_counts_filters_and_expiry(data_dir: Path):
+async def test_manager_overview_counts_filters_and_expiry(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # The choices are made behind the first page, and filled once they are there.
+    choices_at_first_page: list[int] = []
+    show_first_page = OverviewScreen.show_first_page
+
+    def shown(screen: OverviewScreen, *loaded) -> None:
+        choices_at_first_page.append(len(screen.query(Select)))
+        show_first_page(screen, *loaded)
+
+    monkeypatch.setattr(OverviewScreen, "show_first_page", shown)
+    store = Store.open(data_dir / "handledare.db")
+    [unit] = people.list_units(store)
+    store.close()
     app = _app(data_dir)
     async with app.run_test(size=(120, 40)) as pilot:
         await _as_manager(pilot)
         assert await on_screen(pilot, OverviewScreen)
         assert await eventually(pilot, lambda: len(_rows(app)) == 3)
+        assert choices_at_first_page == [0]
+        await settle(pilot)
+        # Offered once read (a value not offered is refused).
+        app.screen.query_one("#unit-filter", Select).value = unit.id
+        await settle(pilot)
+        assert len(_rows(app)) == 3
+        app.screen.query_one("#unit-filter", Select).value = Select.NULL
         # The counts are read behind the first page.
         assert await eventually(
             pilot,
