@@ -28,6 +28,7 @@ from handledare.services.overview import ListCount, ListQuery, OnboardingSummary
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
 from handledare.tui.widgets.in_place import update_in_place
+from handledare.tui.widgets.quick_table import QuickTable
 
 # Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
 # and a screen shows a few dozen: so each key typed costs the same however long the list,
@@ -147,7 +148,7 @@ class OnboardingTable(Vertical):
         self._filled: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield DataTable(id="people", cursor_type="row", zebra_stripes=True)
+        yield QuickTable(id="people", cursor_type="row", zebra_stripes=True)
         yield Label("", id="count", classes="muted")
 
     @property
