@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -45,6 +46,27 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     i18n.set_language("sv")
     yield
     i18n.set_language("sv")
+
+
+@pytest.fixture(scope="session")
+def built_worlds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where a world built once per test process is kept, for each test to copy."""
+    return tmp_path_factory.mktemp("worlds")
+
+
+@pytest.fixture
+def review_data(tmp_path: Path, built_worlds: Path, isolated: None) -> Path:
+    """A data folder with the review world (test_tui_review.py), copied: it is built the
+    first time a test of this process asks for it, in that test's language and time zone
+    (as each test built its own before), about a second that the others need not wait."""
+    from test_tui_review import _review_world
+
+    built = built_worlds / "review"
+    if not built.exists():
+        _review_world(built_worlds / "review-building")
+        (built_worlds / "review-building").rename(built)
+    shutil.copytree(built, tmp_path / "data")
+    return tmp_path / "data"
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,6 @@ from handledare.config import load_settings
 from handledare.tui.app import HandledareApp
 from test_snapshots import WHEN
 from test_tui_evidence import go_to_item
-from test_tui_review import _review_world
 
 from conftest import ADMIN_PIN
 from tui_helpers import settle, sign_in, to_list, type_into, visible_text
@@ -156,9 +155,8 @@ SCREENS = {
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    _review_world(tmp_path / "data")
-    return tmp_path / "data"
+def data_dir(review_data: Path) -> Path:
+    return review_data
 
 
 def _app(data_dir: Path, *, demo: bool = False) -> HandledareApp:

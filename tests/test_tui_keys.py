@@ -19,15 +19,13 @@ from handledare.tui.screens.home import HomeScreen
 from handledare.tui.screens.person_review import PersonReviewScreen
 from handledare.tui.screens.walkthrough import WalkthroughScreen
 from test_snapshots import WHEN
-from test_tui_review import _review_world
 
 from tui_helpers import on_screen, settle, shows, sign_in, to_list, type_into, visible_text
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> HandledareApp:
-    _review_world(tmp_path / "data")
-    return HandledareApp(load_settings(tmp_path / "data"), clock=lambda: WHEN + timedelta(days=2))
+def app(review_data: Path) -> HandledareApp:
+    return HandledareApp(load_settings(review_data), clock=lambda: WHEN + timedelta(days=2))
 
 
 def _expected_actions(app: HandledareApp) -> set[str]:

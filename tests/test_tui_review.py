@@ -53,9 +53,8 @@ def _review_world(data_dir: Path) -> None:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    _review_world(tmp_path / "data")
-    return tmp_path / "data"
+def data_dir(review_data: Path) -> Path:
+    return review_data
 
 
 def _app(data_dir: Path) -> HandledareApp:
