@@ -4,13 +4,15 @@
     python bench/probe.py start-app DATA_DIR
     python bench/probe.py session-bare ROWS
     python bench/probe.py session-app DATA_DIR
+    python bench/probe.py paint-app DATA_DIR
 
 Started by `run.py`, which puts the time it started the process in
 BENCH_SPAWNED_AT, so that start-up is timed from process start to the first
 usable screen, as a person waits for it (work the app goes on with behind
 that screen is not counted; its exit is not either). Each `-app` scenario
 has a `-bare` twin doing the same with nothing but Textual (a header, a
-DataTable, a footer), the baseline.
+DataTable, a footer), the baseline; `paint-app` is the first paint of
+`session-app` alone, taken again for more samples than one session gives.
 """
 
 from __future__ import annotations
@@ -284,48 +286,69 @@ def send(app, key: str) -> None:
     app._driver.send_message(event)
 
 
+async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, float]:
+    """The manager signs in: seconds from Enter to the overview's first page drawn, and of
+    them, to the PIN checked."""
+    from textual.widgets import DataTable
+
+    from handledare.tui.screens.overview import OverviewScreen
+    from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
+
+    await until(pilot, lambda: signing_in(app))
+    await _sign_in(pilot, manager)
+    # A person takes seconds to type a name and a PIN: what the app readies meanwhile
+    # (tui/warm_up.py) is done before Enter, as it would be.
+    await quiet(pilot)
+    checked_at = stamping(app, "signed_in")
+    pages = counting(OnboardingTable, "show_page")
+    began = time.perf_counter()
+    send(app, "enter")
+
+    def painted() -> bool:
+        screen = app.screen
+        return (
+            isinstance(screen, OverviewScreen)
+            and bool(screen.query("#people"))
+            and screen.query_one("#people", DataTable).row_count >= min(rows, PAGE)
+        )
+
+    # Looked at only when a page has gone into a table, and not with Pilot's pause: that
+    # would draw the whole screen at every look (a few ms each while the screen mounts).
+    while not pages[0] or not painted():
+        await asyncio.sleep(0.0002)
+    # Drawn, as a key's clock stops (`press`); what the screen reads behind the page
+    # begins once it is drawn and is not waited for.
+    await until_drawn(app, (app.screen.query_one(OnboardingTable).table,))
+    return time.perf_counter() - began, checked_at[0] - began
+
+
+async def paint_app(data_dir: Path) -> dict:
+    """The first paint alone, for more samples of it than one session gives."""
+    from handledare.config import Settings
+    from handledare.tui.launch import make_app
+
+    manager, _supervisor, _onboarding_id, rows = _busiest(data_dir)
+    app = make_app(Settings(data_dir=data_dir))
+    async with app.run_test(size=SIZE) as pilot:
+        paint, pin = await _first_paint(app, pilot, manager, rows)
+    return {"paint": paint, "pin": pin}
+
+
 async def session_app(data_dir: Path) -> dict:
-    from textual.widgets import DataTable, Input
+    from textual.widgets import Input
 
     from handledare.config import Settings
     from handledare.domain.enums import Evidence
     from handledare.services import onboarding
     from handledare.tui.launch import make_app
-    from handledare.tui.screens.overview import OverviewScreen
     from handledare.tui.screens.walkthrough import WalkthroughScreen
-    from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
+    from handledare.tui.widgets.onboarding_table import OnboardingTable
 
     manager, supervisor, onboarding_id, rows = _busiest(data_dir)
     marks_before = _mark_count(data_dir, onboarding_id)
     app = make_app(Settings(data_dir=data_dir))  # as the command makes it
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: signing_in(app))
-        await _sign_in(pilot, manager)
-        # A person takes seconds to type a name and a PIN: what the app readies meanwhile
-        # (tui/warm_up.py) is done before Enter, as it would be.
-        await quiet(pilot)
-        checked_at = stamping(app, "signed_in")
-        pages = counting(OnboardingTable, "show_page")
-        began = time.perf_counter()
-        send(app, "enter")
-
-        def painted() -> bool:
-            screen = app.screen
-            return (
-                isinstance(screen, OverviewScreen)
-                and bool(screen.query("#people"))
-                and screen.query_one("#people", DataTable).row_count >= min(rows, PAGE)
-            )
-
-        # Looked at only when a page has gone into a table, and not with Pilot's pause: that
-        # would draw the whole screen at every look (a few ms each while the screen mounts).
-        while not pages[0] or not painted():
-            await asyncio.sleep(0.0002)
-        # Drawn, as a key's clock stops (`press`); what the screen reads behind the page
-        # begins once it is drawn and is not waited for.
-        await until_drawn(app, (app.screen.query_one(OnboardingTable).table,))
-        paint = time.perf_counter() - began
-        pin = checked_at[0] - began
+        paint, pin = await _first_paint(app, pilot, manager, rows)
         await pilot.pause()
         app.screen.query_one("#filter", Input).focus()
         # A person reads the list a moment before typing: what the screen reads and draws
@@ -383,6 +406,7 @@ SCENARIOS = {
     "start-app": lambda path: start_app(Path(path)),
     "session-bare": lambda rows: session_bare(int(rows)),
     "session-app": lambda path: session_app(Path(path)),
+    "paint-app": lambda path: paint_app(Path(path)),
 }
 
 
