@@ -78,8 +78,10 @@ class FittedTable(DataTable):
         )
         chosen = self.cursor_row
         self.clear(columns=True)
+        # Each column is given its width, so it does not wait for the table's idle
+        # measuring to grow from its heading's width.
         for index in shown:
-            self.add_column(self.headings[index], key=str(index))
+            self.add_column(self.headings[index], width=widths[index], key=str(index))
         for key, cells in self._rows:
             row = [_cut(cells[i], cuts[i]) if i in cuts else cells[i] for i in shown]
             self.add_row(*row, key=key)
