@@ -109,7 +109,9 @@ def measure_session(data: Path, work: Path, paints: int = 1) -> tuple[list[Row],
     copy = written_out(copy_data(data, work / "session"))
     _seconds, app = probe("session-app", str(copy))
     samples = [(app["paint"], app["pin"])]
-    samples += [tuple(probe("paint-app", str(copy))[1].values()) for _ in range(paints - 1)]
+    for _ in range(paints - 1):
+        _seconds, painted = probe("paint-app", str(copy))
+        samples.append((painted["paint"], painted["pin"]))
     app["paint"] = statistics.median(paint for paint, _pin in samples)
     app["pin"] = statistics.median(pin for _paint, pin in samples)
     after_pin = sorted(paint - pin for paint, pin in samples)

@@ -33,17 +33,13 @@ class QuickTable(DataTable):
     ) -> list[list[Segment]]:
         row_key = self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
-        cell = None
         if (
-            row_key is not None
-            and column_key is not None
-            and row_index >= self.fixed_rows
-            and column_index >= self.fixed_columns
-            and self.rows[row_key].height == 1
+            row_key is None  # the headings' row
+            or column_key is None  # the rows' labels
+            or row_index < self.fixed_rows
+            or column_index < self.fixed_columns
+            or self.rows[row_key].height != 1
         ):
-            _label, cells = self._get_row_renderables(row_index)
-            cell = cells[column_index]
-        if row_key is None or column_key is None or not isinstance(cell, Text):
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
         cache_key: CellCacheKey = (
             row_key,
@@ -55,8 +51,15 @@ class QuickTable(DataTable):
             self._update_count,
             self._pseudo_class_state,
         )
+        # Looked up first, as Textual does: the row's cells are formatted only for a new line.
         lines = self._cell_render_cache.get(cache_key)
         if lines is None:
+            _label, cells = self._get_row_renderables(row_index)
+            cell = cells[column_index]
+            if not isinstance(cell, Text):
+                return super()._render_cell(
+                    row_index, column_index, base_style, width, cursor, hover
+                )
             lines = self._cell_render_cache[cache_key] = self._one_line(
                 cell, base_style, row_index, column_index, width, cursor, hover
             )
