@@ -10,6 +10,7 @@ from handledare.domain.enums import Mark
 from handledare.services import onboarding, people
 from handledare.sync.layout import batch_name
 from handledare.sync.share import MARKER, WRITES, Share, ShareFiles
+from handledare.sync.status import share_status
 from sync_helpers import Workstation, approve, seed, workstation
 
 from conftest import admin_of
@@ -61,6 +62,24 @@ def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(
         assert files.operations - len(folders) <= 5, files.kinds()
     after = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
     assert after == before, "no file on the share was written, made or removed"
+
+
+def test_a_round_shows_the_status_a_fresh_read_gives_whether_it_stored_anything_or_not(
+    tmp_path: Path,
+):
+    """A round that stored nothing shows the status it read as it began; one that learnt
+    something (here, that b published a batch) shows what it stored."""
+    (a, b, _c), share = _busy_share(tmp_path)
+    quiet = a.sync(share)
+    assert not quiet.received_events and quiet.status == share_status(a.store)
+    people.add_unit(b.store, admin_of(b.store), "Ny enhet")
+    b.sync(share)
+    learnt = a.sync(share)
+    assert learnt.received_events == 1
+    assert learnt.status == share_status(a.store)
+    [before] = [w for w in quiet.status.workstations if w.workstation_id == b.store.workstation_id]
+    [after] = [w for w in learnt.status.workstations if w.workstation_id == b.store.workstation_id]
+    assert after.last_batch == before.last_batch + 1
 
 
 def test_a_round_with_something_new_is_counted_as_writes(tmp_path: Path):

@@ -117,6 +117,7 @@ class Store:
         # Writes since the last checkpoint, and when the last one ended (time.monotonic).
         self.unchecked_writes = 0
         self.last_write = 0.0
+        self.writes = 0  # transactions committed by this process: what was read may be kept
         self._writer = engine.execution_options(immediate=True)
         self._writer_in_pull = engine.execution_options(immediate=True, checkpoints=False)
         self._repeatable = engine.execution_options(
@@ -218,6 +219,7 @@ class Store:
             folding.fold_new_names(connection_of(session))
             session.commit()
         self.unchecked_writes += 1
+        self.writes += 1
         self.last_write = time.monotonic()
 
     def rebuild(self) -> int:

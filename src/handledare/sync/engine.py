@@ -119,6 +119,7 @@ def run_round(
         own = store.workstation_id
         history = share_view.unsigned_history(store)
         known = share_view.snapshot(store)
+        writes = store.writes
         share.reachable()
         opened = open_share(store, share, signer, known.root, dry_run)
         report.trusted_root, root = opened.pinned_now, opened.root
@@ -175,7 +176,8 @@ def run_round(
             share_view.record(store, changes)
         report.locked_out = keyring.best() is None
         report.waiting = journal.waiting_count(store)
-        report.status = share_status(store)
+        # A round that wrote nothing here (most do not) shows the status it read first.
+        report.status = share_status(store, known if store.writes == writes else None)
         return report
 
 

@@ -14,7 +14,7 @@ to find the one that changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from handledare.i18n import _
@@ -45,7 +45,7 @@ class Folder:
 
     workstation_id: str
     listing: Listing
-    keys: dict[str, TrustedKey]
+    keys: Mapping[str, TrustedKey]
     card: Card | None
     applied: tuple[int, str | None]
     opener: Opener | None = None  # decrypts events with the share keys held here

@@ -68,8 +68,10 @@ class ShareStatus:
         return workstation_id[:8]
 
 
-def share_status(store: Store) -> ShareStatus:
-    known = share_view.snapshot(store)
+def share_status(store: Store, known: share_view.Snapshot | None = None) -> ShareStatus:
+    """From `known`, what a caller has just read, when nothing has been written since."""
+    if known is None:
+        known = share_view.snapshot(store)
     folders, root = known.folders, known.root
     trust = Trust(known.decisions, root, store.workstation_id)
     problems = sorted(known.problems.values(), key=lambda p: p.path)

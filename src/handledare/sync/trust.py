@@ -9,6 +9,7 @@ after. Everything else waits.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -58,11 +59,17 @@ class Trust:
         self.root = root
         self.decisions_list = decisions
         self.decisions: dict[str, dict[str, KeyDecision]] = {}
+        self._keys: dict[str, dict[str, TrustedKey]] = {}  # asked for several times a round
         for decision in decisions:
             self.decisions.setdefault(decision.workstation_id, {})[decision.key_id] = decision
 
-    def keys(self, workstation_id: str) -> dict[str, TrustedKey]:
+    def keys(self, workstation_id: str) -> Mapping[str, TrustedKey]:
         """The keys whose signatures count for this workstation's batches."""
+        if workstation_id not in self._keys:
+            self._keys[workstation_id] = self._trusted_keys(workstation_id)
+        return self._keys[workstation_id]
+
+    def _trusted_keys(self, workstation_id: str) -> dict[str, TrustedKey]:
         found = {}
         root = self.root
         if root is not None and root["workstation"] == workstation_id:
