@@ -3,25 +3,66 @@
 A key typed in the overview's filter, and its first paint, draw a page of new rows: some
 two hundred cells. Textual draws each through three nested Rich renderables (a style
 around a padding around the text), each splitting and cropping its lines again; for a
-cell of one line of text that is most of the table's drawing. This table renders the
-text once, to the width inside the padding, and puts the padding and the styles around
+cell of one line of text that is most of the table's drawing. This table aligns and cuts
+the text once, to the width inside the padding, and puts the padding and the styles around
 it itself: the same segments (`tests/test_quick_table.py` compares them with Textual's
 own, and fails if Textual's internals it relies on change).
 
-It uses Textual 8's private cell cache and styles; every other cell (the headings, a row
-taller than a line, a cell that is not a Rich Text) goes Textual's own way.
+With columns of given widths, as the onboarding list gives them, it also neither measures
+every new cell (to widen a column to it) nor draws every cell again when a page added or a
+scrollbar changes only the table's extent.
+
+It uses Textual 8's private caches, styles and sizes; every other cell (the headings, a
+row taller than a line, a cell that is not a Rich Text) goes Textual's own way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from rich.cells import cell_len
+from rich.containers import Lines
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
+from textual.geometry import Size
 from textual.widgets import DataTable
-from textual.widgets._data_table import CellCacheKey
+from textual.widgets._data_table import CellCacheKey, RowKey
+
+_JOIN = Text("\n")
 
 
 class QuickTable(DataTable):
+    _sized: Size | None = None  # the size the cells were last drawn for
+
+    def _fixed_widths(self) -> bool:
+        """Every column has its width given (as the onboarding list gives them)."""
+        return not any(column.auto_width for column in self.columns.values())
+
+    def _on_resize(self, event: events.Resize) -> None:
+        """Textual draws every cell again at any resize, for columns that grow with their
+        cells. Columns of a given width draw the same when only the rows' extent changes (a
+        page added) or a scrollbar comes: the cells are drawn again when the size changes."""
+        if not self._fixed_widths() or event.size != self._sized:
+            self._sized = event.size
+            super()._on_resize(event)
+
+    def _update_dimensions(self, new_rows: Iterable[RowKey]) -> None:
+        """Textual measures every new cell to widen its column to it. Columns of a given
+        width, in rows of one line without labels, need only the table's extent."""
+        rows = [self.rows.get(key) for key in new_rows]
+        if not self._fixed_widths() or any(
+            row is not None and (row.label is not None or row.auto_height) for row in rows
+        ):
+            super()._update_dimensions(new_rows)
+            return
+        width = sum(column.get_render_width(self) for column in self.columns.values())
+        header = self.header_height if self.show_header else 0
+        self.virtual_size = Size(
+            width + self._row_label_column_width, self._total_row_height + header
+        )
+
     def _render_cell(
         self,
         row_index: int,
@@ -93,10 +134,27 @@ class QuickTable(DataTable):
             + component_style
         )
         padding = self.cell_padding
-        console = self.app.console
-        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
         inside = max(width - 2 * padding, 0)
-        [text] = console.render_lines(cell, options.update_width(inside), pad=True)[:1]
         pad = [Segment(" " * padding)] if padding else []
-        line = Segment.adjust_line_length([*pad, *text, *pad], width)
+        line = Segment.adjust_line_length([*pad, *self._text_line(cell, inside), *pad], width)
         return [list(Segment.apply_style(line, pre_style, post_style))]
+
+    def _text_line(self, cell: Text, width: int) -> list[Segment]:
+        """The cell's text as one line `width` wide. Text of one line is aligned, cut and
+        rendered as Rich does for a line it need not wrap; any other goes through Rich's
+        whole rendering."""
+        console = self.app.console
+        options = self.app.console_options
+        plain = cell.plain
+        if "\n" in plain or "\t" in plain:
+            options = options.update_dimensions(width, 1).update(no_wrap=True)
+            [line] = console.render_lines(cell, options, pad=True)[:1]
+            return line
+        justify = cell.justify or options.justify or "default"
+        overflow = cell.overflow or options.overflow or "fold"
+        if justify != "default" or cell_len(plain) > width:
+            cell = cell.copy()
+            Lines([cell]).justify(console, width, justify=justify, overflow=overflow)
+            cell.truncate(width, overflow=overflow)
+        # Joined as Rich joins wrapped lines: that makes the text's own style a span.
+        return Segment.adjust_line_length(list(_JOIN.join([cell]).render(console)), width)
