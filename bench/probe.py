@@ -286,11 +286,9 @@ def send(app, key: str) -> None:
     app._driver.send_message(event)
 
 
-async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, float]:
-    """The manager signs in: seconds from Enter to the overview's first page drawn, and of
-    them, to the PIN checked."""
-    from textual.widgets import DataTable
-
+async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, float, float]:
+    """The manager signs in: seconds from Enter to the frame that first showed the overview's
+    first page whole, to the PIN checked, and to the screen quiet after that frame."""
     from handledare.tui.screens.overview import OverviewScreen
     from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
@@ -301,25 +299,56 @@ async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, floa
     await quiet(pilot)
     checked_at = stamping(app, "signed_in")
     pages = counting(OnboardingTable, "show_page")
+
+    def page_shown(screen) -> bool:
+        """The first page is in its table and nothing of the table is left to draw."""
+        if not isinstance(screen, OverviewScreen) or not screen.query("#people"):
+            return False
+        table = screen.query_one(OnboardingTable).table
+        return table.row_count >= min(rows, PAGE) and drawn_whole(screen, table)
+
+    framed = framing(OverviewScreen, page_shown)
     began = time.perf_counter()
     send(app, "enter")
-
-    def painted() -> bool:
-        screen = app.screen
-        return (
-            isinstance(screen, OverviewScreen)
-            and bool(screen.query("#people"))
-            and screen.query_one("#people", DataTable).row_count >= min(rows, PAGE)
-        )
-
     # Looked at only when a page has gone into a table, and not with Pilot's pause: that
     # would draw the whole screen at every look (a few ms each while the screen mounts).
-    while not pages[0] or not painted():
+    while not pages[0] or (not page_shown(app.screen) and not framed):
         await asyncio.sleep(0.0002)
-    # Drawn, as a key's clock stops (`press`); what the screen reads behind the page
-    # begins once it is drawn and is not waited for.
+    # Drawn, as a key's clock stops (`press`). What the screen reads and mounts behind the
+    # page begins once its frame is drawn; the screen is quiet when the table has nothing
+    # left to draw and the screen no layout.
     await until_drawn(app, (app.screen.query_one(OnboardingTable).table,))
-    return time.perf_counter() - began, checked_at[0] - began
+    ended = time.perf_counter()
+    shown = framed[0] if framed else ended
+    return shown - began, checked_at[0] - began, ended - began
+
+
+def framing(screen_type, shown) -> list[float]:
+    """When a screen of `screen_type` first finished drawing a frame after which `shown`
+    holds: the moment the frame went to the terminal."""
+    stamps: list[float] = []
+    real = screen_type._on_timer_update  # Textual's step that lays out and draws a frame
+
+    def framed(screen) -> None:
+        real(screen)
+        if not stamps and shown(screen):
+            stamps.append(time.perf_counter())
+
+    screen_type._on_timer_update = framed
+    return stamps
+
+
+def drawn_whole(screen, widget) -> bool:
+    """Nothing of `widget` waits to be measured, laid out or drawn, on its own or in a message
+    to its screen that a frame has not yet taken in."""
+    from textual import messages
+
+    waiting = list(screen._message_queue.values)
+    return drawn(screen, (widget,)) and not any(
+        isinstance(message, messages.Layout)
+        or (isinstance(message, messages.Update) and message.widget is widget)
+        for message in waiting
+    )
 
 
 async def paint_app(data_dir: Path) -> dict:
@@ -330,8 +359,8 @@ async def paint_app(data_dir: Path) -> dict:
     manager, _supervisor, _onboarding_id, rows = _busiest(data_dir)
     app = make_app(Settings(data_dir=data_dir))
     async with app.run_test(size=SIZE) as pilot:
-        paint, pin = await _first_paint(app, pilot, manager, rows)
-    return {"paint": paint, "pin": pin}
+        paint, pin, settled = await _first_paint(app, pilot, manager, rows)
+    return {"paint": paint, "pin": pin, "settled": settled}
 
 
 async def session_app(data_dir: Path) -> dict:
@@ -348,7 +377,7 @@ async def session_app(data_dir: Path) -> dict:
     marks_before = _mark_count(data_dir, onboarding_id)
     app = make_app(Settings(data_dir=data_dir))  # as the command makes it
     async with app.run_test(size=SIZE) as pilot:
-        paint, pin = await _first_paint(app, pilot, manager, rows)
+        paint, pin, settled = await _first_paint(app, pilot, manager, rows)
         await pilot.pause()
         app.screen.query_one("#filter", Input).focus()
         # A person reads the list a moment before typing: what the screen reads and draws
@@ -383,6 +412,7 @@ async def session_app(data_dir: Path) -> dict:
     return {
         "paint": paint,
         "pin": pin,
+        "settled": settled,
         "rows": rows,
         "filter": filter_keys,
         "mark": marks,
