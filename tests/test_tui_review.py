@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import DataTable, Input, Select
 
 from handledare.config import load_settings
@@ -157,8 +158,8 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
                 f"de första {PAGE} av {total} som matchar ({total} totalt)"
             ),
         )
-        # The count line takes the lines its text needs, here and as it shortens below
-        # (only a change of height lays the screen out again).
+        # The count line grows to the lines its text needs; as its text shortens below, it
+        # keeps them, so the list does not move at each key; at a new width it fits again.
         count = app.screen.query_one("#count")
         assert count.size.height == 2 and "(x listar dem)" in visible_text(app)
         # The cursor near the end of the first page reads the rest.
@@ -169,6 +170,10 @@ async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narr
         assert await eventually(
             pilot, lambda: widget_text(app, "#count").startswith(f"{total} av {total} visas")
         )
+        await settle(pilot)
+        one_line = cell_len(widget_text(app, "#count")) <= count.content_size.width
+        assert one_line and count.size.height == 2
+        await pilot.resize_terminal(124, 40)
         await settle(pilot)
         assert count.size.height == 1
         # A text every row matches (the unit's name): the same rows from the first page on,

@@ -1,5 +1,5 @@
 """New text in a widget of a given width, drawn again without a layout of the whole screen
-where its height stays the same.
+where its height stays the same, or (`update_keeping_height`) where it need not grow.
 
 Textual lays out the whole screen each time a Static's text is updated, in case its size
 changed: some tens of milliseconds on a busy screen, at every mark or key typed. A widget
@@ -24,3 +24,25 @@ def update_in_place(widget: Static, text: Content) -> None:
         size = widget.content_size
         if widget.get_content_height(size, widget.app.size, size.width) != height:
             widget.refresh(layout=True)
+
+
+def update_keeping_height(widget: Static, text: Content) -> None:
+    """`text` in `widget`, which grows to the lines the text needs but does not shrink: what
+    stands below it stays where it is, and a text that needs fewer lines is only drawn
+    again. `release_height` lets it fit its text again (as at a new width)."""
+    if not (widget.display and widget.content_size.width > 0):
+        widget.update(text)
+        return
+    shown = widget.content_size.height
+    widget.update(text, layout=False)
+    widget.clear_cached_dimensions()
+    size = widget.content_size
+    needed = widget.get_content_height(size, widget.app.size, size.width)
+    lines = max(needed, shown)
+    if widget.styles.inline.height is None or lines != shown:
+        widget.styles.height = lines + widget.styles.gutter.height  # laid out again
+
+
+def release_height(widget: Static) -> None:
+    """The height `update_keeping_height` kept, given back to the widget's styles."""
+    widget.styles.height = None

@@ -27,7 +27,7 @@ from handledare.i18n import N_, _, format_relative
 from handledare.services.overview import ListCount, ListQuery, OnboardingSummary, Sort
 from handledare.text import printable
 from handledare.tui.app_base import AppBase
-from handledare.tui.widgets.in_place import update_in_place
+from handledare.tui.widgets.in_place import release_height, update_keeping_height
 from handledare.tui.widgets.quick_table import QuickTable
 
 # Rows read and filled at a time. Filling costs about a quarter of a millisecond a row,
@@ -161,6 +161,7 @@ class OnboardingTable(Vertical):
 
     def on_resize(self) -> None:
         if self.table.size.width != self._fitted_width:
+            release_height(self.query_one("#count", Label))  # its text wraps otherwise now
             self.fill()
 
     def _fitted(self, cells: list[list[Text]]) -> tuple[list[int], list[int]]:
@@ -286,12 +287,13 @@ class OnboardingTable(Vertical):
         return keys
 
     def _show_count(self) -> None:
-        # Only a change, and laid out again (with the whole screen) only when the line's
-        # height changes: as typing narrows the list, only its numbers do.
+        # Only a change. The line grows but does not shrink as keys are typed, between
+        # "counting the rest" and what was counted: the list above it keeps its height, and
+        # the screen is not laid out again at each key.
         count = self._count()
         if count != self._count_shown:
             self._count_shown = count
-            update_in_place(self.query_one("#count", Label), Content(count))
+            update_keeping_height(self.query_one("#count", Label), Content(count))
 
     def _count(self) -> str:
         column = _(self._columns[self.sort_column].heading)
