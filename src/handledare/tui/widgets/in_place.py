@@ -16,29 +16,25 @@ from textual.widgets import Static
 def update_in_place(widget: Static, text: Content) -> None:
     """`text` in `widget`, laid out again only when it is not yet laid out or its height
     changes."""
-    in_place = widget.display and widget.content_size.width > 0
-    height = widget.content_size.height
-    widget.update(text, layout=not in_place)
-    if in_place:
-        widget.clear_cached_dimensions()
-        size = widget.content_size
-        if widget.get_content_height(size, widget.app.size, size.width) != height:
-            widget.refresh(layout=True)
+    if not _laid_out(widget):
+        widget.update(text)
+        return
+    shown = widget.content_size.height
+    widget.update(text, layout=False)
+    if _lines_needed(widget) != shown:
+        widget.refresh(layout=True)
 
 
 def update_keeping_height(widget: Static, text: Content) -> None:
     """`text` in `widget`, which grows to the lines the text needs but does not shrink: what
     stands below it stays where it is, and a text that needs fewer lines is only drawn
     again. `release_height` lets it fit its text again (as at a new width)."""
-    if not (widget.display and widget.content_size.width > 0):
+    if not _laid_out(widget):
         widget.update(text)
         return
     shown = widget.content_size.height
     widget.update(text, layout=False)
-    widget.clear_cached_dimensions()
-    size = widget.content_size
-    needed = widget.get_content_height(size, widget.app.size, size.width)
-    lines = max(needed, shown)
+    lines = max(_lines_needed(widget), shown)
     if widget.styles.inline.height is None or lines != shown:
         widget.styles.height = lines + widget.styles.gutter.height  # laid out again
 
@@ -46,3 +42,14 @@ def update_keeping_height(widget: Static, text: Content) -> None:
 def release_height(widget: Static) -> None:
     """The height `update_keeping_height` kept, given back to the widget's styles."""
     widget.styles.height = None
+
+
+def _laid_out(widget: Static) -> bool:
+    return bool(widget.display and widget.content_size.width > 0)
+
+
+def _lines_needed(widget: Static) -> int:
+    """The lines the widget's text takes at its width, measured anew."""
+    widget.clear_cached_dimensions()
+    size = widget.content_size
+    return widget.get_content_height(size, widget.app.size, size.width)
