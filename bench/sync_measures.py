@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from common import Row, copy_data, p95
 from handledare.config import Settings
 from handledare.domain.enums import Role
 from handledare.services import people, pins, workstations
-from handledare.services.sync import Progress, sync_now
+from handledare.services.sync import Progress, SyncReport, sync_now
 from handledare.store import ingest
 from handledare.store.eventlog import Store
 from handledare.store.tables import EVENT_COLUMNS
@@ -172,6 +173,27 @@ def list_share_seconds(share: Path) -> float:
     return time.perf_counter() - began
 
 
+@dataclass
+class QuietRound:
+    """A sync round with nothing new, and the bare listing of the share made just before it."""
+
+    seconds: float
+    listing: float
+    files: ShareFiles
+    report: SyncReport
+
+
+def quiet_rounds(store: Store, settings: Settings, share: Path, rounds: int) -> list[QuietRound]:
+    done = []
+    for _round in range(rounds):
+        listing = list_share_seconds(share)
+        files = ShareFiles()
+        began = time.perf_counter()
+        report = sync_now(store, settings, files=files)
+        done.append(QuietRound(time.perf_counter() - began, listing, files, report))
+    return done
+
+
 def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
     copy = copy_data(data, work / "sync")
     store = Store.open(copy / "handledare.db")
@@ -192,17 +214,14 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
         pull_seconds = time.perf_counter() - began
         probe.stop.set()
         probe.join()
-    # Rounds with nothing new, each beside a bare listing of the share: one sample of either
-    # moves by a third from one moment to the next on this disk, so the medians are compared.
-    rounds, listings, received, writes = [], [], 0, 0
-    for _round in range(NOOP_ROUNDS):
-        files = ShareFiles()
-        began = time.perf_counter()
-        received += sync_now(store, settings, files=files).received_events
-        rounds.append(time.perf_counter() - began)
-        writes += len(files.writes())
-        listings.append(list_share_seconds(share))
-    noop, listing = statistics.median(rounds), statistics.median(listings)
+    # One sample of a round or of a listing moves by a third from one moment to the next on
+    # this disk: the medians are compared.
+    done = quiet_rounds(store, settings, share, NOOP_ROUNDS)
+    noop = statistics.median(quiet.seconds for quiet in done)
+    listing = statistics.median(quiet.listing for quiet in done)
+    received = sum(quiet.report.received_events for quiet in done)
+    writes = sum(len(quiet.files.writes()) for quiet in done)
+    files = done[-1].files
     store.close()
     if report.problems or received:
         raise SystemExit(f"sync did not go as expected: {report.problems}")
@@ -315,12 +334,8 @@ def measure_noop(data: Path, share: Path, rounds: int) -> list[Row]:
     settings = _settings(data, share, "bench")
     first = sync_now(store, settings)
     rows = []
-    for number in range(rounds):
-        listing = list_share_seconds(share)
-        files = ShareFiles()
-        began = time.perf_counter()
-        again = sync_now(store, settings, files=files)
-        noop = time.perf_counter() - began
+    for number, quiet in enumerate(quiet_rounds(store, settings, share, rounds)):
+        again, files, noop, listing = quiet.report, quiet.files, quiet.seconds, quiet.listing
         if again.received_events or again.sent.events or again.problems:
             raise SystemExit(f"a round with nothing new found something: {again.problems}")
         kinds = files.kinds()
