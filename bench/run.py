@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from common import Row, copy_data, p95  # noqa: E402
+from common import Row, copy_data, p95, written_out  # noqa: E402
 from probe import FILTER_KEYS  # noqa: E402
 from sync_measures import measure_join, measure_sync  # noqa: E402
 
@@ -91,16 +91,6 @@ def durable_commits(database: Path, count: int = 25) -> list[float]:
             seconds.append(time.perf_counter() - began)
         connection.execute("DROP TABLE bench_commit")
     return seconds
-
-
-def written_out(folder: Path) -> Path:
-    """The copy's files flushed to the disk before the app starts: a workstation's file has
-    no fresh write of GBs behind it, which the first durable commits would wait for."""
-    for path in folder.iterdir():
-        if path.is_file():
-            with path.open("r+b") as handle:  # writable: Windows refuses to flush a read-only one
-                os.fsync(handle.fileno())
-    return folder
 
 
 def measure_session(data: Path, work: Path, paints: int = 1) -> tuple[list[Row], dict]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import generate
-from common import Row, copy_data, p95
+from common import Row, copy_data, p95, written_out
 
 from handledare.config import Settings
 from handledare.domain.enums import Role
@@ -195,7 +195,7 @@ def quiet_rounds(store: Store, settings: Settings, share: Path, rounds: int) -> 
 
 
 def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
-    copy = copy_data(data, work / "sync")
+    copy = written_out(copy_data(data, work / "sync"))
     store = Store.open(copy / "handledare.db")
     settings = _settings(copy, share, "bench")
     with closing(sqlite3.connect(copy / "handledare.db")) as connection:
