@@ -12,6 +12,7 @@ from handledare.domain.enums import Mark
 from handledare.services import onboarding, people, pins
 from handledare.store.eventlog import Store
 from handledare.tui.app import HandledareApp
+from handledare.tui.widgets.item_list import ItemList
 from test_tui import SIZE, _app, _seed
 from test_tui_evidence import _walkthrough
 
@@ -108,3 +109,21 @@ async def test_the_items_detail_keeps_each_part_at_its_own_height_item_after_ite
             await settle(pilot)
         # The walk met parts of more than one height: the test saw heights change.
         assert len({height for part, height in heights if part == "item-guidance"}) > 1
+
+
+async def test_moving_through_the_checklist_leaves_only_the_current_item_highlighted(
+    tmp_path: Path,
+):
+    """Another item highlighted draws again only its own lines and those of the item it
+    leaves: what is on screen is what the list shows drawn anew, whole."""
+    app = _seeded_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await _walkthrough(pilot)
+        items = app.screen.query_one("#items", ItemList)
+        for key in ("j", "j", "down", "k", "up", "end", "home", "g"):
+            await pilot.press(key)
+            await settle(pilot)
+            drawn = app.export_screenshot()
+            items.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, key

@@ -1,12 +1,17 @@
-"""The walkthrough's checklist: an item's new marker redraws its own line, not the list.
+"""The walkthrough's checklist: an item's new marker, or the highlight moved, redraws the
+lines concerned, not the list.
 
 OptionList's `replace_option_prompt` forgets every option's measured height and
 drawn lines, so after a mark the whole checklist (a hundred items, many
 wrapping) was measured and drawn again: most of what the screen did for a mark.
 A new marker is as wide as the old one, so the item keeps its height and only
-its own lines need drawing again. This reaches into OptionList's caches, as
-Textual 8.2 keeps them (the version is pinned); the tests of the walkthrough
-read the redrawn lines back from the screen.
+its own lines need drawing again. Likewise OptionList draws every line it shows
+when another option is highlighted (after each mark, and at each arrow key);
+here only the lines of the option left and of the one highlighted.
+
+This reaches into OptionList's caches, as Textual 8.2 keeps them (the version
+is pinned); the tests of the walkthrough read the redrawn lines back from the
+screen, and compare it with the list drawn anew.
 """
 
 from __future__ import annotations
@@ -14,11 +19,32 @@ from __future__ import annotations
 from typing import cast
 
 from textual.css.styles import RulesMap
+from textual.reactive import reactive
 from textual.visual import VisualType
 from textual.widgets import OptionList
 
 
 class ItemList(OptionList):
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    _drawn_highlighted: int | None = None
+
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        self._redraw_option(self._drawn_highlighted)
+        self._redraw_option(highlighted)
+        self._drawn_highlighted = highlighted
+        super().watch_highlighted(highlighted)
+
+    def _redraw_option(self, index: int | None) -> None:
+        """The option's lines drawn again; every line when the list is not measured yet."""
+        if index is None:
+            return
+        line = self._line_cache.index_to_line.get(index)
+        height = self._line_cache.heights.get(index)
+        if line is None or height is None:
+            self.refresh()
+        else:
+            self.refresh_lines(line, height)
+
     def replace_prompt_in_place(self, option_id: str, prompt: VisualType) -> None:
         """As `replace_option_prompt`; only this option's lines are drawn again while its
         height stays the same (else, or before the list is measured, as OptionList does)."""
