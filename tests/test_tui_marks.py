@@ -111,6 +111,37 @@ async def test_the_items_detail_keeps_each_part_at_its_own_height_item_after_ite
         assert len({height for part, height in heights if part == "item-guidance"}) > 1
 
 
+async def test_an_item_whose_detail_has_another_height_lays_the_screen_out_once(
+    tmp_path: Path,
+):
+    """A part of the detail that grows or shrinks is laid out, once: Textual would lay the
+    whole screen out a second time for each part's new size, and place nothing anew. At
+    120x40 the detail fits its pane (its scrollbar, coming and going, is laid out too)."""
+    app = _seeded_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _walkthrough(pilot)
+        screen = app.screen
+        layouts = []
+        lay_out = screen._refresh_layout
+
+        def counted(*args, **kwargs):
+            layouts.append(1)
+            return lay_out(*args, **kwargs)
+
+        screen._refresh_layout = counted
+        resized = 0
+        for _ in range(12):
+            before = [w.size for w in screen.query("#detail PlacedStatic")]
+            layouts.clear()
+            await pilot.press("j")
+            await settle(pilot)
+            if [w.size for w in screen.query("#detail PlacedStatic")] != before:
+                resized += 1
+                assert not screen.query_one("#detail").show_vertical_scrollbar
+                assert len(layouts) == 1
+        assert resized > 1  # the walk met details of other heights
+
+
 async def test_moving_through_the_checklist_leaves_only_the_current_item_highlighted(
     tmp_path: Path,
 ):

@@ -29,7 +29,7 @@ from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
-from handledare.tui.widgets.in_place import update_in_place
+from handledare.tui.widgets.in_place import PlacedStatic, update_in_place
 from handledare.tui.widgets.item_list import ItemList
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.status_line import StatusLine
@@ -83,19 +83,19 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
                 yield ItemList(id="items")
                 yield Label(item_view.legend(), id="legend", classes="muted")
             with VerticalScroll(id="detail"):
-                yield Static("", id="item-title")
-                yield Static("", id="item-facts", classes="muted")
-                yield Static("", id="item-flags", classes="flags")
-                yield Static("", id="item-waiting", classes="flags")
-                yield Static("", id="item-state")
-                yield Static("", id="item-proof")
-                yield Static("", id="item-link", classes="muted")
-                yield Static("", id="item-guidance")
+                yield PlacedStatic("", id="item-title")
+                yield PlacedStatic("", id="item-facts", classes="muted")
+                yield PlacedStatic("", id="item-flags", classes="flags")
+                yield PlacedStatic("", id="item-waiting", classes="flags")
+                yield PlacedStatic("", id="item-state")
+                yield PlacedStatic("", id="item-proof")
+                yield PlacedStatic("", id="item-link", classes="muted")
+                yield PlacedStatic("", id="item-guidance")
                 with Horizontal(id="support"):
-                    yield Static("", id="support-sv", classes="support-column")
-                    yield Static("", id="support-other", classes="support-column")
+                    yield PlacedStatic("", id="support-sv", classes="support-column")
+                    yield PlacedStatic("", id="support-other", classes="support-column")
                 yield Label(_("History"), classes="subheading")
-                yield Static("", id="item-history")
+                yield PlacedStatic("", id="item-history")
         yield StatusLine()
         yield KeyFooter()
 

@@ -10,6 +10,7 @@ as the old needs only to be drawn again.
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Size
 from textual.widgets import Static
 
 
@@ -37,6 +38,20 @@ def update_keeping_height(widget: Static, text: Content) -> None:
     lines = max(_lines_needed(widget), shown)
     if widget.styles.inline.height is None or lines != shown:
         widget.styles.height = lines + widget.styles.gutter.height  # laid out again
+
+
+class PlacedStatic(Static):
+    """A Static that asks for no second layout once a layout has given it a new size.
+
+    Textual's layout sets each resized widget's virtual size through a reactive that lays
+    the whole screen out again, which places nothing anew (some 10-20 ms after each mark
+    whose next item's detail has another height). A Static's virtual size is its text's:
+    no other widget's place depends on it, and it does not scroll."""
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        return super()._size_updated(size, virtual_size, container_size, layout=False)
 
 
 def release_height(widget: Static) -> None:
