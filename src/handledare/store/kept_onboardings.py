@@ -18,8 +18,10 @@ from collections.abc import Iterable, Mapping
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import Onboarding
 
-# About 60 KB each: a pull keeps a few tens of MB at most.
-KEPT_ONBOARDINGS = 500
+# About 50 KB each: a pull keeps some 50 MB at most. At full scale a pull folds some 3,400
+# onboardings: with 500 kept it read 8,600 (3.2-3.6 s) as the parts took turns among them,
+# with 1,000 4,450 (1.4 s), its peak memory 157 MB against 134 MB (BENCHMARKS.md).
+KEPT_ONBOARDINGS = 1000
 
 Mark = tuple[int | None, str | None]
 
