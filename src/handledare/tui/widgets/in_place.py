@@ -4,7 +4,8 @@ where its height stays the same, or (`update_keeping_height`) where it need not 
 Textual lays out the whole screen each time a Static's text is updated, in case its size
 changed: some tens of milliseconds on a busy screen, at every mark or key typed. A widget
 whose width does not follow its text (its styles give it one) and whose new text is as tall
-as the old needs only to be drawn again.
+as the old needs only to be drawn again. One whose height does change is laid out once:
+`PlacedStatic` does not ask for the second layout Textual would follow it with.
 """
 
 from __future__ import annotations
