@@ -46,8 +46,9 @@ class PlacedStatic(Static):
 
     Textual's layout sets each resized widget's virtual size through a reactive that lays
     the whole screen out again, which places nothing anew (some 10-20 ms after each mark
-    whose next item's detail has another height). A Static's virtual size is its text's:
-    no other widget's place depends on it, and it does not scroll."""
+    whose next item's detail has another height). A Static does not scroll: its virtual
+    size is its region's, given by that same layout, and no other widget's place depends
+    on it."""
 
     def _size_updated(
         self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
