@@ -184,6 +184,8 @@ class QuietRound:
 
 
 def quiet_rounds(store: Store, settings: Settings, share: Path, rounds: int) -> list[QuietRound]:
+    """`rounds` rounds, each with the share listed bare just before it: both are timed on
+    the same state of the disk's caches."""
     done = []
     for _round in range(rounds):
         listing = list_share_seconds(share)

@@ -26,6 +26,7 @@ from textual.widgets import OptionList
 
 class ItemList(OptionList):
     highlighted: reactive[int | None] = reactive(None, repaint=False)
+    # The option drawn highlighted: OptionList's watcher is told only the new one.
     _drawn_highlighted: int | None = None
 
     def watch_highlighted(self, highlighted: int | None) -> None:
