@@ -34,6 +34,7 @@ from tui_helpers import (
     sign_in,
     to_list,
     type_into,
+    type_keys,
     visible_text,
     widget_text,
 )
@@ -76,10 +77,11 @@ async def test_whole_path_from_first_run_to_signed_items(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert await shows(pilot, "Välkommen till handledare")
-        await type_into(pilot, "#name", "Ingrid Admin")
-        await type_into(pilot, "#pin", "482916")
-        await type_into(pilot, "#pin2", "482916")
-        await type_into(pilot, "#unit", "Hemtjänst Norr")
+        # The first form typed key by key, as a person would; later ones are pasted.
+        await type_keys(pilot, "#name", "Ingrid Admin")
+        await type_keys(pilot, "#pin", "482916")
+        await type_keys(pilot, "#pin2", "482916")
+        await type_keys(pilot, "#unit", "Hemtjänst Norr")
         await pilot.press("enter")
         await settle(pilot)
         assert await on_screen(pilot, SignInScreen)

@@ -8,6 +8,7 @@ import re
 import time
 
 from textual.app import App
+from textual.events import Paste
 from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerCancelled
@@ -36,7 +37,21 @@ def visible_text(app: App) -> str:
 
 
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
-    """Click into a field and type, key by key."""
+    """Click into a field and paste the text, as a terminal's bracketed paste brings it.
+
+    One event, not a key per character: Pilot waits for the app to go idle after every
+    key, some 70 ms each, and fields were filled that way a few thousand times a run. The
+    app sees the same field, value and Changed event as after the last key typed; the
+    tests whose point is typing use `type_keys`."""
+    field = pilot.app.screen.query_one(selector, Input)
+    field.focus()
+    await pilot.pause()
+    pilot.app.post_message(Paste(text))
+    await pilot.pause()
+
+
+async def type_keys(pilot: Pilot, selector: str, text: str) -> None:
+    """Click into a field and type, key by key, as a person at the keyboard does."""
     field = pilot.app.screen.query_one(selector, Input)
     field.focus()
     await pilot.pause()
