@@ -18,6 +18,7 @@ from handledare.domain.enums import Role
 from handledare.i18n import format_date
 from handledare.services import onboarding, overview, people, templates
 from handledare.store.eventlog import Store
+from handledare.tui import collect_at_rest
 from handledare.tui.app import HandledareApp
 from handledare.tui.screens.forms import PersonForm, UserForm
 from handledare.tui.screens.gate import LockScreen, SignInScreen
@@ -357,6 +358,33 @@ async def test_while_the_pin_is_typed_the_app_readies_the_next_screen_and_gives_
         assert await on_screen(pilot, HomeScreen)
         assert await shows(pilot, "Amina Hassan")
     assert gc.get_freeze_count() == 0
+
+
+async def test_the_app_makes_the_full_garbage_passes_at_rest_and_gives_them_back_at_the_end(
+    seeded: Path,
+):
+    """While the app runs, Python makes no full pass of its own (one could land in a key);
+    the app makes one once the keyboard has rested and one is due (collect_at_rest.py)."""
+    thresholds = gc.get_threshold()
+    full_passes: list[int] = []
+
+    def noted(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            full_passes.append(info["collected"])
+
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, "Anna Lindqvist", "4827")
+        assert await on_screen(pilot, HomeScreen)
+        assert gc.get_threshold()[2] > 10**9
+        gc.callbacks.append(noted)
+        try:
+            for _ in range(collect_at_rest.PASSES_DUE_AT_REST):
+                gc.collect(1)  # as typing makes them: a full pass is due
+            assert await eventually(pilot, lambda: full_passes != [])
+        finally:
+            gc.callbacks.remove(noted)
+    assert gc.get_threshold() == thresholds
 
 
 async def test_a_sign_in_after_the_warm_up_parses_no_styles_and_reads_the_first_page_once(

@@ -30,6 +30,7 @@ from handledare.errors import EnvironmentProblem
 from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
+from handledare.tui import collect_at_rest
 from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background, read_in_thread
 from handledare.tui.keys import offered_keys
@@ -128,6 +129,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         the start screen stays while the store opens.
         """
         self.push_screen(self._first_screen())
+        collect_at_rest.begin()
         self.set_interval(1.0, self._check_idle)
         self.call_after_refresh(self._load_later_css)
         if self.store is not None:
@@ -222,6 +224,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         if self.store is not None:
             self.store.close()
         release_warm_up()
+        collect_at_rest.end()
 
     # ----- who is signed in ----------------------------------------------------
 
@@ -365,6 +368,7 @@ class HandledareApp(TranslatedBindings, AppBase):
 
     def _check_idle(self) -> None:
         idle = time.monotonic() - self.last_input
+        collect_at_rest.collect_if_due(idle)
         if (
             self.actor is not None
             and not self.locked
