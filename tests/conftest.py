@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import random
 import shutil
@@ -19,6 +20,7 @@ from handledare.domain.actor import Actor
 from handledare.domain.enums import Mark, Role
 from handledare.services import demo, onboarding, people, pins, signoff, templates
 from handledare.store.eventlog import Store
+from handledare.tui import collect_at_rest
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -67,6 +69,25 @@ def review_data(tmp_path: Path, built_worlds: Path, isolated: None) -> Path:
         (built_worlds / "review-building").rename(built)
     shutil.copytree(built, tmp_path / "data")
     return tmp_path / "data"
+
+
+@pytest.fixture
+def full_gc_passes():
+    """The garbage collector's full passes made while a test runs (what each freed); after
+    it, Python's thresholds as they were."""
+    made: list[int] = []
+
+    def noted(phase: str, info: dict) -> None:
+        if phase == "stop" and info["generation"] == 2:
+            made.append(info["collected"])
+
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.callbacks.append(noted)
+    yield made
+    gc.callbacks.remove(noted)
+    collect_at_rest.end()
+    gc.set_threshold(*thresholds)
 
 
 @pytest.fixture(autouse=True)

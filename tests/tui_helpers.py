@@ -41,8 +41,9 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
 
     One event, not a key per character: Pilot waits for the app to go idle after every
     key, some 70 ms each, and fields were filled that way a few thousand times a run. The
-    app sees the same field, value and Changed event as after the last key typed; the
-    tests whose point is typing use `type_keys`."""
+    field gets the value it would have after the last key typed, in one Changed event. A
+    paste keeps only its first line, and one that the field's length or characters refuse
+    is refused whole: the tests whose point is typing use `type_keys`."""
     field = pilot.app.screen.query_one(selector, Input)
     field.focus()
     await pilot.pause()

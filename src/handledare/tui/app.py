@@ -40,6 +40,9 @@ from handledare.tui.themes import HIGH_CONTRAST, TEXTUAL_THEME
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.warm_up import add_widget_styles, release_warm_up, warm_up
 
+# What counts as someone at the keyboard, for the idle lock and the garbage collector's rest.
+_INPUT = (events.Key, events.Paste, events.MouseDown, events.MouseScrollDown, events.MouseScrollUp)
+
 if TYPE_CHECKING:
     from handledare.services.demo import DemoLogin
     from handledare.services.people import User
@@ -377,7 +380,7 @@ class HandledareApp(TranslatedBindings, AppBase):
             self.action_lock()
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, (events.Key, events.MouseDown, events.MouseScrollDown)):
+        if isinstance(event, _INPUT):
             self.last_input = time.monotonic()
         await super().on_event(event)
 

@@ -2,37 +2,43 @@
 
 A full pass walks every object Python tracks. What the start made is set aside
 (`gc.freeze`, warm_up.py), but the screens after the sign-in hold some fifty thousand
-more: at a municipality's scale one pass took 40-45 ms, and Python makes it whenever
+more: at a municipality's scale one pass took 37-45 ms, and Python makes it whenever
 enough objects have outlived its two younger passes, which is in the middle of a key, a
 mark or the first paint after the PIN.
 
-The app leaves the young passes to Python and makes the full ones itself: once the
-keyboard and mouse have rested a second, or, typed without a pause, when so much has
-piled up that memory should not wait longer.
+The app leaves the young passes to Python and makes the full ones itself, once the
+keyboard and mouse have rested a second. Python still makes one when so much has piled up
+without a rest that memory should not wait longer. Python 3.14 collects the oldest objects
+a little at a time, with far shorter pauses, and no longer reads the third threshold: there
+this module leaves Python as it is.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 
-# Seconds without a key or a click before a full pass.
+# Seconds without a key, a click, a scroll or a paste before a full pass.
 REST = 1.0
-# Middle passes since the last full one: at rest, as many as Python's own threshold
-# waits for; without a rest, enough for some million objects, and then no longer.
+# Middle passes since the last full one. At rest: as many as Python's own third threshold
+# (Python also waits until what is new in the oldest generation is a quarter of what was
+# there; at rest the app need not). Without a rest, Python's: some million objects.
 PASSES_DUE_AT_REST = 10
 PASSES_DUE_ANYWAY = 200
 
-_NEVER = 2**31 - 1
+IN_USE = sys.version_info < (3, 14)
+
 _python_thresholds: tuple[int, int, int] | None = None
 
 
 def begin() -> None:
-    """Python's full passes off; `collect_if_due` makes them."""
+    """Python's full passes only after a long time without a rest; `collect_if_due` makes
+    them at rest."""
     global _python_thresholds
-    if _python_thresholds is None:
+    if IN_USE and _python_thresholds is None:
         _python_thresholds = gc.get_threshold()
         young, middle, _full = _python_thresholds
-        gc.set_threshold(young, middle, _NEVER)
+        gc.set_threshold(young, middle, PASSES_DUE_ANYWAY)
 
 
 def end() -> None:
@@ -45,8 +51,10 @@ def end() -> None:
 
 def collect_if_due(seconds_at_rest: float) -> bool:
     """A full pass if one is due: True when it was made."""
+    if _python_thresholds is None:  # not begun: Python makes its own
+        return False
     passes = gc.get_count()[2]  # middle passes since the last full one
-    if passes >= PASSES_DUE_ANYWAY or (seconds_at_rest >= REST and passes >= PASSES_DUE_AT_REST):
+    if seconds_at_rest >= REST and passes >= PASSES_DUE_AT_REST:
         gc.collect()
         return True
     return False
