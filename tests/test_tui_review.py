@@ -133,6 +133,27 @@ async def test_manager_overview_counts_filters_and_expiry(
         assert await shows(pilot, "25 nov. 2026")
 
 
+async def test_a_page_read_for_what_was_typed_before_is_not_shown_over_the_newer_one(
+    data_dir: Path,
+):
+    """Pages are read in threads and one can come back after a later key's: it is dropped,
+    not shown over the rows of what the field says now."""
+    app = _app(data_dir)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _as_manager(pilot)
+        assert await on_screen(pilot, OverviewScreen)
+        await settle(pilot)
+        onboardings = app.screen.onboardings
+        before, everyone = onboardings.query_shown, list(onboardings.rows)
+        await type_into(pilot, "#filter", "gret")
+        assert await eventually(pilot, lambda: _rows(app) == ["Greta Sundberg ◷"])
+        assert len(everyone) > 1
+        assert not onboardings.show_page(before, 0, everyone), "a late page was shown"
+        await settle(pilot)
+        assert _rows(app) == ["Greta Sundberg ◷"]
+        assert [row.person_name for row in onboardings.rows] == ["Greta Sundberg"]
+
+
 async def test_a_long_list_shows_its_first_page_reads_on_as_one_scrolls_and_narrows(
     data_dir: Path,
 ):
