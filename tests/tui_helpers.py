@@ -36,6 +36,11 @@ def visible_text(app: App) -> str:
     return html.unescape(re.sub(r"<[^>]+>", "", body)).replace("\xa0", " ")
 
 
+async def _click_into(pilot: Pilot, selector: str) -> None:
+    pilot.app.screen.query_one(selector, Input).focus()
+    await pilot.pause()
+
+
 async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     """Click into a field and paste the text, as a terminal's bracketed paste brings it.
 
@@ -44,18 +49,14 @@ async def type_into(pilot: Pilot, selector: str, text: str) -> None:
     field gets the value it would have after the last key typed, in one Changed event. A
     paste keeps only its first line, and one that the field's length or characters refuse
     is refused whole: the tests whose point is typing use `type_keys`."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    await pilot.pause()
+    await _click_into(pilot, selector)
     pilot.app.post_message(Paste(text))
     await pilot.pause()
 
 
 async def type_keys(pilot: Pilot, selector: str, text: str) -> None:
     """Click into a field and type, key by key, as a person at the keyboard does."""
-    field = pilot.app.screen.query_one(selector, Input)
-    field.focus()
-    await pilot.pause()
+    await _click_into(pilot, selector)
     for char in text:
         await pilot.press("space" if char == " " else char)
     await pilot.pause()
