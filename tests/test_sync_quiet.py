@@ -1,15 +1,28 @@
 """A round with nothing new: over SMB every file operation costs milliseconds, so it lists
-each workstation folder once, reads nothing it has seen, and writes nothing at all."""
+each workstation folder at most once (none whose time says it is as it was), reads nothing
+it has seen, and writes nothing at all."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people
+from handledare.sync import share as share_module
 from handledare.sync.layout import batch_name
-from handledare.sync.share import MARKER, WRITES, Share, ShareFiles
+from handledare.sync.share import (
+    LIST_AGAIN_SECONDS,
+    MARKER,
+    SETTLE_SECONDS,
+    WRITES,
+    Share,
+    ShareFiles,
+    ShareUnavailable,
+)
 from handledare.sync.status import share_status
 from sync_helpers import Workstation, approve, seed, workstation
 
@@ -57,9 +70,10 @@ def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(
         assert all(listed[folder] == 1 for folder in folders), listed
         read = [path.name for kind, path in files.calls if kind == "read"]
         assert read == [MARKER], "nothing is read again but the share's format.json"
-        # Besides one listing a folder: whether the share is there, its marker, its list of
-        # folders and of templates, the receiving key's time stamp; the same at any size.
-        assert files.operations - len(folders) <= 5, files.kinds()
+        # Besides a folder's time and one listing a folder (until its time is trusted, as
+        # here: the next test): whether the share is there, its marker, its list of folders
+        # and of templates, the receiving key's time stamp; the same at any size.
+        assert files.operations - 2 * len(folders) <= 5, files.kinds()
     after = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
     assert after == before, "no file on the share was written, made or removed"
 
@@ -122,3 +136,105 @@ def test_a_folder_listed_as_before_is_not_sorted_out_again(tmp_path: Path):
     (folder / batch_name(2)).unlink()
     (folder / "stray.txt").unlink()
     assert Share(tmp_path / "share").listing("w1").batches == {batch_name(1)}
+
+
+class Clock:
+    """The share module's monotonic clock, moved on by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    moved = Clock()
+    monkeypatch.setattr(share_module, "monotonic", moved)
+    return moved
+
+
+def _listed(files: ShareFiles) -> list[str]:
+    """The workstation folders listed (the templates folder is listed every round)."""
+    return [path.name for kind, path in files.calls if kind == "names" and path.name != "templates"]
+
+
+def test_a_folder_whose_time_has_settled_is_not_listed_until_it_changes(
+    tmp_path: Path, clock: Clock
+):
+    """Once a listing a while after the first has seen each folder's time unchanged, a
+    round with nothing new reads the folders' times and lists none; a workstation that
+    publishes changes its folder's time, and only that folder is listed again."""
+    (a, b, _c), share = _busy_share(tmp_path)
+    clock.now += SETTLE_SECONDS
+    a.sync(share)
+    clock.now += 1
+    files = ShareFiles()
+    report = a.sync(share, files=files)
+    folders = sorted(path.name for path in (share / "workstations").iterdir())
+    assert not report.received_events and not report.problems
+    assert _listed(files) == []
+    assert sorted(p.name for kind, p in files.calls if kind == "folder_time") == folders
+    assert files.writes() == []
+
+    people.add_unit(b.store, admin_of(b.store), "Enhet som kommer efter")
+    b.sync(share)
+    files = ShareFiles()
+    clock.now += 1
+    report = a.sync(share, files=files)
+    assert report.received_events == 1
+    assert _listed(files) == [b.store.workstation_id]
+    assert "Enhet som kommer efter" in [unit.name for unit in people.list_units(a.store)]
+
+
+def _hidden(folder: Path, name: str) -> None:
+    """A file added while the folder keeps its time: as one added in the same tick of the
+    file system's clock as the time read before a listing would look."""
+    before = folder.stat()
+    (folder / name).write_bytes(b"")
+    os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert folder.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_a_folder_time_is_trusted_only_after_a_later_listing_and_never_for_long(
+    tmp_path: Path, clock: Clock
+):
+    """A file that did not change its folder's time is still found: by every listing until
+    one made SETTLE_SECONDS after the time was first read, and after that by the listing
+    made LIST_AGAIN_SECONDS later whatever the time says."""
+    folder = tmp_path / "share" / "workstations" / "w1"
+    folder.mkdir(parents=True)
+    (folder / batch_name(1)).write_bytes(b"")
+    files = ShareFiles()
+    share = Share(tmp_path / "share", files)
+    assert share.listing("w1").last() == 1
+
+    _hidden(folder, batch_name(2))
+    clock.now += 1
+    assert share.listing("w1").last() == 2, "not trusted yet: listed again"
+    clock.now += SETTLE_SECONDS
+    assert share.listing("w1").last() == 2
+    assert _listed(files) == ["w1"] * 3
+
+    _hidden(folder, batch_name(3))
+    clock.now += 1
+    assert share.listing("w1").last() == 2, "trusted now: the time alone is read"
+    assert _listed(files) == ["w1"] * 3
+    clock.now += LIST_AGAIN_SECONDS
+    assert share.listing("w1").last() == 3, "listed again after a while in any case"
+
+    (folder / batch_name(4)).write_bytes(b"")
+    clock.now += 1
+    assert share.listing("w1").last() == 4, "a file that changes the time is seen at once"
+
+
+def test_a_folder_whose_time_cannot_be_read_makes_the_share_unavailable(tmp_path: Path):
+    class NoTimes(ShareFiles):
+        def folder_time(self, folder: Path) -> int:
+            raise PermissionError(13, "Permission denied", str(folder))
+
+    folder = tmp_path / "share" / "workstations" / "w1"
+    folder.mkdir(parents=True)
+    with pytest.raises(ShareUnavailable, match="w1"):
+        Share(tmp_path / "share", NoTimes()).listing("w1")

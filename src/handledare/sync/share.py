@@ -19,8 +19,10 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from time import monotonic
 from typing import TypeVar
 
 from handledare.errors import EnvironmentProblem
@@ -33,11 +35,38 @@ TEMPLATE_NAME = re.compile(r"[a-z0-9][a-z0-9_.-]{0,63}-v[0-9]{1,7}\.toml")
 _TRANSIENT_WINERRORS = {5, 32, 33}
 _TRANSIENT_ERRNOS = {errno.EBUSY, errno.EACCES, errno.EAGAIN, errno.ETXTBSY}
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
-# Each folder's last listing, with the names it was made from. A listing depends on the
-# names alone, and a folder with nothing new lists as before: comparing two lists of names
-# (in C) costs a fraction of sorting them out again, a cost that a round with nothing new over
-# 200 folders of thousands of batch files each otherwise pays every time.
-_last_listed: dict[Path, tuple[list[str], Listing]] = {}
+# A folder's modification time changes when a file is added to it, renamed in it or removed
+# from it, so a folder whose time is what it was at its last listing holds the same names:
+# a round with nothing new reads 200 folders' times instead of listing thousands of batch
+# files in each. Two things could hide a change behind an unchanged time. A file added in
+# the same tick of the file system's clock as the time read before a listing (two seconds
+# on FAT, milliseconds on NTFS and ext4) leaves the time as it was; and an SMB client may
+# answer a listing from its cache for up to ten seconds. So a time is trusted only once a
+# listing made SETTLE_SECONDS after the time was first read has seen it unchanged (both
+# clocks are this computer's: a server's clock that is wrong does not matter), and every
+# folder is listed again after LIST_AGAIN_SECONDS in any case, for a file system that does
+# not keep folders' times at all.
+SETTLE_SECONDS = 15.0
+LIST_AGAIN_SECONDS = 15 * 60.0
+
+
+@dataclass(frozen=True)
+class _Listed:
+    """A folder's last listing, the names it was made from, and the folder's time."""
+
+    modified: int  # the folder's modification time (ns), read just before the names
+    since: float  # when that time was first read here (monotonic seconds)
+    at: float  # when the names were read
+    names: list[str]
+    listing: Listing
+
+    def holds(self, modified: int, now: float) -> bool:
+        """Whether the folder, with this time now, still holds these names."""
+        settled = self.at - self.since >= SETTLE_SECONDS
+        return modified == self.modified and settled and now - self.at < LIST_AGAIN_SECONDS
+
+
+_last_listed: dict[Path, _Listed] = {}
 
 
 class ShareUnavailable(EnvironmentProblem):
@@ -152,6 +181,11 @@ class ShareFiles:
         self._count("modified", path)
         return os.stat(path).st_mtime
 
+    def folder_time(self, folder: Path) -> int:
+        """A folder's modification time in nanoseconds: one look, no listing."""
+        self._count("folder_time", folder)
+        return os.stat(folder).st_mtime_ns
+
     def remove(self, path: Path) -> None:
         self._count("remove", path)
         os.unlink(path)
@@ -244,15 +278,20 @@ class Share:
             self._guard(path, partial(self.files.make_folder, path))
 
     def listing(self, workstation_id: str) -> Listing:
-        """The folder's names sorted out; the same Listing as last time when they are the
-        same names (shared: not to be changed)."""
+        """The folder's names sorted out; the same Listing as last time (shared: not to be
+        changed) when the folder's time says it holds the same names, or when listing it
+        again gives the same names (comparing two lists, in C, costs a fraction of sorting
+        thousands of names out again)."""
         folder = self.folder(workstation_id)
-        names = self._guard(folder, lambda: self.files.names(folder))
+        modified = self._guard(folder, lambda: self.files.folder_time(folder))
+        now = monotonic()
         last = _last_listed.get(folder)
-        if last is not None and last[0] == names:
-            return last[1]
-        listing = Listing.of(names)
-        _last_listed[folder] = (names, listing)
+        if last is not None and last.holds(modified, now):
+            return last.listing
+        names = self._guard(folder, lambda: self.files.names(folder))
+        since = last.since if last is not None and last.modified == modified else now
+        listing = last.listing if last is not None and last.names == names else Listing.of(names)
+        _last_listed[folder] = _Listed(modified, since, now, names, listing)
         return listing
 
     def read(self, workstation_id: str, name: str) -> bytes:
