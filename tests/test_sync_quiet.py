@@ -24,7 +24,7 @@ from handledare.sync.share import (
     ShareUnavailable,
 )
 from handledare.sync.status import share_status
-from sync_helpers import Workstation, approve, seed, workstation
+from sync_helpers import FaultyFiles, Workstation, approve, seed, workstation
 
 from conftest import admin_of
 
@@ -70,9 +70,10 @@ def test_a_round_with_nothing_new_lists_each_folder_once_and_writes_nothing(
         assert all(listed[folder] == 1 for folder in folders), listed
         read = [path.name for kind, path in files.calls if kind == "read"]
         assert read == [MARKER], "nothing is read again but the share's format.json"
-        # Besides a folder's time and one listing a folder (until its time is trusted, as
-        # here: the next test): whether the share is there, its marker, its list of folders
-        # and of templates, the receiving key's time stamp; the same at any size.
+        # Besides a folder's time and one listing a folder (listed as long as its time is
+        # not trusted yet, as here; `test_a_folder_whose_time_has_settled_...` trusts it):
+        # whether the share is there, its marker, its list of folders and of templates,
+        # the receiving key's time stamp; the same at any size.
         assert files.operations - 2 * len(folders) <= 5, files.kinds()
     after = {path: path.stat().st_mtime_ns for path in share.rglob("*")}
     assert after == before, "no file on the share was written, made or removed"
@@ -197,36 +198,112 @@ def _hidden(folder: Path, name: str) -> None:
     assert folder.stat().st_mtime_ns == before.st_mtime_ns
 
 
-def test_a_folder_time_is_trusted_only_after_a_later_listing_and_never_for_long(
+def test_a_fault_in_a_round_that_trusts_the_folders_times_is_a_clean_message_and_heals(
     tmp_path: Path, clock: Clock
 ):
-    """A file that did not change its folder's time is still found: by every listing until
-    one made SETTLE_SECONDS after the time was first read, and after that by the listing
-    made LIST_AGAIN_SECONDS later whatever the time says."""
-    folder = tmp_path / "share" / "workstations" / "w1"
-    folder.mkdir(parents=True)
-    (folder / batch_name(1)).write_bytes(b"")
-    files = ShareFiles()
-    share = Share(tmp_path / "share", files)
-    assert share.listing("w1").last() == 1
-
-    _hidden(folder, batch_name(2))
-    clock.now += 1
-    assert share.listing("w1").last() == 2, "not trusted yet: listed again"
+    """Each file operation of a round that reads the folders' times and lists none, made
+    to fail in turn: a clean message each time, and the next round finds everything."""
+    (a, b, _c), share = _busy_share(tmp_path)
     clock.now += SETTLE_SECONDS
-    assert share.listing("w1").last() == 2
-    assert _listed(files) == ["w1"] * 3
+    a.sync(share)
+    counting = ShareFiles()
+    a.sync(share, files=counting)
+    assert _listed(counting) == [] and counting.operations > 5
+    for fail_at in range(counting.operations):
+        with pytest.raises(ShareUnavailable, match="share-op-"):
+            a.sync(share, files=FaultyFiles(fail_at))
+        again = ShareFiles()
+        report = a.sync(share, files=again)
+        assert not report.problems and not report.received_events
+        assert _listed(again) == [], "a failed round leaves the trusted times as they were"
+    people.add_unit(b.store, admin_of(b.store), "Efter felen")
+    b.sync(share)
+    assert a.sync(share).received_events == 1
 
-    _hidden(folder, batch_name(3))
-    clock.now += 1
-    assert share.listing("w1").last() == 2, "trusted now: the time alone is read"
-    assert _listed(files) == ["w1"] * 3
-    clock.now += LIST_AGAIN_SECONDS
-    assert share.listing("w1").last() == 3, "listed again after a while in any case"
 
-    (folder / batch_name(4)).write_bytes(b"")
-    clock.now += 1
-    assert share.listing("w1").last() == 4, "a file that changes the time is seen at once"
+class OneFolder:
+    """A workstation folder on a share, listed as a round lists it, the listings counted."""
+
+    def __init__(self, tmp_path: Path, clock: Clock):
+        self.folder = tmp_path / "share" / "workstations" / "w1"
+        self.folder.mkdir(parents=True)
+        (self.folder / batch_name(1)).write_bytes(b"")
+        self.files = ShareFiles()
+        self.share = Share(tmp_path / "share", self.files)
+        self.clock = clock
+
+    def last_at(self, seconds: float) -> int:
+        """The last batch the folder's listing shows, `seconds` after the clock's start."""
+        self.clock.now = 1000.0 + seconds
+        return self.share.listing("w1").last()
+
+    def listed(self) -> int:
+        return len(_listed(self.files))
+
+    def settle(self) -> float:
+        """Listed at 0 and again once the time may be trusted; when that was."""
+        assert self.last_at(0) == 1 and self.last_at(SETTLE_SECONDS) == 1
+        assert self.listed() == 2
+        return SETTLE_SECONDS
+
+
+def test_a_file_that_left_the_folder_time_as_it_was_is_found_until_the_time_is_trusted(
+    tmp_path: Path, clock: Clock
+):
+    """Every listing until one made SETTLE_SECONDS after the time was first read finds
+    what was added in the same tick (a file that left the time as it was)."""
+    one = OneFolder(tmp_path, clock)
+    assert one.last_at(0) == 1
+    _hidden(one.folder, batch_name(2))
+    assert one.last_at(1) == 2
+    _hidden(one.folder, batch_name(3))
+    assert one.last_at(SETTLE_SECONDS - 1) == 3, "not trusted yet: listed again"
+    _hidden(one.folder, batch_name(4))
+    assert one.last_at(SETTLE_SECONDS - 0.5) == 4, "nor after a listing just short of it"
+    assert one.listed() == 4
+
+
+def test_a_trusted_time_spares_the_listing_and_a_changed_one_is_trusted_anew(
+    tmp_path: Path, clock: Clock
+):
+    one = OneFolder(tmp_path, clock)
+    settled = one.settle()
+    assert one.last_at(settled + 1) == 1 and one.listed() == 2, "the time alone is read"
+    (one.folder / batch_name(2)).write_bytes(b"")
+    assert one.last_at(settled + 2) == 2, "a file that changes the time is seen at once"
+    _hidden(one.folder, batch_name(3))
+    assert one.last_at(settled + 3) == 3, "the new time is not trusted yet"
+
+
+def test_every_folder_is_listed_again_a_while_after_its_last_listing(tmp_path: Path, clock: Clock):
+    """Counted from the last listing, not from the last look at the time; and once listed
+    again and found as it was, its time is trusted as before."""
+    one = OneFolder(tmp_path, clock)
+    settled = one.settle()
+    assert one.last_at(settled + 1) == 1
+    assert one.last_at(settled + LIST_AGAIN_SECONDS - 1) == 1
+    assert one.listed() == 2
+    assert one.last_at(settled + LIST_AGAIN_SECONDS) == 1
+    assert one.listed() == 3
+    assert one.last_at(settled + LIST_AGAIN_SECONDS + 1) == 1
+    assert one.listed() == 3
+
+
+def test_a_folder_whose_names_changed_behind_a_trusted_time_is_listed_every_round(
+    tmp_path: Path, clock: Clock
+):
+    """A file system that does not keep folders' times: what it hid is found at the next
+    listing made in any case, and from then on the folder is listed at every round."""
+    one = OneFolder(tmp_path, clock)
+    settled = one.settle()
+    _hidden(one.folder, batch_name(2))
+    assert one.last_at(settled + 1) == 1, "trusted: the time alone is read"
+    assert one.last_at(settled + LIST_AGAIN_SECONDS) == 2
+    later = settled + LIST_AGAIN_SECONDS + 2 * SETTLE_SECONDS
+    assert one.last_at(later) == 2
+    _hidden(one.folder, batch_name(3))
+    assert one.last_at(later + 1) == 3
+    assert one.listed() == 5
 
 
 def test_a_folder_whose_time_cannot_be_read_makes_the_share_unavailable(tmp_path: Path):

@@ -38,15 +38,17 @@ RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 # A folder's modification time changes when a file is added to it, renamed in it or removed
 # from it, so a folder whose time is what it was at its last listing holds the same names:
 # a round with nothing new reads 200 folders' times instead of listing thousands of batch
-# files in each. Two things could hide a change behind an unchanged time. A file added in
-# the same tick of the file system's clock as the time read before a listing (two seconds
-# on FAT, milliseconds on NTFS and ext4) leaves the time as it was; and an SMB client may
-# answer a listing from its cache for up to ten seconds. So a time is trusted only once a
-# listing made SETTLE_SECONDS after the time was first read has seen it unchanged (both
-# clocks are this computer's: a server's clock that is wrong does not matter), and every
-# folder is listed again after LIST_AGAIN_SECONDS in any case, for a file system that does
-# not keep folders' times at all.
-SETTLE_SECONDS = 15.0
+# files in each. Two things could hide a change behind an unchanged time: a file added in
+# the same tick of the file system's clock as the time read before a listing leaves the
+# time as it was, and an SMB client answers a listing from its cache for a while (ten
+# seconds by default on Windows). So a time is trusted only once a listing made
+# SETTLE_SECONDS after the time was first read has seen it unchanged (both moments on this
+# computer's clock: a server's clock that is wrong does not matter; the app syncs every
+# three minutes, so that listing is its next round's). Every folder is listed again
+# LIST_AGAIN_SECONDS after its last listing whatever its time says, and a folder whose names
+# changed while its time had been trusted unchanged is listed at every round from then on:
+# on a file system that does not keep folders' times, batches come late, never not at all.
+SETTLE_SECONDS = 60.0
 LIST_AGAIN_SECONDS = 15 * 60.0
 
 
@@ -56,14 +58,24 @@ class _Listed:
 
     modified: int  # the folder's modification time (ns), read just before the names
     since: float  # when that time was first read here (monotonic seconds)
-    at: float  # when the names were read
+    at: float  # just before the names were read
     names: list[str]
     listing: Listing
+    times_kept: bool = True  # False once the names changed behind a trusted time
+
+    @property
+    def settled(self) -> bool:
+        """Made long enough after its time was first read for the time to be trusted."""
+        return self.at - self.since >= SETTLE_SECONDS
 
     def holds(self, modified: int, now: float) -> bool:
         """Whether the folder, with this time now, still holds these names."""
-        settled = self.at - self.since >= SETTLE_SECONDS
-        return modified == self.modified and settled and now - self.at < LIST_AGAIN_SECONDS
+        return (
+            self.times_kept
+            and modified == self.modified
+            and self.settled
+            and now - self.at < LIST_AGAIN_SECONDS
+        )
 
 
 _last_listed: dict[Path, _Listed] = {}
@@ -289,9 +301,14 @@ class Share:
         if last is not None and last.holds(modified, now):
             return last.listing
         names = self._guard(folder, lambda: self.files.names(folder))
-        since = last.since if last is not None and last.modified == modified else now
-        listing = last.listing if last is not None and last.names == names else Listing.of(names)
-        _last_listed[folder] = _Listed(modified, since, now, names, listing)
+        if last is None:
+            _last_listed[folder] = _Listed(modified, now, now, names, Listing.of(names))
+            return _last_listed[folder].listing
+        same_names, same_time = last.names == names, last.modified == modified
+        listing = last.listing if same_names else Listing.of(names)
+        kept = last.times_kept and not (same_time and last.settled and not same_names)
+        since = last.since if same_time else now
+        _last_listed[folder] = _Listed(modified, since, now, names, listing, kept)
         return listing
 
     def read(self, workstation_id: str, name: str) -> bytes:
