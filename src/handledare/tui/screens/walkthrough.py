@@ -178,9 +178,9 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         return items[0].key if items else None
 
     def _highlight(self, key: str | None) -> None:
-        options = self.query_one("#items", OptionList)
+        options = self.query_one("#items", ItemList)
         if key is not None:
-            options.highlighted = options.get_option_index(key)
+            options.jump_to(options.get_option_index(key))
 
     def _prompt(self, progress: Progress, item: Item) -> Content:
         return item_view.item_prompt(
