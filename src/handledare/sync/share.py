@@ -47,7 +47,7 @@ RETRY_DELAYS = (0.05, 0.1, 0.2, 0.4, 0.8)
 # three minutes, so that listing is its next round's). Every folder is listed again
 # LIST_AGAIN_SECONDS after its last listing whatever its time says, and a folder whose names
 # changed while its time had been trusted unchanged is listed at every round from then on:
-# on a file system that does not keep folders' times, batches come late, never not at all.
+# on a file system that does not keep folders' times, batches may come late but always come.
 SETTLE_SECONDS = 60.0
 LIST_AGAIN_SECONDS = 15 * 60.0
 
