@@ -1,5 +1,5 @@
 """What the bench's measures share: a measured row, a fresh copy of the data flushed to the
-disk, p95."""
+disk, p95, the process's memory."""
 
 from __future__ import annotations
 
@@ -47,3 +47,34 @@ def written_out(folder: Path) -> Path:
 
 def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+def status_mb(key: str) -> float | None:
+    """A line of Linux's /proc/self/status in MB (VmRSS: resident now; VmHWM: its peak);
+    None where there is none."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith(f"{key}:"):
+                return int(line.split()[1]) / 1024
+    return None
+
+
+class PeakMemory:
+    """The process's resident memory as a measure begins, and its peak during it: Linux starts
+    the peak afresh when told so through /proc/self/clear_refs. Elsewhere `peak` stays None."""
+
+    before: float | None = None
+    peak: float | None = None
+
+    def __enter__(self) -> PeakMemory:
+        self.before = status_mb("VmRSS")
+        try:
+            Path("/proc/self/clear_refs").write_text("5")
+        except OSError:
+            self.before = None
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.before is not None:
+            self.peak = status_mb("VmHWM")

@@ -5,6 +5,7 @@
     python bench/probe.py session-bare ROWS
     python bench/probe.py session-app DATA_DIR
     python bench/probe.py paint-app DATA_DIR
+    python bench/probe.py pull-app DATA_DIR SHARE
 
 Started by `run.py`, which puts the time it started the process in
 BENCH_SPAWNED_AT, so that start-up is timed from process start to the first
@@ -40,11 +41,11 @@ def peak_rss_mb() -> float | None:
     Linux's VmHWM starts afresh with the program; getrusage's maximum would
     carry over the parent's from before the exec.
     """
-    status = Path("/proc/self/status")
-    if status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    from common import status_mb  # here, not at the top: the start imports nothing more
+
+    peak = status_mb("VmHWM")
+    if peak is not None:
+        return peak
     try:
         import resource
     except ImportError:  # Windows
@@ -422,6 +423,29 @@ async def session_app(data_dir: Path) -> dict:
     }
 
 
+async def pull_app(data_dir: Path, share: Path) -> dict:
+    """The manager on the overview while the app's first round pulls what the share holds
+    (it begins as the store opens, behind the sign-in): the app's peak memory, with both."""
+    from handledare.config import Settings
+    from handledare.tui.launch import make_app
+
+    manager, _supervisor, _onboarding_id, _rows = _busiest(data_dir)
+    settings = Settings(data_dir=data_dir, share_path=share, workstation_name="bench")
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: signing_in(app))
+        await _sign_in(pilot, manager)
+        await pilot.press("enter")
+        await until(pilot, lambda: app.screen.query("#filter"))
+        overview = peak_rss_mb()
+        sync = app.sync
+        await until(pilot, lambda: sync.outcome is not None and not sync.running, timeout=1800)
+        report = sync.outcome.report if sync.outcome else None
+        if report is None or report.problems:
+            raise SystemExit(f"the app's round did not go as expected: {sync.outcome}")
+        return {"rss": peak_rss_mb(), "overview": overview, "received": report.received_events}
+
+
 def _mark_count(data_dir: Path, onboarding_id: str) -> int:
     """Marks in the database: the ones measured must have reached it, not just the screen."""
     with closing(sqlite3.connect(data_dir / "handledare.db")) as connection:
@@ -437,6 +461,7 @@ SCENARIOS = {
     "session-bare": lambda rows: session_bare(int(rows)),
     "session-app": lambda path: session_app(Path(path)),
     "paint-app": lambda path: paint_app(Path(path)),
+    "pull-app": lambda path, share: pull_app(Path(path), Path(share)),
 }
 
 

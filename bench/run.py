@@ -139,6 +139,20 @@ def measure_session(data: Path, work: Path, paints: int = 1) -> tuple[list[Row],
     return rows, app
 
 
+def measure_pull_in_app(data: Path, share: Path, work: Path) -> list[Row]:
+    """The app's peak memory with the manager on the overview while its first round pulls
+    the events left on the share (on a copy of each, as the pull writes to both)."""
+    copy = written_out(copy_data(data, work / "pull-app"))
+    share_copy = copy_data(share, work / "pull-app-share")
+    _seconds, app = probe("pull-app", str(copy), str(share_copy))
+    rss = app["rss"]
+    return [
+        Row(f"peak memory of the app on the overview while it pulls {app['received']:,} events "
+            "(baseline: its peak as the overview was first shown)", rss, app["overview"], "MB",
+            "<= 200 MB", None if rss is None else rss <= 200),
+    ]  # fmt: skip
+
+
 def measure_growth(
     full: tuple[dict, dict], smaller: list[Path], work: Path, paints: int
 ) -> list[tuple]:
@@ -262,6 +276,7 @@ def main() -> None:
         if "sync" in wanted:
             synced, sync = measure_sync(out / "data", out / "share", work)
             rows += synced
+            rows += measure_pull_in_app(out / "data", out / "share", work)
         if args.join:
             rows += measure_join(out / "data", out / "share", work, args.join_limit)[0]
         sizes = []

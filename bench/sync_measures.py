@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import generate
-from common import Row, copy_data, p95, written_out
+from common import PeakMemory, Row, copy_data, p95, written_out
 
 from handledare.config import Settings
 from handledare.domain.enums import Role
@@ -217,6 +217,7 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
         Cumulative(batch, "_opened") as opened,
         Holders() as holders,
         Cumulative(ingest, "ingest") as applied,
+        PeakMemory() as memory,
     ):
         probe.start()
         began = time.perf_counter()
@@ -269,6 +270,8 @@ def measure_sync(data: Path, share: Path, work: Path) -> tuple[list[Row], dict]:
             "<= 100 ms", worst <= 0.100),
         *(Row(f"  a long wait, and what held the lock or ran meanwhile: {text}", None, None,
               "s", "", None) for text in blamed),
+        Row("peak memory during the pull (this process, without Textual; baseline: its "
+            "memory as the pull began)", memory.peak, memory.before, "MB", "", None),
         Row(f"sync round, nothing new, {folders} folders, median of {NOOP_ROUNDS}, the last "
             f"round's {operations}", noop, listing, "s",
             "<= 100 ms, no write", quiet),
