@@ -428,6 +428,7 @@ async def pull_app(data_dir: Path, share: Path) -> dict:
     (it begins as the store opens, behind the sign-in): the app's peak memory, with both."""
     from handledare.config import Settings
     from handledare.tui.launch import make_app
+    from handledare.tui.screens.overview import OverviewScreen
 
     manager, _supervisor, _onboarding_id, _rows = _busiest(data_dir)
     settings = Settings(data_dir=data_dir, share_path=share, workstation_name="bench")
@@ -436,7 +437,8 @@ async def pull_app(data_dir: Path, share: Path) -> dict:
         await until(pilot, lambda: signing_in(app))
         await _sign_in(pilot, manager)
         await pilot.press("enter")
-        await until(pilot, lambda: app.screen.query("#filter"))
+        await until(pilot, lambda: isinstance(app.screen, OverviewScreen), timeout=60)
+        await until(pilot, lambda: app.screen.query("#people"))
         overview = peak_rss_mb()
         sync = app.sync
         await until(pilot, lambda: sync.outcome is not None and not sync.running, timeout=1800)
