@@ -13,7 +13,7 @@ import pytest
 from handledare.domain.enums import Mark
 from handledare.services import onboarding, people
 from handledare.sync import share as share_module
-from handledare.sync.layout import batch_name
+from handledare.sync.layout import Listing, batch_name, sealed_name
 from handledare.sync.share import (
     LIST_AGAIN_SECONDS,
     MARKER,
@@ -111,6 +111,29 @@ def test_a_round_with_something_new_is_counted_as_writes(tmp_path: Path):
     assert set(kinds) <= WRITES
 
 
+def test_a_listing_knows_each_batch_by_its_number_and_sorts_out_the_other_files():
+    """The numbers present, gaps and all, whatever order the folder lists them in."""
+    recipient = "0b7c61f2-5a8e-4d7e-9a40-2f0f3c1d9e11"
+    names = [
+        *(batch_name(number) for number in (3, 1, 12, 2)),
+        "workstation.json",
+        "stray.txt",
+        "desktop.ini",
+        sealed_name(recipient),
+        ".batch-000000000013.jsonl-0a1b2c3d.tmp",
+        "odd\nname",
+    ]
+    listing = Listing.of(names)
+    assert list(listing.numbers) == [1, 2, 3, 12] and listing.count == 4
+    assert listing.last() == 12
+    assert [number for number in range(15) if listing.has(number)] == [1, 2, 3, 12]
+    assert listing.has_card and listing.sealed == {recipient}
+    assert listing.temporary == [".batch-000000000013.jsonl-0a1b2c3d.tmp"]
+    assert listing.strays == ["odd\nname", "stray.txt"]
+    empty = Listing.of([])
+    assert empty.last() == 0 and empty.count == 0 and not empty.has(0) and not empty.has(1)
+
+
 def test_a_folder_listed_as_before_is_not_sorted_out_again(tmp_path: Path):
     """A listing depends on the names alone: the same names give the same listing, at once;
     a name added or gone gives a new one."""
@@ -123,20 +146,12 @@ def test_a_folder_listed_as_before_is_not_sorted_out_again(tmp_path: Path):
     assert again is first
     (folder / batch_name(2)).write_bytes(b"2")
     grown = Share(tmp_path / "share").listing("w1")
-    assert (
-        grown is not first
-        and grown.last() == 2
-        and grown.batches
-        == {
-            batch_name(1),
-            batch_name(2),
-        }
-    )
+    assert grown is not first and grown.last() == 2 and list(grown.numbers) == [1, 2]
     (folder / "stray.txt").write_bytes(b"")
     assert Share(tmp_path / "share").listing("w1").strays == ["stray.txt"]
     (folder / batch_name(2)).unlink()
     (folder / "stray.txt").unlink()
-    assert Share(tmp_path / "share").listing("w1").batches == {batch_name(1)}
+    assert list(Share(tmp_path / "share").listing("w1").numbers) == [1]
 
 
 class Clock:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import platform
 import re
@@ -59,7 +60,7 @@ class _Listed:
     modified: int  # the folder's modification time (ns), read just before the names
     since: float  # when that time was first read here (monotonic seconds)
     at: float  # just before the names were read
-    names: list[str]
+    names: bytes  # a digest of the names, in the order listed: the names take MBs
     listing: Listing
     times_kept: bool = True  # False once the names changed behind a trusted time
 
@@ -79,6 +80,13 @@ class _Listed:
 
 
 _last_listed: dict[Path, _Listed] = {}
+
+
+def _digest(names: list[str]) -> bytes:
+    """The names as listed, in 32 bytes (no file name holds a NUL)."""
+    return hashlib.blake2b(
+        "\0".join(names).encode("utf-8", "surrogatepass"), digest_size=32
+    ).digest()
 
 
 class ShareUnavailable(EnvironmentProblem):
@@ -301,14 +309,15 @@ class Share:
         if last is not None and last.holds(modified, now):
             return last.listing
         names = self._guard(folder, lambda: self.files.names(folder))
+        digest = _digest(names)
         if last is None:
-            _last_listed[folder] = _Listed(modified, now, now, names, Listing.of(names))
+            _last_listed[folder] = _Listed(modified, now, now, digest, Listing.of(names))
             return _last_listed[folder].listing
-        same_names, same_time = last.names == names, last.modified == modified
+        same_names, same_time = last.names == digest, last.modified == modified
         listing = last.listing if same_names else Listing.of(names)
         kept = last.times_kept and not (same_time and last.settled and not same_names)
         since = last.since if same_time else now
-        _last_listed[folder] = _Listed(modified, since, now, names, listing, kept)
+        _last_listed[folder] = _Listed(modified, since, now, digest, listing, kept)
         return listing
 
     def read(self, workstation_id: str, name: str) -> bytes:

@@ -41,10 +41,10 @@ class Survey:
         for workstation_id, listing in self.listings.items():
             folder = self.before.get(workstation_id) or Folder(workstation_id, self.now)
             last = listing.last()
-            if last != folder.last_batch or len(listing.batches) != folder.batch_count:
+            if last != folder.last_batch or listing.count != folder.batch_count:
                 seen = self.now if last > folder.last_batch else folder.last_batch_seen
                 folder = replace(
-                    folder, batch_count=len(listing.batches), last_batch=last, last_batch_seen=seen
+                    folder, batch_count=listing.count, last_batch=last, last_batch_seen=seen
                 )
                 changed = True
             else:
