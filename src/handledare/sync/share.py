@@ -55,12 +55,13 @@ LIST_AGAIN_SECONDS = 15 * 60.0
 
 @dataclass(frozen=True)
 class _Listed:
-    """A folder's last listing, the names it was made from, and the folder's time."""
+    """A folder's last listing, a digest of the names it was made from, and the folder's
+    time."""
 
     modified: int  # the folder's modification time (ns), read just before the names
     since: float  # when that time was first read here (monotonic seconds)
     at: float  # just before the names were read
-    names: bytes  # a digest of the names, in the order listed: the names take MBs
+    names_digest: bytes  # the names in the order listed (the names themselves take MBs)
     listing: Listing
     times_kept: bool = True  # False once the names changed behind a trusted time
 
@@ -300,8 +301,8 @@ class Share:
     def listing(self, workstation_id: str) -> Listing:
         """The folder's names sorted out; the same Listing as last time (shared: not to be
         changed) when the folder's time says it holds the same names, or when listing it
-        again gives the same names (comparing two lists, in C, costs a fraction of sorting
-        thousands of names out again)."""
+        again gives names of the same digest (a fraction of sorting thousands of names out
+        again)."""
         folder = self.folder(workstation_id)
         modified = self._guard(folder, lambda: self.files.folder_time(folder))
         now = monotonic()
@@ -313,7 +314,7 @@ class Share:
         if last is None:
             _last_listed[folder] = _Listed(modified, now, now, digest, Listing.of(names))
             return _last_listed[folder].listing
-        same_names, same_time = last.names == digest, last.modified == modified
+        same_names, same_time = last.names_digest == digest, last.modified == modified
         listing = last.listing if same_names else Listing.of(names)
         kept = last.times_kept and not (same_time and last.settled and not same_names)
         since = last.since if same_time else now
