@@ -263,3 +263,30 @@ def test_a_sign_off_made_between_a_parts_read_ahead_and_its_write_is_not_folded_
     assert projections(store) == pulled
     assert _signed(store, oid, "anst-lon")
     store.close()
+
+
+def test_what_many_items_hold_is_held_once_in_what_a_pull_keeps_and_in_what_it_reads(
+    history, tmp_path: Path
+):
+    """A pull keeps a thousand onboardings' items between its parts: the onboarding, a user,
+    a workstation, a mark and an item key are each one string however many items hold them,
+    whether the items were folded from events or read from the file, and read twice."""
+    events, _tables, oid = history
+    store = Store.open(tmp_path / "handledare.db")
+    kept = KeptOnboardings()
+    _pull(store, [events], kept)  # folded from the events, nothing read
+    with sqlite3.connect(store.path) as connection:
+        read = [onboarding_projection.load(connection, [oid])[oid] for _twice in range(2)]
+    states = (kept._states[oid], *read)
+    for state in states:
+        assert all(item.onboarding_id is state.row["id"] for item in state.items.values())
+    for column in ("item_key", "mark", "marked_by", "signed_by", "signed_workstation"):
+        held = [
+            getattr(item, column)
+            for state in states
+            for item in state.items.values()
+            if getattr(item, column) is not None
+        ]
+        assert len(held) > len(set(held)), column  # the same value in several items
+        assert len({id(value) for value in held}) == len(set(held)), column
+    store.close()

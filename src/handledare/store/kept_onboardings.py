@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping
 from handledare.store import onboarding_projection as onboardings
 from handledare.store.onboarding_projection import Onboarding
 
-# About 50 KB each: a pull keeps some 50 MB at most. At full scale a pull folds some 3,400
-# onboardings: with 500 kept it read 8,600 (3.2-3.6 s) as the parts took turns among them,
-# with 1,000 4,450 (1.4 s), its peak memory 157 MB against 134 MB (BENCHMARKS.md).
+# About 17 KB each at full scale (44 KB while items were dicts): a pull keeps some 17 MB.
+# There a pull folds some 3,400 onboardings: with 500 kept it read 8,600 as the parts took
+# turns among them, with 1,000 4,450; none kept cost it 0.65 s more (BENCHMARKS.md).
 KEPT_ONBOARDINGS = 1000
 
 Mark = tuple[int | None, str | None]

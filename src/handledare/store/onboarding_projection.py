@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from sqlmodel import Session
@@ -22,7 +23,7 @@ from sqlmodel import Session
 from handledare.domain.enums import OnboardingStatus
 from handledare.domain.events import EventType
 from handledare.domain.template import Template
-from handledare.store.sql import connection_of, existing_ids, select_in
+from handledare.store.sql import connection_of, existing_ids, rows_in, select_in
 from handledare.store.tables import ConflictRow, Event, ItemStateRow, OnboardingRow
 from handledare.store.templates import template_of
 
@@ -45,30 +46,40 @@ ONBOARDING_COLUMNS = (
     "current_step",
     "first_expiry",
 )
-ITEM_COLUMNS = (
-    "onboarding_id",
-    "item_key",
-    "mark",
-    "reason",
-    "evidence",
-    "marked_by",
-    "marked_at",
-    "signed_by",
-    "signed_at",
-    "signed_workstation",
-    "expires_on",
-    "note_count",
-    "last_event_id",
-)
+
+
+@dataclass(slots=True)
+class ItemState:
+    """One item as item_states holds it: slots, not a dict, and the values many items share
+    (keys, marks, users, workstations) as one string each. A pull keeps a thousand
+    onboardings' items between its parts (kept_onboardings.py); so held they take less
+    than half the memory."""
+
+    onboarding_id: str
+    item_key: str
+    mark: str | None = None
+    reason: str | None = None
+    evidence: str | None = None
+    marked_by: str | None = None
+    marked_at: str | None = None
+    signed_by: str | None = None
+    signed_at: str | None = None
+    signed_workstation: str | None = None
+    expires_on: str | None = None
+    note_count: int | None = 0
+    last_event_id: str | None = None
+
+
+ITEM_COLUMNS = tuple(column.name for column in fields(ItemState))
 CONFLICT_COLUMNS = ("event_id", "onboarding_id", "item_key", "other_event_id")
 # What the start of an onboarding fixes; saving one that was loaded leaves these (and the
 # index entries on them) alone, as rewriting an unchanged indexed column rewrites its index.
 _FIXED_AT_START = ("person_id", "template_id", "template_version", "unit_id", "supervisor_id")
 _CHANGING = tuple(c for c in ONBOARDING_COLUMNS if c not in ("id", "started_at", *_FIXED_AT_START))
-# Rows as the statements take them (itemgetter: a pull saves tens of thousands).
+# Rows as the statements take them (C getters: a pull saves tens of thousands).
 _ONBOARDING_VALUES = itemgetter(*ONBOARDING_COLUMNS)
 _CHANGING_VALUES = itemgetter(*_CHANGING)
-_ITEM_VALUES = itemgetter(*ITEM_COLUMNS)
+_ITEM_VALUES = attrgetter(*ITEM_COLUMNS)
 # A revocation clears the item from its mark (and proof) to its expiry; notes and history stay.
 _CLEARED_BY_REVOKE = ITEM_COLUMNS[ITEM_COLUMNS.index("mark") : ITEM_COLUMNS.index("note_count")]
 # Events from before conflicts were tracked carry no basis and are trusted.
@@ -78,7 +89,7 @@ _NO_BASIS = object()
 @dataclass
 class Onboarding:
     row: dict[str, Any]
-    items: dict[str, dict[str, Any]]
+    items: dict[str, ItemState]
     conflicts: dict[str, dict[str, Any]]
     changed_items: set[str] = field(default_factory=set)
     added_conflicts: set[str] = field(default_factory=set)
@@ -93,8 +104,16 @@ def load(connection: sqlite3.Connection, ids: Iterable[str]) -> dict[str, Onboar
         for row in select_in(connection, "onboardings", ONBOARDING_COLUMNS, "id", wanted)
     }
     loaded = sorted(found)
-    for item in select_in(connection, "item_states", ITEM_COLUMNS, "onboarding_id", loaded):
-        found[item["onboarding_id"]].items[item["item_key"]] = item
+    for values in rows_in(connection, "item_states", ITEM_COLUMNS, "onboarding_id", loaded):
+        onboarding = found[values[0]]
+        item = ItemState(*values)
+        item.onboarding_id = onboarding.row["id"]
+        item.item_key = sys.intern(item.item_key)
+        item.mark = _shared(item.mark)
+        item.marked_by = _shared(item.marked_by)
+        item.signed_by = _shared(item.signed_by)
+        item.signed_workstation = _shared(item.signed_workstation)
+        onboarding.items[item.item_key] = item
     for conflict in select_in(connection, "conflicts", CONFLICT_COLUMNS, "onboarding_id", loaded):
         found[conflict["onboarding_id"]].conflicts[conflict["event_id"]] = conflict
     return found
@@ -243,34 +262,38 @@ def _started(row: Event, data: dict[str, Any]) -> Onboarding:
     return Onboarding(values, {}, {}, started=True)
 
 
-def _item(onboarding: Onboarding, key: str) -> dict[str, Any]:
+def _shared(value: str | None) -> str | None:
+    """One string for a value that many items hold (see ItemState)."""
+    return None if value is None else sys.intern(value)
+
+
+def _item(onboarding: Onboarding, key: str) -> ItemState:
     item = onboarding.items.get(key)
     if item is None:
-        item = dict.fromkeys(ITEM_COLUMNS)
-        item.update(onboarding_id=onboarding.row["id"], item_key=key, note_count=0)
+        item = ItemState(onboarding.row["id"], sys.intern(key))
         onboarding.items[key] = item
     onboarding.changed_items.add(key)
     return item
 
 
-def _edit(onboarding: Onboarding, row: Event, key: str, basis: object) -> dict[str, Any]:
+def _edit(onboarding: Onboarding, row: Event, key: str, basis: object) -> ItemState:
     """The item, after noting whether this edit saw the item's latest edit.
 
     `basis` is the id of the item's last event as the acting user saw it; an
     edit made without seeing another workstation's edit is a conflict.
     """
     item = _item(onboarding, key)
-    if basis is not _NO_BASIS and basis != item["last_event_id"]:
+    if basis is not _NO_BASIS and basis != item.last_event_id:
         conflict_id = f"{row.id}:{key}"
         onboarding.conflicts[conflict_id] = {
             "event_id": conflict_id,
             "onboarding_id": onboarding.row["id"],
             "item_key": key,
-            "other_event_id": item["last_event_id"],
+            "other_event_id": item.last_event_id,
         }
         onboarding.added_conflicts.add(conflict_id)
         onboarding.removed_conflicts.discard(conflict_id)
-    item["last_event_id"] = row.id
+    item.last_event_id = row.id
     return item
 
 
@@ -284,18 +307,18 @@ def _marked(
     projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]
 ) -> None:
     item = _edit(onboarding, row, data["item_key"], data.get("basis", _NO_BASIS))
-    item["mark"] = data["mark"]
-    item["reason"] = data.get("reason")
+    item.mark = _shared(data["mark"])
+    item.reason = data.get("reason")
     proof = data.get("evidence")
-    item["evidence"] = json.dumps(proof, ensure_ascii=False, sort_keys=True) if proof else None
-    item["marked_by"] = row.actor_id
-    item["marked_at"] = row.wall_time
+    item.evidence = json.dumps(proof, ensure_ascii=False, sort_keys=True) if proof else None
+    item.marked_by = _shared(row.actor_id)
+    item.marked_at = row.wall_time
 
 
 def _note(projection: Projection, onboarding: Onboarding, row: Event, data: dict[str, Any]) -> None:
     if data.get("item_key"):
         item = _item(onboarding, data["item_key"])
-        item["note_count"] = (item["note_count"] or 0) + 1
+        item.note_count = (item.note_count or 0) + 1
 
 
 def _expiry(signed_at: str, valid_for_days: int | None) -> str | None:
@@ -312,10 +335,10 @@ def _signed(
     bases = data.get("basis", {})
     for key in data["item_keys"]:
         item = _edit(onboarding, row, key, bases.get(key, None) if bases else _NO_BASIS)
-        item["signed_by"] = row.actor_id
-        item["signed_at"] = row.wall_time
-        item["signed_workstation"] = row.workstation_id
-        item["expires_on"] = _expiry(row.wall_time, template.recorded_item(key).valid_for_days)
+        item.signed_by = _shared(row.actor_id)
+        item.signed_at = row.wall_time
+        item.signed_workstation = _shared(row.workstation_id)
+        item.expires_on = _expiry(row.wall_time, template.recorded_item(key).valid_for_days)
 
 
 def _revoked(
@@ -323,7 +346,8 @@ def _revoked(
 ) -> None:
     key = data["item_key"]
     item = _edit(onboarding, row, key, data.get("basis", _NO_BASIS))
-    item.update(dict.fromkeys(_CLEARED_BY_REVOKE))
+    for column in _CLEARED_BY_REVOKE:
+        setattr(item, column, None)
     if projection.template(onboarding).recorded_item(key).required_before_alone:
         # Nobody stays approved to work alone without a required item.
         onboarding.row.update(approved_at=None, approved_by=None, approval_override=None)
@@ -369,9 +393,7 @@ def derive(onboarding: Onboarding, template: Template) -> None:
     """The status and the counts, from the item states and the approval."""
     states = onboarding.items
     items = template.items()
-    open_items = [
-        item for item in items if not (item.key in states and states[item.key]["signed_at"])
-    ]
+    open_items = [item for item in items if not (item.key in states and states[item.key].signed_at)]
     row = onboarding.row
     row["item_count"] = len(items)
     row["signed_count"] = len(items) - len(open_items)
@@ -379,14 +401,14 @@ def derive(onboarding: Onboarding, template: Template) -> None:
     step = min((item.step for item in open_items), key=lambda step: step.order, default=None)
     row["current_step"] = step.value if step else None
     row["first_expiry"] = min(
-        (s["expires_on"] for s in states.values() if s["signed_at"] and s["expires_on"]),
+        (s.expires_on for s in states.values() if s.signed_at and s.expires_on),
         default=None,
     )
     if row["approved_at"]:
         status = OnboardingStatus.APPROVED
     elif not row["required_open"]:
         status = OnboardingStatus.WAITING_FOR_APPROVAL
-    elif any(s["mark"] or s["signed_at"] for s in states.values()):
+    elif any(s.mark or s.signed_at for s in states.values()):
         status = OnboardingStatus.IN_PROGRESS
     else:
         status = OnboardingStatus.NOT_STARTED

@@ -29,16 +29,23 @@ def slices(values: list[str]) -> Iterator[list[str]]:
         yield values[start : start + _SLICE]
 
 
+def rows_in(
+    connection: sqlite3.Connection, table: str, columns: tuple[str, ...], key: str, ids: list[str]
+) -> Iterator[tuple[Any, ...]]:
+    """The rows whose `key` is one of `ids`, as tuples of `columns`."""
+    for part in slices(ids):
+        marks = ",".join("?" * len(part))
+        yield from connection.execute(
+            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} IN ({marks})", part
+        )
+
+
 def select_in(
     connection: sqlite3.Connection, table: str, columns: tuple[str, ...], key: str, ids: list[str]
 ) -> Iterator[dict[str, Any]]:
-    for part in slices(ids):
-        marks = ",".join("?" * len(part))
-        cursor = connection.execute(
-            f"SELECT {', '.join(columns)} FROM {table} WHERE {key} IN ({marks})", part
-        )
-        for values in cursor:
-            yield dict(zip(columns, values, strict=True))
+    """The same rows as dicts by column."""
+    for values in rows_in(connection, table, columns, key, ids):
+        yield dict(zip(columns, values, strict=True))
 
 
 def existing_ids(connection: sqlite3.Connection, table: str, ids: Iterable[str]) -> set[str]:
