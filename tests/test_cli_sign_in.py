@@ -87,6 +87,14 @@ def test_a_wrong_pin_is_refused_and_counted(run: Handledare):
     assert run.query("SELECT count(*) FROM pin_failures") == [(0,)]
 
 
+def test_an_empty_pin_is_refused_without_counting_a_wrong_one(run: Handledare):
+    done = run("unit", "add", "Söder", *ADMIN, stdin="\n")
+    assert done.returncode == 1 and "Skriv din PIN-kod." in done.stderr
+    assert "Fel PIN-kod" not in done.stderr
+    assert run.query("SELECT count(*) FROM pin_failures") == [(0,)]
+    assert run.query("SELECT count(*) FROM units") == [(1,)]
+
+
 def test_lockout_holds_across_processes(run: Handledare):
     for attempt in range(5):
         done = run("person", "list", *SUPERVISOR, stdin="5931\n")

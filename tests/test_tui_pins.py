@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from contextlib import suppress
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from handledare.tui.screens.unlock import UnlockDialog
 from test_security import old_scrypt_verifier
 from test_tui import _app, _seed
 
-from conftest import ADMIN_PIN, admin_of
+from conftest import ADMIN_PIN, SUPERVISOR_PIN, admin_of
 from tui_helpers import on_screen, settle, shows, sign_in, to_list, type_into, widget_text
 
 
@@ -94,4 +95,26 @@ async def test_an_administrator_unlocks_a_user_in_the_app(tmp_path: Path):
         await pilot.press("ctrl+o")
         assert await on_screen(pilot, SignInScreen)
         await sign_in(pilot, "Anna", "4827")
+        assert await on_screen(pilot, HomeScreen)
+
+
+async def test_an_enter_on_an_empty_pin_asks_for_it_and_counts_no_wrong_pin(tmp_path: Path):
+    """The name typed and Enter moves to the PIN; a second Enter out of habit is not a guess:
+    it asks for the PIN and counts no wrong PIN towards a lockout."""
+    data_dir = tmp_path / "data"
+    _seed(data_dir)
+    app = _app(data_dir)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#filter", "Anna")
+        await pilot.press("enter")
+        assert app.screen.focused is app.screen.query_one("#pin")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert widget_text(app, "#message") == "Skriv din PIN-kod."
+        assert isinstance(app.screen, SignInScreen)
+        with sqlite3.connect(data_dir / "handledare.db") as connection:
+            assert connection.execute("SELECT count(*) FROM pin_failures").fetchone() == (0,)
+        await type_into(pilot, "#pin", SUPERVISOR_PIN)
+        await pilot.press("enter")
         assert await on_screen(pilot, HomeScreen)

@@ -75,8 +75,11 @@ def sign_in(store: Store, user_id: str, pin: str, refused: str | None = None) ->
     """Check the PIN of `user_id`, counting a wrong one; `refused` says what was not done.
 
     The check runs inside a write transaction, so attempts from several windows or
-    processes are counted one after another and none slips past a lockout.
+    processes are counted one after another and none slips past a lockout. An empty PIN
+    (an Enter too many) is no guess: it is refused without a check or a count.
     """
+    if not pin:
+        raise InputError(_("Type your PIN."))
     with store.write(user_id) as tx:
         row = get_row(tx.session, UserRow, user_id)
         if row.ended_on is not None and row.ended_on < tx.wall.astimezone().date().isoformat():
