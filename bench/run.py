@@ -61,19 +61,17 @@ def measure_start(data: Path, work: Path, repeat: int) -> list[Row]:
     bare, app = [], []
     copy = copy_data(data, work / "start")  # once: a copy of GBs just before would slow a start
     for _ in range(repeat):
-        bare.append(probe("start-bare")[1]["ready"])
-        app.append(probe("start-app", str(copy))[1]["ready"])
-    value, baseline = statistics.median(app), statistics.median(bare)
+        bare.append(probe("start-bare")[1])
+        app.append(probe("start-app", str(copy))[1])
+    value, baseline = (statistics.median(run["shown"] for run in runs) for runs in (app, bare))
+    quiet, bare_quiet = (statistics.median(run["ready"] for run in runs) for runs in (app, bare))
     return [
-        Row(
-            "start to sign-in screen (median)",
-            value,
-            baseline,
-            "s",
-            "<= 1.3x",
-            value <= 1.3 * baseline,
-        )
-    ]
+        Row("start to the sign-in screen's frame with the names (median; baseline: a bare "
+            "Textual app's first frame with its table)", value, baseline, "s", "<= 1.3x",
+            value <= 1.3 * baseline),
+        Row("  to the app quiet after that frame (the start's measure until 2026-12-01)",
+            quiet, bare_quiet, "s", "", None),
+    ]  # fmt: skip
 
 
 def durable_commits(database: Path, count: int = 25) -> list[float]:
