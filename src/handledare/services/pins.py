@@ -79,7 +79,7 @@ def sign_in(store: Store, user_id: str, pin: str, refused: str | None = None) ->
     (an Enter too many) is no guess: it is refused without a check or a count.
     """
     if not pin:
-        raise InputError(_("Type your PIN."))
+        raise InputError(_("Enter your PIN."))
     with store.write(user_id) as tx:
         row = get_row(tx.session, UserRow, user_id)
         if row.ended_on is not None and row.ended_on < tx.wall.astimezone().date().isoformat():

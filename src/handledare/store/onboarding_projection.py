@@ -263,8 +263,9 @@ def _started(row: Event, data: dict[str, Any]) -> Onboarding:
 
 
 def _shared(value: str | None) -> str | None:
-    """One string for a value that many items hold (see ItemState)."""
-    return None if value is None else sys.intern(value)
+    """One string for a value that many items hold (see ItemState); anything but a string
+    (None, or what a malformed event carries) as it is, to be stored as before."""
+    return sys.intern(value) if isinstance(value, str) else value
 
 
 def _item(onboarding: Onboarding, key: str) -> ItemState:
