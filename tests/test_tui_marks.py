@@ -39,11 +39,14 @@ async def test_a_mark_shows_on_its_line_in_the_counts_and_in_its_history(tmp_pat
         first = screen.current_item()
         number = screen.progress.numbers[first.key]
         assert _line_of(app, number).strip().startswith(f"· {number}")
+        assert widget_text(app, "#bar").endswith("   0 %")
 
         await pilot.press("g")
         await settle(pilot)
         assert _line_of(app, number).strip().startswith(f"◐ {number}")
         assert "0 signerade, 1 markerade" in widget_text(app, "#counts")
+        percent = round(100 / screen.progress.total)  # one item of them all marked
+        assert widget_text(app, "#bar").endswith(f" {percent:>3} %")
         assert "pågår" in widget_text(app, "#counts")
         store, actor = app.session
         stored = onboarding.progress(store, actor, screen.onboarding_id)

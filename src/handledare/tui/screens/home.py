@@ -17,6 +17,7 @@ from handledare.i18n import N_, _, current_language
 from handledare.services import overview
 from handledare.services.overview import ListQuery, OnboardingSummary, Sort
 from handledare.tui.background import LatestRead
+from handledare.tui.bar_text import bar_text
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
@@ -41,8 +42,7 @@ BAR_WIDTH = 10
 
 
 def progress_bar(percent: int) -> Text:
-    filled = round(BAR_WIDTH * percent / 100)
-    return Text("█" * filled + "░" * (BAR_WIDTH - filled) + f" {percent:>3} %")
+    return Text(bar_text(percent, BAR_WIDTH))
 
 
 def _step(s: OnboardingSummary) -> str:
