@@ -50,10 +50,10 @@ ONBOARDING_COLUMNS = (
 
 @dataclass(slots=True)
 class ItemState:
-    """One item as item_states holds it: slots, not a dict, and the values many items share
-    (keys, marks, users, workstations) as one string each. A pull keeps a thousand
-    onboardings' items between its parts (kept_onboardings.py); so held they take less
-    than half the memory."""
+    """One item as item_states holds it (the columns of tables.ItemStateRow, without the
+    ORM): slots, not a dict, and the values many items share (keys, marks, users,
+    workstations) as one string each. A pull keeps a thousand onboardings' items between
+    its parts (kept_onboardings.py); so held they take less than half the memory."""
 
     onboarding_id: str
     item_key: str
