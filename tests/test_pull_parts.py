@@ -9,7 +9,9 @@ two parts.
 from __future__ import annotations
 
 import itertools
+import json
 import sqlite3
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from handledare.services import delegations, onboarding, people, pins, review, s
 from handledare.store import ingest, onboarding_projection
 from handledare.store.eventlog import Store
 from handledare.store.kept_onboardings import KeptOnboardings
+from handledare.store.onboarding_projection import ONBOARDING_EVENTS
 from handledare.store.tables import EVENT_COLUMNS, StoredEvent
 from sync_helpers import PIN, approve, projections, seed, workstation
 
@@ -272,6 +275,11 @@ def test_what_many_items_hold_is_held_once_in_what_a_pull_keeps_and_in_what_it_r
     a workstation, a mark and an item key are each one string however many items hold them,
     whether the items were folded from events or read from the file, and read twice."""
     events, _tables, oid = history
+    # The item keys shared before the pull, as strings of their own: what the pull keeps is
+    # keyed and filled with these, not with each event's copy.
+    payloads = [json.loads(e.payload) for e in events if e.type in ONBOARDING_EVENTS]
+    keys = {k for d in payloads for k in (d.get("item_key"), *d.get("item_keys", ())) if k}
+    shared = {sys.intern("".join(key)) for key in keys}
     store = Store.open(tmp_path / "handledare.db")
     kept = KeptOnboardings()
     _pull(store, [events], kept)  # folded from the events, nothing read
@@ -280,6 +288,8 @@ def test_what_many_items_hold_is_held_once_in_what_a_pull_keeps_and_in_what_it_r
     states = (kept._states[oid], *read)
     for state in states:
         assert all(item.onboarding_id is state.row["id"] for item in state.items.values())
+        assert all(key is item.item_key for key, item in state.items.items())
+        assert {id(key) for key in state.items} <= {id(key) for key in shared}
     for column in ("item_key", "mark", "marked_by", "signed_by", "signed_workstation"):
         held = [
             getattr(item, column)

@@ -272,7 +272,7 @@ def _item(onboarding: Onboarding, key: str) -> ItemState:
     item = onboarding.items.get(key)
     if item is None:
         item = ItemState(onboarding.row["id"], sys.intern(key))
-        onboarding.items[key] = item
+        onboarding.items[item.item_key] = item
     onboarding.changed_items.add(key)
     return item
 
