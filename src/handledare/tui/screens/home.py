@@ -41,10 +41,6 @@ if TYPE_CHECKING:
 BAR_WIDTH = 10
 
 
-def progress_bar(percent: int) -> Text:
-    return Text(bar_text(percent, BAR_WIDTH))
-
-
 def _step(s: OnboardingSummary) -> str:
     return s.current_step.label if s.current_step else ("" if not s.total else _("done"))
 
@@ -57,7 +53,9 @@ COLUMNS = (
     NAME,
     Column(
         N_("Progress"),
-        lambda s, now: progress_bar(s.percent) if s.onboarding_id else Text(_("not started")),
+        lambda s, now: (
+            Text(bar_text(s.percent, BAR_WIDTH)) if s.onboarding_id else Text(_("not started"))
+        ),
         Sort.PROGRESS,
         priority=1,
     ),
