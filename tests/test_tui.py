@@ -430,6 +430,43 @@ async def test_a_sign_in_after_the_warm_up_parses_no_styles_and_reads_the_first_
         assert pages == [0]
 
 
+async def test_the_first_page_is_read_once_the_pin_is_right_and_is_in_the_first_frame(
+    seeded: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The sign-in reads the home screen's first page as soon as the PIN is right, and not
+    before: a wrong PIN reads nothing of the list. The screen made then shows the page in
+    its first frame, not an empty list that fills a frame later."""
+    pages: list[int] = []
+    list_page = overview.list_page
+
+    def counted(store, actor, query, today, offset, limit):
+        pages.append(offset)
+        return list_page(store, actor, query, today, offset, limit)
+
+    monkeypatch.setattr(overview, "list_page", counted)
+    first_frame: list[int] = []
+    compositor_refresh = HomeScreen._compositor_refresh
+
+    def framed(screen: HomeScreen) -> None:
+        compositor_refresh(screen)
+        if not first_frame:
+            first_frame.append(screen.onboardings.table.row_count)
+
+    monkeypatch.setattr(HomeScreen, "_compositor_refresh", framed)
+    app = _app(seeded)
+    async with app.run_test(size=SIZE) as pilot:
+        assert await shows(pilot, "Anna Lindqvist")
+        await sign_in(pilot, "Anna Lindqvist", "9999")
+        assert await shows(pilot, "Fel PIN-kod.")
+        assert isinstance(app.screen, SignInScreen) and pages == [] and first_frame == []
+        await type_into(pilot, "#pin", "4827")
+        await pilot.press("enter")
+        assert await on_screen(pilot, HomeScreen)
+        assert await shows(pilot, "Amina Hassan")
+        assert pages == [0]
+        assert first_frame and first_frame[0] > 0
+
+
 async def test_a_new_home_screen_is_styled_once_and_again_after_it_was_hidden(
     seeded: Path, monkeypatch: pytest.MonkeyPatch
 ):

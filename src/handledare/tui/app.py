@@ -31,7 +31,7 @@ from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.tui import collect_at_rest
-from handledare.tui.app_base import AppBase
+from handledare.tui.app_base import AppBase, FirstRead
 from handledare.tui.background import in_background, read_in_thread
 from handledare.tui.keys import offered_keys
 from handledare.tui.screens.gate import LockScreen, SignInScreen, StartScreen
@@ -235,8 +235,22 @@ class HandledareApp(TranslatedBindings, AppBase):
     def _mode_of(user_id: str) -> str:
         return f"user-{user_id}"
 
-    def signed_in(self, signed_in: SignedIn, user: User) -> None:
-        """Show the user's own screens: where they left them, or their home screen.
+    def read_home(self, store: Store, actor: Actor) -> FirstRead | None:
+        """The first page of the home screen a sign-in will make, read in the sign-in's
+        worker once the PIN is right (none when the user's screens are there already, or for
+        a nurse's home): the screen shows it in its first frame instead of an empty list."""
+        from handledare.tui.screens.onboarding_list import OnboardingListActions  # see _home
+
+        home = self._home_screen(actor.role)
+        if self._mode_of(actor.user_id) in self._modes or not issubclass(
+            home, OnboardingListActions
+        ):
+            return None
+        return home.read_first_page(store, actor, self.clock().date())
+
+    def signed_in(self, signed_in: SignedIn, user: User, first: FirstRead | None = None) -> None:
+        """Show the user's own screens: where they left them, or their home screen (with its
+        first page when `first` has it).
 
         A user whose PIN is too easy to guess chooses a new one first.
         """
@@ -247,7 +261,7 @@ class HandledareApp(TranslatedBindings, AppBase):
         self.theme = TEXTUAL_THEME.get(user.theme, TEXTUAL_THEME[Theme.DEFAULT])
         mode = self._mode_of(actor.user_id)
         if mode not in self._modes:
-            self.add_mode(mode, self._home(actor.role))
+            self.add_mode(mode, self._home(actor.role, first))
         self.switch_mode(mode)
         if signed_in.weak_pin:
             # At sign-in: its PIN service loads SQLModel, which the start must not wait for.
@@ -255,7 +269,7 @@ class HandledareApp(TranslatedBindings, AppBase):
 
             self.push_screen(NewPinDialog())
 
-    def _home(self, role: Role) -> Callable[[], Screen]:
+    def _home(self, role: Role, first: FirstRead | None = None) -> Callable[[], Screen]:
         """What makes the user's home screen when their mode begins.
 
         A new screen is styled as it mounts. Textual also restyles the whole app when a
@@ -266,7 +280,13 @@ class HandledareApp(TranslatedBindings, AppBase):
         screen_type = self._home_screen(role)
 
         def make() -> Screen:
-            screen = screen_type()
+            # Imported at sign-in, as the home screens that import it are.
+            from handledare.tui.screens.onboarding_list import OnboardingListActions
+
+            if first is not None and issubclass(screen_type, OnboardingListActions):
+                screen: Screen = screen_type(first)
+            else:
+                screen = screen_type()
             screen._css_update_count = self._css_update_count
             return screen
 

@@ -9,6 +9,7 @@ a helper that is handed any node calls `app_of(node)`.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from concurrent.futures import Future
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,10 @@ if TYPE_CHECKING:
     from handledare.services.people import User
     from handledare.services.pins import SignedIn
     from handledare.services.sign_in import Store
+
+# A list's first page as a screen reads it: for which (actor, day, query, rows), and the
+# data's version with the page once read.
+FirstRead = tuple[Hashable, Future[tuple[int, object]]]
 
 
 class AppBase(App[object]):
@@ -90,7 +95,10 @@ class AppBase(App[object]):
 
     # Carried out by HandledareApp, which knows the screens they open.
 
-    def signed_in(self, signed_in: SignedIn, user: User) -> None:
+    def signed_in(self, signed_in: SignedIn, user: User, first: FirstRead | None = None) -> None:
+        raise NotImplementedError
+
+    def read_home(self, store: Store, actor: Actor) -> FirstRead | None:
         raise NotImplementedError
 
     def show_error(self, message: str) -> None:

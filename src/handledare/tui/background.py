@@ -102,6 +102,11 @@ class LatestRead(Generic[T]):
 
         in_background(self.node, job, self._read, failed=self._failed, group=self.group)
 
+    def deliver(self, version: Hashable, data: T) -> None:
+        """`data` of `version`, read before the screen asked for it, shown at once."""
+        self._known = version
+        self.done(data)
+
     def _read(self, result: tuple[Hashable, T | None]) -> None:
         self._running = False
         version, data = result

@@ -20,7 +20,7 @@ from handledare.i18n import N_, _
 from handledare.services import sign_in
 from handledare.services.sign_in import StaffName
 from handledare.text import fold
-from handledare.tui.app_base import AppBase, app_of
+from handledare.tui.app_base import AppBase, FirstRead, app_of
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.translated import TranslatedBindings
@@ -64,12 +64,14 @@ class PinAttempt:
         pin = self.pin.value
         self.pin.value = ""
 
-        def attempt() -> tuple[SignedIn, User]:
+        def attempt() -> tuple[SignedIn, User, FirstRead | None]:
             # Imported in the worker: people loads SQLModel, which the sign-in never waits for.
             from handledare.services import people, pins
 
             store = app.store_when_open()
-            return pins.sign_in(store, user_id, pin), people.get_user(store, user_id)
+            signed_in = pins.sign_in(store, user_id, pin)  # nothing is read before it passes
+            user = people.get_user(store, user_id)
+            return signed_in, user, app.read_home(store, signed_in.actor)
 
         in_background(
             self.screen,

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Header, Label, Static
 
-from handledare.domain.actor import Actor
 from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language
-from handledare.services import overview
 from handledare.services.overview import ListQuery, OnboardingSummary, Sort
+from handledare.tui.app_base import FirstRead
 from handledare.tui.background import LatestRead
 from handledare.tui.bar_text import bar_text
 from handledare.tui.screens.onboarding_list import OnboardingListActions
@@ -34,9 +30,6 @@ from handledare.tui.widgets.onboarding_table import (
 )
 from handledare.tui.widgets.status_line import StatusLine
 from handledare.tui.widgets.sync_progress import SyncProgress
-
-if TYPE_CHECKING:
-    from handledare.services.sign_in import Store
 
 BAR_WIDTH = 10
 
@@ -87,8 +80,8 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
         Binding("ctrl+o", "app.sign_out", N_("Sign out"), id="sign-out"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, first_read: FirstRead | None = None) -> None:
+        super().__init__(first_read)
         self.onboardings = OnboardingTable(COLUMNS)
         self.reads: LatestRead[Loaded] = LatestRead(
             self, lambda loaded: self.show_first_page(*loaded), group="home-list"
@@ -110,9 +103,6 @@ class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):
         if action == "overview":
             return self.app.role not in (None, Role.SUPERVISOR)
         return super().check_action(action, parameters)
-
-    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
-        return query, overview.list_page(store, actor, query, today, 0, rows)
 
     def action_open(self) -> None:
         # Imported when first opened: the first paint after sign-in does not wait for it.

@@ -9,7 +9,7 @@ which keys it offers, and opens a row its own way.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from handledare.i18n import _, load_formats
 from handledare.services import expiring, overview, people
 from handledare.services.overview import ListQuery, OnboardingSummary
 from handledare.text import printable
-from handledare.tui.app_base import AppBase
+from handledare.tui.app_base import AppBase, FirstRead
 from handledare.tui.background import LatestRead, in_background, read_in_thread
 from handledare.tui.screens.expiring import summary
 from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
@@ -44,19 +44,28 @@ class OnboardingListActions(Screen[None]):
     onboardings: OnboardingTable
     reads: LatestRead[Any]
 
-    def __init__(self) -> None:
+    def __init__(self, first_read: FirstRead | None = None) -> None:
+        """`first_read`: the first page, when the sign-in has read it already."""
         super().__init__()
         # What runs out is read across the user's units, and that takes a while on a big
         # database: once per change of the data, not at every reload (a pull reloads often).
         self.expiry_reads: LatestRead[expiring.Counts] = LatestRead(
             self, self._show_expiry, group="expiring-summary"
         )
-        self._first_read = self._begin_first_read()
+        self._first_read = first_read or self._begin_first_read()
         # Hidden behind another screen or the lock since it was made: then a resume restyles.
         self._hidden = False
         self._count_timer: Timer | None = None
 
-    def _begin_first_read(self) -> tuple[Hashable, Future[tuple[int, object]]] | None:
+    @staticmethod
+    def read_first_page(store: Store, actor: Actor, today: date) -> FirstRead:
+        """The first page read at once, in the caller's worker: the sign-in's, as soon as
+        the PIN is right, so that the screen made then shows the page in its first frame."""
+        read: Future[tuple[int, object]] = Future()
+        read.set_result(OnboardingListActions._first_page(store, actor, today))
+        return (actor, today, ListQuery(), PAGE), read
+
+    def _begin_first_read(self) -> FirstRead | None:
         """The first page read from the moment the screen is made, beside Textual's work of
         mounting it (a tenth of a second or more), for the query it starts with; `reload`
         takes it if it still wants that page."""
@@ -64,18 +73,23 @@ class OnboardingListActions(Screen[None]):
             return None
         store, actor = self.app.session
         today = self.app.clock().date()
-        query = ListQuery()
+        read = read_in_thread(lambda: self._first_page(store, actor, today))
+        return (actor, today, ListQuery(), PAGE), read
 
-        def read() -> tuple[int, object]:
-            load_formats()
-            return overview.data_version(store), self.read(store, actor, today, query, PAGE)
+    @staticmethod
+    def _first_page(store: Store, actor: Actor, today: date) -> tuple[int, object]:
+        """The data's version, and the first page for the query a screen starts with."""
+        load_formats()
+        version = overview.data_version(store)
+        return version, OnboardingListActions.read(store, actor, today, ListQuery(), PAGE)
 
-        return (actor, today, query, PAGE), read_in_thread(read)
-
-    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> object:
+    @staticmethod
+    def read(
+        store: Store, actor: Actor, today: date, query: ListQuery, rows: int
+    ) -> tuple[ListQuery, list[OnboardingSummary]]:
         """What the screen shows first, read in a worker thread: the list's first `rows`
-        rows for `query` and whatever else the screen needs at once."""
-        raise NotImplementedError
+        rows for `query`."""
+        return query, overview.list_page(store, actor, query, today, 0, rows)
 
     def action_open(self) -> None:
         raise NotImplementedError
@@ -93,7 +107,13 @@ class OnboardingListActions(Screen[None]):
         first, self._first_read = self._first_read, None
         if first is not None and first[0] == (actor, today, query, rows):
             begun = first[1]
-            self.reads.request(lambda: (begun.result()[0], today), lambda: begun.result()[1])
+            if begun.done() and begun.exception() is None:
+                # Read by now (at the sign-in, or while the screen mounted): shown in the
+                # screen's first frame, not in a frame after it.
+                version, page = begun.result()
+                self.reads.deliver((version, today), page)
+            else:
+                self.reads.request(lambda: (begun.result()[0], today), lambda: begun.result()[1])
             return
 
         def read() -> object:
@@ -118,9 +138,12 @@ class OnboardingListActions(Screen[None]):
 
     def show_first_page(self, query: ListQuery, rows: list[OnboardingSummary]) -> None:
         """The list's first rows. What is read behind them begins once they are drawn: its
-        results would otherwise come in, and be shown, before they are."""
+        results would otherwise come in, and be shown, before they are. Drawn means a frame
+        after the one that first showed them: a table shown with its screen takes in its
+        first size (its resize, its scrollbar) only after that frame, and draws again."""
         shown = self.onboardings.show_page(query, 0, rows)
-        self.call_after_refresh(self._after_first_page, query if shown else None)
+        after = query if shown else None
+        self.call_after_refresh(self.call_after_refresh, self._after_first_page, after)
 
     def _after_first_page(self, shown: ListQuery | None) -> None:
         if self.app.role is None:  # signed out meanwhile

@@ -13,12 +13,12 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Label, Select, Static
 
-from handledare.domain.actor import Actor
 from handledare.domain.enums import ReviewStatus
 from handledare.i18n import N_, _
 from handledare.services import overview, review
 from handledare.services.overview import Choice, ListQuery, OnboardingSummary, Sort
 from handledare.text import printable
+from handledare.tui.app_base import FirstRead
 from handledare.tui.background import LatestRead, in_background
 from handledare.tui.screens.onboarding_list import OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
@@ -41,7 +41,6 @@ from handledare.tui.widgets.sync_progress import SyncProgress
 if TYPE_CHECKING:
     from textual.widget import AwaitMount
 
-    from handledare.services.sign_in import Store
 
 STATUS_STYLE = {
     ReviewStatus.NOT_STARTED: "dim",
@@ -119,8 +118,8 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
     # Whether the chart is wanted: None until `d` is pressed, then the person's choice.
     chart_wanted: bool | None = None
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, first_read: FirstRead | None = None) -> None:
+        super().__init__(first_read)
         self.onboardings = OnboardingTable(COLUMNS)
         self.reads: LatestRead[Loaded] = LatestRead(
             self, lambda loaded: self.show_first_page(*loaded), group="home-list"
@@ -145,10 +144,6 @@ class OverviewScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Scre
         if action == "back":  # opened from the home list, not the manager's own home
             return self.app.screen_stack[0] is not self
         return super().check_action(action, parameters)
-
-    def read(self, store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
-        """The list's first page; the chart and the rest are read behind it."""
-        return query, overview.list_page(store, actor, query, today, 0, rows)
 
     def read_behind(self) -> None:
         """The chart, the counts, the choices and the conflicts."""
