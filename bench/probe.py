@@ -101,13 +101,16 @@ def counting(obj, name: str) -> list[int]:
 
 
 def stamping(obj, name: str) -> list[float]:
-    """When a method was called (perf_counter), each time: the PIN checked, for one."""
+    """When a call of a function returned (perf_counter), each time: the PIN checked, for
+    one."""
     stamps: list[float] = []
     original = getattr(obj, name)
 
     def stamped(*args, **kwargs):
-        stamps.append(time.perf_counter())
-        return original(*args, **kwargs)
+        try:
+            return original(*args, **kwargs)
+        finally:
+            stamps.append(time.perf_counter())
 
     setattr(obj, name, stamped)
     return stamps
@@ -310,6 +313,7 @@ def send(app, key: str) -> None:
 async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, float, float]:
     """The manager signs in: seconds from Enter to the frame that first showed the overview's
     first page whole, to the PIN checked, and to the screen quiet after that frame."""
+    from handledare.services import pins
     from handledare.tui.screens.overview import OverviewScreen
     from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
@@ -318,7 +322,7 @@ async def _first_paint(app, pilot, manager: str, rows: int) -> tuple[float, floa
     # A person takes seconds to type a name and a PIN: what the app readies meanwhile
     # (tui/warm_up.py) is done before Enter, as it would be.
     await quiet(pilot)
-    checked_at = stamping(app, "signed_in")
+    checked_at = stamping(pins, "sign_in")
     pages = counting(OnboardingTable, "show_page")
 
     def page_shown(screen) -> bool:
