@@ -36,9 +36,11 @@ def test_walkthrough_sign_off_records_who_when_and_where(world: World):
     items = _first_items(world, practical=False)
     for item in items:
         onboarding.mark_item(world.store, world.supervisor, oid, item.key, Mark.WALKED_THROUGH)
-    assert onboarding.progress(world.store, world.supervisor, oid).status is (
-        OnboardingStatus.IN_PROGRESS
-    )
+    marked = onboarding.progress(world.store, world.supervisor, oid)
+    assert marked.status is OnboardingStatus.IN_PROGRESS
+    # Marked is walked through, not signed off: the walk-through's bar moves, the list's not.
+    two_of_all = round(200 / marked.total)
+    assert (marked.marked_count, marked.walked_percent, marked.percent) == (2, two_of_all, 0)
 
     keys = [item.key for item in items]
     signoff.sign_off(
@@ -46,7 +48,8 @@ def test_walkthrough_sign_off_records_who_when_and_where(world: World):
     )
 
     report = onboarding.progress(world.store, world.supervisor, oid)
-    assert report.signed_count == 2
+    assert report.signed_count == 2 and report.marked_count == 0
+    assert report.percent == report.walked_percent == two_of_all
     for key in keys:
         state = report.states[key]
         assert state.signed_by == world.supervisor.user_id

@@ -126,6 +126,18 @@ class Progress:
     def percent(self) -> int:
         return round(100 * self.signed_count / self.total) if self.total else 0
 
+    @property
+    def marked_count(self) -> int:
+        """Items marked and not signed off yet."""
+        return sum(1 for state in self.states.values() if state.mark and not state.signed)
+
+    @property
+    def walked_percent(self) -> int:
+        """Signed or marked, of all items: how far the walk-through has come, where
+        `percent` says how much is signed off."""
+        walked = self.signed_count + self.marked_count
+        return round(100 * walked / self.total) if self.total else 0
+
 
 def start_onboarding(
     store: Store,

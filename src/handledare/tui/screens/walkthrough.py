@@ -212,19 +212,20 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
         if p is None:
             return
         language = current_language()
-        marked = sum(1 for s in p.states.values() if s.mark and not s.signed)
         self._say(
             "#who",
             literal(f"{p.person_name} · {p.template.title.get(language)} v{p.template.version}"),
         )
         # Text, not Textual's ProgressBar: a mark draws it again, in a fifth of the time.
-        percent = round(100 * (p.signed_count + marked) / p.total) if p.total else 0
-        self._say("#bar", Content(bar_text(percent, BAR_WIDTH)), one_line=True)
+        self._say("#bar", Content(bar_text(p.walked_percent, BAR_WIDTH)), one_line=True)
         self._say(
             "#counts",
             Content(
                 _("{signed} signed, {marked} marked, {total} in all · {status}").format(
-                    signed=p.signed_count, marked=marked, total=p.total, status=p.status.label
+                    signed=p.signed_count,
+                    marked=p.marked_count,
+                    total=p.total,
+                    status=p.status.label,
                 )
             ),
             one_line=True,
