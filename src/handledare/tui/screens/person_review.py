@@ -25,15 +25,15 @@ from handledare.tui.app_base import AppBase
 from handledare.tui.background import in_background
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
+from handledare.tui.screens.person_actions import PersonActions
 from handledare.tui.screens.pin_prompt import PinDialog, PinPrompt
-from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.key_footer import KeyFooter
 from handledare.tui.widgets.review import ConflictTable, HistoryTable, ItemsTable, ReviewFacts
 from handledare.tui.widgets.status_line import StatusLine
 
 
-class PersonReviewScreen(TranslatedBindings, Screen):
+class PersonReviewScreen(PersonActions, TranslatedBindings, Screen):
     app = getters.app(AppBase)
 
     BINDINGS = [
@@ -120,18 +120,6 @@ class PersonReviewScreen(TranslatedBindings, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-    def action_plan(self) -> None:
-        self.app.push_screen(PlanScreen(self.onboarding_id))
-
-    def action_delegations(self) -> None:
-        # Imported when first opened: the first paint does not wait for it.
-        from handledare.tui.screens.delegations import DelegationsScreen
-
-        if self.progress is not None:
-            self.app.push_screen(
-                DelegationsScreen(self.progress.person_id, self.progress.person_name)
-            )
 
     def action_approve(self) -> None:
         if self.progress is not None:

@@ -25,8 +25,8 @@ from handledare.tui.bar_text import bar_text
 from handledare.tui.literal import literal
 from handledare.tui.screens.dialogs import TextPrompt
 from handledare.tui.screens.evidence import ProofForm, needs_form
+from handledare.tui.screens.person_actions import PersonActions
 from handledare.tui.screens.pin_prompt import PinPrompt
-from handledare.tui.screens.plan import PlanScreen
 from handledare.tui.screens.sign_off import SignOffScreen
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets import item_view
@@ -39,7 +39,7 @@ STEP_FILTERS: tuple[Step | None, ...] = (None, *Step)
 BAR_WIDTH = 22
 
 
-class WalkthroughScreen(TranslatedBindings, Screen[None]):
+class WalkthroughScreen(PersonActions, TranslatedBindings, Screen[None]):
     app = getters.app(AppBase)
     BINDINGS = [
         Binding("g", "mark('walked_through')", N_("Walked through"), id="walked"),
@@ -378,18 +378,6 @@ class WalkthroughScreen(TranslatedBindings, Screen[None]):
             return
         self.app.copy_to_clipboard(item.link)
         self.app.notify(_("The link is copied: {link}").format(link=item.link))
-
-    def action_plan(self) -> None:
-        self.app.push_screen(PlanScreen(self.onboarding_id))
-
-    def action_delegations(self) -> None:
-        # Imported when first opened: the first paint does not wait for it.
-        from handledare.tui.screens.delegations import DelegationsScreen
-
-        if self.progress is not None:
-            self.app.push_screen(
-                DelegationsScreen(self.progress.person_id, self.progress.person_name)
-            )
 
     def _ask(
         self,
