@@ -335,6 +335,9 @@ async def test_supervisor_home_marks_expiry_and_lists_it(data_dir: Path):
         await pilot.press("x")
         assert await on_screen(pilot, ExpiringScreen)
         assert await shows(pilot, "Personlyft och lyftsele")
+        await pilot.press("enter")  # as the footer says: the row's onboarding opens
+        assert await on_screen(pilot, PersonReviewScreen)
+        assert await shows(pilot, "Greta Sundberg")
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -108,6 +108,10 @@ class ExpiringScreen(TranslatedBindings, Screen[None]):
             else _("Nothing has expired, and nothing expires within {days} days.").format(days=days)
         )
 
+    def on_data_table_row_selected(self) -> None:
+        """Enter on a row: the table takes the key before the screen's binding does."""
+        self.action_open()
+
     def action_open(self) -> None:
         # Imported when first opened: this list paints without them.
         from handledare.tui.screens.delegations import DelegationsScreen
