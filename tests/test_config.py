@@ -66,3 +66,15 @@ def test_invalid_values_are_reported_one_by_one_and_valid_ones_kept():
     assert len(messages) == 3
     assert any("idle_lock_minutes" in m and "1 till 120" in m for m in messages)
     assert any("okänd inställning 'colour'" in m for m in messages)
+
+
+def test_papers_are_offered_a_folder_that_is_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Documents where the account has it; else the home folder, so that saving a paper to
+    the folder offered does not fail (an account on Linux may have no Documents)."""
+    documents = tmp_path / "Documents"
+    monkeypatch.setattr(config.platformdirs, "user_documents_path", lambda: documents)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("USERPROFILE", str(tmp_path))
+    assert config.documents_dir() == tmp_path
+    documents.mkdir()
+    assert config.documents_dir() == documents

@@ -82,8 +82,11 @@ def demo_data_dir() -> Path:
 
 
 def documents_dir() -> Path:
-    """Where a printable paper is offered to be saved: the user's own Documents folder."""
-    return platformdirs.user_documents_path()
+    """Where a printable paper is offered to be saved: the user's own Documents folder, or
+    their home folder where there is none (an account on Linux may have none): a folder
+    offered must be there, or saving to it fails."""
+    documents = platformdirs.user_documents_path()
+    return documents if documents.is_dir() else Path.home()
 
 
 def user_config_file() -> Path:
