@@ -120,6 +120,7 @@ async def test_the_nurse_gives_a_delegation_and_the_person_accepts_it_by_name(da
         await pilot.press("enter")
         await settle(pilot)
         assert "namnet" in widget_text(app, "#error")
+        assert await shows(pilot, "namn som det är registrerat.")  # wrapped in the box, whole
         assert _stored(app)[0].status is DelegationStatus.AWAITING
         app.screen.query_one("#typed-name").value = ""
         await type_into(pilot, "#typed-name", "Amina Hassan")
