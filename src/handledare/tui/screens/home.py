@@ -10,11 +10,11 @@ from textual.widgets import Header, Label, Static
 
 from handledare.domain.enums import Role
 from handledare.i18n import N_, _, current_language
-from handledare.services.overview import ListQuery, OnboardingSummary, Sort
+from handledare.services.overview import OnboardingSummary, Sort
 from handledare.tui.app_base import FirstRead
 from handledare.tui.background import LatestRead
 from handledare.tui.bar_text import bar_text
-from handledare.tui.screens.onboarding_list import OnboardingListActions
+from handledare.tui.screens.onboarding_list import Loaded, OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.filter_field import FilterField
@@ -59,9 +59,6 @@ COLUMNS = (
     Column(N_("Checklist"), lambda s, now: Text(_checklist(s)), Sort.CHECKLIST, priority=8),
     UNIT,
 )
-
-
-Loaded = tuple[ListQuery, list[OnboardingSummary]]
 
 
 class HomeScreen(ReportKeys, OnboardingListActions, TranslatedBindings, Screen):

@@ -9,7 +9,7 @@ which keys it offers, and opens a row its own way.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from concurrent.futures import Future
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -32,6 +32,9 @@ from handledare.tui.widgets.onboarding_table import PAGE, OnboardingTable
 
 if TYPE_CHECKING:
     from handledare.services.sign_in import Store
+
+# A page of the list as a screen shows it: the query it was read for, and its rows.
+Loaded = tuple[ListQuery, list[OnboardingSummary]]
 
 # Seconds without a key typed before the rows a text matches are counted.
 COUNT_AFTER = 0.3
@@ -63,7 +66,7 @@ class OnboardingListActions(Screen[None]):
         the PIN is right, so that the screen made then shows the page in its first frame."""
         read: Future[tuple[int, object]] = Future()
         read.set_result(OnboardingListActions._first_page(store, actor, today))
-        return (actor, today, ListQuery(), PAGE), read
+        return OnboardingListActions._first_key(actor, today), read
 
     def _begin_first_read(self) -> FirstRead | None:
         """The first page read from the moment the screen is made, beside Textual's work of
@@ -74,7 +77,13 @@ class OnboardingListActions(Screen[None]):
         store, actor = self.app.session
         today = self.app.clock().date()
         read = read_in_thread(lambda: self._first_page(store, actor, today))
-        return (actor, today, ListQuery(), PAGE), read
+        return self._first_key(actor, today), read
+
+    @staticmethod
+    def _first_key(actor: Actor, today: date) -> Hashable:
+        """What a first read was read for, as `reload` compares it: who, the day, the query
+        a screen starts with and the rows of a page."""
+        return actor, today, ListQuery(), PAGE
 
     @staticmethod
     def _first_page(store: Store, actor: Actor, today: date) -> tuple[int, object]:
@@ -84,9 +93,7 @@ class OnboardingListActions(Screen[None]):
         return version, OnboardingListActions.read(store, actor, today, ListQuery(), PAGE)
 
     @staticmethod
-    def read(
-        store: Store, actor: Actor, today: date, query: ListQuery, rows: int
-    ) -> tuple[ListQuery, list[OnboardingSummary]]:
+    def read(store: Store, actor: Actor, today: date, query: ListQuery, rows: int) -> Loaded:
         """What the screen shows first, read in a worker thread: the list's first `rows`
         rows for `query`."""
         return query, overview.list_page(store, actor, query, today, 0, rows)

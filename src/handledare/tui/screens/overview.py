@@ -16,11 +16,11 @@ from textual.widgets import Header, Label, Select, Static
 from handledare.domain.enums import ReviewStatus
 from handledare.i18n import N_, _
 from handledare.services import overview, review
-from handledare.services.overview import Choice, ListQuery, OnboardingSummary, Sort
+from handledare.services.overview import Choice, OnboardingSummary, Sort
 from handledare.text import printable
 from handledare.tui.app_base import FirstRead
 from handledare.tui.background import LatestRead, in_background
-from handledare.tui.screens.onboarding_list import OnboardingListActions
+from handledare.tui.screens.onboarding_list import Loaded, OnboardingListActions
 from handledare.tui.screens.report_keys import ReportKeys
 from handledare.tui.translated import TranslatedBindings
 from handledare.tui.widgets.filter_field import FilterField
@@ -85,9 +85,8 @@ COLUMNS = (
     UNIT,
 )
 
-# The first page of the list and the query it was read for: what the overview shows at
-# once. The chart, the counts, the choices and the conflicts are read behind it.
-Loaded = tuple[ListQuery, list[OnboardingSummary]]
+# The status counts, the unit and supervisor choices and the number of conflicts: read
+# behind the first page.
 Details = tuple[dict[ReviewStatus, int], list[Choice], list[Choice], int]
 
 
